@@ -1,0 +1,16 @@
+//! Database migrations for Kerbside. One file per change; a migration that has
+//! landed on main is never edited, only followed by another.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261130_000001_accounts_and_audit;
+mod triggers;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261130_000001_accounts_and_audit::Migration)]
+    }
+}

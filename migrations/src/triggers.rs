@@ -1,0 +1,66 @@
+//! Append-only tables: database triggers that refuse UPDATE and DELETE, written
+//! once for SQLite and once for PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+
+/// Refuse UPDATE and DELETE on `table` at the database level.
+pub async fn make_append_only(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    let db = m.get_connection();
+    match m.get_database_backend() {
+        DbBackend::Postgres => {
+            db.execute_unprepared(&format!(
+                "CREATE OR REPLACE FUNCTION {table}_refuse_change() RETURNS trigger AS $$
+                 BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql;"
+            ))
+            .await?;
+            db.execute_unprepared(&format!(
+                "CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+                 FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change();"
+            ))
+            .await?;
+            db.execute_unprepared(&format!(
+                "CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+                 FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change();"
+            ))
+            .await?;
+            db.execute_unprepared(&format!(
+                "CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+                 FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse_change();"
+            ))
+            .await?;
+        }
+        _ => {
+            for (name, event) in [("no_update", "UPDATE"), ("no_delete", "DELETE")] {
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER {table}_{name} BEFORE {event} ON {table}
+                     BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
+                ))
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Remove what [`make_append_only`] created (used by `down` migrations).
+pub async fn drop_append_only(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    let db = m.get_connection();
+    match m.get_database_backend() {
+        DbBackend::Postgres => {
+            for name in ["no_update", "no_delete", "no_truncate"] {
+                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_{name} ON {table};"))
+                    .await?;
+            }
+            db.execute_unprepared(&format!("DROP FUNCTION IF EXISTS {table}_refuse_change();"))
+                .await?;
+        }
+        _ => {
+            for name in ["no_update", "no_delete"] {
+                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_{name};"))
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}

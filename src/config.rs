@@ -1,0 +1,101 @@
+//! Settings read once at start-up from the environment (see the table in
+//! README.md). Rocket's own settings (address, port, limits, secret key) come
+//! from Rocket.toml and `ROCKET_*` variables.
+
+use std::path::PathBuf;
+
+use chrono::Duration;
+
+use crate::domain::accounts::SecurityLimits;
+
+/// The database used when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/kerbside.db?mode=rwc";
+
+/// Everything the app needs to know about its environment.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// SQLite or PostgreSQL connection URL.
+    pub database_url: String,
+    /// Served over HTTPS (directly or behind a TLS-terminating load balancer):
+    /// cookies get `Secure` and the `__Host-` prefix, HSTS is sent.
+    pub https: bool,
+    /// Lockout and session lifetimes.
+    pub limits: SecurityLimits,
+    /// Where the Tera templates are.
+    pub template_dir: PathBuf,
+    /// Where the stylesheet and scripts are.
+    pub static_dir: PathBuf,
+    /// The origin browsers use (e.g. `https://kerbside.example.gov.uk`); when
+    /// unset, a state-changing request's `Origin` must match its `Host`.
+    pub public_origin: Option<String>,
+    /// How many password hashes may be computed at once (each takes 19 MiB).
+    pub hashing_concurrency: usize,
+    /// MARAC potential-escalation rule: this many incidents...
+    pub dash_escalation_incidents: u32,
+    /// ...within this many months.
+    pub dash_escalation_months: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: DEFAULT_DATABASE_URL.to_string(),
+            https: false,
+            limits: SecurityLimits::default(),
+            template_dir: PathBuf::from("templates"),
+            static_dir: PathBuf::from("static"),
+            public_origin: None,
+            hashing_concurrency: 4,
+            dash_escalation_incidents: 3,
+            dash_escalation_months: 12,
+        }
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn number(name: &str, default: i64, min: i64, max: i64) -> Result<i64, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(format!("{name} must be a whole number from {min} to {max} (it is '{v}')")),
+        },
+    }
+}
+
+fn flag(name: &str) -> Result<bool, String> {
+    match var(name).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(format!("{name} must be true or false (it is '{v}')")),
+    }
+}
+
+impl Settings {
+    /// Read the environment; an `Err` names the variable to fix.
+    pub fn from_env() -> Result<Settings, String> {
+        let d = Settings::default();
+        let limits = SecurityLimits {
+            failed_attempts_allowed: number("KERBSIDE_LOCKOUT_ATTEMPTS", 10, 3, 100)? as i32,
+            lock_for: Duration::minutes(number("KERBSIDE_LOCKOUT_MINUTES", 15, 1, 1440)?),
+            idle_timeout: Duration::minutes(number("KERBSIDE_IDLE_TIMEOUT_MINUTES", 30, 6, 480)?),
+            absolute_timeout: Duration::hours(number("KERBSIDE_SESSION_MAX_HOURS", 10, 1, 24)?),
+            idle_warning: d.limits.idle_warning,
+        };
+        Ok(Settings {
+            database_url: var("DATABASE_URL").unwrap_or(d.database_url),
+            https: flag("KERBSIDE_HTTPS")?,
+            limits,
+            template_dir: var("KERBSIDE_TEMPLATE_DIR").map(PathBuf::from).unwrap_or(d.template_dir),
+            static_dir: var("KERBSIDE_STATIC_DIR").map(PathBuf::from).unwrap_or(d.static_dir),
+            public_origin: var("KERBSIDE_PUBLIC_ORIGIN").map(|o| o.trim_end_matches('/').to_string()),
+            hashing_concurrency: number("KERBSIDE_HASHING_CONCURRENCY", 4, 1, 64)? as usize,
+            dash_escalation_incidents: number("KERBSIDE_DASH_ESCALATION_INCIDENTS", 3, 1, 50)? as u32,
+            dash_escalation_months: number("KERBSIDE_DASH_ESCALATION_MONTHS", 12, 1, 36)? as u32,
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! Queries on the append-only `audit_log` (insert and read; the database
+//! refuses UPDATE and DELETE).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
+
+use super::entities::audit_log;
+use crate::domain::pagination::PageRequest;
+
+/// A new audit row.
+pub struct NewAuditRow {
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<i32>,
+    pub actor_username: String,
+    pub api_token_id: Option<i32>,
+    pub action: String,
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    pub person_id: Option<i32>,
+    pub changes: Option<String>,
+    pub recipient: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Append a row.
+pub async fn insert(db: &impl ConnectionTrait, row: NewAuditRow) -> Result<(), DbErr> {
+    audit_log::ActiveModel {
+        at: Set(row.at),
+        actor_user_id: Set(row.actor_user_id),
+        actor_username: Set(row.actor_username),
+        api_token_id: Set(row.api_token_id),
+        action: Set(row.action),
+        record_type: Set(row.record_type),
+        record_id: Set(row.record_id),
+        person_id: Set(row.person_id),
+        changes: Set(row.changes),
+        recipient: Set(row.recipient),
+        reason: Set(row.reason),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Filters for searching the log.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub actor_username: Option<String>,
+    pub action: Option<String>,
+    pub person_id: Option<i32>,
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+fn filtered(f: &AuditFilter) -> Select<audit_log::Entity> {
+    let mut q = audit_log::Entity::find();
+    if let Some(u) = &f.actor_username {
+        q = q.filter(audit_log::Column::ActorUsername.eq(u.clone()));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(audit_log::Column::Action.eq(a.clone()));
+    }
+    if let Some(p) = f.person_id {
+        q = q.filter(audit_log::Column::PersonId.eq(p));
+    }
+    if let Some(t) = &f.record_type {
+        q = q.filter(audit_log::Column::RecordType.eq(t.clone()));
+    }
+    if let Some(id) = &f.record_id {
+        q = q.filter(audit_log::Column::RecordId.eq(id.clone()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(audit_log::Column::At.gte(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(audit_log::Column::At.lt(to));
+    }
+    q
+}
+
+/// A page of matching rows, newest first, and the total.
+pub async fn search(db: &impl ConnectionTrait, f: &AuditFilter, page: PageRequest) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
+    let total = filtered(f).count(db).await?;
+    let rows = filtered(f)
+        .order_by_desc(audit_log::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Every matching row, oldest first.
+pub async fn all_matching(db: &impl ConnectionTrait, f: &AuditFilter) -> Result<Vec<audit_log::Model>, DbErr> {
+    filtered(f).order_by_asc(audit_log::Column::Id).all(db).await
+}

@@ -1,0 +1,111 @@
+//! The database: connecting, migrating, the SeaORM entities and the
+//! repositories (the only code that builds queries).
+
+pub mod audit_repo;
+pub mod entities;
+pub mod sessions_repo;
+pub mod setup_repo;
+pub mod tokens_repo;
+pub mod users_repo;
+
+use std::path::Path;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
+
+/// Why the database could not be made ready; the message says what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The URL is neither SQLite nor PostgreSQL.
+    #[error("DATABASE_URL must start with sqlite: or postgres:// (it starts with '{0}')")]
+    UnsupportedUrl(String),
+    /// The folder for the SQLite file could not be made.
+    #[error("cannot create the folder {folder} for the database: {cause}")]
+    Folder { folder: String, cause: std::io::Error },
+    /// The server did not answer or refused us.
+    #[error("cannot connect to the database ({backend}): {cause}. Check DATABASE_URL and that the server is running")]
+    Connect { backend: &'static str, cause: DbErr },
+    /// A migration failed.
+    #[error("the database migration failed: {0}. Nothing further was changed; fix the cause and start again")]
+    Migrate(DbErr),
+}
+
+/// The name of the backend a URL selects, or an error for anything else.
+pub fn backend_name(url: &str) -> Result<&'static str, StartupError> {
+    if url.starts_with("sqlite:") {
+        Ok("SQLite")
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok("PostgreSQL")
+    } else {
+        let scheme: String = url.chars().take_while(|c| *c != ':').take(20).collect();
+        Err(StartupError::UnsupportedUrl(scheme))
+    }
+}
+
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.starts_with(":memory:")).then_some(path)
+}
+
+/// Connect without migrating.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
+    let backend = backend_name(url)?;
+    let mut opt = ConnectOptions::new(url.to_string());
+    opt.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    if backend == "SQLite" {
+        if let Some(parent) = sqlite_file(url).and_then(|f| Path::new(f).parent())
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|cause| StartupError::Folder {
+                folder: parent.display().to_string(),
+                cause,
+            })?;
+        }
+        let memory = url.contains(":memory:");
+        opt.map_sqlx_sqlite_opts(move |o| {
+            let o = o
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .create_if_missing(true);
+            if memory { o } else { o.journal_mode(SqliteJournalMode::Wal) }
+        });
+        if memory {
+            opt.max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
+        } else {
+            opt.max_connections(8);
+        }
+    } else {
+        opt.max_connections(16).connect_timeout(Duration::from_secs(10));
+    }
+    Database::connect(opt)
+        .await
+        .map_err(|cause| StartupError::Connect { backend, cause })
+}
+
+/// Apply every pending migration. On PostgreSQL this runs inside a
+/// transaction holding an advisory lock, so app servers starting at the same
+/// moment apply each migration exactly once.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let txn = db.begin().await?;
+            txn.execute_unprepared("SELECT pg_advisory_xact_lock(5273742)").await?;
+            Migrator::up(&txn, None).await?;
+            txn.commit().await
+        }
+        _ => Migrator::up(db, None).await,
+    }
+}
+
+/// Connect and bring the schema up to date.
+pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, StartupError> {
+    let db = connect(url).await?;
+    migrate(&db).await.map_err(StartupError::Migrate)?;
+    Ok(db)
+}

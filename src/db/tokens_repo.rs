@@ -1,0 +1,72 @@
+//! Queries on `api_tokens`.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::entities::api_tokens;
+
+pub use api_tokens::Model as ApiToken;
+
+/// Store a new token (only its hash).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    name: &str,
+    token_hash: &str,
+    token_prefix: &str,
+    now: DateTime<Utc>,
+) -> Result<ApiToken, DbErr> {
+    api_tokens::ActiveModel {
+        user_id: Set(user_id),
+        name: Set(name.to_string()),
+        token_hash: Set(token_hash.to_string()),
+        token_prefix: Set(token_prefix.to_string()),
+        created_at: Set(now),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// A live (not revoked) token by hash.
+pub async fn find_live_by_hash(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<ApiToken>, DbErr> {
+    api_tokens::Entity::find()
+        .filter(api_tokens::Column::TokenHash.eq(token_hash))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .one(db)
+        .await
+}
+
+/// A user's tokens, newest first.
+pub async fn for_user(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<ApiToken>, DbErr> {
+    api_tokens::Entity::find()
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .order_by_desc(api_tokens::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// Revoke one of a user's tokens; the count says whether it was theirs and live.
+pub async fn revoke(db: &impl ConnectionTrait, id: i32, user_id: i32, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(api_tokens::Entity::update_many()
+        .col_expr(api_tokens::Column::RevokedAt, Expr::val(now).into())
+        .filter(api_tokens::Column::Id.eq(id))
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Note that a token was used.
+pub async fn touch(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
+    api_tokens::Entity::update_many()
+        .col_expr(api_tokens::Column::LastUsedAt, Expr::val(now).into())
+        .filter(api_tokens::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! Queries on `users` and `user_roles`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::entities::{user_roles, users};
+use crate::domain::pagination::PageRequest;
+use crate::domain::roles::Role;
+
+pub use users::Model as User;
+
+/// What a new account holds.
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub roles: &'a [Role],
+    pub must_change_password: bool,
+    pub created_by: Option<i32>,
+}
+
+/// How many accounts exist.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    users::Entity::find().count(db).await
+}
+
+/// The account with this (already normalised) username.
+pub async fn find_by_username(db: &impl ConnectionTrait, username: &str) -> Result<Option<User>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Username.eq(username))
+        .one(db)
+        .await
+}
+
+/// The account with this id.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<User>, DbErr> {
+    users::Entity::find_by_id(id).one(db).await
+}
+
+/// The roles one user holds.
+pub async fn roles_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<Role>, DbErr> {
+    Ok(roles_for(db, &[user_id]).await?.remove(&user_id).unwrap_or_default())
+}
+
+/// The roles of several users at once.
+pub async fn roles_for(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i32, Vec<Role>>, DbErr> {
+    let rows = user_roles::Entity::find()
+        .filter(user_roles::Column::UserId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut map: HashMap<i32, Vec<Role>> = HashMap::new();
+    for r in rows {
+        if let Some(role) = Role::parse(&r.role) {
+            map.entry(r.user_id).or_default().push(role);
+        }
+    }
+    for roles in map.values_mut() {
+        roles.sort();
+    }
+    Ok(map)
+}
+
+/// Create an account with its roles.
+pub async fn insert(db: &impl ConnectionTrait, new: NewUser<'_>, now: DateTime<Utc>) -> Result<User, DbErr> {
+    let user = users::ActiveModel {
+        username: Set(new.username.to_string()),
+        display_name: Set(new.display_name.to_string()),
+        password_hash: Set(new.password_hash.to_string()),
+        must_change_password: Set(new.must_change_password),
+        disabled: Set(false),
+        failed_attempts: Set(0),
+        locked_until: Set(None),
+        password_changed_at: Set(now),
+        created_at: Set(now),
+        created_by: Set(new.created_by),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    set_roles(db, user.id, new.roles).await?;
+    Ok(user)
+}
+
+/// Replace a user's roles.
+pub async fn set_roles(db: &impl ConnectionTrait, user_id: i32, roles: &[Role]) -> Result<(), DbErr> {
+    user_roles::Entity::delete_many()
+        .filter(user_roles::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if roles.is_empty() {
+        return Ok(());
+    }
+    user_roles::Entity::insert_many(roles.iter().map(|r| user_roles::ActiveModel {
+        user_id: Set(user_id),
+        role: Set(r.as_str().to_string()),
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+async fn update_columns(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    values: Vec<(users::Column, sea_orm::Value)>,
+) -> Result<(), DbErr> {
+    let mut q = users::Entity::update_many().filter(users::Column::Id.eq(user_id));
+    for (col, v) in values {
+        q = q.col_expr(col, Expr::val(v).into());
+    }
+    q = q.col_expr(users::Column::Version, Expr::col(users::Column::Version).add(1));
+    q.exec(db).await?;
+    Ok(())
+}
+
+/// Record a refused sign-in.
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    failed_attempts: i32,
+    locked_until: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    update_columns(
+        db,
+        user_id,
+        vec![
+            (users::Column::FailedAttempts, failed_attempts.into()),
+            (users::Column::LockedUntil, locked_until.into()),
+        ],
+    )
+    .await
+}
+
+/// Record a successful sign-in: failures cleared, hash upgraded if given.
+pub async fn record_success(db: &impl ConnectionTrait, user_id: i32, new_hash: Option<String>) -> Result<(), DbErr> {
+    let mut values = vec![
+        (users::Column::FailedAttempts, 0.into()),
+        (users::Column::LockedUntil, Option::<DateTime<Utc>>::None.into()),
+    ];
+    if let Some(h) = new_hash {
+        values.push((users::Column::PasswordHash, h.into()));
+    }
+    update_columns(db, user_id, values).await
+}
+
+/// Store a new password hash.
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    hash: &str,
+    must_change: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    update_columns(
+        db,
+        user_id,
+        vec![
+            (users::Column::PasswordHash, hash.into()),
+            (users::Column::MustChangePassword, must_change.into()),
+            (users::Column::PasswordChangedAt, now.into()),
+            (users::Column::FailedAttempts, 0.into()),
+            (users::Column::LockedUntil, Option::<DateTime<Utc>>::None.into()),
+        ],
+    )
+    .await
+}
+
+/// Disable or enable an account.
+pub async fn set_disabled(db: &impl ConnectionTrait, user_id: i32, disabled: bool) -> Result<(), DbErr> {
+    update_columns(db, user_id, vec![(users::Column::Disabled, disabled.into())]).await
+}
+
+/// Change the name shown for a user.
+pub async fn set_display_name(db: &impl ConnectionTrait, user_id: i32, name: &str) -> Result<(), DbErr> {
+    update_columns(db, user_id, vec![(users::Column::DisplayName, name.into())]).await
+}
+
+/// A page of accounts, by username, with their roles.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    page: PageRequest,
+) -> Result<(Vec<(User, Vec<Role>)>, u64), DbErr> {
+    let total = users::Entity::find().count(db).await?;
+    let rows = users::Entity::find()
+        .order_by_asc(users::Column::Username)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|u| u.id).collect();
+    let mut roles = roles_for(db, &ids).await?;
+    Ok((
+        rows.into_iter()
+            .map(|u| {
+                let r = roles.remove(&u.id).unwrap_or_default();
+                (u, r)
+            })
+            .collect(),
+        total,
+    ))
+}
+
+/// Display names of several users.
+pub async fn names_for(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i32, String>, DbErr> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}

@@ -1,0 +1,195 @@
+//! Roles and what each may do. Checks in the rest of the code ask for a
+//! [`Capability`], never for a role, so this table is the one place to read or
+//! change who may do what.
+
+use std::fmt;
+
+/// A role a user can hold. A user may hold several.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Records arrests and sees whether a man has been arrested before.
+    Police,
+    /// Assesses risk, decides suitability, enrols, writes court reports, enforces.
+    Probation,
+    /// Runs programme cohorts and marks attendance for his own cohorts.
+    Facilitator,
+    /// Sees statistics without personal detail.
+    Manager,
+    /// Manages users and settings; sees no case data.
+    Admin,
+}
+
+impl Role {
+    /// Every role, in the order they are shown.
+    pub const ALL: [Role; 5] = [
+        Role::Police,
+        Role::Probation,
+        Role::Facilitator,
+        Role::Manager,
+        Role::Admin,
+    ];
+
+    /// The value stored and used in the API and command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Police => "police",
+            Role::Probation => "probation",
+            Role::Facilitator => "facilitator",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Police => "Police",
+            Role::Probation => "Probation",
+            Role::Facilitator => "Facilitator",
+            Role::Manager => "Manager",
+            Role::Admin => "Administrator",
+        }
+    }
+
+    /// Parse the stored value; `None` for anything else.
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == value.trim().to_ascii_lowercase())
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Something a user may be allowed to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// Record and edit arrests, import force exports.
+    RecordArrests,
+    /// Search and view people and their arrests.
+    ViewPeople,
+    /// Work the referral queue, assess risk, record court hearings.
+    ManageCases,
+    /// Create programmes and cohorts.
+    ManagePrograms,
+    /// Mark attendance on the register of one's own cohorts.
+    MarkRegister,
+    /// See aggregate statistics and board reports.
+    ViewStatistics,
+    /// Use the pure OGRS3 and DASH calculators.
+    UseCalculators,
+    /// Create users, change roles, disable accounts, end sessions.
+    ManageUsers,
+    /// Search and export the audit log.
+    ViewAuditLog,
+    /// Manage one's own account: password, API tokens.
+    ManageOwnAccount,
+}
+
+/// The capability table: does `role` grant `capability`?
+pub fn grants(role: Role, capability: Capability) -> bool {
+    use Capability::*;
+    match role {
+        Role::Police => matches!(
+            capability,
+            RecordArrests | ViewPeople | UseCalculators | ManageOwnAccount
+        ),
+        Role::Probation => matches!(
+            capability,
+            ViewPeople
+                | ManageCases
+                | ManagePrograms
+                | MarkRegister
+                | ViewStatistics
+                | UseCalculators
+                | ManageOwnAccount
+        ),
+        Role::Facilitator => matches!(
+            capability,
+            ManagePrograms | MarkRegister | UseCalculators | ManageOwnAccount
+        ),
+        Role::Manager => matches!(
+            capability,
+            ViewStatistics | UseCalculators | ManageOwnAccount
+        ),
+        Role::Admin => matches!(capability, ManageUsers | ViewAuditLog | ManageOwnAccount),
+    }
+}
+
+/// The roles one user holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoleSet(Vec<Role>);
+
+impl RoleSet {
+    /// A set from any roles; duplicates are dropped and the order made stable.
+    pub fn new(roles: impl IntoIterator<Item = Role>) -> RoleSet {
+        let mut v: Vec<Role> = roles.into_iter().collect();
+        v.sort();
+        v.dedup();
+        RoleSet(v)
+    }
+
+    /// True when any held role grants the capability.
+    pub fn can(&self, capability: Capability) -> bool {
+        self.0.iter().any(|r| grants(*r, capability))
+    }
+
+    /// True when the role is held.
+    pub fn has(&self, role: Role) -> bool {
+        self.0.contains(&role)
+    }
+
+    /// The roles, in display order.
+    pub fn roles(&self) -> &[Role] {
+        &self.0
+    }
+
+    /// True when no role is held.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_administrator_sees_no_case_data() {
+        let admin = RoleSet::new([Role::Admin]);
+        assert!(admin.can(Capability::ManageUsers));
+        assert!(!admin.can(Capability::ViewPeople));
+        assert!(!admin.can(Capability::RecordArrests));
+        assert!(!admin.can(Capability::ManageCases));
+    }
+
+    #[test]
+    fn a_facilitator_cannot_view_people_or_record_arrests() {
+        let f = RoleSet::new([Role::Facilitator]);
+        assert!(f.can(Capability::MarkRegister));
+        assert!(!f.can(Capability::ViewPeople));
+        assert!(!f.can(Capability::RecordArrests));
+    }
+
+    #[test]
+    fn several_roles_combine() {
+        let both = RoleSet::new([Role::Police, Role::Manager, Role::Police]);
+        assert_eq!(both.roles(), &[Role::Police, Role::Manager]);
+        assert!(both.can(Capability::RecordArrests));
+        assert!(both.can(Capability::ViewStatistics));
+        assert!(!both.can(Capability::ManageUsers));
+    }
+
+    #[test]
+    fn roles_parse_from_their_stored_names_only() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("Police"), Some(Role::Police));
+        assert_eq!(Role::parse("superuser"), None);
+    }
+}

@@ -1,0 +1,56 @@
+//! The one application error type. Web doors turn it into an HTML error page
+//! or a JSON problem body (see `web::errors`); the log gets the cause, never
+//! personal data.
+
+use sea_orm::DbErr;
+
+use crate::domain::validation::FieldErrors;
+
+/// Everything that can go wrong in a request, as the user should hear it.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Nobody is signed in.
+    #[error("sign in to continue")]
+    Unauthorized,
+    /// Signed in, but not allowed.
+    #[error("you do not have permission to do that")]
+    Forbidden,
+    /// No such record, or one the caller may not know exists.
+    #[error("not found")]
+    NotFound,
+    /// Input failed validation: a message per field.
+    #[error("some of the information given is not right")]
+    Invalid(FieldErrors),
+    /// The request conflicts with the record's state (locked, duplicate, full).
+    #[error("{0}")]
+    Conflict(String),
+    /// The request could not be read.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A database failure.
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+    /// Anything else that is our fault.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A validation error on one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Invalid(FieldErrors::one(field, message))
+    }
+
+    /// A conflict with a message the user can act on.
+    pub fn conflict(message: impl Into<String>) -> AppError {
+        AppError::Conflict(message.into())
+    }
+
+    /// Something internal failed.
+    pub fn internal(message: impl std::fmt::Display) -> AppError {
+        AppError::Internal(message.to_string())
+    }
+}
+
+/// Result with [`AppError`].
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,57 @@
+//! Kerbside: case management for a multi-agency team tackling kerb crawling.
+//!
+//! Layers (dependencies point downwards): `web` -> `auth` -> `services` ->
+//! `db` -> `domain`. See README.md for the picture.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod services;
+pub mod state;
+pub mod web;
+
+mod templating;
+
+use std::sync::Arc;
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::fs::FileServer;
+use rocket::{Build, Rocket};
+use rocket_dyn_templates::Template;
+use sea_orm::DatabaseConnection;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::state::AppState;
+
+/// Build the whole app on an open (already migrated) database. `figment` is
+/// Rocket's configuration (`rocket::Config::figment()` in production; tests
+/// merge their own values).
+pub fn build_rocket(figment: Figment, db: DatabaseConnection, settings: Settings, clock: Arc<dyn Clock>) -> Rocket<Build> {
+    let figment = figment
+        .merge(("template_dir", settings.template_dir.clone()))
+        .merge(("ident", false));
+    let static_dir = settings.static_dir.clone();
+    let https = settings.https;
+    let rocket = rocket::custom(figment)
+        .manage(AppState::new(db, settings, clock))
+        .attach(auth::request_checks::RequestChecks)
+        .attach(web::headers::SecurityHeaders { https })
+        .attach(Template::custom(|engines| templating::register(&mut engines.tera)))
+        .attach(AdHoc::on_liftoff("Clear stale sessions", |rocket| {
+            Box::pin(async move {
+                if let Some(app) = rocket.state::<AppState>() {
+                    let now = app.now();
+                    let l = &app.settings.limits;
+                    let _ = db::sessions_repo::delete_stale(&app.db, now - l.idle_timeout, now - l.absolute_timeout).await;
+                }
+            })
+        }))
+        .mount("/static", FileServer::from(static_dir));
+    web::mount(rocket)
+}

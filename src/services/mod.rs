@@ -1,0 +1,9 @@
+//! Use cases. Each public function runs in one transaction where it writes,
+//! checks the actor's permission, applies the domain rules and writes the
+//! audit log. Pages and the JSON API both call these.
+
+pub mod accounts;
+pub mod audit;
+pub mod setup;
+pub mod sign_in;
+pub mod tokens;

@@ -1,0 +1,31 @@
+//! The JSON API under `/api/v1` (contract: ../shared/design/api-and-cli.md)
+//! and the health check.
+
+mod me;
+pub mod openapi;
+
+use rocket::serde::json::Json;
+use rocket::{Route, State, get, routes};
+use serde_json::{Value, json};
+
+use crate::state::AppState;
+
+/// Routes mounted under `/api/v1`.
+pub fn routes() -> Vec<Route> {
+    let mut r = routes![openapi::openapi_json];
+    r.extend(me::routes());
+    r
+}
+
+#[get("/healthz")]
+async fn healthz(app: &State<AppState>) -> (rocket::http::Status, Json<Value>) {
+    match app.db.ping().await {
+        Ok(()) => (rocket::http::Status::Ok, Json(json!({ "status": "ok" }))),
+        Err(_) => (rocket::http::Status::ServiceUnavailable, Json(json!({ "status": "unavailable", "detail": "the database does not answer" }))),
+    }
+}
+
+/// `GET /healthz`, outside the API prefix.
+pub fn health_routes() -> Vec<Route> {
+    routes![healthz]
+}

@@ -1,0 +1,169 @@
+//! Errors as people and programs should see them: an HTML page in the shell,
+//! or the JSON problem body of the API contract. Also every catcher.
+
+use rocket::http::Status;
+use rocket::request::Request;
+use rocket::response::{self, Redirect, Responder};
+use rocket::serde::json::Json;
+use rocket::{Catcher, catchers};
+use serde_json::json;
+
+use super::shell::{Shell, render};
+use crate::auth::identity::{Identity, is_api_path};
+use crate::auth::request_checks::{OriginalPath, Refusal, Verdict};
+use crate::domain::accounts::SessionEnd;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+
+fn original_path(req: &Request<'_>) -> String {
+    req.local_cache(|| OriginalPath(req.uri().path().as_str().to_string())).0.clone()
+}
+
+fn wants_json(req: &Request<'_>) -> bool {
+    is_api_path(&original_path(req))
+}
+
+struct Problem {
+    status: Status,
+    code: &'static str,
+    title: &'static str,
+    message: String,
+    fields: Option<FieldErrors>,
+}
+
+fn problem_for(status: Status) -> Problem {
+    let (code, title, message) = match status.code {
+        400 => ("bad_request", "The request could not be read", "Check what was sent and try again."),
+        401 => ("unauthorized", "Sign in to continue", "Send a valid API token in the Authorization header."),
+        403 => ("forbidden", "You do not have permission to see this page", "If you think you should, ask your administrator to check your roles."),
+        404 => ("not_found", "Page not found", "Check the address, or go back to the home page."),
+        405 => ("method_not_allowed", "That action is not allowed here", "Go back and try again from the page."),
+        409 => ("conflict", "That change could not be made", "The record has changed or is locked."),
+        413 => ("payload_too_large", "What you sent is too large", "Send a smaller file or less text, or split it into parts."),
+        422 => ("validation_failed", "Some of the information given is not right", "Check the form and try again."),
+        _ => ("internal_error", "Sorry, there is a problem with the service", "Try again later. Nothing you entered has been lost from what was saved before."),
+    };
+    Problem { status, code, title, message: message.to_string(), fields: None }
+}
+
+fn respond_problem<'r>(req: &'r Request<'_>, p: Problem) -> response::Result<'static> {
+    if wants_json(req) {
+        let mut error = json!({ "code": p.code, "message": p.message });
+        if let Some(f) = &p.fields {
+            error["fields"] = serde_json::to_value(f).unwrap_or_default();
+        }
+        (p.status, Json(json!({ "error": error }))).respond_to(req)
+    } else {
+        let shell = Shell::for_request(req);
+        let page = render(
+            "error",
+            &shell,
+            json!({ "status": p.status.code, "title": p.title, "message": p.message, "fields": p.fields }),
+        );
+        (p.status, page).respond_to(req)
+    }
+}
+
+impl<'r> Responder<'r, 'static> for AppError {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let p = match self {
+            AppError::Unauthorized => return unauthorized(req).respond_to(req),
+            AppError::Forbidden => problem_for(Status::Forbidden),
+            AppError::NotFound => problem_for(Status::NotFound),
+            AppError::Invalid(fields) => Problem { fields: Some(fields), ..problem_for(Status::UnprocessableEntity) },
+            AppError::Conflict(message) => Problem { message, ..problem_for(Status::Conflict) },
+            AppError::BadRequest(message) => Problem { message, ..problem_for(Status::BadRequest) },
+            AppError::Database(e) => {
+                rocket::error!("database error: {e}");
+                problem_for(Status::InternalServerError)
+            }
+            AppError::Internal(e) => {
+                rocket::error!("internal error: {e}");
+                problem_for(Status::InternalServerError)
+            }
+        };
+        respond_problem(req, p)
+    }
+}
+
+/// A 401: pages go to sign-in (remembering where the user was going and why
+/// the session ended); the API gets the JSON error.
+enum Unauthorized {
+    Page(Redirect),
+    Api(Status, Json<serde_json::Value>),
+}
+
+impl<'r> Responder<'r, 'static> for Unauthorized {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self {
+            Unauthorized::Page(r) => r.respond_to(req),
+            Unauthorized::Api(s, j) => (s, j).respond_to(req),
+        }
+    }
+}
+
+fn unauthorized(req: &Request<'_>) -> Unauthorized {
+    if wants_json(req) {
+        let p = problem_for(Status::Unauthorized);
+        return Unauthorized::Api(Status::Unauthorized, Json(json!({"error": {"code": p.code, "message": p.message}})));
+    }
+    let mut target = String::from("/sign-in");
+    let path = original_path(req);
+    let mut params = Vec::new();
+    if path != "/" && crate::web::pages::is_safe_return_path(&path) {
+        params.push(format!("next={path}"));
+    }
+    if let Identity::Anonymous { ended: Some(end) } = req.local_cache(|| Identity::Anonymous { ended: None }) {
+        params.push(format!("ended={}", if *end == SessionEnd::Idle { "idle" } else { "limit" }));
+    }
+    if !params.is_empty() {
+        target.push('?');
+        target.push_str(&params.join("&"));
+    }
+    Unauthorized::Page(Redirect::to(target))
+}
+
+#[rocket::catch(401)]
+fn catch_401(req: &Request<'_>) -> Unauthorized {
+    unauthorized(req)
+}
+
+#[rocket::catch(428)]
+fn catch_428(req: &Request<'_>) -> Result<Redirect, AppError> {
+    if wants_json(req) { Err(AppError::Forbidden) } else { Ok(Redirect::to("/account/password")) }
+}
+
+struct ProblemReply(Problem);
+
+impl<'r> Responder<'r, 'static> for ProblemReply {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        respond_problem(req, self.0)
+    }
+}
+
+#[rocket::catch(403)]
+fn catch_403(req: &Request<'_>) -> ProblemReply {
+    let mut p = problem_for(Status::Forbidden);
+    match req.local_cache(|| Verdict(None)).0 {
+        Some(Refusal::CsrfToken) => {
+            p.title = "Your form has expired";
+            p.message = "For your security the form could not be sent. Go back, reload the page and try again.".into();
+        }
+        Some(Refusal::CrossSite) => {
+            p.message = "Requests from other websites are refused.".into();
+        }
+        None => {}
+    }
+    ProblemReply(p)
+}
+
+#[rocket::catch(default)]
+fn catch_default(status: Status, _req: &Request<'_>) -> ProblemReply {
+    let status = if status.code < 400 { Status::InternalServerError } else { status };
+    ProblemReply(problem_for(status))
+}
+
+/// Every catcher.
+pub fn catchers() -> Vec<Catcher> {
+    catchers![catch_401, catch_403, catch_428, catch_default]
+}

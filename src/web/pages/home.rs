@@ -1,0 +1,28 @@
+//! The home page: what this user can do, by role.
+
+use rocket::{Route, get, routes};
+use rocket_dyn_templates::Template;
+use serde_json::json;
+
+use crate::auth::SignedIn;
+use crate::domain::roles::Capability;
+use crate::web::shell::{Shell, render};
+
+#[get("/")]
+fn show_home(user: SignedIn, shell: Shell) -> Template {
+    let a = &user.actor;
+    let mut tasks = Vec::new();
+    if a.can(Capability::ManageUsers) {
+        tasks.push(json!({"href": "/admin/users", "title": "Manage users", "text": "Create accounts, change roles, disable accounts and reset passwords."}));
+        tasks.push(json!({"href": "/admin/sessions", "title": "Active sessions", "text": "See who is signed in and end a session."}));
+    }
+    if a.can(Capability::ViewAuditLog) {
+        tasks.push(json!({"href": "/admin/audit", "title": "Audit log", "text": "Search and export the record of who saw and changed what."}));
+    }
+    tasks.push(json!({"href": "/account", "title": "Your account", "text": "Change your password and manage API tokens."}));
+    render("home", &shell, json!({ "tasks": tasks }))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![show_home]
+}

@@ -1,0 +1,62 @@
+//! HTML pages, one module per feature, each with its own `routes()`.
+
+mod account;
+mod admin_audit;
+mod admin_users;
+mod home;
+mod session;
+mod setup;
+
+use rocket::Route;
+use rocket::response::{Flash, Redirect};
+use rocket_dyn_templates::Template;
+
+use crate::domain::validation::FieldErrors;
+
+/// Every page route.
+pub fn routes() -> Vec<Route> {
+    let mut r = Vec::new();
+    r.extend(home::routes());
+    r.extend(session::routes());
+    r.extend(setup::routes());
+    r.extend(account::routes());
+    r.extend(admin_users::routes());
+    r.extend(admin_audit::routes());
+    r
+}
+
+/// A local path that is safe to send the user back to after signing in.
+pub fn is_safe_return_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.contains("://")
+        && path.len() < 300
+        && !path.starts_with("/sign-in")
+        && !path.starts_with("/refused")
+}
+
+/// What a form POST answers: a redirect with a notice on success, or the form
+/// again (422) with the typed values and the errors.
+#[derive(rocket::Responder)]
+pub enum FormOutcome {
+    Done(Flash<Redirect>),
+    Again((rocket::http::Status, Template)),
+}
+
+impl FormOutcome {
+    /// Success: go to `to` and show `message` there.
+    pub fn done(to: impl Into<String>, message: impl Into<String>) -> FormOutcome {
+        FormOutcome::Done(Flash::success(Redirect::to(to.into()), message.into()))
+    }
+
+    /// Show the form again.
+    pub fn again(page: Template) -> FormOutcome {
+        FormOutcome::Again((rocket::http::Status::UnprocessableEntity, page))
+    }
+}
+
+/// The field errors as a JSON object for templates.
+pub fn errors_json(errors: &FieldErrors) -> serde_json::Value {
+    serde_json::to_value(errors).unwrap_or_default()
+}

@@ -1,0 +1,128 @@
+//! The page shell: what every page template needs besides its own data (who
+//! is signed in, the navigation they may see, the CSRF token, the session's
+//! expiry, a one-off notification), and the `render` helper.
+
+use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use crate::auth::identity::Identity;
+use crate::auth::request_checks::pre_session_token;
+use crate::domain::roles::Capability;
+use crate::state::AppState;
+
+/// A navigation link.
+#[derive(Clone, Debug, Serialize)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The notification banner shown once after a redirect.
+#[derive(Clone, Debug, Serialize)]
+pub struct Notice {
+    pub kind: String,
+    pub message: String,
+}
+
+/// What the base layout needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shell {
+    pub signed_in: bool,
+    pub user_name: Option<String>,
+    pub roles: Vec<&'static str>,
+    pub nav: Vec<NavItem>,
+    pub csrf_token: String,
+    /// Seconds until the session ends if unused.
+    pub expires_in: Option<i64>,
+    /// Seconds until the timeout warning should show.
+    pub warn_in: Option<i64>,
+    pub current_path: String,
+    pub notice: Option<Notice>,
+}
+
+const NAV: &[(&str, &str, Option<Capability>)] = &[
+    ("/", "Home", None),
+    ("/admin/users", "Users", Some(Capability::ManageUsers)),
+    ("/admin/sessions", "Sessions", Some(Capability::ManageUsers)),
+    ("/admin/audit", "Audit log", Some(Capability::ViewAuditLog)),
+    ("/account", "Your account", Some(Capability::ManageOwnAccount)),
+];
+
+impl Shell {
+    /// Build the shell for a request (without consuming a notification).
+    pub fn for_request(req: &Request<'_>) -> Shell {
+        let identity = req.local_cache(|| Identity::Anonymous { ended: None });
+        let path = req.uri().path().as_str().to_string();
+        let now = req.rocket().state::<AppState>().map(|a| a.now());
+        let warning = req
+            .rocket()
+            .state::<AppState>()
+            .map(|a| a.settings.limits.idle_warning.num_seconds())
+            .unwrap_or(300);
+        match identity {
+            Identity::Session(s) => {
+                let actor = &s.actor;
+                let nav = NAV
+                    .iter()
+                    .filter(|(_, _, cap)| cap.is_none_or(|c| actor.can(c)))
+                    .filter(|_| !s.must_change_password)
+                    .map(|(href, label, _)| NavItem {
+                        href,
+                        label,
+                        current: if *href == "/" { path == "/" } else { path.starts_with(href) },
+                    })
+                    .collect();
+                let expires_in = now.map(|n| (s.expires_at - n).num_seconds().max(0));
+                Shell {
+                    signed_in: true,
+                    user_name: Some(actor.display_name().to_string()),
+                    roles: actor.roles().roles().iter().map(|r| r.label()).collect(),
+                    nav,
+                    csrf_token: s.csrf_token.clone(),
+                    expires_in,
+                    warn_in: expires_in.map(|e| (e - warning).max(0)),
+                    current_path: path,
+                    notice: None,
+                }
+            }
+            _ => Shell {
+                signed_in: false,
+                user_name: None,
+                roles: Vec::new(),
+                nav: Vec::new(),
+                csrf_token: pre_session_token(req.cookies()),
+                expires_in: None,
+                warn_in: None,
+                current_path: path,
+                notice: None,
+            },
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Shell {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let mut shell = Shell::for_request(req);
+        if let Outcome::Success(flash) = FlashMessage::from_request(req).await {
+            shell.notice = Some(Notice { kind: flash.kind().to_string(), message: flash.message().to_string() });
+        }
+        Outcome::Success(shell)
+    }
+}
+
+/// Render a page: the page's own data with `shell` added beside it.
+pub fn render(template: &'static str, shell: &Shell, data: impl Serialize) -> Template {
+    let mut value = serde_json::to_value(data).unwrap_or_else(|_| serde_json::json!({}));
+    if !value.is_object() {
+        value = serde_json::json!({ "data": value });
+    }
+    if let Some(map) = value.as_object_mut() {
+        map.insert("shell".into(), serde_json::to_value(shell).unwrap_or_default());
+    }
+    Template::render(template, value)
+}

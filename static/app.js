@@ -1,0 +1,31 @@
+// Progressive enhancement only: every page works without this file.
+// Session timeout warning (WCAG 2.2.1): show a dialog before the session ends,
+// and let the user stay signed in without leaving the page.
+(function () {
+  "use strict";
+  var body = document.body;
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+  if (!body || !body.dataset.warnIn) { return; }
+  var dialog = document.getElementById("timeout-warning");
+  if (!dialog) { return; }
+  var warnIn = parseInt(body.dataset.warnIn, 10) * 1000;
+  var expiresIn = parseInt(body.dataset.expiresIn, 10) * 1000;
+  var timers = [];
+  function schedule(warnAfter, endAfter) {
+    timers.forEach(clearTimeout);
+    timers = [
+      setTimeout(function () { dialog.hidden = false; var b = dialog.querySelector("button"); if (b) { b.focus(); } }, warnAfter),
+      setTimeout(function () { window.location.href = "/sign-in?ended=idle"; }, endAfter)
+    ];
+  }
+  var form = dialog.querySelector("form");
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var data = new URLSearchParams(new FormData(form));
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+      .then(function () { dialog.hidden = true; schedule(warnIn, expiresIn); })
+      .catch(function () { form.submit(); });
+  });
+  schedule(warnIn, expiresIn);
+})();
