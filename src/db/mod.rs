@@ -21,8 +21,8 @@ pub enum StartupError {
     /// The URL is neither SQLite nor PostgreSQL.
     #[error("DATABASE_URL must start with sqlite: or postgres:// (it starts with '{0}')")]
     UnsupportedUrl(String),
-    /// The folder for the SQLite file could not be made.
-    #[error("cannot create the folder {folder} for the database: {cause}")]
+    /// The folder or lock file for the SQLite database could not be made.
+    #[error("cannot create {folder} for the database: {cause}")]
     Folder { folder: String, cause: std::io::Error },
     /// The server did not answer or refused us.
     #[error("cannot connect to the database ({backend}): {cause}. Check DATABASE_URL and that the server is running")]
@@ -103,9 +103,29 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     }
 }
 
+/// On a SQLite file, several processes starting at once take turns through
+/// an OS file lock beside the database (SQLite itself would let two of them
+/// race to create the same tables).
+fn sqlite_migration_lock(url: &str) -> Result<Option<std::fs::File>, StartupError> {
+    let Some(file) = sqlite_file(url) else {
+        return Ok(None);
+    };
+    let path = format!("{file}.migrate-lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|cause| StartupError::Folder { folder: path, cause })?;
+    Ok(Some(lock))
+}
+
 /// Connect and bring the schema up to date.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, StartupError> {
     let db = connect(url).await?;
+    let lock = sqlite_migration_lock(url)?;
     migrate(&db).await.map_err(StartupError::Migrate)?;
+    drop(lock);
     Ok(db)
 }

@@ -68,7 +68,7 @@ impl<'r> Responder<'r, 'static> for AppError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let p = match self {
             AppError::Unauthorized => return unauthorized(req).respond_to(req),
-            AppError::Forbidden => problem_for(Status::Forbidden),
+            AppError::Forbidden => forbidden_problem(req),
             AppError::NotFound => problem_for(Status::NotFound),
             AppError::Invalid(fields) => Problem { fields: Some(fields), ..problem_for(Status::UnprocessableEntity) },
             AppError::Conflict(message) => Problem { message, ..problem_for(Status::Conflict) },
@@ -141,8 +141,7 @@ impl<'r> Responder<'r, 'static> for ProblemReply {
     }
 }
 
-#[rocket::catch(403)]
-fn catch_403(req: &Request<'_>) -> ProblemReply {
+fn forbidden_problem(req: &Request<'_>) -> Problem {
     let mut p = problem_for(Status::Forbidden);
     match req.local_cache(|| Verdict(None)).0 {
         Some(Refusal::CsrfToken) => {
@@ -154,7 +153,12 @@ fn catch_403(req: &Request<'_>) -> ProblemReply {
         }
         None => {}
     }
-    ProblemReply(p)
+    p
+}
+
+#[rocket::catch(403)]
+fn catch_403(req: &Request<'_>) -> ProblemReply {
+    ProblemReply(forbidden_problem(req))
 }
 
 #[rocket::catch(default)]

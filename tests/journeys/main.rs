@@ -1,1 +1,12 @@
+//! Kerbside's integration tests: the real Rocket app, in-process, on a fresh
+//! database per test (SQLite in memory, or a fresh PostgreSQL database when
+//! TEST_DATABASE_URL points at a server). Test names read as sentences.
 
+mod support;
+
+mod accounts_and_sessions;
+mod audit_log;
+mod command_line;
+mod foundation;
+mod route_guards;
+mod sign_in_and_lockout;

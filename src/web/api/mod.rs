@@ -2,6 +2,7 @@
 //! and the health check.
 
 mod me;
+mod users;
 pub mod openapi;
 
 use rocket::serde::json::Json;
@@ -14,6 +15,7 @@ use crate::state::AppState;
 pub fn routes() -> Vec<Route> {
     let mut r = routes![openapi::openapi_json];
     r.extend(me::routes());
+    r.extend(users::routes());
     r
 }
 

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ("get", "/openapi.json", "This document", "200"),
     ("get", "/me", "The user the token acts as, with roles", "200"),
+    ("post", "/users", "Create a user account (administrators)", "201"),
 ];
 
 fn error_schema() -> Value {

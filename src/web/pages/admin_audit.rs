@@ -101,7 +101,9 @@ async fn list_audit(app: &State<AppState>, admin: Can<cap::ViewAuditLog>, shell:
         &shell,
         json!({
             "entries": entries, "pagination": info, "base": base, "query": q, "export_query": qs,
-            "actions": AuditAction::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+            "action_options": std::iter::once(json!({"value": "", "label": "Any action"}))
+                .chain(AuditAction::ALL.iter().map(|a| json!({"value": a.as_str(), "label": a.as_str()})))
+                .collect::<Vec<_>>(),
         }),
     ))
 }

@@ -1,0 +1,47 @@
+//! `POST /api/v1/users` (administrators): create an account, with the same
+//! validation and password policy as the page and the command line.
+
+use rocket::http::Status;
+use rocket::serde::json::Json;
+use rocket::{Route, State, post, routes};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::guards::{Can, cap};
+use crate::error::AppResult;
+use crate::services::accounts::{self, NewAccount};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+struct NewUserBody {
+    username: Option<String>,
+    name: Option<String>,
+    roles: Option<Vec<String>>,
+    password: Option<String>,
+}
+
+#[post("/users", format = "json", data = "<body>")]
+async fn create_user(app: &State<AppState>, admin: Can<cap::ManageUsers>, body: Json<NewUserBody>) -> AppResult<(Status, Json<Value>)> {
+    let b = body.into_inner();
+    let new = NewAccount {
+        username: b.username.unwrap_or_default(),
+        display_name: b.name.unwrap_or_default(),
+        roles: b.roles.unwrap_or_default(),
+        password: b.password.unwrap_or_default(),
+        must_change_password: true,
+    };
+    let user = accounts::create_user(app, admin.actor(), new).await?;
+    let roles = crate::db::users_repo::roles_of(&app.db, user.id).await?;
+    Ok((
+        Status::Created,
+        Json(json!({
+            "id": user.id, "username": user.username, "name": user.display_name,
+            "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            "must_change_password": user.must_change_password,
+        })),
+    ))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![create_user]
+}
