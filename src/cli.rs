@@ -21,9 +21,18 @@ use crate::{build_rocket, db};
 pub enum Command {
     Serve,
     Help,
-    Backup { to: String },
-    UserCreate { username: String, name: String, roles: Vec<String> },
-    TokenCreate { username: String, name: String },
+    Backup {
+        to: String,
+    },
+    UserCreate {
+        username: String,
+        name: String,
+        roles: Vec<String>,
+    },
+    TokenCreate {
+        username: String,
+        name: String,
+    },
 }
 
 /// The usage text.
@@ -38,7 +47,11 @@ pub const USAGE: &str = "Usage:
 Roles: police, probation, facilitator, manager, admin.
 Configuration comes from environment variables; see README.md.";
 
-fn flags(args: &[String], known: &[&str], switches: &[&str]) -> Result<Vec<(String, String)>, String> {
+fn flags(
+    args: &[String],
+    known: &[&str],
+    switches: &[&str],
+) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -55,7 +68,9 @@ fn flags(args: &[String], known: &[&str], switches: &[&str]) -> Result<Vec<(Stri
                 Some(v) => v,
                 None => {
                     i += 1;
-                    args.get(i).cloned().ok_or_else(|| format!("{name} needs a value"))?
+                    args.get(i)
+                        .cloned()
+                        .ok_or_else(|| format!("{name} needs a value"))?
                 }
             };
             out.push((name, value));
@@ -85,22 +100,42 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         ["serve", rest @ ..] => Err(format!("serve takes no options (got '{}')", rest.join(" "))),
         ["backup", ..] => {
             let f = flags(&args[1..], &["--to"], &[])?;
-            Ok(Command::Backup { to: one(&f, "--to")? })
+            Ok(Command::Backup {
+                to: one(&f, "--to")?,
+            })
         }
         ["user", "create", ..] => {
-            let f = flags(&args[2..], &["--username", "--name", "--role"], &["--password-stdin"])?;
+            let f = flags(
+                &args[2..],
+                &["--username", "--name", "--role"],
+                &["--password-stdin"],
+            )?;
             if !f.iter().any(|(n, _)| n == "--password-stdin") {
-                return Err("--password-stdin is required: passwords are never taken from the command line".into());
+                return Err(
+                    "--password-stdin is required: passwords are never taken from the command line"
+                        .into(),
+                );
             }
-            let roles: Vec<String> = f.iter().filter(|(n, _)| n == "--role").map(|(_, v)| v.clone()).collect();
+            let roles: Vec<String> = f
+                .iter()
+                .filter(|(n, _)| n == "--role")
+                .map(|(_, v)| v.clone())
+                .collect();
             if roles.is_empty() {
                 return Err("at least one --role is required".into());
             }
-            Ok(Command::UserCreate { username: one(&f, "--username")?, name: one(&f, "--name")?, roles })
+            Ok(Command::UserCreate {
+                username: one(&f, "--username")?,
+                name: one(&f, "--name")?,
+                roles,
+            })
         }
         ["token", "create", ..] => {
             let f = flags(&args[2..], &["--username", "--name"], &[])?;
-            Ok(Command::TokenCreate { username: one(&f, "--username")?, name: one(&f, "--name")? })
+            Ok(Command::TokenCreate {
+                username: one(&f, "--username")?,
+                name: one(&f, "--name")?,
+            })
         }
         [other, ..] => Err(format!("unknown command '{other}'")),
     }
@@ -154,17 +189,29 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
         Command::Serve => serve(settings).await,
         Command::Help => ExitCode::SUCCESS,
         Command::Backup { to } => backup(&settings, &to).await,
-        Command::UserCreate { username, name, roles } => {
+        Command::UserCreate {
+            username,
+            name,
+            roles,
+        } => {
             let mut password = String::new();
             if let Err(e) = std::io::stdin().read_to_string(&mut password) {
-                return fail(format!("could not read the password from standard input: {e}"));
+                return fail(format!(
+                    "could not read the password from standard input: {e}"
+                ));
             }
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let app = match open(&settings).await {
                 Ok(a) => a,
                 Err(code) => return code,
             };
-            let new = accounts::NewAccount { username, display_name: name, roles, password, must_change_password: false };
+            let new = accounts::NewAccount {
+                username,
+                display_name: name,
+                roles,
+                password,
+                must_change_password: false,
+            };
             match accounts::create_user(&app, &Actor::command_line(), new).await {
                 Ok(user) => {
                     println!("Created user {} (id {})", user.username, user.id);
@@ -205,7 +252,8 @@ async fn backup(settings: &Settings, to: &str) -> ExitCode {
     };
     match conn.get_database_backend() {
         DbBackend::Sqlite => {
-            let stmt = Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [to.into()]);
+            let stmt =
+                Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [to.into()]);
             match conn.execute_raw(stmt).await {
                 Ok(_) => {
                     println!("Backed up to {to}");
@@ -229,7 +277,12 @@ async fn serve(settings: Settings) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(format!("could not prepare first-run setup: {e}")),
     };
-    let rocket = build_rocket(rocket::Config::figment(), app.db.clone(), settings, app.clock.clone());
+    let rocket = build_rocket(
+        rocket::Config::figment(),
+        app.db.clone(),
+        settings,
+        app.clock.clone(),
+    );
     let ignited = match rocket.ignite().await {
         Ok(r) => r,
         Err(e) => return fail(format!("could not start: {e}")),
@@ -263,10 +316,16 @@ mod tests {
 
     #[test]
     fn user_create_takes_repeated_roles() {
-        let c = parse(&args("user create --username pc1 --name=Jo --role police --role manager --password-stdin"));
+        let c = parse(&args(
+            "user create --username pc1 --name=Jo --role police --role manager --password-stdin",
+        ));
         assert_eq!(
             c,
-            Ok(Command::UserCreate { username: "pc1".into(), name: "Jo".into(), roles: vec!["police".into(), "manager".into()] })
+            Ok(Command::UserCreate {
+                username: "pc1".into(),
+                name: "Jo".into(),
+                roles: vec!["police".into(), "manager".into()]
+            })
         );
     }
 

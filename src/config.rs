@@ -61,7 +61,9 @@ fn number(name: &str, default: i64, min: i64, max: i64) -> Result<i64, String> {
         None => Ok(default),
         Some(v) => match v.trim().parse::<i64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(format!("{name} must be a whole number from {min} to {max} (it is '{v}')")),
+            _ => Err(format!(
+                "{name} must be a whole number from {min} to {max} (it is '{v}')"
+            )),
         },
     }
 }
@@ -90,11 +92,17 @@ impl Settings {
             database_url: var("DATABASE_URL").unwrap_or(d.database_url),
             https: flag("KERBSIDE_HTTPS")?,
             limits,
-            template_dir: var("KERBSIDE_TEMPLATE_DIR").map(PathBuf::from).unwrap_or(d.template_dir),
-            static_dir: var("KERBSIDE_STATIC_DIR").map(PathBuf::from).unwrap_or(d.static_dir),
-            public_origin: var("KERBSIDE_PUBLIC_ORIGIN").map(|o| o.trim_end_matches('/').to_string()),
+            template_dir: var("KERBSIDE_TEMPLATE_DIR")
+                .map(PathBuf::from)
+                .unwrap_or(d.template_dir),
+            static_dir: var("KERBSIDE_STATIC_DIR")
+                .map(PathBuf::from)
+                .unwrap_or(d.static_dir),
+            public_origin: var("KERBSIDE_PUBLIC_ORIGIN")
+                .map(|o| o.trim_end_matches('/').to_string()),
             hashing_concurrency: number("KERBSIDE_HASHING_CONCURRENCY", 4, 1, 64)? as usize,
-            dash_escalation_incidents: number("KERBSIDE_DASH_ESCALATION_INCIDENTS", 3, 1, 50)? as u32,
+            dash_escalation_incidents: number("KERBSIDE_DASH_ESCALATION_INCIDENTS", 3, 1, 50)?
+                as u32,
             dash_escalation_months: number("KERBSIDE_DASH_ESCALATION_MONTHS", 12, 1, 36)? as u32,
         })
     }

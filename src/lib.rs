@@ -32,7 +32,12 @@ use crate::state::AppState;
 /// Build the whole app on an open (already migrated) database. `figment` is
 /// Rocket's configuration (`rocket::Config::figment()` in production; tests
 /// merge their own values).
-pub fn build_rocket(figment: Figment, db: DatabaseConnection, settings: Settings, clock: Arc<dyn Clock>) -> Rocket<Build> {
+pub fn build_rocket(
+    figment: Figment,
+    db: DatabaseConnection,
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+) -> Rocket<Build> {
     let figment = figment
         .merge(("template_dir", settings.template_dir.clone()))
         .merge(("ident", false));
@@ -42,13 +47,20 @@ pub fn build_rocket(figment: Figment, db: DatabaseConnection, settings: Settings
         .manage(AppState::new(db, settings, clock))
         .attach(auth::request_checks::RequestChecks)
         .attach(web::headers::SecurityHeaders { https })
-        .attach(Template::custom(|engines| templating::register(&mut engines.tera)))
+        .attach(Template::custom(|engines| {
+            templating::register(&mut engines.tera)
+        }))
         .attach(AdHoc::on_liftoff("Clear stale sessions", |rocket| {
             Box::pin(async move {
                 if let Some(app) = rocket.state::<AppState>() {
                     let now = app.now();
                     let l = &app.settings.limits;
-                    let _ = db::sessions_repo::delete_stale(&app.db, now - l.idle_timeout, now - l.absolute_timeout).await;
+                    let _ = db::sessions_repo::delete_stale(
+                        &app.db,
+                        now - l.idle_timeout,
+                        now - l.absolute_timeout,
+                    )
+                    .await;
                 }
             })
         }))

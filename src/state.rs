@@ -26,7 +26,12 @@ impl AppState {
     /// Assemble the state.
     pub fn new(db: DatabaseConnection, settings: Settings, clock: Arc<dyn Clock>) -> AppState {
         let hasher = PasswordHasher::new(settings.hashing_concurrency);
-        AppState { db, settings, clock, hasher }
+        AppState {
+            db,
+            settings,
+            clock,
+            hasher,
+        }
     }
 
     /// The current instant.

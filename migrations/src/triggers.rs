@@ -49,8 +49,10 @@ pub async fn drop_append_only(m: &SchemaManager<'_>, table: &str) -> Result<(), 
     match m.get_database_backend() {
         DbBackend::Postgres => {
             for name in ["no_update", "no_delete", "no_truncate"] {
-                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_{name} ON {table};"))
-                    .await?;
+                db.execute_unprepared(&format!(
+                    "DROP TRIGGER IF EXISTS {table}_{name} ON {table};"
+                ))
+                .await?;
             }
             db.execute_unprepared(&format!("DROP FUNCTION IF EXISTS {table}_refuse_change();"))
                 .await?;

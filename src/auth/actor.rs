@@ -24,7 +24,14 @@ impl Actor {
         roles: RoleSet,
         session_id: i32,
     ) -> Actor {
-        Actor { user_id: Some(user_id), username, display_name, roles, api_token_id: None, session_id: Some(session_id) }
+        Actor {
+            user_id: Some(user_id),
+            username,
+            display_name,
+            roles,
+            api_token_id: None,
+            session_id: Some(session_id),
+        }
     }
 
     pub(in crate::auth) fn with_token(
@@ -34,7 +41,14 @@ impl Actor {
         roles: RoleSet,
         api_token_id: i32,
     ) -> Actor {
-        Actor { user_id: Some(user_id), username, display_name, roles, api_token_id: Some(api_token_id), session_id: None }
+        Actor {
+            user_id: Some(user_id),
+            username,
+            display_name,
+            roles,
+            api_token_id: Some(api_token_id),
+            session_id: None,
+        }
     }
 
     /// The operator running `kerbside` on the server's command line: may
@@ -87,6 +101,10 @@ impl Actor {
 
     /// `Err(forbidden)` unless this actor may do that.
     pub fn require(&self, capability: Capability) -> Result<(), AppError> {
-        if self.can(capability) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.can(capability) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }

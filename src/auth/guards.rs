@@ -26,7 +26,10 @@ pub struct SignedIn {
 
 /// Paths a user who must change a password may still reach.
 fn allowed_before_password_change(path: &str) -> bool {
-    matches!(path, "/account/password" | "/sign-out" | "/session/expiring" | "/session/extend")
+    matches!(
+        path,
+        "/account/password" | "/sign-out" | "/session/expiring" | "/session/extend"
+    )
 }
 
 #[rocket::async_trait]
@@ -37,12 +40,20 @@ impl<'r> FromRequest<'r> for SignedIn {
         let identity = req.local_cache(|| Identity::Anonymous { ended: None });
         match identity {
             Identity::Session(s) => {
-                if s.must_change_password && !allowed_before_password_change(req.uri().path().as_str()) {
+                if s.must_change_password
+                    && !allowed_before_password_change(req.uri().path().as_str())
+                {
                     return Outcome::Error((Status::PreconditionRequired, ()));
                 }
-                Outcome::Success(SignedIn { actor: s.actor.clone(), session: Some(s.clone()) })
+                Outcome::Success(SignedIn {
+                    actor: s.actor.clone(),
+                    session: Some(s.clone()),
+                })
             }
-            Identity::Token(actor) => Outcome::Success(SignedIn { actor: actor.clone(), session: None }),
+            Identity::Token(actor) => Outcome::Success(SignedIn {
+                actor: actor.clone(),
+                session: None,
+            }),
             Identity::Anonymous { .. } => Outcome::Error((Status::Unauthorized, ())),
         }
     }
@@ -104,9 +115,10 @@ impl<'r, C: CapabilityMarker> FromRequest<'r> for Can<C> {
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         match SignedIn::from_request(req).await {
-            Outcome::Success(user) if user.actor.can(C::CAPABILITY) => {
-                Outcome::Success(Can { user, _capability: PhantomData })
-            }
+            Outcome::Success(user) if user.actor.can(C::CAPABILITY) => Outcome::Success(Can {
+                user,
+                _capability: PhantomData,
+            }),
             Outcome::Success(_) => Outcome::Error((Status::Forbidden, ())),
             Outcome::Error(e) => Outcome::Error(e),
             Outcome::Forward(f) => Outcome::Forward(f),

@@ -43,7 +43,11 @@ pub enum Identity {
 
 /// The session cookie's name: `__Host-` prefixed when served over HTTPS.
 pub fn session_cookie_name(https: bool) -> &'static str {
-    if https { "__Host-kerbside_session" } else { "kerbside_session" }
+    if https {
+        "__Host-kerbside_session"
+    } else {
+        "kerbside_session"
+    }
 }
 
 /// Build the session cookie for a new session.
@@ -87,14 +91,33 @@ async fn from_session(req: &Request<'_>, app: &AppState, now: DateTime<Utc>) -> 
         }
     };
     let roles = users_repo::roles_of(db, user.id).await.unwrap_or_default();
-    let actor = Actor::signed_in(user.id, user.username.clone(), user.display_name.clone(), RoleSet::new(roles), session.id);
-    if let Err(end) = session_state(session.created_at, session.last_seen_at, now, &app.settings.limits) {
+    let actor = Actor::signed_in(
+        user.id,
+        user.username.clone(),
+        user.display_name.clone(),
+        RoleSet::new(roles),
+        session.id,
+    );
+    if let Err(end) = session_state(
+        session.created_at,
+        session.last_seen_at,
+        now,
+        &app.settings.limits,
+    ) {
         let _ = sessions_repo::delete(db, session.id).await;
         let reason = match end {
             SessionEnd::Idle => "session ended after inactivity",
             SessionEnd::Absolute => "session reached its maximum length",
         };
-        let _ = audit::record(db, &actor, now, AuditEntry::new(AuditAction::Logout).record("user", user.id).reason(reason)).await;
+        let _ = audit::record(
+            db,
+            &actor,
+            now,
+            AuditEntry::new(AuditAction::Logout)
+                .record("user", user.id)
+                .reason(reason),
+        )
+        .await;
         req.cookies().remove(Cookie::build(name).path("/"));
         return Identity::Anonymous { ended: Some(end) };
     }
@@ -129,10 +152,18 @@ async fn from_bearer(app: &AppState, header: &str, now: DateTime<Utc>) -> Identi
         _ => return anonymous,
     };
     let roles = users_repo::roles_of(db, user.id).await.unwrap_or_default();
-    if t.last_used_at.is_none_or(|at| now - at >= Duration::seconds(TOUCH_EVERY)) {
+    if t.last_used_at
+        .is_none_or(|at| now - at >= Duration::seconds(TOUCH_EVERY))
+    {
         let _ = tokens_repo::touch(db, t.id, now).await;
     }
-    Identity::Token(Actor::with_token(user.id, user.username, user.display_name, RoleSet::new(roles), t.id))
+    Identity::Token(Actor::with_token(
+        user.id,
+        user.username,
+        user.display_name,
+        RoleSet::new(roles),
+        t.id,
+    ))
 }
 
 /// Work out who sent `req`. API routes take a bearer token, or a session

@@ -43,7 +43,9 @@ pub struct HashError(String);
 impl PasswordHasher {
     /// A hasher allowing `concurrency` hashes at once.
     pub fn new(concurrency: usize) -> PasswordHasher {
-        PasswordHasher { permits: Arc::new(Semaphore::new(concurrency.max(1))) }
+        PasswordHasher {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+        }
     }
 
     /// Hash a password to a PHC string (blocking; for the command line).
@@ -58,7 +60,10 @@ impl PasswordHasher {
         let Ok(parsed) = PasswordHash::new(stored) else {
             return Verified::No;
         };
-        if argon().verify_password(password.as_bytes(), &parsed).is_err() {
+        if argon()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_err()
+        {
             return Verified::No;
         }
         let current = parsed.algorithm.as_str() == "argon2id"
@@ -77,7 +82,11 @@ impl PasswordHasher {
 
     /// Hash a password.
     pub async fn hash(&self, password: &str) -> Result<String, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|e| HashError(e.to_string()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HashError(e.to_string()))?;
         let pw = password.to_string();
         tokio::task::spawn_blocking(move || PasswordHasher::hash_blocking(&pw))
             .await
@@ -116,17 +125,27 @@ mod tests {
         let h = PasswordHasher::new(2);
         let phc = h.hash("kerbside lantern evening").await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert_eq!(h.verify("kerbside lantern evening", Some(&phc)).await, Verified::Yes);
-        assert_eq!(h.verify("kerbside lantern evenings", Some(&phc)).await, Verified::No);
+        assert_eq!(
+            h.verify("kerbside lantern evening", Some(&phc)).await,
+            Verified::Yes
+        );
+        assert_eq!(
+            h.verify("kerbside lantern evenings", Some(&phc)).await,
+            Verified::No
+        );
         assert_eq!(h.verify("anything", None).await, Verified::No);
     }
 
     #[tokio::test]
     async fn an_old_parameter_set_is_upgraded_on_sign_in() {
-        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8 * 1024, 1, 1, None).unwrap())
-            .hash_password(b"kerbside lantern evening")
-            .unwrap()
-            .to_string();
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"kerbside lantern evening")
+        .unwrap()
+        .to_string();
         let h = PasswordHasher::new(1);
         match h.verify("kerbside lantern evening", Some(&weak)).await {
             Verified::YesRehash(new) => assert!(new.contains("m=19456,t=2,p=1")),

@@ -61,7 +61,12 @@ fn token_in_body(content_type: Option<&ContentType>, body: &[u8]) -> Option<Stri
     } else if ct.is_form_data() {
         let after = text.split(&format!("name=\"{CSRF_FIELD}\"")).nth(1)?;
         let value = after.split("\r\n\r\n").nth(1)?;
-        Some(value.chars().take_while(|c| c.is_ascii_alphanumeric()).collect())
+        Some(
+            value
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect(),
+        )
     } else {
         None
     }
@@ -84,7 +89,12 @@ pub fn pre_session_token(cookies: &CookieJar<'_>) -> String {
     token
 }
 
-async fn check(req: &Request<'_>, data: &mut Data<'_>, identity: &Identity, app: &AppState) -> Option<Refusal> {
+async fn check(
+    req: &Request<'_>,
+    data: &mut Data<'_>,
+    identity: &Identity,
+    app: &AppState,
+) -> Option<Refusal> {
     if is_safe_method(req.method()) {
         return None;
     }
@@ -97,7 +107,10 @@ async fn check(req: &Request<'_>, data: &mut Data<'_>, identity: &Identity, app:
     }
     let expected = match identity {
         Identity::Session(s) => Some(s.csrf_token.clone()),
-        _ => req.cookies().get_private(PRE_SESSION_COOKIE).map(|c| c.value().to_string()),
+        _ => req
+            .cookies()
+            .get_private(PRE_SESSION_COOKIE)
+            .map(|c| c.value().to_string()),
     };
     let provided = token_in_body(req.content_type(), data.peek(512).await);
     match (expected, provided) {
@@ -109,7 +122,10 @@ async fn check(req: &Request<'_>, data: &mut Data<'_>, identity: &Identity, app:
 #[rocket::async_trait]
 impl Fairing for RequestChecks {
     fn info(&self) -> Info {
-        Info { name: "Identity, CSRF and origin checks", kind: Kind::Request }
+        Info {
+            name: "Identity, CSRF and origin checks",
+            kind: Kind::Request,
+        }
     }
 
     async fn on_request(&self, req: &mut Request<'_>, data: &mut Data<'_>) {

@@ -2,7 +2,10 @@
 //! refuses UPDATE and DELETE).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
 
 use super::entities::audit_log;
 use crate::domain::pagination::PageRequest;
@@ -82,7 +85,11 @@ fn filtered(f: &AuditFilter) -> Select<audit_log::Entity> {
 }
 
 /// A page of matching rows, newest first, and the total.
-pub async fn search(db: &impl ConnectionTrait, f: &AuditFilter, page: PageRequest) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
+pub async fn search(
+    db: &impl ConnectionTrait,
+    f: &AuditFilter,
+    page: PageRequest,
+) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
     let total = filtered(f).count(db).await?;
     let rows = filtered(f)
         .order_by_desc(audit_log::Column::Id)
@@ -94,6 +101,12 @@ pub async fn search(db: &impl ConnectionTrait, f: &AuditFilter, page: PageReques
 }
 
 /// Every matching row, oldest first.
-pub async fn all_matching(db: &impl ConnectionTrait, f: &AuditFilter) -> Result<Vec<audit_log::Model>, DbErr> {
-    filtered(f).order_by_asc(audit_log::Column::Id).all(db).await
+pub async fn all_matching(
+    db: &impl ConnectionTrait,
+    f: &AuditFilter,
+) -> Result<Vec<audit_log::Model>, DbErr> {
+    filtered(f)
+        .order_by_asc(audit_log::Column::Id)
+        .all(db)
+        .await
 }

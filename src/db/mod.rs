@@ -13,7 +13,10 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    TransactionTrait,
+};
 
 /// Why the database could not be made ready; the message says what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -23,12 +26,19 @@ pub enum StartupError {
     UnsupportedUrl(String),
     /// The folder or lock file for the SQLite database could not be made.
     #[error("cannot create {folder} for the database: {cause}")]
-    Folder { folder: String, cause: std::io::Error },
+    Folder {
+        folder: String,
+        cause: std::io::Error,
+    },
     /// The server did not answer or refused us.
-    #[error("cannot connect to the database ({backend}): {cause}. Check DATABASE_URL and that the server is running")]
+    #[error(
+        "cannot connect to the database ({backend}): {cause}. Check DATABASE_URL and that the server is running"
+    )]
     Connect { backend: &'static str, cause: DbErr },
     /// A migration failed.
-    #[error("the database migration failed: {0}. Nothing further was changed; fix the cause and start again")]
+    #[error(
+        "the database migration failed: {0}. Nothing further was changed; fix the cause and start again"
+    )]
     Migrate(DbErr),
 }
 
@@ -45,7 +55,9 @@ pub fn backend_name(url: &str) -> Result<&'static str, StartupError> {
 }
 
 fn sqlite_file(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && !path.starts_with(":memory:")).then_some(path)
 }
@@ -54,7 +66,8 @@ fn sqlite_file(url: &str) -> Option<&str> {
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
     let backend = backend_name(url)?;
     let mut opt = ConnectOptions::new(url.to_string());
-    opt.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    opt.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10));
     if backend == "SQLite" {
         if let Some(parent) = sqlite_file(url).and_then(|f| Path::new(f).parent())
             && !parent.as_os_str().is_empty()
@@ -70,7 +83,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true);
-            if memory { o } else { o.journal_mode(SqliteJournalMode::Wal) }
+            if memory {
+                o
+            } else {
+                o.journal_mode(SqliteJournalMode::Wal)
+            }
         });
         if memory {
             opt.max_connections(1)
@@ -81,7 +98,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
             opt.max_connections(8);
         }
     } else {
-        opt.max_connections(16).connect_timeout(Duration::from_secs(10));
+        opt.max_connections(16)
+            .connect_timeout(Duration::from_secs(10));
     }
     Database::connect(opt)
         .await
@@ -95,7 +113,8 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
             let txn = db.begin().await?;
-            txn.execute_unprepared("SELECT pg_advisory_xact_lock(5273742)").await?;
+            txn.execute_unprepared("SELECT pg_advisory_xact_lock(5273742)")
+                .await?;
             Migrator::up(&txn, None).await?;
             txn.commit().await
         }
@@ -117,7 +136,10 @@ fn sqlite_migration_lock(url: &str) -> Result<Option<std::fs::File>, StartupErro
         .write(true)
         .open(&path)
         .and_then(|f| f.lock().map(|()| f))
-        .map_err(|cause| StartupError::Folder { folder: path, cause })?;
+        .map_err(|cause| StartupError::Folder {
+            folder: path,
+            cause,
+        })?;
     Ok(Some(lock))
 }
 

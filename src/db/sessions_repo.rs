@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::sessions;
@@ -34,7 +34,10 @@ pub async fn insert(
 }
 
 /// The session whose cookie hashes to `token_hash`.
-pub async fn find_by_hash(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<Session>, DbErr> {
+pub async fn find_by_hash(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<Session>, DbErr> {
     sessions::Entity::find()
         .filter(sessions::Column::TokenHash.eq(token_hash))
         .one(db)
@@ -49,7 +52,7 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Session>,
 /// Mark the session as used now.
 pub async fn touch(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
     sessions::Entity::update_many()
-        .col_expr(sessions::Column::LastSeenAt, Expr::val(now).into())
+        .col_expr(sessions::Column::LastSeenAt, Expr::val(now))
         .filter(sessions::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -58,11 +61,18 @@ pub async fn touch(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Re
 
 /// End one session.
 pub async fn delete(db: &impl ConnectionTrait, id: i32) -> Result<u64, DbErr> {
-    Ok(sessions::Entity::delete_by_id(id).exec(db).await?.rows_affected)
+    Ok(sessions::Entity::delete_by_id(id)
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// End every session of a user, except optionally one.
-pub async fn delete_for_user(db: &impl ConnectionTrait, user_id: i32, except: Option<i32>) -> Result<u64, DbErr> {
+pub async fn delete_for_user(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    except: Option<i32>,
+) -> Result<u64, DbErr> {
     let mut q = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user_id));
     if let Some(keep) = except {
         q = q.filter(sessions::Column::Id.ne(keep));

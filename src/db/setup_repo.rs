@@ -2,12 +2,18 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, Statement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, Statement,
+};
 
 use super::entities::setup_tokens;
 
 /// Store a new setup token's hash.
-pub async fn insert(db: &impl ConnectionTrait, token_hash: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     setup_tokens::ActiveModel {
         token_hash: Set(token_hash.to_string()),
         created_at: Set(now),
@@ -46,7 +52,7 @@ pub async fn claim(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<bool
         .await?
         .rows_affected();
     setup_tokens::Entity::update_many()
-        .col_expr(setup_tokens::Column::UsedAt, Expr::val(now).into())
+        .col_expr(setup_tokens::Column::UsedAt, Expr::val(now))
         .filter(setup_tokens::Column::UsedAt.is_null())
         .exec(db)
         .await?;

@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
 
 use super::entities::api_tokens;
 
@@ -32,7 +35,10 @@ pub async fn insert(
 }
 
 /// A live (not revoked) token by hash.
-pub async fn find_live_by_hash(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<ApiToken>, DbErr> {
+pub async fn find_live_by_hash(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<ApiToken>, DbErr> {
     api_tokens::Entity::find()
         .filter(api_tokens::Column::TokenHash.eq(token_hash))
         .filter(api_tokens::Column::RevokedAt.is_null())
@@ -50,9 +56,14 @@ pub async fn for_user(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<Api
 }
 
 /// Revoke one of a user's tokens; the count says whether it was theirs and live.
-pub async fn revoke(db: &impl ConnectionTrait, id: i32, user_id: i32, now: DateTime<Utc>) -> Result<u64, DbErr> {
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    id: i32,
+    user_id: i32,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
     Ok(api_tokens::Entity::update_many()
-        .col_expr(api_tokens::Column::RevokedAt, Expr::val(now).into())
+        .col_expr(api_tokens::Column::RevokedAt, Expr::val(now))
         .filter(api_tokens::Column::Id.eq(id))
         .filter(api_tokens::Column::UserId.eq(user_id))
         .filter(api_tokens::Column::RevokedAt.is_null())
@@ -64,7 +75,7 @@ pub async fn revoke(db: &impl ConnectionTrait, id: i32, user_id: i32, now: DateT
 /// Note that a token was used.
 pub async fn touch(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
     api_tokens::Entity::update_many()
-        .col_expr(api_tokens::Column::LastUsedAt, Expr::val(now).into())
+        .col_expr(api_tokens::Column::LastUsedAt, Expr::val(now))
         .filter(api_tokens::Column::Id.eq(id))
         .exec(db)
         .await?;

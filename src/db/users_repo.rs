@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::{user_roles, users};
@@ -31,7 +31,10 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 }
 
 /// The account with this (already normalised) username.
-pub async fn find_by_username(db: &impl ConnectionTrait, username: &str) -> Result<Option<User>, DbErr> {
+pub async fn find_by_username(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<User>, DbErr> {
     users::Entity::find()
         .filter(users::Column::Username.eq(username))
         .one(db)
@@ -45,11 +48,17 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<User>, Db
 
 /// The roles one user holds.
 pub async fn roles_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<Role>, DbErr> {
-    Ok(roles_for(db, &[user_id]).await?.remove(&user_id).unwrap_or_default())
+    Ok(roles_for(db, &[user_id])
+        .await?
+        .remove(&user_id)
+        .unwrap_or_default())
 }
 
 /// The roles of several users at once.
-pub async fn roles_for(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i32, Vec<Role>>, DbErr> {
+pub async fn roles_for(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<i32, Vec<Role>>, DbErr> {
     let rows = user_roles::Entity::find()
         .filter(user_roles::Column::UserId.is_in(ids.iter().copied()))
         .all(db)
@@ -67,7 +76,11 @@ pub async fn roles_for(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap
 }
 
 /// Create an account with its roles.
-pub async fn insert(db: &impl ConnectionTrait, new: NewUser<'_>, now: DateTime<Utc>) -> Result<User, DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<User, DbErr> {
     let user = users::ActiveModel {
         username: Set(new.username.to_string()),
         display_name: Set(new.display_name.to_string()),
@@ -89,7 +102,11 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewUser<'_>, now: DateTime<U
 }
 
 /// Replace a user's roles.
-pub async fn set_roles(db: &impl ConnectionTrait, user_id: i32, roles: &[Role]) -> Result<(), DbErr> {
+pub async fn set_roles(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    roles: &[Role],
+) -> Result<(), DbErr> {
     user_roles::Entity::delete_many()
         .filter(user_roles::Column::UserId.eq(user_id))
         .exec(db)
@@ -113,9 +130,12 @@ async fn update_columns(
 ) -> Result<(), DbErr> {
     let mut q = users::Entity::update_many().filter(users::Column::Id.eq(user_id));
     for (col, v) in values {
-        q = q.col_expr(col, Expr::val(v).into());
+        q = q.col_expr(col, Expr::val(v));
     }
-    q = q.col_expr(users::Column::Version, Expr::col(users::Column::Version).add(1));
+    q = q.col_expr(
+        users::Column::Version,
+        Expr::col(users::Column::Version).add(1),
+    );
     q.exec(db).await?;
     Ok(())
 }
@@ -139,10 +159,17 @@ pub async fn record_failure(
 }
 
 /// Record a successful sign-in: failures cleared, hash upgraded if given.
-pub async fn record_success(db: &impl ConnectionTrait, user_id: i32, new_hash: Option<String>) -> Result<(), DbErr> {
+pub async fn record_success(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    new_hash: Option<String>,
+) -> Result<(), DbErr> {
     let mut values = vec![
         (users::Column::FailedAttempts, 0.into()),
-        (users::Column::LockedUntil, Option::<DateTime<Utc>>::None.into()),
+        (
+            users::Column::LockedUntil,
+            Option::<DateTime<Utc>>::None.into(),
+        ),
     ];
     if let Some(h) = new_hash {
         values.push((users::Column::PasswordHash, h.into()));
@@ -166,19 +193,35 @@ pub async fn set_password(
             (users::Column::MustChangePassword, must_change.into()),
             (users::Column::PasswordChangedAt, now.into()),
             (users::Column::FailedAttempts, 0.into()),
-            (users::Column::LockedUntil, Option::<DateTime<Utc>>::None.into()),
+            (
+                users::Column::LockedUntil,
+                Option::<DateTime<Utc>>::None.into(),
+            ),
         ],
     )
     .await
 }
 
 /// Disable or enable an account.
-pub async fn set_disabled(db: &impl ConnectionTrait, user_id: i32, disabled: bool) -> Result<(), DbErr> {
-    update_columns(db, user_id, vec![(users::Column::Disabled, disabled.into())]).await
+pub async fn set_disabled(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    disabled: bool,
+) -> Result<(), DbErr> {
+    update_columns(
+        db,
+        user_id,
+        vec![(users::Column::Disabled, disabled.into())],
+    )
+    .await
 }
 
 /// Change the name shown for a user.
-pub async fn set_display_name(db: &impl ConnectionTrait, user_id: i32, name: &str) -> Result<(), DbErr> {
+pub async fn set_display_name(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    name: &str,
+) -> Result<(), DbErr> {
     update_columns(db, user_id, vec![(users::Column::DisplayName, name.into())]).await
 }
 
@@ -208,7 +251,10 @@ pub async fn list(
 }
 
 /// Display names of several users.
-pub async fn names_for(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i32, String>, DbErr> {
+pub async fn names_for(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<i32, String>, DbErr> {
     Ok(users::Entity::find()
         .filter(users::Column::Id.is_in(ids.iter().copied()))
         .all(db)

@@ -20,7 +20,10 @@ pub fn parse_username(raw: &str) -> Result<String, String> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
     {
-        return Err("Username can only contain letters, numbers, full stops, hyphens and underscores".into());
+        return Err(
+            "Username can only contain letters, numbers, full stops, hyphens and underscores"
+                .into(),
+        );
     }
     Ok(u)
 }
@@ -119,12 +122,22 @@ pub struct AfterFailure {
 
 /// Count a wrong password: once more than the allowed number have failed,
 /// the account locks and the count starts again.
-pub fn after_failed_sign_in(previous_failures: i32, now: DateTime<Utc>, limits: &SecurityLimits) -> AfterFailure {
+pub fn after_failed_sign_in(
+    previous_failures: i32,
+    now: DateTime<Utc>,
+    limits: &SecurityLimits,
+) -> AfterFailure {
     let failures = previous_failures + 1;
     if failures > limits.failed_attempts_allowed {
-        AfterFailure { failed_attempts: 0, locked_until: Some(now + limits.lock_for) }
+        AfterFailure {
+            failed_attempts: 0,
+            locked_until: Some(now + limits.lock_for),
+        }
     } else {
-        AfterFailure { failed_attempts: failures, locked_until: None }
+        AfterFailure {
+            failed_attempts: failures,
+            locked_until: None,
+        }
     }
 }
 
@@ -172,7 +185,9 @@ mod tests {
     use super::*;
 
     fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-30T09:00:00Z").unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2026-11-30T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -194,19 +209,37 @@ mod tests {
         }
         let eleventh = after_failed_sign_in(failures, t0(), &limits);
         assert_eq!(eleventh.locked_until, Some(t0() + Duration::minutes(15)));
-        assert!(is_locked(eleventh.locked_until, t0() + Duration::minutes(14)));
-        assert!(!is_locked(eleventh.locked_until, t0() + Duration::minutes(15)));
+        assert!(is_locked(
+            eleventh.locked_until,
+            t0() + Duration::minutes(14)
+        ));
+        assert!(!is_locked(
+            eleventh.locked_until,
+            t0() + Duration::minutes(15)
+        ));
     }
 
     #[test]
     fn sessions_end_when_idle_or_too_old() {
         let l = SecurityLimits::default();
         let start = t0();
-        assert_eq!(session_state(start, start, start + Duration::minutes(29), &l), Ok(()));
-        assert_eq!(session_state(start, start, start + Duration::minutes(30), &l), Err(SessionEnd::Idle));
+        assert_eq!(
+            session_state(start, start, start + Duration::minutes(29), &l),
+            Ok(())
+        );
+        assert_eq!(
+            session_state(start, start, start + Duration::minutes(30), &l),
+            Err(SessionEnd::Idle)
+        );
         let busy = start + Duration::hours(10) - Duration::minutes(1);
-        assert_eq!(session_state(start, busy, start + Duration::hours(10), &l), Err(SessionEnd::Absolute));
-        assert_eq!(session_expires_at(start, busy, &l), start + Duration::hours(10));
+        assert_eq!(
+            session_state(start, busy, start + Duration::hours(10), &l),
+            Err(SessionEnd::Absolute)
+        );
+        assert_eq!(
+            session_expires_at(start, busy, &l),
+            start + Duration::hours(10)
+        );
     }
 
     #[test]

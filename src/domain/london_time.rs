@@ -2,7 +2,9 @@
 //! 1996, EU-aligned): British Summer Time runs from 01:00 UTC on the last
 //! Sunday of March to 01:00 UTC on the last Sunday of October.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
+};
 
 fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
     let first_next = if month == 12 {
@@ -52,8 +54,18 @@ pub fn london_date(at: DateTime<Utc>) -> NaiveDate {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// A date as people read it: "7 July 2008".
@@ -81,7 +93,9 @@ mod tests {
     use super::*;
 
     fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).unwrap()
+        DateTime::parse_from_rfc3339(s)
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap()
     }
 
     #[test]
@@ -95,15 +109,27 @@ mod tests {
 
     #[test]
     fn london_shows_an_hour_ahead_in_summer_only() {
-        assert_eq!(format_datetime(utc("2008-07-07T13:05:00Z")), "7 July 2008, 14:05");
-        assert_eq!(format_datetime(utc("2008-12-07T13:05:00Z")), "7 December 2008, 13:05");
+        assert_eq!(
+            format_datetime(utc("2008-07-07T13:05:00Z")),
+            "7 July 2008, 14:05"
+        );
+        assert_eq!(
+            format_datetime(utc("2008-12-07T13:05:00Z")),
+            "7 December 2008, 13:05"
+        );
     }
 
     #[test]
     fn london_wall_clock_converts_back_to_utc() {
-        let local = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap().and_hms_opt(23, 30, 0).unwrap();
+        let local = NaiveDate::from_ymd_opt(2026, 7, 1)
+            .unwrap()
+            .and_hms_opt(23, 30, 0)
+            .unwrap();
         assert_eq!(from_london(local), utc("2026-07-01T22:30:00Z"));
-        let winter = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 15, 0).unwrap();
+        let winter = NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 15, 0)
+            .unwrap();
         assert_eq!(from_london(winter), utc("2026-01-01T00:15:00Z"));
     }
 

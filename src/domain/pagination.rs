@@ -21,9 +21,7 @@ impl PageRequest {
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> PageRequest {
         PageRequest {
             page: page.unwrap_or(1).max(1),
-            per_page: per_page
-                .unwrap_or(DEFAULT_PER_PAGE)
-                .clamp(1, MAX_PER_PAGE),
+            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
         }
     }
 
@@ -77,7 +75,13 @@ mod tests {
 
     #[test]
     fn requests_are_clamped() {
-        assert_eq!(PageRequest::new(Some(0), Some(0)), PageRequest { page: 1, per_page: 1 });
+        assert_eq!(
+            PageRequest::new(Some(0), Some(0)),
+            PageRequest {
+                page: 1,
+                per_page: 1
+            }
+        );
         assert_eq!(PageRequest::new(None, Some(10_000)).per_page, MAX_PER_PAGE);
         assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
     }

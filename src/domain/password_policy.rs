@@ -38,11 +38,12 @@ fn is_repetitive(password: &str) -> bool {
     let all_same = chars.iter().all(|c| *c == chars[0]);
     // "123456789012" counts as a run: after 9 comes 0.
     let next = |a: char, b: char| (b as i64) - (a as i64) == 1 || (a == '9' && b == '0');
-    let sequential = chars.windows(2).all(|w| next(w[0], w[1])) || chars.windows(2).all(|w| next(w[1], w[0]));
+    let sequential =
+        chars.windows(2).all(|w| next(w[0], w[1])) || chars.windows(2).all(|w| next(w[1], w[0]));
     // a short pattern repeated ("abcabcabcabc", "121212121212")
     let repeated_unit = (1..=4).any(|unit| {
         chars.len() >= unit * 3
-            && chars.len() % unit == 0
+            && chars.len().is_multiple_of(unit)
             && chars.chunks(unit).all(|c| c == &chars[..unit])
     });
     all_same || sequential || repeated_unit
@@ -61,16 +62,24 @@ pub fn check(password: &str, username: &str, display_name: &str) -> Result<(), S
     }
     let lower = password.to_lowercase();
     if COMMON.contains(lower.as_str()) || COMMON.contains(core_word(password).as_str()) {
-        return Err("Password is too common: choose a longer phrase that others would not guess".into());
+        return Err(
+            "Password is too common: choose a longer phrase that others would not guess".into(),
+        );
     }
     if is_repetitive(password) {
-        return Err("Password is a simple pattern: choose a longer phrase that others would not guess".into());
+        return Err(
+            "Password is a simple pattern: choose a longer phrase that others would not guess"
+                .into(),
+        );
     }
     let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
-    let name_parts = std::iter::once(username.to_lowercase())
-        .chain(std::iter::once(
-            display_name.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect(),
-        ));
+    let name_parts = std::iter::once(username.to_lowercase()).chain(std::iter::once(
+        display_name
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect(),
+    ));
     for part in name_parts {
         if !part.is_empty() && (squashed == part || core_word(password) == part) {
             return Err("Password must not be your username or your name".into());
@@ -119,14 +128,24 @@ mod tests {
     fn long_phrases_without_composition_rules_pass() {
         assert!(check("correct horse battery staple", "jsmith", "Jo Smith").is_ok());
         assert!(check("kerbside lantern evening", "jsmith", "Jo Smith").is_ok());
-        let long: String = (0..128).map(|i| char::from(b'a' + ((i * 7 + i / 26) % 26) as u8)).collect();
-        assert!(check(&long, "jsmith", "Jo Smith").is_ok(), "128 characters are allowed");
-        assert!(check(&"x7".repeat(64), "jsmith", "Jo Smith").is_err(), "a repeated pair is a pattern");
+        let long: String = (0..128)
+            .map(|i| char::from(b'a' + ((i * 7 + i / 26) % 26) as u8))
+            .collect();
+        assert!(
+            check(&long, "jsmith", "Jo Smith").is_ok(),
+            "128 characters are allowed"
+        );
+        assert!(
+            check(&"x7".repeat(64), "jsmith", "Jo Smith").is_err(),
+            "a repeated pair is a pattern"
+        );
     }
 
     #[test]
     fn overlong_passwords_are_refused() {
-        let long: String = (0..300).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let long: String = (0..300)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
         assert!(check(&long, "x", "y").is_err());
     }
 }

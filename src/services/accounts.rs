@@ -40,13 +40,28 @@ pub async fn create_user(app: &AppState, actor: &Actor, new: NewAccount) -> AppR
     create_user_unchecked(app, actor, new).await
 }
 
-pub(crate) async fn create_user_unchecked(app: &AppState, actor: &Actor, new: NewAccount) -> AppResult<User> {
-    let (username, name, roles) = validate_new_user(&new.username, &new.display_name, &new.roles, &new.password)
-        .map_err(AppError::Invalid)?;
-    if users_repo::find_by_username(&app.db, &username).await?.is_some() {
-        return Err(AppError::invalid("username", "That username is already taken: choose another"));
+pub(crate) async fn create_user_unchecked(
+    app: &AppState,
+    actor: &Actor,
+    new: NewAccount,
+) -> AppResult<User> {
+    let (username, name, roles) =
+        validate_new_user(&new.username, &new.display_name, &new.roles, &new.password)
+            .map_err(AppError::Invalid)?;
+    if users_repo::find_by_username(&app.db, &username)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::invalid(
+            "username",
+            "That username is already taken: choose another",
+        ));
     }
-    let hash = app.hasher.hash(&new.password).await.map_err(AppError::internal)?;
+    let hash = app
+        .hasher
+        .hash(&new.password)
+        .await
+        .map_err(AppError::internal)?;
     let now = app.now();
     let txn = app.db.begin().await?;
     let user = users_repo::insert(
@@ -91,7 +106,11 @@ pub struct AccountDetail {
 }
 
 /// A page of accounts.
-pub async fn list_users(app: &AppState, actor: &Actor, page: PageRequest) -> AppResult<(Vec<(User, Vec<Role>)>, PageInfo)> {
+pub async fn list_users(
+    app: &AppState,
+    actor: &Actor,
+    page: PageRequest,
+) -> AppResult<(Vec<(User, Vec<Role>)>, PageInfo)> {
     actor.require(Capability::ManageUsers)?;
     let (rows, total) = users_repo::list(&app.db, page).await?;
     Ok((rows, PageInfo::new(page, total)))
@@ -100,41 +119,78 @@ pub async fn list_users(app: &AppState, actor: &Actor, page: PageRequest) -> App
 /// One account, its roles and live sessions.
 pub async fn user_detail(app: &AppState, actor: &Actor, user_id: i32) -> AppResult<AccountDetail> {
     actor.require(Capability::ManageUsers)?;
-    let user = users_repo::find(&app.db, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = users_repo::find(&app.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let roles = users_repo::roles_of(&app.db, user_id).await?;
     let sessions = sessions_repo::for_user(&app.db, user_id).await?;
-    Ok(AccountDetail { user, roles, sessions })
+    Ok(AccountDetail {
+        user,
+        roles,
+        sessions,
+    })
 }
 
 /// Replace an account's roles.
-pub async fn change_roles(app: &AppState, actor: &Actor, user_id: i32, roles: &[String]) -> AppResult<()> {
+pub async fn change_roles(
+    app: &AppState,
+    actor: &Actor,
+    user_id: i32,
+    roles: &[String],
+) -> AppResult<()> {
     actor.require(Capability::ManageUsers)?;
     let roles = parse_roles(roles).map_err(|m| AppError::invalid("roles", m))?;
-    let user = users_repo::find(&app.db, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = users_repo::find(&app.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if actor.user_id() == Some(user_id) && !roles.contains(&Role::Admin) {
-        return Err(AppError::invalid("roles", "You cannot remove your own administrator role: ask another administrator"));
+        return Err(AppError::invalid(
+            "roles",
+            "You cannot remove your own administrator role: ask another administrator",
+        ));
     }
     let old = users_repo::roles_of(&app.db, user_id).await?;
     let now = app.now();
     let txn = app.db.begin().await?;
     users_repo::set_roles(&txn, user.id, &roles).await?;
-    audit::record(&txn, actor, now, AuditEntry::new(AuditAction::UserChanged).record("user", user.id).change("roles", roles_text(&old), roles_text(&roles))).await?;
+    audit::record(
+        &txn,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::UserChanged)
+            .record("user", user.id)
+            .change("roles", roles_text(&old), roles_text(&roles)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Disable (ending every session) or enable an account.
-pub async fn set_disabled(app: &AppState, actor: &Actor, user_id: i32, disabled: bool) -> AppResult<()> {
+pub async fn set_disabled(
+    app: &AppState,
+    actor: &Actor,
+    user_id: i32,
+    disabled: bool,
+) -> AppResult<()> {
     actor.require(Capability::ManageUsers)?;
     if disabled && actor.user_id() == Some(user_id) {
         return Err(AppError::conflict("You cannot disable your own account"));
     }
-    let user = users_repo::find(&app.db, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = users_repo::find(&app.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let now = app.now();
     let txn = app.db.begin().await?;
     users_repo::set_disabled(&txn, user.id, disabled).await?;
-    let ended = if disabled { sessions_repo::delete_for_user(&txn, user.id, None).await? } else { 0 };
-    let mut entry = AuditEntry::new(AuditAction::UserChanged).record("user", user.id).change("disabled", user.disabled, disabled);
+    let ended = if disabled {
+        sessions_repo::delete_for_user(&txn, user.id, None).await?
+    } else {
+        0
+    };
+    let mut entry = AuditEntry::new(AuditAction::UserChanged)
+        .record("user", user.id)
+        .change("disabled", user.disabled, disabled);
     if ended > 0 {
         entry = entry.reason(format!("{ended} session(s) ended"));
     }
@@ -149,25 +205,53 @@ async fn store_password(
     user: &User,
     password: &str,
     must_change: bool,
-    keep_session: Option<i32>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let hash = app.hasher.hash(password).await.map_err(AppError::internal)?;
+    let hash = app
+        .hasher
+        .hash(password)
+        .await
+        .map_err(AppError::internal)?;
     let txn = app.db.begin().await?;
     users_repo::set_password(&txn, user.id, &hash, must_change, now).await?;
-    sessions_repo::delete_for_user(&txn, user.id, keep_session).await?;
-    audit::record(&txn, actor, now, AuditEntry::new(AuditAction::PasswordChanged).record("user", user.id).reason(reason)).await?;
+    sessions_repo::delete_for_user(&txn, user.id, None).await?;
+    audit::record(
+        &txn,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::PasswordChanged)
+            .record("user", user.id)
+            .reason(reason),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Set a temporary password; the person must change it at next sign-in.
-pub async fn reset_password(app: &AppState, actor: &Actor, user_id: i32, temporary: &str) -> AppResult<()> {
+pub async fn reset_password(
+    app: &AppState,
+    actor: &Actor,
+    user_id: i32,
+    temporary: &str,
+) -> AppResult<()> {
     actor.require(Capability::ManageUsers)?;
-    let user = users_repo::find(&app.db, user_id).await?.ok_or(AppError::NotFound)?;
-    password_policy::check(temporary, &user.username, &user.display_name).map_err(|m| AppError::invalid("password", m))?;
-    store_password(app, actor, &user, temporary, true, None, "password reset by an administrator", app.now()).await
+    let user = users_repo::find(&app.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    password_policy::check(temporary, &user.username, &user.display_name)
+        .map_err(|m| AppError::invalid("password", m))?;
+    store_password(
+        app,
+        actor,
+        &user,
+        temporary,
+        true,
+        "password reset by an administrator",
+        app.now(),
+    )
+    .await
 }
 
 /// Change one's own password. Every session of the user ends; a new one is
@@ -181,29 +265,54 @@ pub async fn change_own_password(
     user_agent: Option<String>,
 ) -> AppResult<String> {
     let uid = actor.user_id().ok_or(AppError::Forbidden)?;
-    let user = users_repo::find(&app.db, uid).await?.ok_or(AppError::NotFound)?;
+    let user = users_repo::find(&app.db, uid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
-    if matches!(app.hasher.verify(current, Some(&user.password_hash)).await, crate::auth::password::Verified::No) {
+    if matches!(
+        app.hasher.verify(current, Some(&user.password_hash)).await,
+        crate::auth::password::Verified::No
+    ) {
         errors.add("current_password", "Your current password is not right");
     }
-    errors.check("new_password", password_policy::check(new, &user.username, &user.display_name));
+    errors.check(
+        "new_password",
+        password_policy::check(new, &user.username, &user.display_name),
+    );
     if new == current {
-        errors.add("new_password", "Choose a password different from your current one");
+        errors.add(
+            "new_password",
+            "Choose a password different from your current one",
+        );
     }
     if new != confirm {
         errors.add("confirm_password", "The two new passwords do not match");
     }
     errors.into_result().map_err(AppError::Invalid)?;
     let now = app.now();
-    store_password(app, actor, &user, new, false, None, "password changed by its owner", now).await?;
+    store_password(
+        app,
+        actor,
+        &user,
+        new,
+        false,
+        "password changed by its owner",
+        now,
+    )
+    .await?;
     start_session(&app.db, uid, user_agent, now).await
 }
 
 /// Sessions active now, with their users' names, most recent first.
-pub async fn active_sessions(app: &AppState, actor: &Actor, page: PageRequest) -> AppResult<(Vec<(Session, String)>, PageInfo)> {
+pub async fn active_sessions(
+    app: &AppState,
+    actor: &Actor,
+    page: PageRequest,
+) -> AppResult<(Vec<(Session, String)>, PageInfo)> {
     actor.require(Capability::ManageUsers)?;
     let since = app.now() - app.settings.limits.idle_timeout;
-    let (rows, total) = sessions_repo::list_recent(&app.db, since, page.offset(), page.per_page).await?;
+    let (rows, total) =
+        sessions_repo::list_recent(&app.db, since, page.offset(), page.per_page).await?;
     let ids: Vec<i32> = rows.iter().map(|s| s.user_id).collect();
     let names = users_repo::names_for(&app.db, &ids).await?;
     let rows = rows
@@ -219,10 +328,20 @@ pub async fn active_sessions(app: &AppState, actor: &Actor, page: PageRequest) -
 /// End any session (administrators).
 pub async fn end_session(app: &AppState, actor: &Actor, session_id: i32) -> AppResult<()> {
     actor.require(Capability::ManageUsers)?;
-    let session = sessions_repo::find(&app.db, session_id).await?.ok_or(AppError::NotFound)?;
+    let session = sessions_repo::find(&app.db, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let txn = app.db.begin().await?;
     sessions_repo::delete(&txn, session.id).await?;
-    audit::record(&txn, actor, app.now(), AuditEntry::new(AuditAction::Logout).record("user", session.user_id).reason("session ended by an administrator")).await?;
+    audit::record(
+        &txn,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Logout)
+            .record("user", session.user_id)
+            .reason("session ended by an administrator"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

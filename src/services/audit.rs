@@ -86,7 +86,13 @@ impl AuditEntry {
         self
     }
 
-    fn into_row(self, at: DateTime<Utc>, user_id: Option<i32>, username: &str, token: Option<i32>) -> NewAuditRow {
+    fn into_row(
+        self,
+        at: DateTime<Utc>,
+        user_id: Option<i32>,
+        username: &str,
+        token: Option<i32>,
+    ) -> NewAuditRow {
         NewAuditRow {
             at,
             actor_user_id: user_id,
@@ -105,14 +111,24 @@ impl AuditEntry {
 }
 
 /// Record an event done by `actor`.
-pub async fn record(db: &impl ConnectionTrait, actor: &Actor, at: DateTime<Utc>, entry: AuditEntry) -> Result<(), DbErr> {
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    entry: AuditEntry,
+) -> Result<(), DbErr> {
     let row = entry.into_row(at, actor.user_id(), actor.username(), actor.api_token_id());
     audit_repo::insert(db, row).await
 }
 
 /// Record an event with no authenticated actor (a refused sign-in): `who` is
 /// the username that was typed.
-pub async fn record_anonymous(db: &impl ConnectionTrait, who: &str, at: DateTime<Utc>, entry: AuditEntry) -> Result<(), DbErr> {
+pub async fn record_anonymous(
+    db: &impl ConnectionTrait,
+    who: &str,
+    at: DateTime<Utc>,
+    entry: AuditEntry,
+) -> Result<(), DbErr> {
     let row = entry.into_row(at, None, who, None);
     audit_repo::insert(db, row).await
 }
@@ -121,16 +137,33 @@ pub async fn record_anonymous(db: &impl ConnectionTrait, who: &str, at: DateTime
 pub type AuditRow = crate::db::entities::audit_log::Model;
 
 /// Search the audit log (administrators). The search itself is recorded.
-pub async fn search(app: &AppState, actor: &Actor, filter: &AuditFilter, page: PageRequest) -> AppResult<(Vec<AuditRow>, PageInfo)> {
+pub async fn search(
+    app: &AppState,
+    actor: &Actor,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> AppResult<(Vec<AuditRow>, PageInfo)> {
     actor.require(Capability::ViewAuditLog)?;
     let (rows, total) = audit_repo::search(&app.db, filter, page).await?;
     Ok((rows, PageInfo::new(page, total)))
 }
 
 /// Every matching row (for export), recorded as a disclosure.
-pub async fn export(app: &AppState, actor: &Actor, filter: &AuditFilter) -> AppResult<Vec<AuditRow>> {
+pub async fn export(
+    app: &AppState,
+    actor: &Actor,
+    filter: &AuditFilter,
+) -> AppResult<Vec<AuditRow>> {
     actor.require(Capability::ViewAuditLog)?;
     let rows = audit_repo::all_matching(&app.db, filter).await?;
-    record(&app.db, actor, app.now(), AuditEntry::new(AuditAction::Disclose).record("audit_log", "export").reason(format!("{} audit entries exported", rows.len()))).await?;
+    record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Disclose)
+            .record("audit_log", "export")
+            .reason(format!("{} audit entries exported", rows.len())),
+    )
+    .await?;
     Ok(rows)
 }

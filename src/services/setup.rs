@@ -20,17 +20,29 @@ pub async fn begin_if_needed(app: &AppState) -> AppResult<Option<String>> {
 
 /// Is this a live setup link?
 pub async fn link_is_live(app: &AppState, token: &str) -> AppResult<bool> {
-    Ok(users_repo::count(&app.db).await? == 0 && setup_repo::is_valid(&app.db, &hash_token(token)).await?)
+    Ok(users_repo::count(&app.db).await? == 0
+        && setup_repo::is_valid(&app.db, &hash_token(token)).await?)
 }
 
 /// Create the first administrator through a live setup link.
-pub async fn create_first_admin(app: &AppState, token: &str, username: &str, display_name: &str, password: &str) -> AppResult<()> {
+pub async fn create_first_admin(
+    app: &AppState,
+    token: &str,
+    username: &str,
+    display_name: &str,
+    password: &str,
+) -> AppResult<()> {
     if !link_is_live(app, token).await? {
         return Err(AppError::NotFound);
     }
     // Validate before claiming, so a typo does not burn the link.
-    crate::domain::accounts::validate_new_user(username, display_name, &["admin".to_string()], password)
-        .map_err(AppError::Invalid)?;
+    crate::domain::accounts::validate_new_user(
+        username,
+        display_name,
+        &["admin".to_string()],
+        password,
+    )
+    .map_err(AppError::Invalid)?;
     if !setup_repo::claim(&app.db, app.now()).await? {
         return Err(AppError::NotFound);
     }

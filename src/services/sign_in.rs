@@ -14,8 +14,7 @@ use crate::state::AppState;
 
 /// The one message for every refused sign-in, so that nobody can learn which
 /// usernames exist or which accounts are locked.
-pub const REFUSED_MESSAGE: &str =
-    "The username or password is not right, or the account is locked. After 10 failed attempts an account is locked for 15 minutes.";
+pub const REFUSED_MESSAGE: &str = "The username or password is not right, or the account is locked. After 10 failed attempts an account is locked for 15 minutes.";
 
 /// A new session: the cookie value (shown once, stored only hashed).
 #[derive(Debug)]
@@ -53,14 +52,27 @@ pub async fn sign_in(
     let now = app.now();
     let name = parse_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
     let user = users_repo::find_by_username(&app.db, &name).await?;
-    let verified = app.hasher.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await;
+    let verified = app
+        .hasher
+        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
+        .await;
     let shown_name: String = name.chars().take(64).collect();
     let Some(user) = user else {
-        audit::record_anonymous(&app.db, &shown_name, now, AuditEntry::new(AuditAction::LoginFailed).reason("unknown username")).await?;
+        audit::record_anonymous(
+            &app.db,
+            &shown_name,
+            now,
+            AuditEntry::new(AuditAction::LoginFailed).reason("unknown username"),
+        )
+        .await?;
         return Ok(Err(Refused));
     };
     let txn = app.db.begin().await?;
-    let fail = |reason: &'static str| AuditEntry::new(AuditAction::LoginFailed).record("user", user.id).reason(reason);
+    let fail = |reason: &'static str| {
+        AuditEntry::new(AuditAction::LoginFailed)
+            .record("user", user.id)
+            .reason(reason)
+    };
     if user.disabled {
         audit::record_anonymous(&txn, &user.username, now, fail("account disabled")).await?;
         txn.commit().await?;
@@ -74,9 +86,14 @@ pub async fn sign_in(
     let new_hash = match verified {
         Verified::No => {
             // A lock that has run out starts the count again.
-            let previous = if user.locked_until.is_some() { 0 } else { user.failed_attempts };
+            let previous = if user.locked_until.is_some() {
+                0
+            } else {
+                user.failed_attempts
+            };
             let after = after_failed_sign_in(previous, now, &app.settings.limits);
-            users_repo::record_failure(&txn, user.id, after.failed_attempts, after.locked_until).await?;
+            users_repo::record_failure(&txn, user.id, after.failed_attempts, after.locked_until)
+                .await?;
             audit::record_anonymous(&txn, &user.username, now, fail("wrong password")).await?;
             if let Some(until) = after.locked_until {
                 audit::record_anonymous(
@@ -85,7 +102,10 @@ pub async fn sign_in(
                     now,
                     AuditEntry::new(AuditAction::Locked)
                         .record("user", user.id)
-                        .reason(format!("locked until {} after too many failed sign-ins", until.to_rfc3339())),
+                        .reason(format!(
+                            "locked until {} after too many failed sign-ins",
+                            until.to_rfc3339()
+                        )),
                 )
                 .await?;
             }
@@ -97,9 +117,18 @@ pub async fn sign_in(
     };
     users_repo::record_success(&txn, user.id, new_hash).await?;
     let token = start_session(&txn, user.id, user_agent, now).await?;
-    audit::record_anonymous(&txn, &user.username, now, AuditEntry::new(AuditAction::Login).record("user", user.id)).await?;
+    audit::record_anonymous(
+        &txn,
+        &user.username,
+        now,
+        AuditEntry::new(AuditAction::Login).record("user", user.id),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(Ok(NewSession { token, must_change_password: user.must_change_password }))
+    Ok(Ok(NewSession {
+        token,
+        must_change_password: user.must_change_password,
+    }))
 }
 
 /// End the actor's own session.
@@ -109,7 +138,13 @@ pub async fn sign_out(app: &AppState, actor: &Actor) -> AppResult<()> {
         sessions_repo::delete(&txn, id).await?;
     }
     if let Some(uid) = actor.user_id() {
-        audit::record(&txn, actor, app.now(), AuditEntry::new(AuditAction::Logout).record("user", uid)).await?;
+        audit::record(
+            &txn,
+            actor,
+            app.now(),
+            AuditEntry::new(AuditAction::Logout).record("user", uid),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())

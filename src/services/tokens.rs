@@ -19,22 +19,35 @@ pub const TOKEN_PREFIX: &str = "kbs_";
 fn check_name(name: &str) -> AppResult<String> {
     let n = name.trim();
     if n.is_empty() {
-        return Err(AppError::invalid("name", "Enter a name for the token, such as the system that will use it"));
+        return Err(AppError::invalid(
+            "name",
+            "Enter a name for the token, such as the system that will use it",
+        ));
     }
     if n.chars().count() > 80 {
-        return Err(AppError::invalid("name", "Token name must be 80 characters or fewer"));
+        return Err(AppError::invalid(
+            "name",
+            "Token name must be 80 characters or fewer",
+        ));
     }
     Ok(n.to_string())
 }
 
 /// Create a token for `user_id`. The actor must be that user or hold
 /// `ManageUsers`. Returns the token text (shown once) and its record.
-pub async fn create(app: &AppState, actor: &Actor, user_id: i32, name: &str) -> AppResult<(String, ApiToken)> {
+pub async fn create(
+    app: &AppState,
+    actor: &Actor,
+    user_id: i32,
+    name: &str,
+) -> AppResult<(String, ApiToken)> {
     if actor.user_id() != Some(user_id) {
         actor.require(Capability::ManageUsers)?;
     }
     let name = check_name(name)?;
-    let user = users_repo::find(&app.db, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = users_repo::find(&app.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if user.disabled {
         return Err(AppError::conflict("That account is disabled"));
     }
@@ -42,8 +55,25 @@ pub async fn create(app: &AppState, actor: &Actor, user_id: i32, name: &str) -> 
     let shown_prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
     let now = app.now();
     let txn = app.db.begin().await?;
-    let token = tokens_repo::insert(&txn, user_id, &name, &hash_token(&secret), &shown_prefix, now).await?;
-    audit::record(&txn, actor, now, AuditEntry::new(AuditAction::TokenChanged).record("api_token", token.id).change("name", (), &name).reason(format!("token created for {}", user.username))).await?;
+    let token = tokens_repo::insert(
+        &txn,
+        user_id,
+        &name,
+        &hash_token(&secret),
+        &shown_prefix,
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::TokenChanged)
+            .record("api_token", token.id)
+            .change("name", (), &name)
+            .reason(format!("token created for {}", user.username)),
+    )
+    .await?;
     txn.commit().await?;
     Ok((secret, token))
 }
@@ -62,7 +92,15 @@ pub async fn revoke_own(app: &AppState, actor: &Actor, token_id: i32) -> AppResu
     if tokens_repo::revoke(&txn, token_id, uid, now).await? == 0 {
         return Err(AppError::NotFound);
     }
-    audit::record(&txn, actor, now, AuditEntry::new(AuditAction::TokenChanged).record("api_token", token_id).reason("token revoked")).await?;
+    audit::record(
+        &txn,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::TokenChanged)
+            .record("api_token", token_id)
+            .reason("token revoked"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

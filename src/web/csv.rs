@@ -17,7 +17,11 @@ pub fn cell(value: &str) -> String {
 
 /// One line of cells, ending in CRLF.
 pub fn line<S: AsRef<str>>(cells: &[S]) -> String {
-    let mut s = cells.iter().map(|c| cell(c.as_ref())).collect::<Vec<_>>().join(",");
+    let mut s = cells
+        .iter()
+        .map(|c| cell(c.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",");
     s.push_str("\r\n");
     s
 }

@@ -16,7 +16,9 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 
 fn original_path(req: &Request<'_>) -> String {
-    req.local_cache(|| OriginalPath(req.uri().path().as_str().to_string())).0.clone()
+    req.local_cache(|| OriginalPath(req.uri().path().as_str().to_string()))
+        .0
+        .clone()
 }
 
 fn wants_json(req: &Request<'_>) -> bool {
@@ -33,20 +35,62 @@ struct Problem {
 
 fn problem_for(status: Status) -> Problem {
     let (code, title, message) = match status.code {
-        400 => ("bad_request", "The request could not be read", "Check what was sent and try again."),
-        401 => ("unauthorized", "Sign in to continue", "Send a valid API token in the Authorization header."),
-        403 => ("forbidden", "You do not have permission to see this page", "If you think you should, ask your administrator to check your roles."),
-        404 => ("not_found", "Page not found", "Check the address, or go back to the home page."),
-        405 => ("method_not_allowed", "That action is not allowed here", "Go back and try again from the page."),
-        409 => ("conflict", "That change could not be made", "The record has changed or is locked."),
-        413 => ("payload_too_large", "What you sent is too large", "Send a smaller file or less text, or split it into parts."),
-        422 => ("validation_failed", "Some of the information given is not right", "Check the form and try again."),
-        _ => ("internal_error", "Sorry, there is a problem with the service", "Try again later. Nothing you entered has been lost from what was saved before."),
+        400 => (
+            "bad_request",
+            "The request could not be read",
+            "Check what was sent and try again.",
+        ),
+        401 => (
+            "unauthorized",
+            "Sign in to continue",
+            "Send a valid API token in the Authorization header.",
+        ),
+        403 => (
+            "forbidden",
+            "You do not have permission to see this page",
+            "If you think you should, ask your administrator to check your roles.",
+        ),
+        404 => (
+            "not_found",
+            "Page not found",
+            "Check the address, or go back to the home page.",
+        ),
+        405 => (
+            "method_not_allowed",
+            "That action is not allowed here",
+            "Go back and try again from the page.",
+        ),
+        409 => (
+            "conflict",
+            "That change could not be made",
+            "The record has changed or is locked.",
+        ),
+        413 => (
+            "payload_too_large",
+            "What you sent is too large",
+            "Send a smaller file or less text, or split it into parts.",
+        ),
+        422 => (
+            "validation_failed",
+            "Some of the information given is not right",
+            "Check the form and try again.",
+        ),
+        _ => (
+            "internal_error",
+            "Sorry, there is a problem with the service",
+            "Try again later. Nothing you entered has been lost from what was saved before.",
+        ),
     };
-    Problem { status, code, title, message: message.to_string(), fields: None }
+    Problem {
+        status,
+        code,
+        title,
+        message: message.to_string(),
+        fields: None,
+    }
 }
 
-fn respond_problem<'r>(req: &'r Request<'_>, p: Problem) -> response::Result<'static> {
+fn respond_problem(req: &Request<'_>, p: Problem) -> response::Result<'static> {
     if wants_json(req) {
         let mut error = json!({ "code": p.code, "message": p.message });
         if let Some(f) = &p.fields {
@@ -70,9 +114,18 @@ impl<'r> Responder<'r, 'static> for AppError {
             AppError::Unauthorized => return unauthorized(req).respond_to(req),
             AppError::Forbidden => forbidden_problem(req),
             AppError::NotFound => problem_for(Status::NotFound),
-            AppError::Invalid(fields) => Problem { fields: Some(fields), ..problem_for(Status::UnprocessableEntity) },
-            AppError::Conflict(message) => Problem { message, ..problem_for(Status::Conflict) },
-            AppError::BadRequest(message) => Problem { message, ..problem_for(Status::BadRequest) },
+            AppError::Invalid(fields) => Problem {
+                fields: Some(fields),
+                ..problem_for(Status::UnprocessableEntity)
+            },
+            AppError::Conflict(message) => Problem {
+                message,
+                ..problem_for(Status::Conflict)
+            },
+            AppError::BadRequest(message) => Problem {
+                message,
+                ..problem_for(Status::BadRequest)
+            },
             AppError::Database(e) => {
                 rocket::error!("database error: {e}");
                 problem_for(Status::InternalServerError)
@@ -89,14 +142,14 @@ impl<'r> Responder<'r, 'static> for AppError {
 /// A 401: pages go to sign-in (remembering where the user was going and why
 /// the session ended); the API gets the JSON error.
 enum Unauthorized {
-    Page(Redirect),
+    Page(Box<Redirect>),
     Api(Status, Json<serde_json::Value>),
 }
 
 impl<'r> Responder<'r, 'static> for Unauthorized {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         match self {
-            Unauthorized::Page(r) => r.respond_to(req),
+            Unauthorized::Page(r) => (*r).respond_to(req),
             Unauthorized::Api(s, j) => (s, j).respond_to(req),
         }
     }
@@ -105,7 +158,10 @@ impl<'r> Responder<'r, 'static> for Unauthorized {
 fn unauthorized(req: &Request<'_>) -> Unauthorized {
     if wants_json(req) {
         let p = problem_for(Status::Unauthorized);
-        return Unauthorized::Api(Status::Unauthorized, Json(json!({"error": {"code": p.code, "message": p.message}})));
+        return Unauthorized::Api(
+            Status::Unauthorized,
+            Json(json!({"error": {"code": p.code, "message": p.message}})),
+        );
     }
     let mut target = String::from("/sign-in");
     let path = original_path(req);
@@ -113,14 +169,23 @@ fn unauthorized(req: &Request<'_>) -> Unauthorized {
     if path != "/" && crate::web::pages::is_safe_return_path(&path) {
         params.push(format!("next={path}"));
     }
-    if let Identity::Anonymous { ended: Some(end) } = req.local_cache(|| Identity::Anonymous { ended: None }) {
-        params.push(format!("ended={}", if *end == SessionEnd::Idle { "idle" } else { "limit" }));
+    if let Identity::Anonymous { ended: Some(end) } =
+        req.local_cache(|| Identity::Anonymous { ended: None })
+    {
+        params.push(format!(
+            "ended={}",
+            if *end == SessionEnd::Idle {
+                "idle"
+            } else {
+                "limit"
+            }
+        ));
     }
     if !params.is_empty() {
         target.push('?');
         target.push_str(&params.join("&"));
     }
-    Unauthorized::Page(Redirect::to(target))
+    Unauthorized::Page(Box::new(Redirect::to(target)))
 }
 
 #[rocket::catch(401)]
@@ -130,7 +195,11 @@ fn catch_401(req: &Request<'_>) -> Unauthorized {
 
 #[rocket::catch(428)]
 fn catch_428(req: &Request<'_>) -> Result<Redirect, AppError> {
-    if wants_json(req) { Err(AppError::Forbidden) } else { Ok(Redirect::to("/account/password")) }
+    if wants_json(req) {
+        Err(AppError::Forbidden)
+    } else {
+        Ok(Redirect::to("/account/password"))
+    }
 }
 
 struct ProblemReply(Problem);
@@ -163,7 +232,11 @@ fn catch_403(req: &Request<'_>) -> ProblemReply {
 
 #[rocket::catch(default)]
 fn catch_default(status: Status, _req: &Request<'_>) -> ProblemReply {
-    let status = if status.code < 400 { Status::InternalServerError } else { status };
+    let status = if status.code < 400 {
+        Status::InternalServerError
+    } else {
+        status
+    };
     ProblemReply(problem_for(status))
 }
 

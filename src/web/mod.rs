@@ -2,10 +2,10 @@
 //! response headers every answer carries.
 
 pub mod api;
+pub mod csv;
 pub mod errors;
 pub mod headers;
 pub mod pages;
-pub mod csv;
 pub mod shell;
 
 use rocket::{Build, Rocket};

@@ -47,7 +47,11 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
     ("/admin/users", "Users", Some(Capability::ManageUsers)),
     ("/admin/sessions", "Sessions", Some(Capability::ManageUsers)),
     ("/admin/audit", "Audit log", Some(Capability::ViewAuditLog)),
-    ("/account", "Your account", Some(Capability::ManageOwnAccount)),
+    (
+        "/account",
+        "Your account",
+        Some(Capability::ManageOwnAccount),
+    ),
 ];
 
 impl Shell {
@@ -71,7 +75,11 @@ impl Shell {
                     .map(|(href, label, _)| NavItem {
                         href,
                         label,
-                        current: if *href == "/" { path == "/" } else { path.starts_with(href) },
+                        current: if *href == "/" {
+                            path == "/"
+                        } else {
+                            path.starts_with(href)
+                        },
                     })
                     .collect();
                 let expires_in = now.map(|n| (s.expires_at - n).num_seconds().max(0));
@@ -109,7 +117,10 @@ impl<'r> FromRequest<'r> for Shell {
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let mut shell = Shell::for_request(req);
         if let Outcome::Success(flash) = FlashMessage::from_request(req).await {
-            shell.notice = Some(Notice { kind: flash.kind().to_string(), message: flash.message().to_string() });
+            shell.notice = Some(Notice {
+                kind: flash.kind().to_string(),
+                message: flash.message().to_string(),
+            });
         }
         Outcome::Success(shell)
     }
@@ -122,7 +133,10 @@ pub fn render(template: &'static str, shell: &Shell, data: impl Serialize) -> Te
         value = serde_json::json!({ "data": value });
     }
     if let Some(map) = value.as_object_mut() {
-        map.insert("shell".into(), serde_json::to_value(shell).unwrap_or_default());
+        map.insert(
+            "shell".into(),
+            serde_json::to_value(shell).unwrap_or_default(),
+        );
     }
     Template::render(template, value)
 }

@@ -15,13 +15,30 @@ async fn a_session_ends_after_thirty_idle_minutes_and_says_why() {
     app.clock.advance(Duration::minutes(29));
     assert_eq!(b.get(&app, "/").await.status, Status::Ok);
     app.clock.advance(Duration::minutes(29));
-    assert_eq!(b.get(&app, "/").await.status, Status::Ok, "use keeps the session alive");
+    assert_eq!(
+        b.get(&app, "/").await.status,
+        Status::Ok,
+        "use keeps the session alive"
+    );
     app.clock.advance(Duration::minutes(30));
     let r = b.get(&app, "/account").await;
-    assert!(r.redirects_to("/sign-in?next=/account&ended=idle"), "{:?}", r.location);
-    let page = b.get(&app, r.location.as_deref().unwrap_or("/sign-in")).await;
-    assert!(page.body.contains("signed out because Kerbside was not used"));
-    assert_eq!(app.count("sessions").await, 0, "the ended session is deleted");
+    assert!(
+        r.redirects_to("/sign-in?next=/account&ended=idle"),
+        "{:?}",
+        r.location
+    );
+    let page = b
+        .get(&app, r.location.as_deref().unwrap_or("/sign-in"))
+        .await;
+    assert!(
+        page.body
+            .contains("signed out because Kerbside was not used")
+    );
+    assert_eq!(
+        app.count("sessions").await,
+        0,
+        "the ended session is deleted"
+    );
 }
 
 #[rocket::async_test]
@@ -42,13 +59,22 @@ async fn the_timeout_warning_page_lets_the_user_stay_signed_in() {
     let app = TestApp::start().await;
     let mut b = app.signed_in(&[Role::Probation]).await;
     let home = b.get(&app, "/").await;
-    assert!(home.body.contains("data-warn-in=\"1500\""), "warning 5 minutes before the 30-minute timeout");
-    assert!(home.body.contains("http-equiv=\"refresh\" content=\"1500;url=/session/expiring"), "works without JavaScript");
+    assert!(
+        home.body.contains("data-warn-in=\"1500\""),
+        "warning 5 minutes before the 30-minute timeout"
+    );
+    assert!(
+        home.body
+            .contains("http-equiv=\"refresh\" content=\"1500;url=/session/expiring"),
+        "works without JavaScript"
+    );
     app.clock.advance(Duration::minutes(26));
     let warning = b.get(&app, "/session/expiring?back=/account").await;
     assert!(warning.body.contains("Stay signed in"));
     app.clock.advance(Duration::minutes(3));
-    let r = b.post(&app, "/session/extend", &[("back", "/account")]).await;
+    let r = b
+        .post(&app, "/session/extend", &[("back", "/account")])
+        .await;
     assert!(r.redirects_to("/account"));
     app.clock.advance(Duration::minutes(25));
     assert_eq!(b.get(&app, "/").await.status, Status::Ok, "extended");
@@ -60,12 +86,22 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
     let mut police = app.signed_in(&[Role::Police]).await;
     let mut admin = app.signed_in(&[Role::Admin]).await;
     assert_eq!(police.get(&app, "/").await.status, Status::Ok);
-    let id = kerbside::db::users_repo::find_by_username(app.db(), &police.username).await.expect("db").expect("user").id;
+    let id = kerbside::db::users_repo::find_by_username(app.db(), &police.username)
+        .await
+        .expect("db")
+        .expect("user")
+        .id;
     admin.get(&app, &format!("/admin/users/{id}")).await;
-    let r = admin.post(&app, &format!("/admin/users/{id}/disable"), &[]).await;
+    let r = admin
+        .post(&app, &format!("/admin/users/{id}/disable"), &[])
+        .await;
     assert!(r.redirects_to(&format!("/admin/users/{id}")));
     assert!(police.get(&app, "/").await.redirects_to("/sign-in"));
-    assert!(app.audit_actions().await.contains(&"user_changed:user".to_string()));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"user_changed:user".to_string())
+    );
 }
 
 #[rocket::async_test]
@@ -75,15 +111,48 @@ async fn changing_a_password_signs_out_every_other_session() {
     let mut elsewhere = Browser::new();
     elsewhere.sign_in(&app, &here.username, PASSWORD).await;
     here.get(&app, "/account/password").await;
-    let weak = here.post(&app, "/account/password", &[("current_password", PASSWORD), ("new_password", "short"), ("confirm_password", "short")]).await;
+    let weak = here
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+            ],
+        )
+        .await;
     assert_eq!(weak.status, Status::UnprocessableEntity);
     assert!(weak.body.contains("at least 12 characters"));
     let new = "copper kettle morning walk";
-    let r = here.post(&app, "/account/password", &[("current_password", PASSWORD), ("new_password", new), ("confirm_password", new)]).await;
+    let r = here
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new),
+                ("confirm_password", new),
+            ],
+        )
+        .await;
     assert!(r.redirects_to("/"), "{}: {}", r.status, r.body);
-    assert_eq!(here.get(&app, "/").await.status, Status::Ok, "this browser stays signed in");
-    assert!(elsewhere.get(&app, "/").await.redirects_to("/sign-in"), "the other is signed out");
-    assert_eq!(Browser::new().sign_in(&app, &here.username, new).await.status, Status::SeeOther);
+    assert_eq!(
+        here.get(&app, "/").await.status,
+        Status::Ok,
+        "this browser stays signed in"
+    );
+    assert!(
+        elsewhere.get(&app, "/").await.redirects_to("/sign-in"),
+        "the other is signed out"
+    );
+    assert_eq!(
+        Browser::new()
+            .sign_in(&app, &here.username, new)
+            .await
+            .status,
+        Status::SeeOther
+    );
 }
 
 #[rocket::async_test]
@@ -92,17 +161,45 @@ async fn a_password_reset_by_an_administrator_must_be_changed_at_next_sign_in() 
     let id = app.create_user("pc.reset", &[Role::Police]).await;
     let mut admin = app.signed_in(&[Role::Admin]).await;
     admin.get(&app, &format!("/admin/users/{id}")).await;
-    let common = admin.post(&app, &format!("/admin/users/{id}/password"), &[("password", "password1234")]).await;
+    let common = admin
+        .post(
+            &app,
+            &format!("/admin/users/{id}/password"),
+            &[("password", "password1234")],
+        )
+        .await;
     assert_eq!(common.status, Status::UnprocessableEntity);
     assert!(common.body.contains("too common"));
     let temp = "temporary river stone";
-    assert!(admin.post(&app, &format!("/admin/users/{id}/password"), &[("password", temp)]).await.redirects_to("/admin/users/"));
+    assert!(
+        admin
+            .post(
+                &app,
+                &format!("/admin/users/{id}/password"),
+                &[("password", temp)]
+            )
+            .await
+            .redirects_to("/admin/users/")
+    );
     let mut user = Browser::new();
     let r = user.sign_in(&app, "pc.reset", temp).await;
     assert!(r.redirects_to("/account/password"));
-    assert!(user.get(&app, "/").await.redirects_to("/account/password"), "nothing else until the password is changed");
+    assert!(
+        user.get(&app, "/").await.redirects_to("/account/password"),
+        "nothing else until the password is changed"
+    );
     let new = "blue lantern quay side";
-    let r = user.post(&app, "/account/password", &[("current_password", temp), ("new_password", new), ("confirm_password", new)]).await;
+    let r = user
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("current_password", temp),
+                ("new_password", new),
+                ("confirm_password", new),
+            ],
+        )
+        .await;
     assert!(r.redirects_to("/"));
     assert_eq!(user.get(&app, "/").await.status, Status::Ok);
 }
@@ -112,21 +209,62 @@ async fn an_administrator_creates_a_user_and_a_weak_password_is_refused_on_the_f
     let app = TestApp::start().await;
     let mut admin = app.signed_in(&[Role::Admin]).await;
     admin.get(&app, "/admin/users/new").await;
-    let r = admin.post(&app, "/admin/users", &[("username", "pc.new"), ("display_name", "Pat <script>alert(1)</script>"), ("roles", "police"), ("password", "short")]).await;
+    let r = admin
+        .post(
+            &app,
+            "/admin/users",
+            &[
+                ("username", "pc.new"),
+                ("display_name", "Pat <script>alert(1)</script>"),
+                ("roles", "police"),
+                ("password", "short"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, Status::UnprocessableEntity);
-    assert!(r.body.contains("href=\"#password\""), "the error summary links to the field");
+    assert!(
+        r.body.contains("href=\"#password\""),
+        "the error summary links to the field"
+    );
     assert!(r.body.contains("id=\"password-error\""));
     assert!(r.body.contains("value=\"pc.new\""), "typed values kept");
-    assert!(!r.body.contains("<script>alert(1)</script>"), "names are escaped");
+    assert!(
+        !r.body.contains("<script>alert(1)</script>"),
+        "names are escaped"
+    );
     assert!(r.body.contains("&lt;script&gt;"));
     let r = admin
-        .post(&app, "/admin/users", &[("username", "pc.new"), ("display_name", "Pat <script>alert(1)</script>"), ("roles", "police"), ("roles", "manager"), ("password", "lantern harbour morning")])
+        .post(
+            &app,
+            "/admin/users",
+            &[
+                ("username", "pc.new"),
+                ("display_name", "Pat <script>alert(1)</script>"),
+                ("roles", "police"),
+                ("roles", "manager"),
+                ("password", "lantern harbour morning"),
+            ],
+        )
         .await;
     assert!(r.redirects_to("/admin/users/"), "{}", r.body);
     let page = admin.get(&app, r.location.as_deref().unwrap_or("/")).await;
     assert!(page.body.contains("Police, Manager"));
-    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"));
-    let dup = admin.post(&app, "/admin/users", &[("username", "PC.New"), ("display_name", "Other"), ("roles", "police"), ("password", "lantern harbour morning")]).await;
+    assert!(
+        page.body
+            .contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+    );
+    let dup = admin
+        .post(
+            &app,
+            "/admin/users",
+            &[
+                ("username", "PC.New"),
+                ("display_name", "Other"),
+                ("roles", "police"),
+                ("password", "lantern harbour morning"),
+            ],
+        )
+        .await;
     assert_eq!(dup.status, Status::UnprocessableEntity);
     assert!(dup.body.contains("already taken"));
 }
@@ -135,14 +273,29 @@ async fn an_administrator_creates_a_user_and_a_weak_password_is_refused_on_the_f
 async fn the_api_refuses_a_weak_password_with_a_field_message() {
     let app = TestApp::start().await;
     let admin = app.create_user("api.admin", &[Role::Admin]).await;
-    let (token, _) = kerbside::services::tokens::create(app.state(), &kerbside::auth::Actor::command_line(), admin, "script").await.expect("token");
+    let (token, _) = kerbside::services::tokens::create(
+        app.state(),
+        &kerbside::auth::Actor::command_line(),
+        admin,
+        "script",
+    )
+    .await
+    .expect("token");
     let r = api(&app, "POST", "/api/v1/users", Some(&token), Some(json!({"username": "pc.api", "name": "Pat Api", "roles": ["police"], "password": "password1234"}))).await;
     assert_eq!(r.status, Status::UnprocessableEntity);
     let body = r.json();
     assert_eq!(body["error"]["code"], "validation_failed");
-    assert!(body["error"]["fields"]["password"].as_str().is_some_and(|m| m.contains("common")));
+    assert!(
+        body["error"]["fields"]["password"]
+            .as_str()
+            .is_some_and(|m| m.contains("common"))
+    );
     let r = api(&app, "POST", "/api/v1/users", Some(&token), Some(json!({"username": "pc.api", "name": "Pat Api", "roles": ["sergeant"], "password": "lantern harbour morning"}))).await;
-    assert!(r.json()["error"]["fields"]["roles"].as_str().is_some_and(|m| m.contains("sergeant")));
+    assert!(
+        r.json()["error"]["fields"]["roles"]
+            .as_str()
+            .is_some_and(|m| m.contains("sergeant"))
+    );
     let r = api(&app, "POST", "/api/v1/users", Some(&token), Some(json!({"username": "pc.api", "name": "Pat Api", "roles": ["police"], "password": "lantern harbour morning"}))).await;
     assert_eq!(r.status, Status::Created);
     assert_eq!(r.json()["roles"], json!(["police"]));
@@ -153,9 +306,17 @@ async fn an_api_token_is_shown_once_works_as_its_user_and_stops_when_revoked() {
     let app = TestApp::start().await;
     let mut b = app.signed_in(&[Role::Police, Role::Manager]).await;
     b.get(&app, "/account").await;
-    let r = b.post(&app, "/account/tokens", &[("name", "Force RMS import")]).await;
+    let r = b
+        .post(&app, "/account/tokens", &[("name", "Force RMS import")])
+        .await;
     assert_eq!(r.status, Status::Created);
-    let token = r.body.split("id=\"new-token\">").nth(1).and_then(|s| s.split('<').next()).expect("token shown").to_string();
+    let token = r
+        .body
+        .split("id=\"new-token\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("token shown")
+        .to_string();
     assert!(token.starts_with("kbs_"));
     let me = api(&app, "GET", "/api/v1/me", Some(&token), None).await;
     assert_eq!(me.status, Status::Ok);
@@ -164,13 +325,33 @@ async fn an_api_token_is_shown_once_works_as_its_user_and_stops_when_revoked() {
     let again = b.get(&app, "/account").await;
     assert!(!again.body.contains(&token), "the token is not shown again");
     assert!(again.body.contains("Force RMS import"));
-    let id = kerbside::services::tokens::list_own(app.state(), &kerbside::auth::Actor::command_line()).await;
+    let id =
+        kerbside::services::tokens::list_own(app.state(), &kerbside::auth::Actor::command_line())
+            .await;
     assert!(id.is_err(), "the command line has no tokens of its own");
-    let token_id = again.body.split("/account/tokens/").nth(1).and_then(|s| s.split('/').next()).expect("revoke form").to_string();
-    let r = b.post(&app, &format!("/account/tokens/{token_id}/revoke"), &[]).await;
+    let token_id = again
+        .body
+        .split("/account/tokens/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("revoke form")
+        .to_string();
+    let r = b
+        .post(&app, &format!("/account/tokens/{token_id}/revoke"), &[])
+        .await;
     assert!(r.redirects_to("/account"));
-    assert_eq!(api(&app, "GET", "/api/v1/me", Some(&token), None).await.status, Status::Unauthorized);
-    assert_eq!(api(&app, "GET", "/api/v1/me", Some("kbs_made_up"), None).await.status, Status::Unauthorized);
+    assert_eq!(
+        api(&app, "GET", "/api/v1/me", Some(&token), None)
+            .await
+            .status,
+        Status::Unauthorized
+    );
+    assert_eq!(
+        api(&app, "GET", "/api/v1/me", Some("kbs_made_up"), None)
+            .await
+            .status,
+        Status::Unauthorized
+    );
 }
 
 #[rocket::async_test]
@@ -188,7 +369,12 @@ async fn an_administrator_sees_and_ends_a_session() {
         .find(|id| !page.body.contains(&format!("/admin/sessions/{id}/end\" class=\"inline-form\"><input type=\"hidden\" name=\"csrf_token\" value=\"{}\"><button class=\"button button--warning button--small\" type=\"submit\">End<span class=\"visually-hidden\"> session of Test {}", admin.csrf, admin.username)))
         .expect("police session listed")
         .to_string();
-    assert!(admin.post(&app, &format!("/admin/sessions/{session_id}/end"), &[]).await.redirects_to("/admin/sessions"));
+    assert!(
+        admin
+            .post(&app, &format!("/admin/sessions/{session_id}/end"), &[])
+            .await
+            .redirects_to("/admin/sessions")
+    );
     assert!(police.get(&app, "/").await.redirects_to("/sign-in"));
     assert_eq!(admin.get(&app, "/").await.status, Status::Ok);
 }

@@ -10,20 +10,42 @@ use crate::support::TestDatabase;
 
 fn kerbside(db: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kerbside"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("DATABASE_URL", db).env("ROCKET_LOG_LEVEL", "off");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DATABASE_URL", db)
+        .env("ROCKET_LOG_LEVEL", "off");
     c
 }
 
 fn run(db: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = kerbside(db).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write");
+    let mut child = kerbside(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write");
     let out = child.wait_with_output().expect("wait");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
 fn unknown_commands_and_bad_flags_print_usage_and_exit_2() {
-    for args in [vec!["launch"], vec!["backup"], vec!["user", "create", "--username", "x"], vec!["token", "create", "--bogus", "1"]] {
+    for args in [
+        vec!["launch"],
+        vec!["backup"],
+        vec!["user", "create", "--username", "x"],
+        vec!["token", "create", "--bogus", "1"],
+    ] {
         let (code, _, err) = run("sqlite::memory:", &args, "");
         assert_eq!(code, 2, "{args:?}");
         assert!(err.contains("Usage:"), "{args:?}: {err}");
@@ -33,21 +55,97 @@ fn unknown_commands_and_bad_flags_print_usage_and_exit_2() {
 #[rocket::async_test]
 async fn the_command_line_creates_users_and_tokens_and_refuses_weak_passwords() {
     let db = TestDatabase::shared().await;
-    let (code, out, err) = run(&db.url, &["user", "create", "--username", "pc.cli", "--name", "Pat Cli", "--role", "police", "--role", "manager", "--password-stdin"], "harbour lantern evening\n");
+    let (code, out, err) = run(
+        &db.url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "pc.cli",
+            "--name",
+            "Pat Cli",
+            "--role",
+            "police",
+            "--role",
+            "manager",
+            "--password-stdin",
+        ],
+        "harbour lantern evening\n",
+    );
     assert_eq!(code, 0, "{out} {err}");
-    let (code, _, err) = run(&db.url, &["user", "create", "--username", "pc.cli", "--name", "Pat Cli", "--role", "police", "--password-stdin"], "harbour lantern evening\n");
+    let (code, _, err) = run(
+        &db.url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "pc.cli",
+            "--name",
+            "Pat Cli",
+            "--role",
+            "police",
+            "--password-stdin",
+        ],
+        "harbour lantern evening\n",
+    );
     assert_eq!(code, 1);
     assert!(err.contains("already taken"), "{err}");
-    let (code, _, err) = run(&db.url, &["user", "create", "--username", "pc.weak", "--name", "Weak", "--role", "police", "--password-stdin"], "short\n");
+    let (code, _, err) = run(
+        &db.url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "pc.weak",
+            "--name",
+            "Weak",
+            "--role",
+            "police",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
     assert_eq!(code, 1);
-    assert!(err.contains("password: Password must be at least 12"), "{err}");
-    let (code, _, err) = run(&db.url, &["user", "create", "--username", "pc.odd", "--name", "Odd", "--role", "chief", "--password-stdin"], "harbour lantern evening\n");
+    assert!(
+        err.contains("password: Password must be at least 12"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        &db.url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "pc.odd",
+            "--name",
+            "Odd",
+            "--role",
+            "chief",
+            "--password-stdin",
+        ],
+        "harbour lantern evening\n",
+    );
     assert_eq!(code, 1);
     assert!(err.contains("Unknown role 'chief'"), "{err}");
-    let (code, out, err) = run(&db.url, &["token", "create", "--username", "pc.cli", "--name", "nightly"], "");
+    let (code, out, err) = run(
+        &db.url,
+        &[
+            "token",
+            "create",
+            "--username",
+            "pc.cli",
+            "--name",
+            "nightly",
+        ],
+        "",
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.trim().starts_with("kbs_") && out.trim().len() > 60);
-    let (code, _, err) = run(&db.url, &["token", "create", "--username", "nobody", "--name", "x"], "");
+    let (code, _, err) = run(
+        &db.url,
+        &["token", "create", "--username", "nobody", "--name", "x"],
+        "",
+    );
     assert_eq!(code, 1);
     assert!(err.contains("no user"));
 }
@@ -55,8 +153,26 @@ async fn the_command_line_creates_users_and_tokens_and_refuses_weak_passwords() 
 #[rocket::async_test]
 async fn backup_copies_the_sqlite_database_or_explains_pg_dump() {
     let db = TestDatabase::shared().await;
-    run(&db.url, &["user", "create", "--username", "pc.backup", "--name", "B", "--role", "police", "--password-stdin"], "harbour lantern evening\n");
-    let target = std::env::temp_dir().join(format!("kerbside-backup-{}-{}.db", std::process::id(), db.url.len()));
+    run(
+        &db.url,
+        &[
+            "user",
+            "create",
+            "--username",
+            "pc.backup",
+            "--name",
+            "B",
+            "--role",
+            "police",
+            "--password-stdin",
+        ],
+        "harbour lantern evening\n",
+    );
+    let target = std::env::temp_dir().join(format!(
+        "kerbside-backup-{}-{}.db",
+        std::process::id(),
+        db.url.len()
+    ));
     let _ = std::fs::remove_file(&target);
     let t = target.display().to_string();
     let (code, out, err) = run(&db.url, &["backup", "--to", &t], "");
@@ -66,8 +182,13 @@ async fn backup_copies_the_sqlite_database_or_explains_pg_dump() {
         return;
     }
     assert_eq!(code, 0, "{out} {err}");
-    let copy = kerbside::db::connect(&format!("sqlite://{t}?mode=rwc")).await.expect("open backup");
-    assert_eq!(kerbside::db::users_repo::count(&copy).await.expect("count"), 1);
+    let copy = kerbside::db::connect(&format!("sqlite://{t}?mode=rwc"))
+        .await
+        .expect("open backup");
+    assert_eq!(
+        kerbside::db::users_repo::count(&copy).await.expect("count"),
+        1
+    );
     let (code, _, err) = run(&db.url, &["backup", "--to", &t], "");
     assert_eq!(code, 1, "refuses to overwrite");
     assert!(err.contains("already exists"));
@@ -78,19 +199,29 @@ async fn backup_copies_the_sqlite_database_or_explains_pg_dump() {
 fn an_unreachable_database_stops_start_up_with_one_clear_line() {
     let (code, _, err) = run("postgres://nobody@127.0.0.1:1/none", &["serve"], "");
     assert_eq!(code, 1);
-    assert!(err.starts_with("kerbside: cannot connect to the database"), "{err}");
+    assert!(
+        err.starts_with("kerbside: cannot connect to the database"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(!err.contains("panicked"));
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
 }
 
 fn healthy(port: u16) -> bool {
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
     let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").is_err() {
+    if s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
         return false;
     }
     let mut buf = String::new();
@@ -105,7 +236,15 @@ async fn two_servers_started_together_on_a_fresh_database_both_come_up_and_migra
     let ports = [free_port(), free_port()];
     let mut children: Vec<_> = ports
         .iter()
-        .map(|p| kerbside(&db.url).arg("serve").env("ROCKET_PORT", p.to_string()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn"))
+        .map(|p| {
+            kerbside(&db.url)
+                .arg("serve")
+                .env("ROCKET_PORT", p.to_string())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
         .collect();
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut up = [false, false];
@@ -121,7 +260,16 @@ async fn two_servers_started_together_on_a_fresh_database_both_come_up_and_migra
     }
     assert!(up[0] && up[1], "both servers answered /healthz: {up:?}");
     let conn = kerbside::db::connect(&db.url).await.expect("connect");
-    let applied = migration::Migrator::get_applied_migrations(&conn).await.expect("applied");
-    assert_eq!(applied.len(), migration::Migrator::migrations().len(), "each migration applied exactly once");
-    assert_eq!(kerbside::db::users_repo::count(&conn).await.expect("count"), 0);
+    let applied = migration::Migrator::get_applied_migrations(&conn)
+        .await
+        .expect("applied");
+    assert_eq!(
+        applied.len(),
+        migration::Migrator::migrations().len(),
+        "each migration applied exactly once"
+    );
+    assert_eq!(
+        kerbside::db::users_repo::count(&conn).await.expect("count"),
+        0
+    );
 }

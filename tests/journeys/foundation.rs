@@ -24,7 +24,9 @@ async fn an_anonymous_visitor_to_the_home_page_is_sent_to_sign_in() {
 #[rocket::async_test]
 async fn the_openapi_document_lists_exactly_the_mounted_api_routes() {
     let app = TestApp::start().await;
-    let doc = api(&app, "GET", "/api/v1/openapi.json", None, None).await.json();
+    let doc = api(&app, "GET", "/api/v1/openapi.json", None, None)
+        .await
+        .json();
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     assert!(doc["info"]["title"].is_string());
     let mut documented: Vec<String> = Vec::new();
@@ -39,7 +41,13 @@ async fn the_openapi_document_lists_exactly_the_mounted_api_routes() {
         .rocket()
         .routes()
         .filter(|r| r.uri.path().starts_with("/api/v1"))
-        .map(|r| format!("{} {}", r.method, r.uri.path().replace('<', "{").replace('>', "}")))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.method,
+                r.uri.path().replace('<', "{").replace('>', "}")
+            )
+        })
         .collect();
     documented.sort();
     mounted.sort();
@@ -50,20 +58,40 @@ fn assert_accessible_shell(path: &str, html: &str) {
     assert!(html.contains("<html lang=\"en-GB\">"), "{path}: lang");
     assert_eq!(html.matches("<h1").count(), 1, "{path}: exactly one h1");
     assert!(html.contains("href=\"#main-content\""), "{path}: skip link");
-    assert!(html.contains("id=\"main-content\""), "{path}: main landmark");
-    assert!(html.contains("OFFICIAL-SENSITIVE"), "{path}: classification banner");
+    assert!(
+        html.contains("id=\"main-content\""),
+        "{path}: main landmark"
+    );
+    assert!(
+        html.contains("OFFICIAL-SENSITIVE"),
+        "{path}: classification banner"
+    );
     // every visible input has a label pointing at it
     for chunk in html.split("<input").skip(1) {
         let tag = chunk.split('>').next().unwrap_or("");
         if tag.contains("type=\"hidden\"") {
             continue;
         }
-        let id = tag.split("id=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or_else(|| panic!("{path}: input without id: {tag}"));
-        assert!(html.contains(&format!("for=\"{id}\"")), "{path}: no label for input {id}");
+        let id = tag
+            .split("id=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("{path}: input without id: {tag}"));
+        assert!(
+            html.contains(&format!("for=\"{id}\"")),
+            "{path}: no label for input {id}"
+        );
     }
     for chunk in html.split("<select").skip(1) {
-        let id = chunk.split("id=\"").nth(1).and_then(|s| s.split('"').next()).expect("select id");
-        assert!(html.contains(&format!("for=\"{id}\"")), "{path}: no label for select {id}");
+        let id = chunk
+            .split("id=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("select id");
+        assert!(
+            html.contains(&format!("for=\"{id}\"")),
+            "{path}: no label for select {id}"
+        );
     }
 }
 
@@ -90,7 +118,11 @@ async fn every_page_has_a_language_one_heading_a_skip_link_and_labelled_inputs()
         "/api-docs-do-not-exist".into(),
     ] {
         let r = admin.get(&app, &path).await;
-        assert!(r.status == Status::Ok || r.status == Status::NotFound, "{path}: {}", r.status);
+        assert!(
+            r.status == Status::Ok || r.status == Status::NotFound,
+            "{path}: {}",
+            r.status
+        );
         assert_accessible_shell(&path, &r.body);
     }
     let mut police = app.signed_in(&[Role::Police]).await;
@@ -117,12 +149,21 @@ async fn every_answer_carries_the_security_headers_and_no_server_banner() {
     for path in ["/sign-in", "/healthz", "/api/v1/openapi.json", "/nowhere"] {
         let r = b.get(&app, path).await;
         let csp = r.header("Content-Security-Policy").unwrap_or_default();
-        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(
+            csp.contains("default-src 'self'")
+                && csp.contains("frame-ancestors 'none'")
+                && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
         assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"));
         assert_eq!(r.header("Referrer-Policy"), Some("no-referrer"));
         assert_eq!(r.header("Cache-Control"), Some("no-store"), "{path}");
         assert_eq!(r.header("Server"), None, "{path}");
-        assert_eq!(r.header("Strict-Transport-Security"), None, "{path}: no HSTS over plain HTTP");
+        assert_eq!(
+            r.header("Strict-Transport-Security"),
+            None,
+            "{path}: no HSTS over plain HTTP"
+        );
     }
     let css = b.get(&app, "/static/app.css").await;
     assert_eq!(css.status, Status::Ok);
@@ -135,15 +176,33 @@ async fn over_https_cookies_are_host_prefixed_and_secure_and_hsts_is_sent() {
     let mut b = Browser::new();
     b.get(&app, "/sign-in").await;
     let token = b.csrf.clone();
-    let body = format!("csrf_token={token}&username=secure.user&password={}", crate::support::urlencode(crate::support::PASSWORD));
-    let mut req = app.client.post("/sign-in").header(rocket::http::ContentType::Form).body(body);
+    let body = format!(
+        "csrf_token={token}&username=secure.user&password={}",
+        crate::support::urlencode(crate::support::PASSWORD)
+    );
+    let mut req = app
+        .client
+        .post("/sign-in")
+        .header(rocket::http::ContentType::Form)
+        .body(body);
     for (k, v) in &b.cookies {
         req = req.cookie(rocket::http::Cookie::new(k.clone(), v.clone()));
     }
     let res = req.dispatch().await;
     assert_eq!(res.status(), Status::SeeOther);
-    let cookie = res.headers().get("Set-Cookie").find(|c| c.starts_with("__Host-kerbside_session=")).expect("host cookie").to_string();
-    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"), "{cookie}");
+    let cookie = res
+        .headers()
+        .get("Set-Cookie")
+        .find(|c| c.starts_with("__Host-kerbside_session="))
+        .expect("host cookie")
+        .to_string();
+    assert!(
+        cookie.contains("Secure")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     assert!(res.headers().get_one("Strict-Transport-Security").is_some());
 }
 
@@ -153,11 +212,32 @@ async fn a_form_that_is_too_large_gets_a_clear_413() {
     let mut admin = app.signed_in(&[Role::Admin]).await;
     admin.get(&app, "/admin/users/new").await;
     let huge = "x".repeat(100 * 1024);
-    let r = admin.post(&app, "/admin/users", &[("username", "big"), ("display_name", &huge), ("password", "x")]).await;
+    let r = admin
+        .post(
+            &app,
+            "/admin/users",
+            &[
+                ("username", "big"),
+                ("display_name", &huge),
+                ("password", "x"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, Status::PayloadTooLarge);
     assert!(r.body.contains("too large"));
-    let r = api(&app, "POST", "/api/v1/users", Some("nonsense"), Some(serde_json::json!({"name": "x".repeat(2 * 1024 * 1024)}))).await;
-    assert!(r.status == Status::PayloadTooLarge || r.status == Status::Unauthorized, "{}", r.status);
+    let r = api(
+        &app,
+        "POST",
+        "/api/v1/users",
+        Some("nonsense"),
+        Some(serde_json::json!({"name": "x".repeat(2 * 1024 * 1024)})),
+    )
+    .await;
+    assert!(
+        r.status == Status::PayloadTooLarge || r.status == Status::Unauthorized,
+        "{}",
+        r.status
+    );
 }
 
 #[rocket::async_test]
@@ -166,10 +246,24 @@ async fn migrations_run_up_then_down_then_up_again() {
     let db = crate::support::TestDatabase::fresh().await;
     let conn = kerbside::db::connect(&db.url).await.expect("connect");
     Migrator::up(&conn, None).await.expect("up");
-    let applied = Migrator::get_applied_migrations(&conn).await.expect("applied").len();
+    let applied = Migrator::get_applied_migrations(&conn)
+        .await
+        .expect("applied")
+        .len();
     assert_eq!(applied, Migrator::migrations().len());
     Migrator::down(&conn, None).await.expect("down");
-    assert!(Migrator::get_applied_migrations(&conn).await.expect("applied").is_empty());
+    assert!(
+        Migrator::get_applied_migrations(&conn)
+            .await
+            .expect("applied")
+            .is_empty()
+    );
     Migrator::up(&conn, None).await.expect("up again");
-    assert_eq!(Migrator::get_applied_migrations(&conn).await.expect("applied").len(), applied);
+    assert_eq!(
+        Migrator::get_applied_migrations(&conn)
+            .await
+            .expect("applied")
+            .len(),
+        applied
+    );
 }

@@ -20,33 +20,60 @@ fn access(method: Method, path: &str) -> Access {
         (_, "/healthz") | (_, "/api/v1/openapi.json") | (_, "/refused") => Access::Public,
         (_, "/sign-in") | (_, "/setup/<token>") => Access::Public,
         (_, p) if p.starts_with("/static") => Access::Public,
-        (_, "/") | (_, "/sign-out") | (_, "/session/expiring") | (_, "/session/extend") => Access::SignedIn,
+        (_, "/") | (_, "/sign-out") | (_, "/session/expiring") | (_, "/session/extend") => {
+            Access::SignedIn
+        }
         (_, "/account/password") | (_, "/api/v1/me") => Access::SignedIn,
         (_, p) if p.starts_with("/account") => Access::Needs(ManageOwnAccount),
         (_, "/admin/audit") | (_, "/admin/audit.csv") => Access::Needs(ViewAuditLog),
         (_, p) if p.starts_with("/admin/") => Access::Needs(ManageUsers),
         (_, "/api/v1/users") => Access::Needs(ManageUsers),
-        (m, p) => panic!("route {m} {p} is not in the access table: add it with the capability it needs"),
+        (m, p) => {
+            panic!("route {m} {p} is not in the access table: add it with the capability it needs")
+        }
     }
 }
 
 fn concrete(path: &str) -> String {
     path.split('/')
-        .map(|seg| if seg.starts_with('<') { if seg.contains("token") { "nosuchtoken" } else { "1" } } else { seg })
+        .map(|seg| {
+            if seg.starts_with('<') {
+                if seg.contains("token") {
+                    "nosuchtoken"
+                } else {
+                    "1"
+                }
+            } else {
+                seg
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
 
 async fn send(app: &TestApp, b: &mut Browser, method: Method, path: &str) -> crate::support::Reply {
     if path.starts_with("/api/") && method != Method::Get {
-        return crate::support::api(app, method.as_str(), path, None, Some(serde_json::json!({}))).await;
+        return crate::support::api(
+            app,
+            method.as_str(),
+            path,
+            None,
+            Some(serde_json::json!({})),
+        )
+        .await;
     }
     match method {
         Method::Get => b.get(app, path).await,
         Method::Post => b.post(app, path, &[]).await,
         other => {
             let r = app.client.req(other, path.to_string()).dispatch().await;
-            crate::support::Reply { status: r.status(), body: String::new(), location: None, headers: vec![], set_cookies: vec![] }
+            crate::support::Reply {
+                status: r.status(),
+                body: String::new(),
+                location: None,
+                headers: vec![],
+                set_cookies: vec![],
+            }
         }
     }
 }
@@ -54,7 +81,12 @@ async fn send(app: &TestApp, b: &mut Browser, method: Method, path: &str) -> cra
 #[rocket::async_test]
 async fn every_route_refuses_anonymous_visitors_and_users_without_the_capability() {
     let app = TestApp::start().await;
-    let routes: Vec<(Method, String)> = app.client.rocket().routes().map(|r| (r.method, r.uri.path().to_string())).collect();
+    let routes: Vec<(Method, String)> = app
+        .client
+        .rocket()
+        .routes()
+        .map(|r| (r.method, r.uri.path().to_string()))
+        .collect();
     assert!(routes.len() > 15, "routes found: {}", routes.len());
     let mut anon = Browser::new();
     anon.get(&app, "/sign-in").await; // a valid pre-session form token, so CSRF is not what refuses
@@ -70,9 +102,18 @@ async fn every_route_refuses_anonymous_visitors_and_users_without_the_capability
             Access::SignedIn | Access::Needs(_) => {
                 let r = send(&app, &mut anon, *method, &target).await;
                 if is_api {
-                    assert_eq!(r.status, Status::Unauthorized, "anonymous {method} {target}");
+                    assert_eq!(
+                        r.status,
+                        Status::Unauthorized,
+                        "anonymous {method} {target}"
+                    );
                 } else {
-                    assert!(r.redirects_to("/sign-in"), "anonymous {method} {target}: {} {:?}", r.status, r.location);
+                    assert!(
+                        r.redirects_to("/sign-in"),
+                        "anonymous {method} {target}: {} {:?}",
+                        r.status,
+                        r.location
+                    );
                 }
             }
         }
@@ -89,18 +130,37 @@ async fn every_route_refuses_anonymous_visitors_and_users_without_the_capability
 }
 
 #[rocket::async_test]
-async fn an_api_token_without_the_role_gets_403_and_a_cookie_cannot_change_anything_through_the_api() {
+async fn an_api_token_without_the_role_gets_403_and_a_cookie_cannot_change_anything_through_the_api()
+ {
     let app = TestApp::start().await;
     let police = app.create_user("pc.token", &[Role::Police]).await;
-    let (token, _) = kerbside::services::tokens::create(app.state(), &kerbside::auth::Actor::command_line(), police, "test").await.expect("token");
+    let (token, _) = kerbside::services::tokens::create(
+        app.state(),
+        &kerbside::auth::Actor::command_line(),
+        police,
+        "test",
+    )
+    .await
+    .expect("token");
     let body = serde_json::json!({"username": "new.one", "name": "New One", "roles": ["police"], "password": "lantern harbour morning"});
-    let r = crate::support::api(&app, "POST", "/api/v1/users", Some(&token), Some(body.clone())).await;
+    let r = crate::support::api(
+        &app,
+        "POST",
+        "/api/v1/users",
+        Some(&token),
+        Some(body.clone()),
+    )
+    .await;
     assert_eq!(r.status, Status::Forbidden);
     assert_eq!(r.json()["error"]["code"], "forbidden");
 
     // an administrator's browser session does not work for API changes
     let admin = app.signed_in(&[Role::Admin]).await;
-    let mut req = app.client.post("/api/v1/users").header(rocket::http::ContentType::JSON).body(body.to_string());
+    let mut req = app
+        .client
+        .post("/api/v1/users")
+        .header(rocket::http::ContentType::JSON)
+        .body(body.to_string());
     for (k, v) in &admin.cookies {
         req = req.cookie(rocket::http::Cookie::new(k.clone(), v.clone()));
     }

@@ -18,8 +18,14 @@ async fn an_unknown_user_and_a_wrong_password_get_the_same_message() {
     assert_eq!(wrong.status, Status::UnprocessableEntity);
     let message = kerbside::services::sign_in::REFUSED_MESSAGE;
     assert!(unknown.body.contains(message) && wrong.body.contains(message));
-    assert!(wrong.body.contains("value=\"pc.jones\""), "the username typed is kept");
-    assert!(wrong.body.contains("<title>Error: "), "the title says there is an error");
+    assert!(
+        wrong.body.contains("value=\"pc.jones\""),
+        "the username typed is kept"
+    );
+    assert!(
+        wrong.body.contains("<title>Error: "),
+        "the title says there is an error"
+    );
 }
 
 #[rocket::async_test]
@@ -38,22 +44,53 @@ async fn the_eleventh_wrong_password_locks_the_account_for_fifteen_minutes() {
         b.sign_in(&app, "pc.locked", "wrong wrong wrong").await;
     }
     let refused = b.sign_in(&app, "pc.locked", PASSWORD).await;
-    assert_eq!(refused.status, Status::UnprocessableEntity, "locked: even the right password is refused");
+    assert_eq!(
+        refused.status,
+        Status::UnprocessableEntity,
+        "locked: even the right password is refused"
+    );
     let actions = app.audit_actions().await;
-    assert_eq!(actions.iter().filter(|a| a.starts_with("login_failed")).count(), 22);
-    assert_eq!(actions.iter().filter(|a| a.starts_with("locked")).count(), 1);
-    let lock_at = actions.iter().position(|a| a.starts_with("locked")).expect("lock");
-    assert_eq!(actions[lock_at - 1], "login_failed:user", "the lock follows the eleventh failure");
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| a.starts_with("login_failed"))
+            .count(),
+        22
+    );
+    assert_eq!(
+        actions.iter().filter(|a| a.starts_with("locked")).count(),
+        1
+    );
+    let lock_at = actions
+        .iter()
+        .position(|a| a.starts_with("locked"))
+        .expect("lock");
+    assert_eq!(
+        actions[lock_at - 1],
+        "login_failed:user",
+        "the lock follows the eleventh failure"
+    );
     app.clock.advance(Duration::minutes(15));
     let after = Browser::new().sign_in(&app, "pc.locked", PASSWORD).await;
-    assert_eq!(after.status, Status::SeeOther, "the lock runs out after 15 minutes");
+    assert_eq!(
+        after.status,
+        Status::SeeOther,
+        "the lock runs out after 15 minutes"
+    );
 }
 
 #[rocket::async_test]
 async fn a_disabled_account_cannot_sign_in() {
     let app = TestApp::start().await;
     let id = app.create_user("pc.gone", &[Role::Police]).await;
-    kerbside::services::accounts::set_disabled(app.state(), &kerbside::auth::Actor::command_line(), id, true).await.expect("disable");
+    kerbside::services::accounts::set_disabled(
+        app.state(),
+        &kerbside::auth::Actor::command_line(),
+        id,
+        true,
+    )
+    .await
+    .expect("disable");
     let r = Browser::new().sign_in(&app, "pc.gone", PASSWORD).await;
     assert_eq!(r.status, Status::UnprocessableEntity);
 }
@@ -61,22 +98,70 @@ async fn a_disabled_account_cannot_sign_in() {
 #[rocket::async_test]
 async fn the_first_run_link_creates_one_administrator_and_then_stops_working() {
     let app = TestApp::start().await;
-    let token = kerbside::services::setup::begin_if_needed(app.state()).await.expect("setup").expect("token");
+    let token = kerbside::services::setup::begin_if_needed(app.state())
+        .await
+        .expect("setup")
+        .expect("token");
     let mut b = Browser::new();
     let page = b.get(&app, &format!("/setup/{token}")).await;
     assert_eq!(page.status, Status::Ok);
-    let weak = b.post(&app, &format!("/setup/{token}"), &[("username", "chief"), ("display_name", "Chief Admin"), ("password", "password")]).await;
+    let weak = b
+        .post(
+            &app,
+            &format!("/setup/{token}"),
+            &[
+                ("username", "chief"),
+                ("display_name", "Chief Admin"),
+                ("password", "password"),
+            ],
+        )
+        .await;
     assert_eq!(weak.status, Status::UnprocessableEntity);
     assert!(weak.body.contains("value=\"chief\""), "typed values kept");
-    assert!(weak.body.contains("at least 12"), "the password field explains");
-    let ok = b.post(&app, &format!("/setup/{token}"), &[("username", "chief"), ("display_name", "Chief Admin"), ("password", PASSWORD)]).await;
+    assert!(
+        weak.body.contains("at least 12"),
+        "the password field explains"
+    );
+    let ok = b
+        .post(
+            &app,
+            &format!("/setup/{token}"),
+            &[
+                ("username", "chief"),
+                ("display_name", "Chief Admin"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
     assert!(ok.redirects_to("/sign-in"), "{}: {}", ok.status, ok.body);
-    assert_eq!(b.get(&app, &format!("/setup/{token}")).await.status, Status::NotFound);
-    let again = b.post(&app, &format!("/setup/{token}"), &[("username", "other"), ("display_name", "Other"), ("password", PASSWORD)]).await;
+    assert_eq!(
+        b.get(&app, &format!("/setup/{token}")).await.status,
+        Status::NotFound
+    );
+    let again = b
+        .post(
+            &app,
+            &format!("/setup/{token}"),
+            &[
+                ("username", "other"),
+                ("display_name", "Other"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(again.status, Status::NotFound);
     assert_eq!(app.count("users").await, 1);
-    assert_eq!(Browser::new().sign_in(&app, "chief", PASSWORD).await.status, Status::SeeOther);
-    assert!(kerbside::services::setup::begin_if_needed(app.state()).await.expect("setup").is_none(), "no link once an account exists");
+    assert_eq!(
+        Browser::new().sign_in(&app, "chief", PASSWORD).await.status,
+        Status::SeeOther
+    );
+    assert!(
+        kerbside::services::setup::begin_if_needed(app.state())
+            .await
+            .expect("setup")
+            .is_none(),
+        "no link once an account exists"
+    );
 }
 
 #[rocket::async_test]
@@ -86,25 +171,50 @@ async fn a_form_without_the_right_csrf_token_or_from_another_site_is_refused_and
     admin.get(&app, "/admin/users/new").await;
     let users = app.count("users").await;
     let audit = app.count("audit_log").await;
-    let fields = [("username", "csrf.victim"), ("display_name", "Victim"), ("roles", "police"), ("password", "lantern harbour morning")];
+    let fields = [
+        ("username", "csrf.victim"),
+        ("display_name", "Victim"),
+        ("roles", "police"),
+        ("password", "lantern harbour morning"),
+    ];
     let none = admin.post_raw(&app, "/admin/users", None, &fields).await;
     assert_eq!(none.status, Status::Forbidden);
     assert!(none.body.contains("form has expired"));
-    let wrong = admin.post_raw(&app, "/admin/users", Some(&"0".repeat(64)), &fields).await;
+    let wrong = admin
+        .post_raw(&app, "/admin/users", Some(&"0".repeat(64)), &fields)
+        .await;
     assert_eq!(wrong.status, Status::Forbidden);
     let mut cross = admin.clone();
     cross.fetch_site = Some("cross-site".into());
-    assert_eq!(cross.post(&app, "/admin/users", &fields).await.status, Status::Forbidden);
+    assert_eq!(
+        cross.post(&app, "/admin/users", &fields).await.status,
+        Status::Forbidden
+    );
     let mut foreign = admin.clone();
     foreign.origin = Some("https://evil.example".into());
-    assert_eq!(foreign.post(&app, "/admin/users", &fields).await.status, Status::Forbidden);
+    assert_eq!(
+        foreign.post(&app, "/admin/users", &fields).await.status,
+        Status::Forbidden
+    );
     assert_eq!(app.count("users").await, users);
     assert_eq!(app.count("audit_log").await, audit);
     // the same form with the token goes through
     let ok = admin.post(&app, "/admin/users", &fields).await;
-    assert!(ok.redirects_to("/admin/users/"), "{}: {}", ok.status, ok.body);
+    assert!(
+        ok.redirects_to("/admin/users/"),
+        "{}: {}",
+        ok.status,
+        ok.body
+    );
     // and a sign-in form needs its pre-session token too
     let mut stranger = Browser::new();
-    let r = stranger.post_raw(&app, "/sign-in", None, &[("username", &admin.username), ("password", PASSWORD)]).await;
+    let r = stranger
+        .post_raw(
+            &app,
+            "/sign-in",
+            None,
+            &[("username", &admin.username), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, Status::Forbidden);
 }

@@ -2,8 +2,8 @@
 //! and the health check.
 
 mod me;
-mod users;
 pub mod openapi;
+mod users;
 
 use rocket::serde::json::Json;
 use rocket::{Route, State, get, routes};
@@ -23,7 +23,10 @@ pub fn routes() -> Vec<Route> {
 async fn healthz(app: &State<AppState>) -> (rocket::http::Status, Json<Value>) {
     match app.db.ping().await {
         Ok(()) => (rocket::http::Status::Ok, Json(json!({ "status": "ok" }))),
-        Err(_) => (rocket::http::Status::ServiceUnavailable, Json(json!({ "status": "unavailable", "detail": "the database does not answer" }))),
+        Err(_) => (
+            rocket::http::Status::ServiceUnavailable,
+            Json(json!({ "status": "unavailable", "detail": "the database does not answer" })),
+        ),
     }
 }
 

@@ -9,8 +9,18 @@ use serde_json::{Map, Value, json};
 /// (method, path under /api/v1 in OpenAPI form, summary, success status).
 pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ("get", "/openapi.json", "This document", "200"),
-    ("get", "/me", "The user the token acts as, with roles", "200"),
-    ("post", "/users", "Create a user account (administrators)", "201"),
+    (
+        "get",
+        "/me",
+        "The user the token acts as, with roles",
+        "200",
+    ),
+    (
+        "post",
+        "/users",
+        "Create a user account (administrators)",
+        "201",
+    ),
 ];
 
 fn error_schema() -> Value {
@@ -36,7 +46,11 @@ pub fn document() -> Value {
             .collect();
         let mut responses = Map::new();
         responses.insert(ok.to_string(), json!({"description": "Success", "content": {"application/json": {"schema": {"type": "object"}}}}));
-        for (code, text) in [("401", "No or invalid token"), ("403", "The token's user lacks the role"), ("422", "Invalid input")] {
+        for (code, text) in [
+            ("401", "No or invalid token"),
+            ("403", "The token's user lacks the role"),
+            ("422", "Invalid input"),
+        ] {
             responses.insert(code.into(), json!({"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}));
         }
         let mut op = json!({ "summary": summary, "responses": responses });

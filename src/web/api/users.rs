@@ -21,7 +21,11 @@ struct NewUserBody {
 }
 
 #[post("/users", format = "json", data = "<body>")]
-async fn create_user(app: &State<AppState>, admin: Can<cap::ManageUsers>, body: Json<NewUserBody>) -> AppResult<(Status, Json<Value>)> {
+async fn create_user(
+    app: &State<AppState>,
+    admin: Can<cap::ManageUsers>,
+    body: Json<NewUserBody>,
+) -> AppResult<(Status, Json<Value>)> {
     let b = body.into_inner();
     let new = NewAccount {
         username: b.username.unwrap_or_default(),

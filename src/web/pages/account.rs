@@ -15,7 +15,12 @@ use crate::services::{accounts, tokens};
 use crate::state::AppState;
 use crate::web::shell::{Shell, render};
 
-async fn account_page(app: &AppState, user: &Can<cap::ManageOwnAccount>, shell: &Shell, extra: serde_json::Value) -> AppResult<Template> {
+async fn account_page(
+    app: &AppState,
+    user: &Can<cap::ManageOwnAccount>,
+    shell: &Shell,
+    extra: serde_json::Value,
+) -> AppResult<Template> {
     let list = tokens::list_own(app, user.actor()).await?;
     let rows: Vec<_> = list
         .iter()
@@ -42,7 +47,11 @@ async fn account_page(app: &AppState, user: &Can<cap::ManageOwnAccount>, shell: 
 }
 
 #[get("/account")]
-async fn show_account(app: &State<AppState>, user: Can<cap::ManageOwnAccount>, shell: Shell) -> AppResult<Template> {
+async fn show_account(
+    app: &State<AppState>,
+    user: Can<cap::ManageOwnAccount>,
+    shell: Shell,
+) -> AppResult<Template> {
     account_page(app, &user, &shell, json!({})).await
 }
 
@@ -52,25 +61,49 @@ struct TokenForm {
 }
 
 #[post("/account/tokens", data = "<form>")]
-async fn create_token(app: &State<AppState>, user: Can<cap::ManageOwnAccount>, shell: Shell, form: Form<TokenForm>) -> AppResult<(rocket::http::Status, Template)> {
+async fn create_token(
+    app: &State<AppState>,
+    user: Can<cap::ManageOwnAccount>,
+    shell: Shell,
+    form: Form<TokenForm>,
+) -> AppResult<(rocket::http::Status, Template)> {
     let uid = user.actor().user_id().ok_or(AppError::Forbidden)?;
     match tokens::create(app, user.actor(), uid, &form.name).await {
         Ok((secret, token)) => Ok((
             rocket::http::Status::Created,
-            account_page(app, &user, &shell, json!({ "new_token": secret, "new_token_name": token.name })).await?,
+            account_page(
+                app,
+                &user,
+                &shell,
+                json!({ "new_token": secret, "new_token_name": token.name }),
+            )
+            .await?,
         )),
         Err(AppError::Invalid(e)) => Ok((
             rocket::http::Status::UnprocessableEntity,
-            account_page(app, &user, &shell, json!({ "errors": errors_json(&e), "values": {"name": form.name} })).await?,
+            account_page(
+                app,
+                &user,
+                &shell,
+                json!({ "errors": errors_json(&e), "values": {"name": form.name} }),
+            )
+            .await?,
         )),
         Err(e) => Err(e),
     }
 }
 
 #[post("/account/tokens/<id>/revoke")]
-async fn revoke_token(app: &State<AppState>, user: Can<cap::ManageOwnAccount>, id: i32) -> AppResult<FormOutcome> {
+async fn revoke_token(
+    app: &State<AppState>,
+    user: Can<cap::ManageOwnAccount>,
+    id: i32,
+) -> AppResult<FormOutcome> {
     tokens::revoke_own(app, user.actor(), id).await?;
-    Ok(FormOutcome::done("/account", "Token revoked: it can no longer be used"))
+    Ok(FormOutcome::done(
+        "/account",
+        "Token revoked: it can no longer be used",
+    ))
 }
 
 #[get("/account/password")]
@@ -95,16 +128,38 @@ async fn update_password(
     ua: super::session::UserAgent,
 ) -> AppResult<FormOutcome> {
     let f = form.into_inner();
-    match accounts::change_own_password(app, &user.actor, &f.current_password, &f.new_password, &f.confirm_password, ua.0).await {
+    match accounts::change_own_password(
+        app,
+        &user.actor,
+        &f.current_password,
+        &f.new_password,
+        &f.confirm_password,
+        ua.0,
+    )
+    .await
+    {
         Ok(token) => {
             cookies.add(session_cookie(token, app.settings.https));
-            Ok(FormOutcome::done("/", "Your password has been changed. Other sessions have been signed out."))
+            Ok(FormOutcome::done(
+                "/",
+                "Your password has been changed. Other sessions have been signed out.",
+            ))
         }
-        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(render("password", &shell, json!({ "errors": errors_json(&e), "values": {} })))),
+        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(render(
+            "password",
+            &shell,
+            json!({ "errors": errors_json(&e), "values": {} }),
+        ))),
         Err(e) => Err(e),
     }
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![show_account, create_token, revoke_token, edit_password, update_password]
+    routes![
+        show_account,
+        create_token,
+        revoke_token,
+        edit_password,
+        update_password
+    ]
 }

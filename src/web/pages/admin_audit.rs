@@ -31,7 +31,9 @@ struct AuditQuery {
 }
 
 fn blank_to_none(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    s.as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 fn day_start(s: &Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
@@ -75,15 +77,28 @@ impl AuditQuery {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
 }
 
 #[get("/admin/audit?<q..>")]
-async fn list_audit(app: &State<AppState>, admin: Can<cap::ViewAuditLog>, shell: Shell, q: AuditQuery) -> AppResult<Template> {
-    let (rows, info) = audit::search(app, admin.actor(), &q.filter(), PageRequest::new(q.page, Some(50))).await?;
+async fn list_audit(
+    app: &State<AppState>,
+    admin: Can<cap::ViewAuditLog>,
+    shell: Shell,
+    q: AuditQuery,
+) -> AppResult<Template> {
+    let (rows, info) = audit::search(
+        app,
+        admin.actor(),
+        &q.filter(),
+        PageRequest::new(q.page, Some(50)),
+    )
+    .await?;
     let entries: Vec<_> = rows
         .iter()
         .map(|r| {
@@ -95,7 +110,11 @@ async fn list_audit(app: &State<AppState>, admin: Can<cap::ViewAuditLog>, shell:
         })
         .collect();
     let qs = q.query_string();
-    let base = if qs.is_empty() { "/admin/audit?".to_string() } else { format!("/admin/audit?{qs}&") };
+    let base = if qs.is_empty() {
+        "/admin/audit?".to_string()
+    } else {
+        format!("/admin/audit?{qs}&")
+    };
     Ok(render(
         "admin_audit",
         &shell,
@@ -116,9 +135,25 @@ struct CsvDownload {
 }
 
 #[get("/admin/audit.csv?<q..>")]
-async fn export_audit(app: &State<AppState>, admin: Can<cap::ViewAuditLog>, q: AuditQuery) -> AppResult<CsvDownload> {
+async fn export_audit(
+    app: &State<AppState>,
+    admin: Can<cap::ViewAuditLog>,
+    q: AuditQuery,
+) -> AppResult<CsvDownload> {
     let rows = audit::export(app, admin.actor(), &q.filter()).await?;
-    let mut body = csv::line(&["id", "at_utc", "user", "api_token_id", "action", "record_type", "record_id", "person_id", "changes", "recipient", "reason"]);
+    let mut body = csv::line(&[
+        "id",
+        "at_utc",
+        "user",
+        "api_token_id",
+        "action",
+        "record_type",
+        "record_id",
+        "person_id",
+        "changes",
+        "recipient",
+        "reason",
+    ]);
     for r in rows {
         body.push_str(&csv::line(&[
             r.id.to_string(),
@@ -138,7 +173,10 @@ async fn export_audit(app: &State<AppState>, admin: Can<cap::ViewAuditLog>, q: A
     Ok(CsvDownload {
         body,
         content_type: ContentType::CSV,
-        disposition: Header::new("Content-Disposition", format!("attachment; filename=\"kerbside-audit-{stamp}.csv\"")),
+        disposition: Header::new(
+            "Content-Disposition",
+            format!("attachment; filename=\"kerbside-audit-{stamp}.csv\""),
+        ),
     })
 }
 

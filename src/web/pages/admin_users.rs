@@ -17,12 +17,21 @@ use crate::web::shell::{Shell, render};
 type Admin = Can<cap::ManageUsers>;
 
 fn role_options() -> Vec<serde_json::Value> {
-    Role::ALL.iter().map(|r| json!({"value": r.as_str(), "label": r.label()})).collect()
+    Role::ALL
+        .iter()
+        .map(|r| json!({"value": r.as_str(), "label": r.label()}))
+        .collect()
 }
 
 #[get("/admin/users?<page>")]
-async fn list_users(app: &State<AppState>, admin: Admin, shell: Shell, page: Option<u64>) -> AppResult<Template> {
-    let (rows, info) = accounts::list_users(app, admin.actor(), PageRequest::new(page, Some(50))).await?;
+async fn list_users(
+    app: &State<AppState>,
+    admin: Admin,
+    shell: Shell,
+    page: Option<u64>,
+) -> AppResult<Template> {
+    let (rows, info) =
+        accounts::list_users(app, admin.actor(), PageRequest::new(page, Some(50))).await?;
     let now = app.now();
     let users: Vec<_> = rows
         .iter()
@@ -36,12 +45,20 @@ async fn list_users(app: &State<AppState>, admin: Admin, shell: Shell, page: Opt
             })
         })
         .collect();
-    Ok(render("admin_users", &shell, json!({ "users": users, "pagination": info, "base": "/admin/users?" })))
+    Ok(render(
+        "admin_users",
+        &shell,
+        json!({ "users": users, "pagination": info, "base": "/admin/users?" }),
+    ))
 }
 
 #[get("/admin/users/new")]
 fn new_user(_admin: Admin, shell: Shell) -> Template {
-    render("admin_user_new", &shell, json!({ "values": {"roles": []}, "role_options": role_options() }))
+    render(
+        "admin_user_new",
+        &shell,
+        json!({ "values": {"roles": []}, "role_options": role_options() }),
+    )
 }
 
 #[derive(FromForm)]
@@ -53,7 +70,12 @@ struct NewUserForm {
 }
 
 #[post("/admin/users", data = "<form>")]
-async fn create_user(app: &State<AppState>, admin: Admin, shell: Shell, form: Form<NewUserForm>) -> AppResult<FormOutcome> {
+async fn create_user(
+    app: &State<AppState>,
+    admin: Admin,
+    shell: Shell,
+    form: Form<NewUserForm>,
+) -> AppResult<FormOutcome> {
     let f = form.into_inner();
     let new = NewAccount {
         username: f.username.clone(),
@@ -65,7 +87,10 @@ async fn create_user(app: &State<AppState>, admin: Admin, shell: Shell, form: Fo
     match accounts::create_user(app, admin.actor(), new).await {
         Ok(user) => Ok(FormOutcome::done(
             format!("/admin/users/{}", user.id),
-            format!("Account {} created. They must choose a new password when they first sign in.", user.username),
+            format!(
+                "Account {} created. They must choose a new password when they first sign in.",
+                user.username
+            ),
         )),
         Err(AppError::Invalid(e)) => Ok(FormOutcome::again(render(
             "admin_user_new",
@@ -79,7 +104,13 @@ async fn create_user(app: &State<AppState>, admin: Admin, shell: Shell, form: Fo
     }
 }
 
-async fn user_page(app: &AppState, admin: &Admin, shell: &Shell, id: i32, extra: serde_json::Value) -> AppResult<Template> {
+async fn user_page(
+    app: &AppState,
+    admin: &Admin,
+    shell: &Shell,
+    id: i32,
+    extra: serde_json::Value,
+) -> AppResult<Template> {
     let d = accounts::user_detail(app, admin.actor(), id).await?;
     let now = app.now();
     let sessions: Vec<_> = d
@@ -111,7 +142,12 @@ async fn user_page(app: &AppState, admin: &Admin, shell: &Shell, id: i32, extra:
 }
 
 #[get("/admin/users/<id>")]
-async fn show_user(app: &State<AppState>, admin: Admin, shell: Shell, id: i32) -> AppResult<Template> {
+async fn show_user(
+    app: &State<AppState>,
+    admin: Admin,
+    shell: Shell,
+    id: i32,
+) -> AppResult<Template> {
     user_page(app, &admin, &shell, id, json!({})).await
 }
 
@@ -121,9 +157,18 @@ struct RolesForm {
 }
 
 #[post("/admin/users/<id>/roles", data = "<form>")]
-async fn update_roles(app: &State<AppState>, admin: Admin, shell: Shell, id: i32, form: Form<RolesForm>) -> AppResult<FormOutcome> {
+async fn update_roles(
+    app: &State<AppState>,
+    admin: Admin,
+    shell: Shell,
+    id: i32,
+    form: Form<RolesForm>,
+) -> AppResult<FormOutcome> {
     match accounts::change_roles(app, admin.actor(), id, &form.roles).await {
-        Ok(()) => Ok(FormOutcome::done(format!("/admin/users/{id}"), "Roles updated")),
+        Ok(()) => Ok(FormOutcome::done(
+            format!("/admin/users/{id}"),
+            "Roles updated",
+        )),
         Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
             user_page(app, &admin, &shell, id, json!({"errors": errors_json(&e)})).await?,
         )),
@@ -134,13 +179,19 @@ async fn update_roles(app: &State<AppState>, admin: Admin, shell: Shell, id: i32
 #[post("/admin/users/<id>/disable")]
 async fn disable_user(app: &State<AppState>, admin: Admin, id: i32) -> AppResult<FormOutcome> {
     accounts::set_disabled(app, admin.actor(), id, true).await?;
-    Ok(FormOutcome::done(format!("/admin/users/{id}"), "Account disabled and its sessions ended"))
+    Ok(FormOutcome::done(
+        format!("/admin/users/{id}"),
+        "Account disabled and its sessions ended",
+    ))
 }
 
 #[post("/admin/users/<id>/enable")]
 async fn enable_user(app: &State<AppState>, admin: Admin, id: i32) -> AppResult<FormOutcome> {
     accounts::set_disabled(app, admin.actor(), id, false).await?;
-    Ok(FormOutcome::done(format!("/admin/users/{id}"), "Account enabled"))
+    Ok(FormOutcome::done(
+        format!("/admin/users/{id}"),
+        "Account enabled",
+    ))
 }
 
 #[derive(FromForm)]
@@ -149,7 +200,13 @@ struct ResetForm {
 }
 
 #[post("/admin/users/<id>/password", data = "<form>")]
-async fn reset_password(app: &State<AppState>, admin: Admin, shell: Shell, id: i32, form: Form<ResetForm>) -> AppResult<FormOutcome> {
+async fn reset_password(
+    app: &State<AppState>,
+    admin: Admin,
+    shell: Shell,
+    id: i32,
+    form: Form<ResetForm>,
+) -> AppResult<FormOutcome> {
     match accounts::reset_password(app, admin.actor(), id, &form.password).await {
         Ok(()) => Ok(FormOutcome::done(
             format!("/admin/users/{id}"),
@@ -163,13 +220,23 @@ async fn reset_password(app: &State<AppState>, admin: Admin, shell: Shell, id: i
 }
 
 #[get("/admin/sessions?<page>")]
-async fn list_sessions(app: &State<AppState>, admin: Admin, shell: Shell, page: Option<u64>) -> AppResult<Template> {
-    let (rows, info) = accounts::active_sessions(app, admin.actor(), PageRequest::new(page, Some(50))).await?;
+async fn list_sessions(
+    app: &State<AppState>,
+    admin: Admin,
+    shell: Shell,
+    page: Option<u64>,
+) -> AppResult<Template> {
+    let (rows, info) =
+        accounts::active_sessions(app, admin.actor(), PageRequest::new(page, Some(50))).await?;
     let sessions: Vec<_> = rows
         .iter()
         .map(|(s, name)| json!({"id": s.id, "user_id": s.user_id, "name": name, "created_at": s.created_at, "last_seen_at": s.last_seen_at, "user_agent": s.user_agent}))
         .collect();
-    Ok(render("admin_sessions", &shell, json!({ "sessions": sessions, "pagination": info, "base": "/admin/sessions?" })))
+    Ok(render(
+        "admin_sessions",
+        &shell,
+        json!({ "sessions": sessions, "pagination": info, "base": "/admin/sessions?" }),
+    ))
 }
 
 #[post("/admin/sessions/<id>/end")]
@@ -179,5 +246,16 @@ async fn end_session(app: &State<AppState>, admin: Admin, id: i32) -> AppResult<
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![list_users, new_user, create_user, show_user, update_roles, disable_user, enable_user, reset_password, list_sessions, end_session]
+    routes![
+        list_users,
+        new_user,
+        create_user,
+        show_user,
+        update_roles,
+        disable_user,
+        enable_user,
+        reset_password,
+        list_sessions,
+        end_session
+    ]
 }

@@ -36,6 +36,14 @@ pub fn is_safe_return_path(path: &str) -> bool {
         && !path.starts_with("/refused")
 }
 
+/// A page, or a redirect elsewhere.
+#[allow(clippy::large_enum_variant)]
+#[derive(rocket::Responder)]
+pub enum PageOrRedirect {
+    Page(Template),
+    Redirect(Redirect),
+}
+
 /// What a form POST answers: a redirect with a notice on success, or the form
 /// again (422) with the typed values and the errors.
 #[derive(rocket::Responder)]

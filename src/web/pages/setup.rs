@@ -24,14 +24,26 @@ async fn new_setup(app: &State<AppState>, shell: Shell, token: &str) -> AppResul
     if !setup::link_is_live(app, token).await? {
         return Err(AppError::NotFound);
     }
-    Ok(render("setup", &shell, json!({ "token": token, "values": {} })))
+    Ok(render(
+        "setup",
+        &shell,
+        json!({ "token": token, "values": {} }),
+    ))
 }
 
 #[post("/setup/<token>", data = "<form>")]
-async fn create_setup(app: &State<AppState>, shell: Shell, token: &str, form: Form<SetupForm>) -> AppResult<FormOutcome> {
+async fn create_setup(
+    app: &State<AppState>,
+    shell: Shell,
+    token: &str,
+    form: Form<SetupForm>,
+) -> AppResult<FormOutcome> {
     let f = form.into_inner();
     match setup::create_first_admin(app, token, &f.username, &f.display_name, &f.password).await {
-        Ok(()) => Ok(FormOutcome::done("/sign-in", "Administrator created. Sign in with the username and password you chose.")),
+        Ok(()) => Ok(FormOutcome::done(
+            "/sign-in",
+            "Administrator created. Sign in with the username and password you chose.",
+        )),
         Err(AppError::Invalid(errors)) => Ok(FormOutcome::again(render(
             "setup",
             &shell,

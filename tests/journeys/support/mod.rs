@@ -35,9 +35,15 @@ impl TestDatabase {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin) if admin.starts_with("postgres") => {
                 let pg = pg::PgDatabase::create(&admin).await;
-                TestDatabase { url: pg.url.clone(), pg: Some(pg) }
+                TestDatabase {
+                    url: pg.url.clone(),
+                    pg: Some(pg),
+                }
             }
-            _ => TestDatabase { url: "sqlite::memory:".to_string(), pg: None },
+            _ => TestDatabase {
+                url: "sqlite::memory:".to_string(),
+                pg: None,
+            },
         }
     }
 
@@ -46,9 +52,16 @@ impl TestDatabase {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin) if admin.starts_with("postgres") => TestDatabase::fresh().await,
             _ => {
-                let dir = std::env::temp_dir().join(format!("kerbside-test-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst)));
+                let dir = std::env::temp_dir().join(format!(
+                    "kerbside-test-{}-{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                ));
                 std::fs::create_dir_all(&dir).expect("temp dir");
-                TestDatabase { url: format!("sqlite://{}/kerbside.db?mode=rwc", dir.display()), pg: None }
+                TestDatabase {
+                    url: format!("sqlite://{}/kerbside.db?mode=rwc", dir.display()),
+                    pg: None,
+                }
             }
         }
     }
@@ -66,7 +79,9 @@ pub struct TestApp {
 }
 
 pub fn start_time() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-30T09:00:00Z").expect("time").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-11-30T09:00:00Z")
+        .expect("time")
+        .with_timezone(&Utc)
 }
 
 pub fn test_settings(url: &str) -> Settings {
@@ -87,14 +102,20 @@ impl TestApp {
     pub async fn start_with(adjust: impl FnOnce(Settings) -> Settings) -> TestApp {
         let database = TestDatabase::fresh().await;
         let settings = adjust(test_settings(&database.url));
-        let db = kerbside::db::connect_and_migrate(&settings.database_url).await.expect("database ready");
+        let db = kerbside::db::connect_and_migrate(&settings.database_url)
+            .await
+            .expect("database ready");
         let clock = FixedClock::at(start_time());
         let figment = rocket::Config::figment()
             .merge(("log_level", "off"))
             .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="));
         let rocket = kerbside::build_rocket(figment, db, settings, clock.clone());
         let client = Client::untracked(rocket).await.expect("rocket starts");
-        TestApp { client, clock, database }
+        TestApp {
+            client,
+            clock,
+            database,
+        }
     }
 
     pub fn state(&self) -> &AppState {
@@ -114,13 +135,20 @@ impl TestApp {
             password: PASSWORD.to_string(),
             must_change_password: false,
         };
-        accounts::create_user(self.state(), &Actor::command_line(), new).await.expect("user created").id
+        accounts::create_user(self.state(), &Actor::command_line(), new)
+            .await
+            .expect("user created")
+            .id
     }
 
     /// A browser signed in as a new user holding `roles`.
     pub async fn signed_in(&self, roles: &[Role]) -> Browser {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let name = format!("{}{}", roles.first().map(|r| r.as_str()).unwrap_or("user"), n);
+        let name = format!(
+            "{}{}",
+            roles.first().map(|r| r.as_str()).unwrap_or("user"),
+            n
+        );
         self.create_user(&name, roles).await;
         let mut b = Browser::new();
         let r = b.sign_in(self, &name, PASSWORD).await;
@@ -132,7 +160,10 @@ impl TestApp {
     pub async fn count(&self, table: &str) -> i64 {
         let row = self
             .db()
-            .query_one_raw(sea_orm::Statement::from_string(self.db().get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db().get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .expect("count")
             .expect("row");
@@ -171,7 +202,10 @@ pub struct Reply {
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -179,17 +213,35 @@ impl Reply {
     }
 
     pub fn redirects_to(&self, prefix: &str) -> bool {
-        self.status.code / 100 == 3 && self.location.as_deref().is_some_and(|l| l.starts_with(prefix))
+        self.status.code / 100 == 3
+            && self
+                .location
+                .as_deref()
+                .is_some_and(|l| l.starts_with(prefix))
     }
 }
 
 async fn reply(r: LocalResponse<'_>) -> Reply {
     let status = r.status();
-    let headers = r.headers().iter().map(|h| (h.name().to_string(), h.value().to_string())).collect::<Vec<_>>();
+    let headers = r
+        .headers()
+        .iter()
+        .map(|h| (h.name().to_string(), h.value().to_string()))
+        .collect::<Vec<_>>();
     let location = r.headers().get_one("Location").map(str::to_string);
-    let set_cookies = r.cookies().iter().map(|c| (c.name().to_string(), c.value().to_string())).collect();
+    let set_cookies = r
+        .cookies()
+        .iter()
+        .map(|c| (c.name().to_string(), c.value().to_string()))
+        .collect();
     let body = r.into_string().await.unwrap_or_default();
-    Reply { status, body, location, headers, set_cookies }
+    Reply {
+        status,
+        body,
+        location,
+        headers,
+        set_cookies,
+    }
 }
 
 /// Pull the CSRF token out of a page.
@@ -226,7 +278,10 @@ impl Browser {
         }
     }
 
-    fn with_cookies<'c>(&self, mut req: rocket::local::asynchronous::LocalRequest<'c>) -> rocket::local::asynchronous::LocalRequest<'c> {
+    fn with_cookies<'c>(
+        &self,
+        mut req: rocket::local::asynchronous::LocalRequest<'c>,
+    ) -> rocket::local::asynchronous::LocalRequest<'c> {
         for (k, v) in &self.cookies {
             req = req.cookie(Cookie::new(k.clone(), v.clone()));
         }
@@ -240,7 +295,12 @@ impl Browser {
     }
 
     pub async fn get(&mut self, app: &TestApp, path: &str) -> Reply {
-        let r = reply(self.with_cookies(app.client.get(path.to_string())).dispatch().await).await;
+        let r = reply(
+            self.with_cookies(app.client.get(path.to_string()))
+                .dispatch()
+                .await,
+        )
+        .await;
         self.remember(&r);
         r
     }
@@ -252,14 +312,27 @@ impl Browser {
     }
 
     /// POST a form with a chosen token (or none).
-    pub async fn post_raw(&mut self, app: &TestApp, path: &str, token: Option<&str>, fields: &[(&str, &str)]) -> Reply {
+    pub async fn post_raw(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        token: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> Reply {
         let mut pairs: Vec<(String, String)> = Vec::new();
         if let Some(t) = token {
             pairs.push(("csrf_token".into(), t.into()));
         }
         pairs.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let body = pairs.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
-        let req = self.with_cookies(app.client.post(path.to_string())).header(ContentType::Form).body(body);
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = self
+            .with_cookies(app.client.post(path.to_string()))
+            .header(ContentType::Form)
+            .body(body);
         let r = reply(req.dispatch().await).await;
         self.remember(&r);
         r
@@ -267,7 +340,13 @@ impl Browser {
 
     pub async fn sign_in(&mut self, app: &TestApp, username: &str, password: &str) -> Reply {
         self.get(app, "/sign-in").await;
-        let r = self.post(app, "/sign-in", &[("username", username), ("password", password)]).await;
+        let r = self
+            .post(
+                app,
+                "/sign-in",
+                &[("username", username), ("password", password)],
+            )
+            .await;
         if r.status == Status::SeeOther {
             self.get(app, "/account/password").await;
         }
@@ -278,7 +357,9 @@ impl Browser {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             b' ' => "+".to_string(),
             _ => format!("%{b:02X}"),
         })
@@ -286,7 +367,13 @@ pub fn urlencode(s: &str) -> String {
 }
 
 /// Call the API with a bearer token.
-pub async fn api(app: &TestApp, method: &str, path: &str, token: Option<&str>, body: Option<serde_json::Value>) -> Reply {
+pub async fn api(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> Reply {
     let mut req = match method {
         "GET" => app.client.get(path.to_string()),
         "POST" => app.client.post(path.to_string()),
