@@ -1,7 +1,8 @@
 //! What every request handler and service can reach: the database, the
 //! settings, the clock and the password hasher.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -10,7 +11,12 @@ use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::config::Settings;
 
-/// Shared application state (Rocket managed state).
+/// Rows done and rows in all, per import run being written on this server.
+pub type ImportProgress = Arc<Mutex<HashMap<i32, (usize, usize)>>>;
+
+/// Shared application state (Rocket managed state). Cheap to clone: every
+/// field is shared, so background jobs can hold their own copy.
+#[derive(Clone)]
 pub struct AppState {
     /// The connection pool.
     pub db: DatabaseConnection,
@@ -20,6 +26,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Bounded password hashing.
     pub hasher: PasswordHasher,
+    /// Progress of imports running on this server.
+    pub import_progress: ImportProgress,
 }
 
 impl AppState {
@@ -31,6 +39,7 @@ impl AppState {
             settings,
             clock,
             hasher,
+            import_progress: ImportProgress::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_accounts_and_audit;
+mod m20261130_000002_people_arrests_referrals;
 mod triggers;
 
 pub struct Migrator;
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261130_000001_accounts_and_audit::Migration)]
+        vec![
+            Box::new(m20261130_000001_accounts_and_audit::Migration),
+            Box::new(m20261130_000002_people_arrests_referrals::Migration),
+        ]
     }
 }

@@ -11,13 +11,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A new random token of 256 bits, hex-encoded.
 pub fn random_token() -> String {
-    let mut buf = [0u8; 32];
-    if getrandom::getrandom(&mut buf).is_err() {
-        // The operating system's generator failing is not recoverable: refuse
-        // to hand out a predictable token.
-        panic!("the operating system's random number generator failed");
-    }
-    hex(&buf)
+    hex(&random_bytes::<32>())
 }
 
 /// The stored form of a token.
@@ -28,6 +22,17 @@ pub fn hash_token(token: &str) -> String {
 /// Compare two secrets without leaking where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// `N` random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    if getrandom::getrandom(&mut buf).is_err() {
+        // The operating system's generator failing is not recoverable: refuse
+        // to hand out a predictable token.
+        panic!("the operating system's random number generator failed");
+    }
+    buf
 }
 
 #[cfg(test)]

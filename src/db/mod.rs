@@ -1,9 +1,14 @@
 //! The database: connecting, migrating, the SeaORM entities and the
 //! repositories (the only code that builds queries).
 
+pub mod arrests_repo;
 pub mod audit_repo;
 pub mod entities;
+pub mod imports_repo;
+pub mod people_repo;
+pub mod referrals_repo;
 pub mod sessions_repo;
+pub mod settings_repo;
 pub mod setup_repo;
 pub mod tokens_repo;
 pub mod users_repo;

@@ -2,9 +2,16 @@
 //! SeaORM, the clock or the network: "today" is always an argument.
 
 pub mod accounts;
+pub mod arrest;
+pub mod arrest_import;
 pub mod audit_action;
+pub mod dates;
+pub mod identifiers;
 pub mod london_time;
+pub mod names;
 pub mod pagination;
 pub mod password_policy;
+pub mod person;
+pub mod referral;
 pub mod roles;
 pub mod validation;

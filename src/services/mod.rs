@@ -3,7 +3,10 @@
 //! audit log. Pages and the JSON API both call these.
 
 pub mod accounts;
+pub mod arrests;
 pub mod audit;
+pub mod import;
+pub mod people;
 pub mod setup;
 pub mod sign_in;
 pub mod tokens;

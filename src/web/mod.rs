@@ -6,6 +6,7 @@ pub mod csv;
 pub mod errors;
 pub mod headers;
 pub mod pages;
+pub mod present;
 pub mod shell;
 
 use rocket::{Build, Rocket};

@@ -44,6 +44,14 @@ pub struct Shell {
 
 const NAV: &[(&str, &str, Option<Capability>)] = &[
     ("/", "Home", None),
+    (
+        "/arrests/new",
+        "Record an arrest",
+        Some(Capability::RecordArrests),
+    ),
+    ("/people", "People", Some(Capability::ViewPeople)),
+    ("/arrests", "Arrests", Some(Capability::ViewPeople)),
+    ("/arrests/import", "Import", Some(Capability::RecordArrests)),
     ("/admin/users", "Users", Some(Capability::ManageUsers)),
     ("/admin/sessions", "Sessions", Some(Capability::ManageUsers)),
     ("/admin/audit", "Audit log", Some(Capability::ViewAuditLog)),

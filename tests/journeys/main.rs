@@ -8,5 +8,8 @@ mod accounts_and_sessions;
 mod audit_log;
 mod command_line;
 mod foundation;
+mod police_arrests;
+mod police_import;
+mod police_search;
 mod route_guards;
 mod sign_in_and_lockout;

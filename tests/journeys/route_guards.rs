@@ -28,6 +28,19 @@ fn access(method: Method, path: &str) -> Access {
         (_, "/admin/audit") | (_, "/admin/audit.csv") => Access::Needs(ViewAuditLog),
         (_, p) if p.starts_with("/admin/") => Access::Needs(ManageUsers),
         (_, "/api/v1/users") => Access::Needs(ManageUsers),
+        (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {
+            Access::Needs(RecordArrests)
+        }
+        (_, p) if p.starts_with("/api/v1/people") || p.starts_with("/api/v1/arrests") => {
+            Access::Needs(ViewPeople)
+        }
+        (Method::Post, "/arrests") => Access::Needs(RecordArrests),
+        (_, p) if p.starts_with("/arrests/new") || p.starts_with("/arrests/import") => {
+            Access::Needs(RecordArrests)
+        }
+        (_, p) if p.starts_with("/arrests") || p.starts_with("/people") => {
+            Access::Needs(ViewPeople)
+        }
         (m, p) => {
             panic!("route {m} {p} is not in the access table: add it with the capability it needs")
         }

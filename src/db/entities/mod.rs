@@ -1,7 +1,12 @@
 //! One SeaORM entity per table.
 
 pub mod api_tokens;
+pub mod arrests;
 pub mod audit_log;
+pub mod imports;
+pub mod people;
+pub mod referral_status_history;
+pub mod referrals;
 pub mod sessions;
 pub mod setup_tokens;
 pub mod user_roles;

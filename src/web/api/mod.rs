@@ -1,8 +1,10 @@
 //! The JSON API under `/api/v1` (contract: ../shared/design/api-and-cli.md)
 //! and the health check.
 
+mod arrests;
 mod me;
 pub mod openapi;
+mod people;
 mod users;
 
 use rocket::serde::json::Json;
@@ -16,6 +18,8 @@ pub fn routes() -> Vec<Route> {
     let mut r = routes![openapi::openapi_json];
     r.extend(me::routes());
     r.extend(users::routes());
+    r.extend(people::routes());
+    r.extend(arrests::routes());
     r
 }
 
@@ -28,6 +32,11 @@ async fn healthz(app: &State<AppState>) -> (rocket::http::Status, Json<Value>) {
             Json(json!({ "status": "unavailable", "detail": "the database does not answer" })),
         ),
     }
+}
+
+/// The list envelope of the API: items, total, page, per_page.
+pub fn list_body(items: Vec<Value>, info: &crate::domain::pagination::PageInfo) -> Value {
+    json!({ "items": items, "total": info.total, "page": info.page, "per_page": info.per_page })
 }
 
 /// `GET /healthz`, outside the API prefix.

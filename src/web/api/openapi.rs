@@ -21,6 +21,37 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "Create a user account (administrators)",
         "201",
     ),
+    ("post", "/people", "Record a man (police, probation)", "201"),
+    (
+        "get",
+        "/people",
+        "Typo-tolerant search by name, reference, date of birth, PNC ID or vehicle; best match first, each with a score",
+        "200",
+    ),
+    (
+        "get",
+        "/people/{id}",
+        "A man's record with his arrests",
+        "200",
+    ),
+    (
+        "post",
+        "/arrests",
+        "Record an arrest; answers previous_arrests and referral_id",
+        "201",
+    ),
+    (
+        "get",
+        "/arrests",
+        "Arrests, newest first, filtered by from, to, area, operation, disposal",
+        "200",
+    ),
+    (
+        "post",
+        "/arrests/import",
+        "Import a force CSV export (text/csv; ?dry_run=true to check only): all rows or none",
+        "200",
+    ),
 ];
 
 fn error_schema() -> Value {

@@ -7,6 +7,7 @@ use rocket::{FromForm, Responder, Route, State, get, routes};
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
+use super::urlencode;
 use crate::auth::guards::{Can, cap};
 use crate::db::audit_repo::AuditFilter;
 use crate::domain::audit_action::AuditAction;
@@ -72,17 +73,6 @@ impl AuditQuery {
         }
         parts.join("&")
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[get("/admin/audit?<q..>")]

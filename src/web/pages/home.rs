@@ -12,6 +12,14 @@ use crate::web::shell::{Shell, render};
 fn show_home(user: SignedIn, shell: Shell) -> Template {
     let a = &user.actor;
     let mut tasks = Vec::new();
+    if a.can(Capability::RecordArrests) {
+        tasks.push(json!({"href": "/arrests/new", "title": "Record an arrest", "text": "Find the man first: you will see at once whether he has been arrested before."}));
+        tasks.push(json!({"href": "/arrests/import", "title": "Import arrests", "text": "Upload a CSV export from the force record system."}));
+    }
+    if a.can(Capability::ViewPeople) {
+        tasks.push(json!({"href": "/people", "title": "Find a person", "text": "Search by name (typos are fine), reference, date of birth, vehicle or PNC ID."}));
+        tasks.push(json!({"href": "/arrests", "title": "Arrests", "text": "Filter, sort and export the arrests recorded."}));
+    }
     if a.can(Capability::ManageUsers) {
         tasks.push(json!({"href": "/admin/users", "title": "Manage users", "text": "Create accounts, change roles, disable accounts and reset passwords."}));
         tasks.push(json!({"href": "/admin/sessions", "title": "Active sessions", "text": "See who is signed in and end a session."}));

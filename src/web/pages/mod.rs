@@ -3,7 +3,12 @@
 mod account;
 mod admin_audit;
 mod admin_users;
+mod arrest_entry;
+mod arrest_form;
+mod arrest_import;
+mod arrests;
 mod home;
+mod people;
 mod session;
 mod setup;
 
@@ -22,6 +27,10 @@ pub fn routes() -> Vec<Route> {
     r.extend(account::routes());
     r.extend(admin_users::routes());
     r.extend(admin_audit::routes());
+    r.extend(people::routes());
+    r.extend(arrests::routes());
+    r.extend(arrest_entry::routes());
+    r.extend(arrest_import::routes());
     r
 }
 
@@ -34,6 +43,18 @@ pub fn is_safe_return_path(path: &str) -> bool {
         && path.len() < 300
         && !path.starts_with("/sign-in")
         && !path.starts_with("/refused")
+}
+
+/// Percent-encode a query-string value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A page, or a redirect elsewhere.

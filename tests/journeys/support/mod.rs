@@ -157,6 +157,16 @@ impl TestApp {
         b
     }
 
+    /// An API token for a new user holding `roles`.
+    pub async fn token(&self, roles: &[Role]) -> String {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let id = self.create_user(&format!("api{n}"), roles).await;
+        kerbside::services::tokens::create(self.state(), &Actor::command_line(), id, "test")
+            .await
+            .expect("token")
+            .0
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let row = self
             .db()

@@ -1,0 +1,202 @@
+//! Queries on `arrests`.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
+
+use super::entities::arrests;
+use crate::domain::arrest::ValidArrest;
+use crate::domain::pagination::PageRequest;
+
+pub use arrests::Model as Arrest;
+
+/// Store a new arrest.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+    a: &ValidArrest,
+    officer: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Arrest, DbErr> {
+    arrests::ActiveModel {
+        person_id: Set(person_id),
+        occurrence_reference: Set(a.occurrence_reference.clone()),
+        arrested_at: Set(a.arrested_at),
+        location: Set(a.location.clone()),
+        area: Set(a.area.clone()),
+        operation: Set(a.operation.clone()),
+        vehicle_registration: Set(a.vehicle_registration.clone()),
+        offence: Set(a.offence.as_str().to_string()),
+        disposal: Set(a.disposal.as_str().to_string()),
+        course_deadline: Set(a.course_deadline),
+        court: Set(a.court.clone()),
+        first_hearing_date: Set(a.first_hearing_date),
+        officer_user_id: Set(officer),
+        collar_number: Set(a.collar_number.clone()),
+        notes: Set(a.notes.clone()),
+        created_at: Set(now),
+        created_by: Set(officer),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// One arrest.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Arrest>, DbErr> {
+    arrests::Entity::find_by_id(id).one(db).await
+}
+
+/// A man's arrests, newest first.
+pub async fn for_person(db: &impl ConnectionTrait, person_id: i32) -> Result<Vec<Arrest>, DbErr> {
+    arrests::Entity::find()
+        .filter(arrests::Column::PersonId.eq(person_id))
+        .order_by_desc(arrests::Column::ArrestedAt)
+        .all(db)
+        .await
+}
+
+/// Which of these occurrence references are already recorded.
+pub async fn existing_occurrences(
+    db: &impl ConnectionTrait,
+    refs: &[String],
+) -> Result<HashSet<String>, DbErr> {
+    let mut found = HashSet::new();
+    for chunk in refs.chunks(500) {
+        let rows: Vec<String> = arrests::Entity::find()
+            .select_only()
+            .column(arrests::Column::OccurrenceReference)
+            .filter(arrests::Column::OccurrenceReference.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// People arrested in a vehicle with this (normalised) registration.
+pub async fn person_ids_with_vehicle(
+    db: &impl ConnectionTrait,
+    vrm: &str,
+) -> Result<Vec<i32>, DbErr> {
+    arrests::Entity::find()
+        .select_only()
+        .column(arrests::Column::PersonId)
+        .filter(arrests::Column::VehicleRegistration.eq(vrm))
+        .distinct()
+        .limit(200)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Filters for the arrests list.
+#[derive(Clone, Debug, Default)]
+pub struct ArrestFilter {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub area: Option<String>,
+    pub operation: Option<String>,
+    pub disposal: Option<String>,
+    pub officer_user_id: Option<i32>,
+    pub person_id: Option<i32>,
+}
+
+/// Columns the list can be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrestSort {
+    ArrestedAt,
+    Area,
+    Disposal,
+    Offence,
+}
+
+fn filtered(f: &ArrestFilter) -> Select<arrests::Entity> {
+    let mut q = arrests::Entity::find();
+    if let Some(v) = f.from {
+        q = q.filter(arrests::Column::ArrestedAt.gte(v));
+    }
+    if let Some(v) = f.to {
+        q = q.filter(arrests::Column::ArrestedAt.lt(v));
+    }
+    if let Some(v) = &f.area {
+        q = q.filter(arrests::Column::Area.eq(v.clone()));
+    }
+    if let Some(v) = &f.operation {
+        q = q.filter(arrests::Column::Operation.eq(v.clone()));
+    }
+    if let Some(v) = &f.disposal {
+        q = q.filter(arrests::Column::Disposal.eq(v.clone()));
+    }
+    if let Some(v) = f.officer_user_id {
+        q = q.filter(arrests::Column::OfficerUserId.eq(v));
+    }
+    if let Some(v) = f.person_id {
+        q = q.filter(arrests::Column::PersonId.eq(v));
+    }
+    q
+}
+
+fn sorted(
+    q: Select<arrests::Entity>,
+    sort: ArrestSort,
+    descending: bool,
+) -> Select<arrests::Entity> {
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let col = match sort {
+        ArrestSort::ArrestedAt => arrests::Column::ArrestedAt,
+        ArrestSort::Area => arrests::Column::Area,
+        ArrestSort::Disposal => arrests::Column::Disposal,
+        ArrestSort::Offence => arrests::Column::Offence,
+    };
+    q.order_by(col, order)
+        .order_by(arrests::Column::Id, Order::Desc)
+}
+
+/// A page of arrests and the total.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: &ArrestFilter,
+    sort: ArrestSort,
+    descending: bool,
+    page: PageRequest,
+) -> Result<(Vec<Arrest>, u64), DbErr> {
+    let total = filtered(f).count(db).await?;
+    let rows = sorted(filtered(f), sort, descending)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Every matching arrest (for export).
+pub async fn all_matching(
+    db: &impl ConnectionTrait,
+    f: &ArrestFilter,
+    sort: ArrestSort,
+    descending: bool,
+) -> Result<Vec<Arrest>, DbErr> {
+    sorted(filtered(f), sort, descending).all(db).await
+}
+
+/// Distinct operation names (for the filter).
+pub async fn operations(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    let mut v: Vec<Option<String>> = arrests::Entity::find()
+        .select_only()
+        .column(arrests::Column::Operation)
+        .filter(arrests::Column::Operation.is_not_null())
+        .distinct()
+        .limit(200)
+        .into_tuple()
+        .all(db)
+        .await?;
+    v.sort();
+    Ok(v.into_iter().flatten().collect())
+}

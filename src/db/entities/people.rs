@@ -1,0 +1,36 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "people")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub reference: String,
+    pub surname: String,
+    pub forenames: String,
+    pub surname_folded: String,
+    pub forenames_folded: String,
+    pub surname_key: String,
+    pub forename_key: String,
+    pub date_of_birth: Date,
+    pub sex: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub phone: Option<String>,
+    pub pnc_id: Option<String>,
+    pub contact_preference: Option<String>,
+    pub category: String,
+    pub review_date: Option<Date>,
+    pub created_at: DateTimeUtc,
+    pub created_by: Option<i32>,
+    pub updated_at: DateTimeUtc,
+    pub updated_by: Option<i32>,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,204 @@
+//! Queries on `people`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect, Set,
+};
+
+use super::entities::people;
+use crate::domain::names::{fold, forename_key, surname_key};
+use crate::domain::person::ValidPerson;
+
+pub use people::Model as Person;
+
+/// Store a new person.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    p: &ValidPerson,
+    reference: &str,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Person, DbErr> {
+    people::ActiveModel {
+        reference: Set(reference.to_string()),
+        surname: Set(p.surname.clone()),
+        forenames: Set(p.forenames.clone()),
+        surname_folded: Set(fold(&p.surname)),
+        forenames_folded: Set(fold(&p.forenames)),
+        surname_key: Set(surname_key(&p.surname)),
+        forename_key: Set(forename_key(&p.forenames)),
+        date_of_birth: Set(p.date_of_birth),
+        sex: Set(p.sex.as_str().to_string()),
+        address: Set(p.address.clone()),
+        postcode: Set(p.postcode.clone()),
+        phone: Set(p.phone.clone()),
+        pnc_id: Set(p.pnc_id.clone()),
+        contact_preference: Set(p.contact_preference.clone()),
+        category: Set(p.category.as_str().to_string()),
+        review_date: Set(None),
+        created_at: Set(now),
+        created_by: Set(by),
+        updated_at: Set(now),
+        updated_by: Set(by),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Replace a person's fields if nobody changed them since `version`; the
+/// count is 0 when someone did.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i32,
+    version: i32,
+    p: &ValidPerson,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let r = people::Entity::update_many()
+        .col_expr(people::Column::Surname, Expr::val(p.surname.clone()))
+        .col_expr(people::Column::Forenames, Expr::val(p.forenames.clone()))
+        .col_expr(people::Column::SurnameFolded, Expr::val(fold(&p.surname)))
+        .col_expr(
+            people::Column::ForenamesFolded,
+            Expr::val(fold(&p.forenames)),
+        )
+        .col_expr(
+            people::Column::SurnameKey,
+            Expr::val(surname_key(&p.surname)),
+        )
+        .col_expr(
+            people::Column::ForenameKey,
+            Expr::val(forename_key(&p.forenames)),
+        )
+        .col_expr(people::Column::DateOfBirth, Expr::val(p.date_of_birth))
+        .col_expr(people::Column::Sex, Expr::val(p.sex.as_str()))
+        .col_expr(people::Column::Address, Expr::val(p.address.clone()))
+        .col_expr(people::Column::Postcode, Expr::val(p.postcode.clone()))
+        .col_expr(people::Column::Phone, Expr::val(p.phone.clone()))
+        .col_expr(people::Column::PncId, Expr::val(p.pnc_id.clone()))
+        .col_expr(
+            people::Column::ContactPreference,
+            Expr::val(p.contact_preference.clone()),
+        )
+        .col_expr(people::Column::Category, Expr::val(p.category.as_str()))
+        .col_expr(people::Column::UpdatedAt, Expr::val(now))
+        .col_expr(people::Column::UpdatedBy, Expr::val(by))
+        .col_expr(
+            people::Column::Version,
+            Expr::col(people::Column::Version).add(1),
+        )
+        .filter(people::Column::Id.eq(id))
+        .filter(people::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected)
+}
+
+/// One person.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Person>, DbErr> {
+    people::Entity::find_by_id(id).one(db).await
+}
+
+/// Several people by id.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i32, Person>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(people::Entity::find()
+        .filter(people::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}
+
+/// The person with this reference.
+pub async fn find_by_reference(
+    db: &impl ConnectionTrait,
+    reference: &str,
+) -> Result<Option<Person>, DbErr> {
+    people::Entity::find()
+        .filter(people::Column::Reference.eq(reference))
+        .one(db)
+        .await
+}
+
+/// A person whose folded names and date of birth match exactly (import reuse).
+pub async fn find_exact(
+    db: &impl ConnectionTrait,
+    surname: &str,
+    forenames: &str,
+    dob: NaiveDate,
+) -> Result<Option<Person>, DbErr> {
+    people::Entity::find()
+        .filter(people::Column::SurnameFolded.eq(fold(surname)))
+        .filter(people::Column::ForenamesFolded.eq(fold(forenames)))
+        .filter(people::Column::DateOfBirth.eq(dob))
+        .one(db)
+        .await
+}
+
+/// What a candidate search may match on (each through an index).
+#[derive(Clone, Debug, Default)]
+pub struct CandidateKeys {
+    pub surname_key: Option<String>,
+    pub forename_key: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub pnc_id: Option<String>,
+    pub person_ids: Vec<i32>,
+}
+
+/// People matching any of the keys, at most `limit`.
+pub async fn candidates(
+    db: &impl ConnectionTrait,
+    keys: &CandidateKeys,
+    limit: u64,
+) -> Result<Vec<Person>, DbErr> {
+    let mut any = Condition::any();
+    let mut used = false;
+    if let Some(k) = &keys.surname_key {
+        any = any.add(people::Column::SurnameKey.eq(k.clone()));
+        used = true;
+    }
+    if let (Some(k), Some(d)) = (&keys.forename_key, keys.date_of_birth) {
+        any = any.add(
+            Condition::all()
+                .add(people::Column::ForenameKey.eq(k.clone()))
+                .add(people::Column::DateOfBirth.eq(d)),
+        );
+        used = true;
+    }
+    if let Some(d) = keys.date_of_birth {
+        any = any.add(people::Column::DateOfBirth.eq(d));
+        used = true;
+    }
+    if let Some(p) = &keys.pnc_id {
+        any = any.add(people::Column::PncId.eq(p.clone()));
+        used = true;
+    }
+    if !keys.person_ids.is_empty() {
+        any = any.add(people::Column::Id.is_in(keys.person_ids.iter().copied()));
+        used = true;
+    }
+    if !used {
+        return Ok(Vec::new());
+    }
+    people::Entity::find()
+        .filter(any)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// How many people are recorded.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    people::Entity::find().count(db).await
+}

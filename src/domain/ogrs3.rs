@@ -1,0 +1,1364 @@
+//! OGRS3, the Offender Group Reconviction Scale (2009 calibration): the static
+//! likelihood of proven reoffending within one and two years.
+//!
+//! Howard, Francis, Soothill & Humphreys (2009), Ministry of Justice Research
+//! Summary 7/09, with the 9-decimal coefficient set of the Ministry's public
+//! calculators. Pure arithmetic: every date is an argument, nothing reads the
+//! clock. Always show the score as [`LABEL`], never as "the current HMPPS score".
+//!
+//! Flow: the raw [`Ogrs3Input`] (as posted to `POST /api/v1/calculators/ogrs3`)
+//! is checked by [`validate`] into an [`Ogrs3Checked`], which [`score`] turns
+//! into an [`Ogrs3Result`]; [`calculate`] does both.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::domain::validation::FieldErrors;
+
+/// The name to show wherever the score appears.
+pub const LABEL: &str = "OGRS3 (2009 calibration)";
+
+/// Shown with every result scored for a caution rather than a conviction.
+pub const INDICATIVE_NOTE: &str = "indicative: the current sanction is a caution";
+
+/// Shown next to the score when the Copas numerator was capped.
+pub const CAP_NOTE: &str = concat!(
+    "total sanctions capped at 51 (50 previous sanctions) in the Copas rate, ",
+    "as the Ministry's reference spreadsheet does"
+);
+
+/// The Copas numerator cap: at most 51 sanctions (50 previous ones) count.
+pub const SANCTIONS_CAP: u32 = 51;
+
+/// Age of criminal responsibility in England and Wales: the youngest age OGRS3 scores.
+pub const MIN_AGE: u32 = 10;
+
+/// Weight of the Copas rate in the linear score.
+pub const COPAS_WEIGHT: f64 = 1.251124464;
+/// Intercept added to the linear score for the one-year probability.
+pub const ONE_YEAR_INTERCEPT: f64 = 1.402562384;
+/// Intercept added to the linear score for the two-year probability.
+pub const TWO_YEAR_INTERCEPT: f64 = 2.121705678;
+/// `H(S)` when the current sanction is the first (`S = 1`).
+pub const FIRST_SANCTION_COEFFICIENT: f64 = 0.126142106;
+/// `H(S)` when there were earlier sanctions (`S >= 2`).
+pub const REPEAT_SANCTION_COEFFICIENT: f64 = 0.463062792;
+
+/// Stand-in stored by deserialisation for a number with a fractional part, so that
+/// validation (not the JSON parser) refuses it with a message naming the field.
+const NOT_WHOLE: i64 = i64::MIN;
+
+fn normalise(value: &str) -> String {
+    value.trim().to_ascii_lowercase()
+}
+
+/// Completed years of age on a date: a year older on each birthday; someone born on
+/// 29 February becomes a year older on 1 March in common years. `None` if `on` is
+/// before `dob`.
+pub fn age_on(dob: NaiveDate, on: NaiveDate) -> Option<u32> {
+    if on < dob {
+        return None;
+    }
+    let mut years = on.year() - dob.year();
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).ok()
+}
+
+/// Sex as OGRS3 models it (it has no other value: anything else is not scored).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    /// Male.
+    Male,
+    /// Female.
+    Female,
+}
+
+impl Sex {
+    /// Both values, in form order.
+    pub const ALL: [Sex; 2] = [Sex::Male, Sex::Female];
+
+    /// The API value (`male` / `female`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+
+    /// Text for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::Male => "Male",
+            Sex::Female => "Female",
+        }
+    }
+
+    /// Read an API value (surrounding spaces and letter case ignored).
+    pub fn parse(value: &str) -> Option<Sex> {
+        let value = normalise(value);
+        Sex::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// The sanction being assessed. OGRS3 scores a conviction; a caution gives an
+/// indicative result only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CurrentSanction {
+    /// A conviction: what OGRS3 was built for.
+    Conviction,
+    /// A caution: the result is labelled indicative.
+    Caution,
+}
+
+impl CurrentSanction {
+    /// Both values, in form order.
+    pub const ALL: [CurrentSanction; 2] = [CurrentSanction::Conviction, CurrentSanction::Caution];
+
+    /// The API value (`conviction` / `caution`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CurrentSanction::Conviction => "conviction",
+            CurrentSanction::Caution => "caution",
+        }
+    }
+
+    /// Text for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            CurrentSanction::Conviction => "Conviction",
+            CurrentSanction::Caution => "Caution",
+        }
+    }
+
+    /// Read an API value (surrounding spaces and letter case ignored).
+    pub fn parse(value: &str) -> Option<CurrentSanction> {
+        let value = normalise(value);
+        CurrentSanction::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+}
+
+/// The 20 OGRS3 offence categories, chosen by the assessor (never derived from free
+/// text). Kerb crawling and soliciting belong to
+/// [`OffenceCategory::SolicitingOrProstitution`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffenceCategory {
+    /// Violence against the person.
+    Violence,
+    /// Robbery.
+    Robbery,
+    /// Public order offences.
+    PublicOrder,
+    /// Sexual offences, not against a child.
+    SexualNotAgainstChild,
+    /// Sexual offences against a child.
+    SexualAgainstChild,
+    /// Soliciting or prostitution, including kerb crawling.
+    SolicitingOrProstitution,
+    /// Domestic burglary.
+    BurglaryDomestic,
+    /// Other burglary.
+    BurglaryOther,
+    /// Theft other than of or from motor vehicles.
+    TheftNonMotor,
+    /// Handling stolen goods.
+    HandlingStolenGoods,
+    /// Fraud and forgery.
+    FraudAndForgery,
+    /// Absconding or bail offences.
+    AbscondingOrBail,
+    /// Taking and driving away, and related offences.
+    TakingAndDrivingAway,
+    /// Theft from vehicles.
+    TheftFromVehicles,
+    /// Other motoring offences.
+    OtherMotoring,
+    /// Drink driving.
+    DrinkDriving,
+    /// Criminal damage.
+    CriminalDamage,
+    /// Drug import, export or production.
+    DrugImportExportProduction,
+    /// Drug possession or supply.
+    DrugPossessionSupply,
+    /// Any other offence.
+    OtherOffence,
+}
+
+impl OffenceCategory {
+    /// All 20 categories, in the order of the published table.
+    pub const ALL: [OffenceCategory; 20] = [
+        OffenceCategory::Violence,
+        OffenceCategory::Robbery,
+        OffenceCategory::PublicOrder,
+        OffenceCategory::SexualNotAgainstChild,
+        OffenceCategory::SexualAgainstChild,
+        OffenceCategory::SolicitingOrProstitution,
+        OffenceCategory::BurglaryDomestic,
+        OffenceCategory::BurglaryOther,
+        OffenceCategory::TheftNonMotor,
+        OffenceCategory::HandlingStolenGoods,
+        OffenceCategory::FraudAndForgery,
+        OffenceCategory::AbscondingOrBail,
+        OffenceCategory::TakingAndDrivingAway,
+        OffenceCategory::TheftFromVehicles,
+        OffenceCategory::OtherMotoring,
+        OffenceCategory::DrinkDriving,
+        OffenceCategory::CriminalDamage,
+        OffenceCategory::DrugImportExportProduction,
+        OffenceCategory::DrugPossessionSupply,
+        OffenceCategory::OtherOffence,
+    ];
+
+    /// The API value, e.g. `soliciting_or_prostitution`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OffenceCategory::Violence => "violence",
+            OffenceCategory::Robbery => "robbery",
+            OffenceCategory::PublicOrder => "public_order",
+            OffenceCategory::SexualNotAgainstChild => "sexual_not_against_child",
+            OffenceCategory::SexualAgainstChild => "sexual_against_child",
+            OffenceCategory::SolicitingOrProstitution => "soliciting_or_prostitution",
+            OffenceCategory::BurglaryDomestic => "burglary_domestic",
+            OffenceCategory::BurglaryOther => "burglary_other",
+            OffenceCategory::TheftNonMotor => "theft_non_motor",
+            OffenceCategory::HandlingStolenGoods => "handling_stolen_goods",
+            OffenceCategory::FraudAndForgery => "fraud_and_forgery",
+            OffenceCategory::AbscondingOrBail => "absconding_or_bail",
+            OffenceCategory::TakingAndDrivingAway => "taking_and_driving_away",
+            OffenceCategory::TheftFromVehicles => "theft_from_vehicles",
+            OffenceCategory::OtherMotoring => "other_motoring",
+            OffenceCategory::DrinkDriving => "drink_driving",
+            OffenceCategory::CriminalDamage => "criminal_damage",
+            OffenceCategory::DrugImportExportProduction => "drug_import_export_production",
+            OffenceCategory::DrugPossessionSupply => "drug_possession_supply",
+            OffenceCategory::OtherOffence => "other_offence",
+        }
+    }
+
+    /// Text for people (form options, reports).
+    pub fn label(self) -> &'static str {
+        match self {
+            OffenceCategory::Violence => "Violence",
+            OffenceCategory::Robbery => "Robbery",
+            OffenceCategory::PublicOrder => "Public order",
+            OffenceCategory::SexualNotAgainstChild => "Sexual (not against a child)",
+            OffenceCategory::SexualAgainstChild => "Sexual (against a child)",
+            OffenceCategory::SolicitingOrProstitution => {
+                "Soliciting or prostitution (includes kerb crawling)"
+            }
+            OffenceCategory::BurglaryDomestic => "Burglary (domestic)",
+            OffenceCategory::BurglaryOther => "Burglary (other)",
+            OffenceCategory::TheftNonMotor => "Theft (non-motor)",
+            OffenceCategory::HandlingStolenGoods => "Handling stolen goods",
+            OffenceCategory::FraudAndForgery => "Fraud and forgery",
+            OffenceCategory::AbscondingOrBail => "Absconding or bail offences",
+            OffenceCategory::TakingAndDrivingAway => "Taking and driving away",
+            OffenceCategory::TheftFromVehicles => "Theft from vehicles",
+            OffenceCategory::OtherMotoring => "Other motoring",
+            OffenceCategory::DrinkDriving => "Drink driving",
+            OffenceCategory::CriminalDamage => "Criminal damage",
+            OffenceCategory::DrugImportExportProduction => "Drug import, export or production",
+            OffenceCategory::DrugPossessionSupply => "Drug possession or supply",
+            OffenceCategory::OtherOffence => "Other offence",
+        }
+    }
+
+    /// The offence coefficient `O(category)`.
+    pub fn coefficient(self) -> f64 {
+        match self {
+            OffenceCategory::Violence => 0.0,
+            OffenceCategory::Robbery => -0.634795912,
+            OffenceCategory::PublicOrder => 0.181917975,
+            OffenceCategory::SexualNotAgainstChild => 0.003276327,
+            OffenceCategory::SexualAgainstChild => -0.653434071,
+            OffenceCategory::SolicitingOrProstitution => 0.760608858,
+            OffenceCategory::BurglaryDomestic => -0.12394352,
+            OffenceCategory::BurglaryOther => 0.240604429,
+            OffenceCategory::TheftNonMotor => 0.661244321,
+            OffenceCategory::HandlingStolenGoods => 0.351866973,
+            OffenceCategory::FraudAndForgery => 0.159910192,
+            OffenceCategory::AbscondingOrBail => 0.733378677,
+            OffenceCategory::TakingAndDrivingAway => 0.380059431,
+            OffenceCategory::TheftFromVehicles => 0.427225615,
+            OffenceCategory::OtherMotoring => 0.262228428,
+            OffenceCategory::DrinkDriving => -0.121439408,
+            OffenceCategory::CriminalDamage => 0.204960477,
+            OffenceCategory::DrugImportExportProduction => -0.795556373,
+            OffenceCategory::DrugPossessionSupply => 0.077165871,
+            OffenceCategory::OtherOffence => -0.060667525,
+        }
+    }
+
+    /// Read an API value (surrounding spaces and letter case ignored).
+    pub fn parse(value: &str) -> Option<OffenceCategory> {
+        let value = normalise(value);
+        OffenceCategory::ALL
+            .into_iter()
+            .find(|c| c.as_str() == value)
+    }
+}
+
+/// Display band, read from the two-year percent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// 0-49 %.
+    Low,
+    /// 50-74 %.
+    Medium,
+    /// 75-89 %.
+    High,
+    /// 90 % and over.
+    VeryHigh,
+}
+
+impl Band {
+    /// The band of a (displayed, whole) two-year percent.
+    pub fn from_percent(percent: u32) -> Band {
+        match percent {
+            0..=49 => Band::Low,
+            50..=74 => Band::Medium,
+            75..=89 => Band::High,
+            _ => Band::VeryHigh,
+        }
+    }
+
+    /// The API value (`low`, `medium`, `high`, `very_high`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Low => "low",
+            Band::Medium => "medium",
+            Band::High => "high",
+            Band::VeryHigh => "very_high",
+        }
+    }
+
+    /// Text for people: "Low", "Medium", "High", "Very high".
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Low => "Low",
+            Band::Medium => "Medium",
+            Band::High => "High",
+            Band::VeryHigh => "Very high",
+        }
+    }
+}
+
+/// Turn a probability into the displayed percent: `round_half_up(100 * p)`, then
+/// clamped to 1..=99 (never 0 % and never 100 %).
+///
+/// `100 * p` is first rounded to 9 decimal places so that binary floating point
+/// does not turn an exact half (e.g. `p = 0.285`) into `28.4999…`.
+pub fn display_percent(probability: f64) -> u32 {
+    let scaled = (100.0 * probability * 1e9).round() / 1e9;
+    let rounded = (scaled + 0.5).floor();
+    if rounded.is_nan() {
+        return 1;
+    }
+    // The clamp keeps the value in 1..=99, so the conversion is exact.
+    rounded.clamp(1.0, 99.0) as u32
+}
+
+/// The standard logistic function.
+fn logistic(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// The age / sex coefficient `G(sex, age at follow-up start)`. Ages under 10 (which
+/// validation refuses) are given the 10-11 row.
+pub fn age_sex_coefficient(sex: Sex, age: u32) -> f64 {
+    let (male, female) = match age {
+        0..=11 => (0.0, -0.785038489),
+        12..=13 => (0.083922902, -0.613852078),
+        14..=15 => (0.075775765, -0.669521331),
+        16..=17 => (-0.061594199, -0.959179629),
+        18..=20 => (-0.625103618, -0.897480934),
+        21..=24 => (-1.051515067, -1.028488454),
+        25..=29 => (-1.166679288, -1.052777806),
+        30..=34 => (-1.325976554, -1.129127959),
+        35..=39 => (-1.368045933, -1.42187494),
+        40..=49 => (-1.499690953, -1.524652221),
+        _ => (-2.025261458, -2.44983716),
+    };
+    match sex {
+        Sex::Male => male,
+        Sex::Female => female,
+    }
+}
+
+/// The sanction-count coefficient `H(S)`: first sanction or not.
+pub fn sanction_coefficient(total_sanctions: u32) -> f64 {
+    if total_sanctions <= 1 {
+        FIRST_SANCTION_COEFFICIENT
+    } else {
+        REPEAT_SANCTION_COEFFICIENT
+    }
+}
+
+/// Accept any JSON number (or null) for a whole-number field. A number with a
+/// fractional part becomes [`NOT_WHOLE`] so that validation refuses it by name.
+fn whole_number<'de, D>(deserializer: D) -> Result<Option<i64>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum JsonNumber {
+        Int(i64),
+        Big(u64),
+        Float(f64),
+    }
+    Ok(
+        Option::<JsonNumber>::deserialize(deserializer)?.map(|n| match n {
+            JsonNumber::Int(i) => i,
+            JsonNumber::Big(b) => i64::try_from(b).unwrap_or(i64::MAX),
+            JsonNumber::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => f as i64,
+            JsonNumber::Float(_) => NOT_WHOLE,
+        }),
+    )
+}
+
+/// The calculator's input exactly as the API takes it. Every field is optional here
+/// so that [`validate`], not the JSON parser, refuses a missing or bad value with a
+/// message naming the field. Give exactly one of `age_at_first_sanction` and
+/// `first_sanction_date`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ogrs3Input {
+    /// `male` or `female`.
+    pub sex: Option<String>,
+    /// Date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+    /// Date of the current conviction (the sanction being assessed).
+    pub conviction_date: Option<NaiveDate>,
+    /// Start of the risk period: the sentence date for a non-custodial sentence, the
+    /// release date after custody.
+    pub follow_up_start_date: Option<NaiveDate>,
+    /// Age at first ever sanction, in whole years (or give `first_sanction_date`).
+    #[serde(default, deserialize_with = "whole_number")]
+    pub age_at_first_sanction: Option<i64>,
+    /// Date of the first ever sanction (or give `age_at_first_sanction`).
+    pub first_sanction_date: Option<NaiveDate>,
+    /// Sanctioning occasions including the current one (`S >= 1`).
+    #[serde(default, deserialize_with = "whole_number")]
+    pub total_sanctions: Option<i64>,
+    /// One of the 20 [`OffenceCategory`] API values.
+    pub offence_category: Option<String>,
+    /// `conviction` or `caution`.
+    pub current_sanction: Option<String>,
+}
+
+/// How the first sanction was given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstSanction {
+    /// Age at first sanction, in whole years.
+    Age(u32),
+    /// Date of the first sanction.
+    Date(NaiveDate),
+}
+
+/// An input that passed [`validate`], with the three ages worked out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ogrs3Checked {
+    /// Sex.
+    pub sex: Sex,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// Date of the current conviction.
+    pub conviction_date: NaiveDate,
+    /// Start of the risk period.
+    pub follow_up_start_date: NaiveDate,
+    /// The first sanction as given.
+    pub first_sanction: FirstSanction,
+    /// `S`, including the current sanction (at least 1).
+    pub total_sanctions: u32,
+    /// Offence category.
+    pub offence_category: OffenceCategory,
+    /// Conviction or caution.
+    pub current_sanction: CurrentSanction,
+    /// `A_conv`: age on the conviction date.
+    pub age_at_conviction: u32,
+    /// `A_fu`: age on the follow-up start date.
+    pub age_at_follow_up_start: u32,
+    /// `A_first`: age at first sanction.
+    pub age_at_first_sanction: u32,
+}
+
+/// The score, with the field names of the API answer (plus a few extra fields).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ogrs3Result {
+    /// `ln(min(S, 51) / (10 + A_conv - A_first))`.
+    pub copas_rate: f64,
+    /// The linear score `x`.
+    pub linear_score: f64,
+    /// Unrounded one-year probability.
+    pub one_year_probability: f64,
+    /// Unrounded two-year probability.
+    pub two_year_probability: f64,
+    /// Displayed one-year percent (1..=99).
+    pub one_year_percent: u32,
+    /// Displayed two-year percent (1..=99).
+    pub two_year_percent: u32,
+    /// Band of the two-year percent.
+    pub band: Band,
+    /// True when `S > 51` and the Copas numerator was capped (say so next to the score).
+    pub sanctions_capped: bool,
+    /// True when the current sanction is a caution: label the result [`INDICATIVE_NOTE`].
+    pub indicative: bool,
+    /// The score's display name, [`LABEL`].
+    #[serde(default = "default_label")]
+    pub label: String,
+    /// Notes to show next to the score ([`INDICATIVE_NOTE`], [`CAP_NOTE`]).
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// `A_conv`: age on the conviction date.
+    #[serde(default)]
+    pub age_at_conviction: u32,
+    /// `A_fu`: age on the follow-up start date.
+    #[serde(default)]
+    pub age_at_follow_up_start: u32,
+    /// `A_first`: age at first sanction.
+    #[serde(default)]
+    pub age_at_first_sanction: u32,
+}
+
+fn default_label() -> String {
+    LABEL.to_string()
+}
+
+fn required<T>(value: Option<T>, name: &str) -> Result<T, String> {
+    value.ok_or_else(|| format!("{name} is required"))
+}
+
+fn check_sex(value: Option<&str>) -> Result<Sex, String> {
+    let value = value.ok_or("Sex is required (male or female)")?;
+    Sex::parse(value).ok_or_else(|| {
+        "Sex must be male or female: OGRS3 has no other value, so it cannot be scored".to_string()
+    })
+}
+
+fn check_category(value: Option<&str>) -> Result<OffenceCategory, String> {
+    let value = value.ok_or("Offence category is required")?;
+    OffenceCategory::parse(value).ok_or_else(|| {
+        format!("Offence category \"{value}\" is not one of the 20 OGRS3 categories")
+    })
+}
+
+fn check_current_sanction(value: Option<&str>) -> Result<CurrentSanction, String> {
+    let value = value.ok_or("Current sanction is required (conviction or caution)")?;
+    CurrentSanction::parse(value)
+        .ok_or_else(|| "Current sanction must be conviction or caution".to_string())
+}
+
+fn check_total_sanctions(value: Option<i64>) -> Result<u32, String> {
+    let value = value.ok_or("Total sanctions is required (including the current one)")?;
+    if value == NOT_WHOLE {
+        return Err("Total sanctions must be a whole number".to_string());
+    }
+    if value < 1 {
+        return Err(
+            "Total sanctions must be at least 1: it includes the current sanction".to_string(),
+        );
+    }
+    u32::try_from(value).map_err(|_| "Total sanctions is too large".to_string())
+}
+
+fn check_first_age(value: i64) -> Result<u32, String> {
+    if value == NOT_WHOLE {
+        return Err("Age at first sanction must be a whole number of years".to_string());
+    }
+    if value < i64::from(MIN_AGE) {
+        return Err(format!(
+            "Age at first sanction must be at least {MIN_AGE} (age of criminal responsibility)"
+        ));
+    }
+    u32::try_from(value).map_err(|_| "Age at first sanction is too large".to_string())
+}
+
+/// Check every rule of the specification and work out the ages. Each refusal is
+/// keyed by the API field name, with a message that names the field.
+pub fn validate(input: &Ogrs3Input) -> Result<Ogrs3Checked, FieldErrors> {
+    let mut errors = FieldErrors::new();
+
+    let sex = errors.check("sex", check_sex(input.sex.as_deref()));
+    let dob = errors.check(
+        "date_of_birth",
+        required(input.date_of_birth, "Date of birth"),
+    );
+    let conviction = errors.check(
+        "conviction_date",
+        required(input.conviction_date, "Conviction date"),
+    );
+    let follow_up = errors.check(
+        "follow_up_start_date",
+        required(input.follow_up_start_date, "Follow-up start date"),
+    );
+    let total = errors.check(
+        "total_sanctions",
+        check_total_sanctions(input.total_sanctions),
+    );
+    let category = errors.check(
+        "offence_category",
+        check_category(input.offence_category.as_deref()),
+    );
+    let current = errors.check(
+        "current_sanction",
+        check_current_sanction(input.current_sanction.as_deref()),
+    );
+
+    let first = match (input.age_at_first_sanction, input.first_sanction_date) {
+        (Some(age), None) => errors
+            .check("age_at_first_sanction", check_first_age(age))
+            .map(FirstSanction::Age),
+        (None, Some(date)) => Some(FirstSanction::Date(date)),
+        (None, None) => {
+            let message = "Age at first sanction or first sanction date is required (give one)";
+            errors.add("age_at_first_sanction", message);
+            errors.add("first_sanction_date", message);
+            None
+        }
+        (Some(_), Some(_)) => {
+            let message =
+                "Give either the age at first sanction or the first sanction date, not both";
+            errors.add("age_at_first_sanction", message);
+            errors.add("first_sanction_date", message);
+            None
+        }
+    };
+
+    let mut age_at_conviction = None;
+    if let (Some(dob), Some(conviction)) = (dob, conviction) {
+        match age_on(dob, conviction) {
+            Some(age) if conviction > dob && age >= MIN_AGE => age_at_conviction = Some(age),
+            Some(age) if conviction > dob => errors.add(
+                "conviction_date",
+                format!(
+                    "Conviction date: the age on that date is {age}; OGRS3 needs at least \
+                     {MIN_AGE} (age of criminal responsibility)"
+                ),
+            ),
+            _ => errors.add(
+                "conviction_date",
+                "Conviction date must be after the date of birth",
+            ),
+        }
+    }
+
+    if let (Some(conviction), Some(follow_up)) = (conviction, follow_up)
+        && follow_up < conviction
+    {
+        errors.add(
+            "follow_up_start_date",
+            "Follow-up start date must not be before the conviction date",
+        );
+    }
+    let mut age_at_follow_up = None;
+    if let (Some(dob), Some(follow_up)) = (dob, follow_up) {
+        match age_on(dob, follow_up) {
+            Some(age) if follow_up > dob => age_at_follow_up = Some(age),
+            _ => errors.add(
+                "follow_up_start_date",
+                "Follow-up start date must be after the date of birth",
+            ),
+        }
+    }
+
+    let mut age_at_first = None;
+    match first {
+        Some(FirstSanction::Age(age)) => {
+            if let Some(conv_age) = age_at_conviction
+                && age > conv_age
+            {
+                errors.add(
+                    "age_at_first_sanction",
+                    format!(
+                        "Age at first sanction ({age}) must not be more than the age on the \
+                         conviction date ({conv_age})"
+                    ),
+                );
+            } else {
+                age_at_first = Some(age);
+            }
+        }
+        Some(FirstSanction::Date(date)) => {
+            if let Some(dob) = dob {
+                match age_on(dob, date) {
+                    Some(age) if date > dob && age >= MIN_AGE => age_at_first = Some(age),
+                    Some(age) if date > dob => errors.add(
+                        "first_sanction_date",
+                        format!(
+                            "First sanction date: the age on that date is {age}; it must be \
+                             at least {MIN_AGE} (age of criminal responsibility)"
+                        ),
+                    ),
+                    _ => errors.add(
+                        "first_sanction_date",
+                        "First sanction date must be after the date of birth",
+                    ),
+                }
+            }
+            if let Some(conviction) = conviction
+                && date > conviction
+            {
+                errors.add(
+                    "first_sanction_date",
+                    "First sanction date must not be after the conviction date",
+                );
+                age_at_first = None;
+            }
+        }
+        None => {}
+    }
+
+    match (
+        sex,
+        dob,
+        conviction,
+        follow_up,
+        first,
+        total,
+        category,
+        current,
+        age_at_conviction,
+        age_at_follow_up,
+        age_at_first,
+    ) {
+        (
+            Some(sex),
+            Some(date_of_birth),
+            Some(conviction_date),
+            Some(follow_up_start_date),
+            Some(first_sanction),
+            Some(total_sanctions),
+            Some(offence_category),
+            Some(current_sanction),
+            Some(age_at_conviction),
+            Some(age_at_follow_up_start),
+            Some(age_at_first_sanction),
+        ) if errors.is_empty() => Ok(Ogrs3Checked {
+            sex,
+            date_of_birth,
+            conviction_date,
+            follow_up_start_date,
+            first_sanction,
+            total_sanctions,
+            offence_category,
+            current_sanction,
+            age_at_conviction,
+            age_at_follow_up_start,
+            age_at_first_sanction,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Score a checked input with the OGRS3 formula.
+pub fn score(input: &Ogrs3Checked) -> Ogrs3Result {
+    let counted = input.total_sanctions.clamp(1, SANCTIONS_CAP);
+    let career = input
+        .age_at_conviction
+        .saturating_sub(input.age_at_first_sanction);
+    let copas_rate = (f64::from(counted) / (10.0 + f64::from(career))).ln();
+    let linear_score = age_sex_coefficient(input.sex, input.age_at_follow_up_start)
+        + sanction_coefficient(input.total_sanctions)
+        + COPAS_WEIGHT * copas_rate
+        + input.offence_category.coefficient();
+    let one_year_probability = logistic(linear_score + ONE_YEAR_INTERCEPT);
+    let two_year_probability = logistic(linear_score + TWO_YEAR_INTERCEPT);
+    let one_year_percent = display_percent(one_year_probability);
+    let two_year_percent = display_percent(two_year_probability);
+    let sanctions_capped = input.total_sanctions > SANCTIONS_CAP;
+    let indicative = input.current_sanction == CurrentSanction::Caution;
+    let mut notes = Vec::new();
+    if indicative {
+        notes.push(INDICATIVE_NOTE.to_string());
+    }
+    if sanctions_capped {
+        notes.push(CAP_NOTE.to_string());
+    }
+    Ogrs3Result {
+        copas_rate,
+        linear_score,
+        one_year_probability,
+        two_year_probability,
+        one_year_percent,
+        two_year_percent,
+        band: Band::from_percent(two_year_percent),
+        sanctions_capped,
+        indicative,
+        label: LABEL.to_string(),
+        notes,
+        age_at_conviction: input.age_at_conviction,
+        age_at_follow_up_start: input.age_at_follow_up_start,
+        age_at_first_sanction: input.age_at_first_sanction,
+    }
+}
+
+/// Validate then score: the whole calculator.
+pub fn calculate(input: &Ogrs3Input) -> Result<Ogrs3Result, FieldErrors> {
+    validate(input).map(|checked| score(&checked))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn close(actual: f64, expected: f64) {
+        assert!(
+            (actual - expected).abs() < 1e-9,
+            "{actual} differs from {expected} by more than 1e-9"
+        );
+    }
+
+    fn case_a() -> Ogrs3Input {
+        Ogrs3Input {
+            sex: Some("male".into()),
+            date_of_birth: Some(d("1965-12-07")),
+            conviction_date: Some(d("2025-05-13")),
+            follow_up_start_date: Some(d("2026-12-06")),
+            age_at_first_sanction: Some(47),
+            first_sanction_date: None,
+            total_sanctions: Some(2),
+            offence_category: Some("soliciting_or_prostitution".into()),
+            current_sanction: Some("conviction".into()),
+        }
+    }
+
+    fn case_b() -> Ogrs3Input {
+        Ogrs3Input {
+            sex: Some("male".into()),
+            date_of_birth: Some(d("1997-02-01")),
+            conviction_date: Some(d("2017-02-01")),
+            follow_up_start_date: Some(d("2017-02-01")),
+            age_at_first_sanction: None,
+            first_sanction_date: Some(d("2017-02-01")),
+            total_sanctions: Some(1),
+            offence_category: Some("violence".into()),
+            current_sanction: Some("conviction".into()),
+        }
+    }
+
+    fn case_c() -> Ogrs3Input {
+        Ogrs3Input {
+            sex: Some("female".into()),
+            date_of_birth: Some(d("1972-09-09")),
+            conviction_date: Some(d("2009-09-09")),
+            follow_up_start_date: Some(d("2015-09-15")),
+            age_at_first_sanction: None,
+            first_sanction_date: Some(d("1986-09-09")),
+            total_sanctions: Some(6),
+            offence_category: Some("criminal_damage".into()),
+            current_sanction: Some("conviction".into()),
+        }
+    }
+
+    fn refused(input: &Ogrs3Input, field: &str, words: &str) {
+        let errors = calculate(input).expect_err("input should be refused");
+        let message = errors
+            .get(field)
+            .unwrap_or_else(|| panic!("no message for {field}: {errors:?}"));
+        assert!(
+            message.to_lowercase().contains(words),
+            "message for {field} ({message}) does not name it ({words})"
+        );
+    }
+
+    #[test]
+    fn label_names_the_2009_calibration() {
+        assert_eq!(LABEL, "OGRS3 (2009 calibration)");
+        assert_eq!(calculate(&case_a()).unwrap().label, LABEL);
+    }
+
+    #[test]
+    fn public_check_value_a() {
+        let r = calculate(&case_a()).unwrap();
+        assert_eq!(
+            (
+                r.age_at_conviction,
+                r.age_at_follow_up_start,
+                r.age_at_first_sanction
+            ),
+            (59, 60, 47)
+        );
+        close(r.copas_rate, -2.397895273);
+        close(r.linear_score, -3.801655246);
+        close(r.one_year_probability, 0.083241896);
+        close(r.two_year_probability, 0.157102147);
+        assert_eq!((r.one_year_percent, r.two_year_percent), (8, 16));
+        assert_eq!(r.band, Band::Low);
+        assert_eq!(r.band.label(), "Low");
+        assert!(!r.sanctions_capped);
+        assert!(!r.indicative);
+        assert!(r.notes.is_empty());
+    }
+
+    #[test]
+    fn public_check_value_b() {
+        let r = calculate(&case_b()).unwrap();
+        assert_eq!(
+            (
+                r.age_at_conviction,
+                r.age_at_follow_up_start,
+                r.age_at_first_sanction
+            ),
+            (20, 20, 20)
+        );
+        close(r.one_year_probability, 0.121615535);
+        close(r.two_year_probability, 0.221305211);
+        assert_eq!((r.one_year_percent, r.two_year_percent), (12, 22));
+        assert_eq!(r.band, Band::Low);
+    }
+
+    #[test]
+    fn public_check_value_c() {
+        let r = calculate(&case_c()).unwrap();
+        assert_eq!(
+            (
+                r.age_at_conviction,
+                r.age_at_follow_up_start,
+                r.age_at_first_sanction
+            ),
+            (37, 43, 14)
+        );
+        close(r.one_year_probability, 0.169817869);
+        close(r.two_year_probability, 0.295717423);
+        assert_eq!((r.one_year_percent, r.two_year_percent), (17, 30));
+        assert_eq!(r.band, Band::Low);
+    }
+
+    #[test]
+    fn api_example_round_trips_with_contract_field_names() {
+        let json = r#"{"sex": "male", "date_of_birth": "1965-12-07",
+            "conviction_date": "2025-05-13",
+            "follow_up_start_date": "2026-12-06", "age_at_first_sanction": 47,
+            "first_sanction_date": null, "total_sanctions": 2,
+            "offence_category": "soliciting_or_prostitution", "current_sanction": "conviction"}"#;
+        let input: Ogrs3Input = serde_json::from_str(json).unwrap();
+        assert_eq!(input, case_a());
+        let out = serde_json::to_value(calculate(&input).unwrap()).unwrap();
+        for key in [
+            "copas_rate",
+            "linear_score",
+            "one_year_probability",
+            "two_year_probability",
+            "one_year_percent",
+            "two_year_percent",
+            "band",
+            "sanctions_capped",
+            "indicative",
+        ] {
+            assert!(out.get(key).is_some(), "answer lacks {key}");
+        }
+        assert_eq!(out["band"], "low");
+        assert_eq!(out["one_year_percent"], 8);
+        assert_eq!(out["two_year_percent"], 16);
+        assert_eq!(out["sanctions_capped"], false);
+        assert_eq!(out["indicative"], false);
+        let back: Ogrs3Result = serde_json::from_value(out).unwrap();
+        assert_eq!(back.band, Band::Low);
+        let echoed = serde_json::to_value(&input).unwrap();
+        assert_eq!(echoed["age_at_first_sanction"], 47);
+        assert_eq!(echoed["first_sanction_date"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn missing_json_fields_are_refused_by_validation_not_parsing() {
+        let input: Ogrs3Input = serde_json::from_str("{}").unwrap();
+        let errors = calculate(&input).unwrap_err();
+        for field in [
+            "sex",
+            "date_of_birth",
+            "conviction_date",
+            "follow_up_start_date",
+            "age_at_first_sanction",
+            "first_sanction_date",
+            "total_sanctions",
+            "offence_category",
+            "current_sanction",
+        ] {
+            assert!(errors.get(field).is_some(), "no message for {field}");
+        }
+        refused(&input, "sex", "sex");
+        refused(&input, "date_of_birth", "date of birth");
+        refused(&input, "conviction_date", "conviction date");
+        refused(&input, "follow_up_start_date", "follow-up start date");
+        refused(&input, "age_at_first_sanction", "age at first sanction");
+        refused(&input, "total_sanctions", "total sanctions");
+        refused(&input, "offence_category", "offence category");
+        refused(&input, "current_sanction", "current sanction");
+    }
+
+    #[test]
+    fn sex_other_than_male_or_female_is_not_scored() {
+        for value in ["other", "", "unknown", "x"] {
+            let input = Ogrs3Input {
+                sex: Some(value.into()),
+                ..case_a()
+            };
+            refused(&input, "sex", "sex must be male or female");
+        }
+        let input = Ogrs3Input {
+            sex: Some(" Female ".into()),
+            ..case_a()
+        };
+        assert!(calculate(&input).is_ok());
+    }
+
+    #[test]
+    fn conviction_before_age_ten_is_refused() {
+        let input = Ogrs3Input {
+            date_of_birth: Some(d("2015-05-14")),
+            ..case_a()
+        };
+        refused(&input, "conviction_date", "conviction date");
+        // Tenth birthday on the conviction date: scored.
+        let input = Ogrs3Input {
+            date_of_birth: Some(d("2015-05-13")),
+            age_at_first_sanction: Some(10),
+            ..case_a()
+        };
+        assert_eq!(calculate(&input).unwrap().age_at_conviction, 10);
+    }
+
+    #[test]
+    fn conviction_before_birth_is_refused() {
+        let input = Ogrs3Input {
+            date_of_birth: Some(d("2030-01-01")),
+            ..case_a()
+        };
+        refused(
+            &input,
+            "conviction_date",
+            "conviction date must be after the date of birth",
+        );
+    }
+
+    #[test]
+    fn age_at_first_sanction_below_ten_is_refused() {
+        for age in [9, 0, -3] {
+            let input = Ogrs3Input {
+                age_at_first_sanction: Some(age),
+                ..case_a()
+            };
+            refused(&input, "age_at_first_sanction", "age at first sanction");
+        }
+    }
+
+    #[test]
+    fn first_sanction_age_after_conviction_is_refused() {
+        let input = Ogrs3Input {
+            age_at_first_sanction: Some(60),
+            ..case_a()
+        };
+        refused(
+            &input,
+            "age_at_first_sanction",
+            "age at first sanction (60)",
+        );
+        let same = Ogrs3Input {
+            age_at_first_sanction: Some(59),
+            ..case_a()
+        };
+        assert!(calculate(&same).is_ok());
+    }
+
+    #[test]
+    fn first_sanction_date_rules() {
+        let after = Ogrs3Input {
+            first_sanction_date: Some(d("2017-02-02")),
+            ..case_b()
+        };
+        refused(&after, "first_sanction_date", "first sanction date");
+        let under_ten = Ogrs3Input {
+            first_sanction_date: Some(d("2007-01-31")),
+            ..case_b()
+        };
+        refused(&under_ten, "first_sanction_date", "first sanction date");
+        let before_birth = Ogrs3Input {
+            first_sanction_date: Some(d("1990-01-01")),
+            ..case_b()
+        };
+        refused(
+            &before_birth,
+            "first_sanction_date",
+            "first sanction date must be after the date of birth",
+        );
+        let tenth_birthday = Ogrs3Input {
+            first_sanction_date: Some(d("2007-02-01")),
+            ..case_b()
+        };
+        assert_eq!(
+            calculate(&tenth_birthday).unwrap().age_at_first_sanction,
+            10
+        );
+    }
+
+    #[test]
+    fn exactly_one_first_sanction_input() {
+        let both = Ogrs3Input {
+            first_sanction_date: Some(d("2013-01-01")),
+            ..case_a()
+        };
+        refused(&both, "age_at_first_sanction", "age at first sanction");
+        refused(&both, "first_sanction_date", "first sanction date");
+        let neither = Ogrs3Input {
+            age_at_first_sanction: None,
+            ..case_a()
+        };
+        refused(&neither, "age_at_first_sanction", "age at first sanction");
+        refused(&neither, "first_sanction_date", "first sanction date");
+    }
+
+    #[test]
+    fn total_sanctions_must_be_a_whole_number_of_at_least_one() {
+        for s in [0, -1] {
+            let input = Ogrs3Input {
+                total_sanctions: Some(s),
+                ..case_a()
+            };
+            refused(
+                &input,
+                "total_sanctions",
+                "total sanctions must be at least 1",
+            );
+        }
+        let json = r#"{"sex":"male","date_of_birth":"1965-12-07","conviction_date":"2025-05-13",
+            "follow_up_start_date":"2026-12-06","age_at_first_sanction":47.5,
+            "total_sanctions":2.5,"offence_category":"violence","current_sanction":"conviction"}"#;
+        let input: Ogrs3Input = serde_json::from_str(json).unwrap();
+        refused(
+            &input,
+            "total_sanctions",
+            "total sanctions must be a whole number",
+        );
+        refused(&input, "age_at_first_sanction", "age at first sanction");
+        // A whole number written as 2.0 is accepted.
+        let json = json.replace("2.5", "2.0").replace("47.5", "47");
+        let input: Ogrs3Input = serde_json::from_str(&json).unwrap();
+        assert_eq!(input.total_sanctions, Some(2));
+        assert!(calculate(&input).is_ok());
+    }
+
+    #[test]
+    fn follow_up_start_before_conviction_is_refused() {
+        let input = Ogrs3Input {
+            follow_up_start_date: Some(d("2025-05-12")),
+            ..case_a()
+        };
+        refused(&input, "follow_up_start_date", "follow-up start date");
+        let same_day = Ogrs3Input {
+            follow_up_start_date: Some(d("2025-05-13")),
+            ..case_a()
+        };
+        assert!(calculate(&same_day).is_ok());
+    }
+
+    #[test]
+    fn unknown_offence_category_and_sanction_are_refused() {
+        let input = Ogrs3Input {
+            offence_category: Some("kerb_crawling".into()),
+            current_sanction: Some("fine".into()),
+            ..case_a()
+        };
+        refused(&input, "offence_category", "offence category");
+        refused(&input, "current_sanction", "current sanction");
+    }
+
+    #[test]
+    fn caution_gives_an_indicative_result() {
+        let input = Ogrs3Input {
+            current_sanction: Some("caution".into()),
+            ..case_a()
+        };
+        let r = calculate(&input).unwrap();
+        assert!(r.indicative);
+        assert_eq!(r.notes, vec![INDICATIVE_NOTE.to_string()]);
+        close(r.two_year_probability, 0.157102147);
+    }
+
+    #[test]
+    fn copas_numerator_is_capped_at_51() {
+        let with = |s: i64| {
+            calculate(&Ogrs3Input {
+                total_sanctions: Some(s),
+                age_at_first_sanction: Some(12),
+                ..case_a()
+            })
+            .unwrap()
+        };
+        let at_cap = with(51);
+        let over = with(52);
+        let far_over = with(200);
+        assert!(!at_cap.sanctions_capped);
+        assert!(over.sanctions_capped && far_over.sanctions_capped);
+        assert!(over.notes.contains(&CAP_NOTE.to_string()));
+        close(at_cap.copas_rate, (51.0_f64 / 57.0).ln());
+        close(over.copas_rate, at_cap.copas_rate);
+        close(far_over.two_year_probability, at_cap.two_year_probability);
+        assert!(with(50).copas_rate < at_cap.copas_rate);
+    }
+
+    #[test]
+    fn first_sanction_uses_its_own_h_coefficient() {
+        assert_eq!(sanction_coefficient(1), FIRST_SANCTION_COEFFICIENT);
+        assert_eq!(sanction_coefficient(2), REPEAT_SANCTION_COEFFICIENT);
+        assert_eq!(sanction_coefficient(51), REPEAT_SANCTION_COEFFICIENT);
+    }
+
+    #[test]
+    fn age_on_counts_completed_years() {
+        assert_eq!(age_on(d("1965-12-07"), d("2025-12-06")), Some(59));
+        assert_eq!(age_on(d("1965-12-07"), d("2025-12-07")), Some(60));
+        assert_eq!(age_on(d("1965-12-07"), d("1965-12-07")), Some(0));
+        assert_eq!(age_on(d("1965-12-07"), d("1965-12-06")), None);
+    }
+
+    #[test]
+    fn born_29_february_is_older_on_1_march_in_common_years() {
+        let dob = d("2000-02-29");
+        assert_eq!(age_on(dob, d("2021-02-28")), Some(20));
+        assert_eq!(age_on(dob, d("2021-03-01")), Some(21));
+        assert_eq!(age_on(dob, d("2024-02-28")), Some(23));
+        assert_eq!(age_on(dob, d("2024-02-29")), Some(24));
+        // The follow-up age decides G: 20 (18-20 row) on 28 February, 21 on 1 March.
+        let input = |follow_up: &str| Ogrs3Input {
+            sex: Some("male".into()),
+            date_of_birth: Some(dob),
+            conviction_date: Some(d("2021-01-10")),
+            follow_up_start_date: Some(d(follow_up)),
+            age_at_first_sanction: Some(18),
+            first_sanction_date: None,
+            total_sanctions: Some(3),
+            offence_category: Some("violence".into()),
+            current_sanction: Some("conviction".into()),
+        };
+        let before = calculate(&input("2021-02-28")).unwrap();
+        let after = calculate(&input("2021-03-01")).unwrap();
+        assert_eq!(before.age_at_follow_up_start, 20);
+        assert_eq!(after.age_at_follow_up_start, 21);
+        close(
+            before.linear_score - after.linear_score,
+            -0.625103618 - -1.051515067,
+        );
+    }
+
+    #[test]
+    fn display_percent_rounds_half_up_and_clamps() {
+        assert_eq!(display_percent(0.125), 13);
+        assert_eq!(display_percent(0.285), 29);
+        assert_eq!(display_percent(0.124999), 12);
+        assert_eq!(display_percent(0.0), 1);
+        assert_eq!(display_percent(0.004), 1);
+        assert_eq!(display_percent(0.005), 1);
+        assert_eq!(display_percent(0.015), 2);
+        assert_eq!(display_percent(0.994), 99);
+        assert_eq!(display_percent(0.996), 99);
+        assert_eq!(display_percent(1.0), 99);
+        assert_eq!(display_percent(f64::NAN), 1);
+    }
+
+    #[test]
+    fn percent_is_never_below_one() {
+        // Woman of 99 with two sanctions, the first at 10 (by date), drug import: p2 < 0.5 %.
+        let input = Ogrs3Input {
+            sex: Some("female".into()),
+            date_of_birth: Some(d("1920-01-01")),
+            conviction_date: Some(d("2019-06-01")),
+            follow_up_start_date: Some(d("2019-06-01")),
+            age_at_first_sanction: None,
+            first_sanction_date: Some(d("1930-01-01")),
+            total_sanctions: Some(2),
+            offence_category: Some("drug_import_export_production".into()),
+            current_sanction: Some("conviction".into()),
+        };
+        let r = calculate(&input).unwrap();
+        assert!(r.two_year_probability < 0.005, "{}", r.two_year_probability);
+        assert_eq!((r.one_year_percent, r.two_year_percent), (1, 1));
+        assert_eq!(r.band, Band::Low);
+    }
+
+    #[test]
+    fn percent_is_never_above_99() {
+        // Boy of 12, 51 sanctions since 12, soliciting: p2 > 99.5 %.
+        let input = Ogrs3Input {
+            sex: Some("male".into()),
+            date_of_birth: Some(d("2010-01-01")),
+            conviction_date: Some(d("2022-06-01")),
+            follow_up_start_date: Some(d("2022-06-01")),
+            age_at_first_sanction: Some(12),
+            first_sanction_date: None,
+            total_sanctions: Some(60),
+            offence_category: Some("soliciting_or_prostitution".into()),
+            current_sanction: Some("conviction".into()),
+        };
+        let r = calculate(&input).unwrap();
+        assert!(r.two_year_probability > 0.995, "{}", r.two_year_probability);
+        assert_eq!(r.two_year_percent, 99);
+        assert!(r.one_year_percent <= 99);
+        assert_eq!(r.band, Band::VeryHigh);
+        assert_eq!(r.band.label(), "Very high");
+    }
+
+    #[test]
+    fn bands_follow_the_two_year_percent() {
+        assert_eq!(Band::from_percent(1), Band::Low);
+        assert_eq!(Band::from_percent(49), Band::Low);
+        assert_eq!(Band::from_percent(50), Band::Medium);
+        assert_eq!(Band::from_percent(74), Band::Medium);
+        assert_eq!(Band::from_percent(75), Band::High);
+        assert_eq!(Band::from_percent(89), Band::High);
+        assert_eq!(Band::from_percent(90), Band::VeryHigh);
+        assert_eq!(Band::from_percent(99), Band::VeryHigh);
+        let labels: Vec<_> = [Band::Low, Band::Medium, Band::High, Band::VeryHigh]
+            .iter()
+            .map(|b| (b.label(), serde_json::to_value(b).unwrap()))
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("Low", "low".into()),
+                ("Medium", "medium".into()),
+                ("High", "high".into()),
+                ("Very high", "very_high".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn all_twenty_categories_parse_and_serialise_as_their_api_values() {
+        assert_eq!(OffenceCategory::ALL.len(), 20);
+        for c in OffenceCategory::ALL {
+            assert_eq!(OffenceCategory::parse(c.as_str()), Some(c));
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            assert!(!c.label().is_empty());
+        }
+        let largest = OffenceCategory::ALL
+            .into_iter()
+            .max_by(|a, b| a.coefficient().total_cmp(&b.coefficient()));
+        assert_eq!(largest, Some(OffenceCategory::SolicitingOrProstitution));
+        assert_eq!(OffenceCategory::DrinkDriving.coefficient(), -0.121439408);
+    }
+
+    #[test]
+    fn age_sex_table_boundaries() {
+        assert_eq!(age_sex_coefficient(Sex::Male, 10), 0.0);
+        assert_eq!(age_sex_coefficient(Sex::Female, 11), -0.785038489);
+        assert_eq!(age_sex_coefficient(Sex::Male, 20), -0.625103618);
+        assert_eq!(age_sex_coefficient(Sex::Male, 21), -1.051515067);
+        assert_eq!(age_sex_coefficient(Sex::Female, 39), -1.42187494);
+        assert_eq!(age_sex_coefficient(Sex::Female, 49), -1.524652221);
+        assert_eq!(age_sex_coefficient(Sex::Male, 50), -2.025261458);
+        assert_eq!(age_sex_coefficient(Sex::Female, 90), -2.44983716);
+    }
+}

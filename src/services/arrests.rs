@@ -1,0 +1,293 @@
+//! Recording arrests (with their effects: a referral to probation for a
+//! conditional caution or a charge), listing, showing and exporting them.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde::Serialize;
+
+use crate::auth::Actor;
+use crate::db::arrests_repo::{self, Arrest, ArrestFilter, ArrestSort};
+use crate::db::people_repo::{self, Person};
+use crate::db::referrals_repo::{self, Referral};
+use crate::db::settings_repo;
+use crate::domain::arrest::{ArrestInput, DateErrors, ValidArrest, validate_arrest};
+use crate::domain::audit_action::AuditAction;
+use crate::domain::london_time::london_date;
+use crate::domain::pagination::{PageInfo, PageRequest};
+use crate::domain::person::{PersonInput, validate_person};
+use crate::domain::roles::Capability;
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, AuditEntry};
+use crate::services::people::insert_person;
+use crate::state::AppState;
+
+/// Who the arrest is of: a man already recorded, or a new one.
+#[derive(Clone, Debug)]
+pub enum ArrestedPerson {
+    Existing(i32),
+    New {
+        input: Box<PersonInput>,
+        dob_error: Option<String>,
+    },
+}
+
+/// What recording an arrest produced.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordedArrest {
+    pub arrest: Arrest,
+    pub person: Person,
+    /// His arrests before this one, newest first.
+    pub previous: Vec<Arrest>,
+    pub referral: Option<Referral>,
+}
+
+/// Store a checked arrest for a person inside the caller's transaction, with
+/// its referral, audited as `collect`.
+pub(crate) async fn insert_arrest(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    person_id: i32,
+    a: &ValidArrest,
+    now: DateTime<Utc>,
+) -> AppResult<(Arrest, Option<Referral>)> {
+    let arrest = arrests_repo::insert(db, person_id, a, actor.user_id(), now)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::invalid(
+                "occurrence_reference",
+                "An arrest with this occurrence reference is already recorded",
+            ),
+            _ => AppError::Database(e),
+        })?;
+    audit::record(
+        db,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::Collect)
+            .record("arrest", arrest.id)
+            .person(person_id),
+    )
+    .await?;
+    let referral = match (a.disposal.creates_referral(), a.referral_due()) {
+        (true, Some(due)) => {
+            let r = referrals_repo::insert(
+                db,
+                person_id,
+                arrest.id,
+                a.disposal.as_str(),
+                due,
+                actor.user_id(),
+                now,
+            )
+            .await?;
+            audit::record(
+                db,
+                actor,
+                now,
+                AuditEntry::new(AuditAction::Collect)
+                    .record("referral", r.id)
+                    .person(person_id),
+            )
+            .await?;
+            Some(r)
+        }
+        _ => None,
+    };
+    Ok((arrest, referral))
+}
+
+/// Record an arrest (police). The arrest, a new person if any and the
+/// referral are written together or not at all.
+pub async fn record(
+    app: &AppState,
+    actor: &Actor,
+    who: ArrestedPerson,
+    input: &ArrestInput,
+    date_errors: DateErrors,
+) -> AppResult<RecordedArrest> {
+    actor.require(Capability::RecordArrests)?;
+    let now = app.now();
+    let areas = settings_repo::areas(&app.db).await?;
+    let mut errors = FieldErrors::new();
+    let (existing, new_person) = match &who {
+        ArrestedPerson::Existing(id) => (
+            Some(
+                people_repo::find(&app.db, *id)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("person_id", "No person with that id"))?,
+            ),
+            None,
+        ),
+        ArrestedPerson::New { input, dob_error } => {
+            match validate_person(input.as_ref(), london_date(now), dob_error.clone()) {
+                Ok(p) => (None, Some(p)),
+                Err(e) => {
+                    for (f, m) in e.iter() {
+                        errors.add(f, m);
+                    }
+                    (None, None)
+                }
+            }
+        }
+    };
+    let dob = existing
+        .as_ref()
+        .map(|p| p.date_of_birth)
+        .or(new_person.as_ref().map(|p| p.date_of_birth));
+    let arrest = match validate_arrest(input, date_errors, dob, now, &areas) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            for (f, m) in e.iter() {
+                errors.add(f, m);
+            }
+            None
+        }
+    };
+    if let Some(Some(occ)) = arrest.as_ref().map(|a| a.occurrence_reference.clone())
+        && !arrests_repo::existing_occurrences(&app.db, std::slice::from_ref(&occ))
+            .await?
+            .is_empty()
+    {
+        errors.add(
+            "occurrence_reference",
+            "An arrest with this occurrence reference is already recorded",
+        );
+    }
+    errors.into_result().map_err(AppError::Invalid)?;
+    let Some(arrest) = arrest else {
+        return Err(AppError::internal("arrest missing after validation"));
+    };
+    let txn = app.db.begin().await?;
+    let person = match (existing, new_person) {
+        (Some(p), _) => p,
+        (None, Some(p)) => insert_person(&txn, actor, &p, now).await?,
+        (None, None) => return Err(AppError::internal("person missing after validation")),
+    };
+    let previous = arrests_repo::for_person(&txn, person.id).await?;
+    let (saved, referral) = insert_arrest(&txn, actor, person.id, &arrest, now).await?;
+    txn.commit().await?;
+    Ok(RecordedArrest {
+        arrest: saved,
+        person,
+        previous,
+        referral,
+    })
+}
+
+/// An arrest with its man and what followed from it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArrestRecord {
+    pub arrest: Arrest,
+    pub person: Person,
+    /// His other arrests, newest first.
+    pub others: Vec<Arrest>,
+    pub referrals: Vec<Referral>,
+    pub officer_name: Option<String>,
+}
+
+/// Show one arrest (police, probation), audited as a consult.
+pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<ArrestRecord> {
+    actor.require(Capability::ViewPeople)?;
+    let arrest = arrests_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let person = people_repo::find(&app.db, arrest.person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let others = arrests_repo::for_person(&app.db, person.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.id != id)
+        .collect();
+    let referrals = referrals_repo::for_arrest(&app.db, id).await?;
+    let officer_name = match arrest.officer_user_id {
+        Some(uid) => crate::db::users_repo::names_for(&app.db, &[uid])
+            .await?
+            .remove(&uid),
+        None => None,
+    };
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("arrest", id)
+            .person(person.id),
+    )
+    .await?;
+    Ok(ArrestRecord {
+        arrest,
+        person,
+        others,
+        referrals,
+        officer_name,
+    })
+}
+
+/// One row of the arrests list.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArrestRow {
+    pub arrest: Arrest,
+    pub person: Option<Person>,
+}
+
+async fn with_people(db: &impl ConnectionTrait, rows: Vec<Arrest>) -> AppResult<Vec<ArrestRow>> {
+    let ids: Vec<i32> = rows.iter().map(|a| a.person_id).collect();
+    let people = people_repo::by_ids(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|arrest| {
+            let person = people.get(&arrest.person_id).cloned();
+            ArrestRow { arrest, person }
+        })
+        .collect())
+}
+
+/// A page of arrests (police, probation), audited as one consult.
+pub async fn list(
+    app: &AppState,
+    actor: &Actor,
+    f: &ArrestFilter,
+    sort: ArrestSort,
+    descending: bool,
+    page: PageRequest,
+) -> AppResult<(Vec<ArrestRow>, PageInfo)> {
+    actor.require(Capability::ViewPeople)?;
+    let (rows, total) = arrests_repo::list(&app.db, f, sort, descending, page).await?;
+    let rows = with_people(&app.db, rows).await?;
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("arrest_list", "page")
+            .reason(format!("list showed {} of {} arrests", rows.len(), total)),
+    )
+    .await?;
+    Ok((rows, PageInfo::new(page, total)))
+}
+
+/// Every matching arrest for a CSV download, audited as a disclosure.
+pub async fn export(
+    app: &AppState,
+    actor: &Actor,
+    f: &ArrestFilter,
+    sort: ArrestSort,
+    descending: bool,
+) -> AppResult<Vec<ArrestRow>> {
+    actor.require(Capability::ViewPeople)?;
+    let rows = arrests_repo::all_matching(&app.db, f, sort, descending).await?;
+    let rows = with_people(&app.db, rows).await?;
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Disclose)
+            .record("arrest_list", "csv")
+            .recipient("downloaded by the user")
+            .reason(format!("{} arrests exported as CSV", rows.len())),
+    )
+    .await?;
+    Ok(rows)
+}

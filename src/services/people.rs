@@ -1,0 +1,416 @@
+//! People: record a man, find him despite typos, show and correct his record.
+
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde::Serialize;
+
+use crate::auth::Actor;
+use crate::auth::secrets::random_bytes;
+use crate::db::arrests_repo::{self, Arrest};
+use crate::db::people_repo::{self, CandidateKeys, Person};
+use crate::domain::audit_action::AuditAction;
+use crate::domain::identifiers::{
+    looks_like_reference, make_reference, parse_pnc_id, parse_vehicle_reg,
+};
+use crate::domain::london_time::london_date;
+use crate::domain::names::{forename_key, name_similarity, surname_key};
+use crate::domain::pagination::{PageInfo, PageRequest};
+use crate::domain::person::{PersonInput, ValidPerson, validate_person};
+use crate::domain::roles::Capability;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, AuditEntry};
+use crate::state::AppState;
+
+/// Store a checked person with a fresh reference, audited as `collect`.
+pub(crate) async fn insert_person(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    p: &ValidPerson,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Person> {
+    for _ in 0..8 {
+        let reference = make_reference("KC", &random_bytes::<6>());
+        if people_repo::find_by_reference(db, &reference)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let person = people_repo::insert(db, p, &reference, actor.user_id(), now).await?;
+        audit::record(
+            db,
+            actor,
+            now,
+            AuditEntry::new(AuditAction::Collect)
+                .record("person", person.id)
+                .person(person.id),
+        )
+        .await?;
+        return Ok(person);
+    }
+    Err(AppError::internal("could not find a free person reference"))
+}
+
+/// Record a man (police, probation).
+pub async fn create_person(
+    app: &AppState,
+    actor: &Actor,
+    input: &PersonInput,
+    dob_error: Option<String>,
+) -> AppResult<Person> {
+    actor.require(Capability::ViewPeople)?;
+    let now = app.now();
+    let valid = validate_person(input, london_date(now), dob_error).map_err(AppError::Invalid)?;
+    let txn = app.db.begin().await?;
+    let person = insert_person(&txn, actor, &valid, now).await?;
+    txn.commit().await?;
+    Ok(person)
+}
+
+/// What to search for. `text` may be a name, a reference, a PNC ID or a
+/// vehicle registration; the other fields narrow or add to it.
+#[derive(Clone, Debug, Default)]
+pub struct PersonSearch {
+    pub text: String,
+    pub surname: String,
+    pub forenames: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub pnc_id: String,
+    pub vehicle_registration: String,
+}
+
+impl PersonSearch {
+    /// Is there anything to search for?
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+            && self.surname.trim().is_empty()
+            && self.forenames.trim().is_empty()
+            && self.date_of_birth.is_none()
+            && self.pnc_id.trim().is_empty()
+            && self.vehicle_registration.trim().is_empty()
+    }
+}
+
+/// A possible match, best first.
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonMatch {
+    pub person: Person,
+    /// 0-1: how likely this is the man searched for.
+    pub score: f64,
+    /// What matched, in words ("same date of birth", "same PNC ID").
+    pub reasons: Vec<&'static str>,
+}
+
+struct Criteria {
+    surname: Option<String>,
+    forenames: Option<String>,
+    reference: Option<String>,
+    pnc: Option<String>,
+    vehicle: Option<String>,
+    dob: Option<NaiveDate>,
+}
+
+fn read_criteria(q: &PersonSearch) -> Criteria {
+    let mut c = Criteria {
+        surname: None,
+        forenames: None,
+        reference: None,
+        pnc: None,
+        vehicle: None,
+        dob: q.date_of_birth,
+    };
+    let text = q.text.trim();
+    if let Some(r) = looks_like_reference(text) {
+        c.reference = Some(r);
+    } else if text.contains('/') && parse_pnc_id(text).is_ok() {
+        c.pnc = parse_pnc_id(text).ok();
+    } else if text.chars().any(|ch| ch.is_ascii_digit()) {
+        c.vehicle = parse_vehicle_reg(text).ok().map(|v| v.normalised);
+    } else if !text.is_empty() {
+        if let Some((s, f)) = text.split_once(',') {
+            c.surname = Some(s.trim().to_string());
+            c.forenames = Some(f.trim().to_string()).filter(|f| !f.is_empty());
+        } else {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            if let Some((last, rest)) = words.split_last() {
+                c.surname = Some(last.to_string());
+                c.forenames = (!rest.is_empty()).then(|| rest.join(" "));
+            }
+        }
+    }
+    if !q.surname.trim().is_empty() {
+        c.surname = Some(q.surname.trim().to_string());
+    }
+    if !q.forenames.trim().is_empty() {
+        c.forenames = Some(q.forenames.trim().to_string());
+    }
+    if !q.pnc_id.trim().is_empty() {
+        c.pnc = parse_pnc_id(&q.pnc_id)
+            .ok()
+            .or(Some(q.pnc_id.trim().to_uppercase()));
+    }
+    if !q.vehicle_registration.trim().is_empty() {
+        c.vehicle = parse_vehicle_reg(&q.vehicle_registration)
+            .ok()
+            .map(|v| v.normalised);
+    }
+    c
+}
+
+fn score(c: &Criteria, p: &Person, vehicle_people: &[i32]) -> (f64, Vec<&'static str>) {
+    let mut total = 0.0;
+    let mut weight = 0.0;
+    let mut reasons = Vec::new();
+    if let Some(s) = &c.surname {
+        let f = c.forenames.as_deref().unwrap_or("");
+        let straight = name_similarity(s, f, &p.surname, &p.forenames);
+        // "Smith John" typed the other way round
+        let swapped = if f.is_empty() {
+            0.0
+        } else {
+            name_similarity(f, s, &p.surname, &p.forenames) * 0.95
+        };
+        let sim = straight.max(swapped);
+        let sim = if f.is_empty() {
+            crate::domain::names::jaro_winkler(&crate::domain::names::fold(s), &p.surname_folded)
+        } else {
+            sim
+        };
+        total += 0.6 * sim;
+        weight += 0.6;
+        if sim > 0.95 {
+            reasons.push("same name");
+        } else if sim > 0.8 {
+            reasons.push("similar name");
+        }
+    }
+    if let Some(d) = c.dob {
+        weight += 0.35;
+        if p.date_of_birth == d {
+            total += 0.35;
+            reasons.push("same date of birth");
+        }
+    }
+    if let Some(pnc) = &c.pnc {
+        weight += 0.6;
+        if p.pnc_id.as_deref() == Some(pnc.as_str()) {
+            total += 0.6;
+            reasons.push("same PNC ID");
+        }
+    }
+    if c.vehicle.is_some() {
+        weight += 0.3;
+        if vehicle_people.contains(&p.id) {
+            total += 0.3;
+            reasons.push("arrested in the same vehicle");
+        }
+    }
+    if weight == 0.0 {
+        (0.0, reasons)
+    } else {
+        (total / weight, reasons)
+    }
+}
+
+/// Candidates for a search, best first, scored in memory from what the
+/// indexes returned (never from the whole table).
+pub async fn find_matches(
+    db: &impl ConnectionTrait,
+    q: &PersonSearch,
+) -> AppResult<Vec<PersonMatch>> {
+    let c = read_criteria(q);
+    if let Some(r) = &c.reference {
+        return Ok(people_repo::find_by_reference(db, r)
+            .await?
+            .map(|person| PersonMatch {
+                person,
+                score: 1.0,
+                reasons: vec!["same reference"],
+            })
+            .into_iter()
+            .collect());
+    }
+    let vehicle_people = match &c.vehicle {
+        Some(v) => arrests_repo::person_ids_with_vehicle(db, v).await?,
+        None => Vec::new(),
+    };
+    let mut keys = CandidateKeys {
+        date_of_birth: c.dob,
+        pnc_id: c.pnc.clone(),
+        person_ids: vehicle_people.clone(),
+        ..Default::default()
+    };
+    let mut found: Vec<Person> = Vec::new();
+    if let Some(s) = &c.surname {
+        keys.surname_key = Some(surname_key(s)).filter(|k| !k.is_empty());
+        keys.forename_key = c
+            .forenames
+            .as_deref()
+            .map(forename_key)
+            .filter(|k| !k.is_empty());
+    }
+    found.extend(people_repo::candidates(db, &keys, 3000).await?);
+    // typed the other way round: "Smith John"
+    if let (Some(s), Some(f)) = (&c.surname, &c.forenames) {
+        let swapped = CandidateKeys {
+            surname_key: Some(surname_key(f)).filter(|k| !k.is_empty()),
+            forename_key: Some(forename_key(s)).filter(|k| !k.is_empty()),
+            date_of_birth: c.dob,
+            ..Default::default()
+        };
+        found.extend(people_repo::candidates(db, &swapped, 1000).await?);
+    }
+    found.sort_by_key(|p| p.id);
+    found.dedup_by_key(|p| p.id);
+    let mut matches: Vec<PersonMatch> = found
+        .into_iter()
+        .map(|person| {
+            let (score, reasons) = score(&c, &person, &vehicle_people);
+            PersonMatch {
+                person,
+                score,
+                reasons,
+            }
+        })
+        .filter(|m| m.score >= 0.5)
+        .collect();
+    matches.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.person.surname_folded.cmp(&b.person.surname_folded))
+    });
+    Ok(matches)
+}
+
+/// Search people (police, probation); the search is audited as a consult.
+pub async fn search(
+    app: &AppState,
+    actor: &Actor,
+    q: &PersonSearch,
+    page: PageRequest,
+) -> AppResult<(Vec<PersonMatch>, PageInfo)> {
+    actor.require(Capability::ViewPeople)?;
+    if q.is_empty() {
+        return Ok((Vec::new(), PageInfo::new(page, 0)));
+    }
+    let all = find_matches(&app.db, q).await?;
+    let info = PageInfo::new(page, all.len() as u64);
+    let shown: Vec<PersonMatch> = all
+        .into_iter()
+        .skip(page.offset() as usize)
+        .take(page.per_page as usize)
+        .collect();
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("person_search", "results")
+            .reason(format!(
+                "search listed {} of {} people",
+                shown.len(),
+                info.total
+            )),
+    )
+    .await?;
+    Ok((shown, info))
+}
+
+/// A man's record with his arrests, audited as a consult.
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub arrests: Vec<Arrest>,
+}
+
+/// Show a man's record (police, probation).
+pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<PersonRecord> {
+    actor.require(Capability::ViewPeople)?;
+    let person = people_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let arrests = arrests_repo::for_person(&app.db, id).await?;
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("person", id)
+            .person(id),
+    )
+    .await?;
+    Ok(PersonRecord { person, arrests })
+}
+
+/// Correct a man's details. `version` is what the editor saw: if someone
+/// else saved in between, the change is refused with a conflict.
+pub async fn update(
+    app: &AppState,
+    actor: &Actor,
+    id: i32,
+    version: i32,
+    input: &PersonInput,
+    dob_error: Option<String>,
+) -> AppResult<Person> {
+    actor.require(Capability::ViewPeople)?;
+    let now = app.now();
+    let old = people_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let valid = validate_person(input, london_date(now), dob_error).map_err(AppError::Invalid)?;
+    let txn = app.db.begin().await?;
+    if people_repo::update(&txn, id, version, &valid, actor.user_id(), now).await? == 0 {
+        return Err(AppError::conflict(
+            "Someone else changed this record while you were editing it. Reload the page to see their changes, then make yours again.",
+        ));
+    }
+    let mut entry = AuditEntry::new(AuditAction::Alter)
+        .record("person", id)
+        .person(id);
+    let pairs: [(&str, Option<String>, Option<String>); 10] = [
+        (
+            "surname",
+            Some(old.surname.clone()),
+            Some(valid.surname.clone()),
+        ),
+        (
+            "forenames",
+            Some(old.forenames.clone()),
+            Some(valid.forenames.clone()),
+        ),
+        (
+            "date_of_birth",
+            Some(old.date_of_birth.to_string()),
+            Some(valid.date_of_birth.to_string()),
+        ),
+        (
+            "sex",
+            Some(old.sex.clone()),
+            Some(valid.sex.as_str().to_string()),
+        ),
+        ("address", old.address.clone(), valid.address.clone()),
+        ("postcode", old.postcode.clone(), valid.postcode.clone()),
+        ("phone", old.phone.clone(), valid.phone.clone()),
+        ("pnc_id", old.pnc_id.clone(), valid.pnc_id.clone()),
+        (
+            "contact_preference",
+            old.contact_preference.clone(),
+            valid.contact_preference.clone(),
+        ),
+        (
+            "category",
+            Some(old.category.clone()),
+            Some(valid.category.as_str().to_string()),
+        ),
+    ];
+    for (field, before, after) in pairs {
+        if before != after {
+            entry = entry.change(field, before, after);
+        }
+    }
+    audit::record(&txn, actor, now, entry).await?;
+    txn.commit().await?;
+    people_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,216 @@
+//! `/api/v1/arrests`: record, list and import arrests.
+
+use chrono::{DateTime, Utc};
+use rocket::data::{Data, ToByteUnit};
+use rocket::http::Status;
+use rocket::serde::json::Json;
+use rocket::{Route, State, get, post, routes};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::list_body;
+use crate::auth::guards::{Can, cap};
+use crate::db::arrests_repo::{ArrestFilter, ArrestSort};
+use crate::domain::arrest::{ArrestInput, DateErrors};
+use crate::domain::dates::parse_iso_date;
+use crate::domain::pagination::PageRequest;
+use crate::error::{AppError, AppResult};
+use crate::services::arrests::{self, ArrestedPerson};
+use crate::services::import;
+use crate::state::AppState;
+use crate::web::present;
+
+#[derive(Deserialize, Default)]
+struct ArrestBody {
+    person_id: Option<i32>,
+    arrested_at: Option<String>,
+    location: Option<String>,
+    area: Option<String>,
+    operation: Option<String>,
+    vehicle_registration: Option<String>,
+    offence: Option<String>,
+    disposal: Option<String>,
+    course_deadline: Option<String>,
+    court: Option<String>,
+    first_hearing_date: Option<String>,
+    occurrence_reference: Option<String>,
+    collar_number: Option<String>,
+    notes: Option<String>,
+}
+
+fn date_field(
+    raw: &Option<String>,
+    what: &str,
+    slot: &mut Option<String>,
+) -> Option<chrono::NaiveDate> {
+    match raw.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => None,
+        Some(s) => parse_iso_date(s, what).map_err(|m| *slot = Some(m)).ok(),
+    }
+}
+
+#[post("/arrests", format = "json", data = "<body>")]
+async fn create_arrest(
+    app: &State<AppState>,
+    user: Can<cap::RecordArrests>,
+    body: Json<ArrestBody>,
+) -> AppResult<(Status, Json<Value>)> {
+    let b = body.into_inner();
+    let Some(person_id) = b.person_id else {
+        return Err(AppError::invalid(
+            "person_id",
+            "Give the id of the person arrested (create the person first)",
+        ));
+    };
+    let mut de = DateErrors::default();
+    let arrested_at = match b.arrested_at.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => None,
+        Some(s) => match DateTime::parse_from_rfc3339(s) {
+            Ok(d) => Some(d.with_timezone(&Utc)),
+            Err(_) => {
+                de.arrested_at = Some(
+                    "arrested_at must be an RFC 3339 date-time, like 2026-11-29T23:15:00Z".into(),
+                );
+                None
+            }
+        },
+    };
+    let course_deadline = date_field(
+        &b.course_deadline,
+        "the course deadline",
+        &mut de.course_deadline,
+    );
+    let first_hearing_date = date_field(
+        &b.first_hearing_date,
+        "the first hearing date",
+        &mut de.first_hearing_date,
+    );
+    let input = ArrestInput {
+        arrested_at,
+        location: b.location.unwrap_or_default(),
+        area: b.area.unwrap_or_default(),
+        operation: b.operation.unwrap_or_default(),
+        vehicle_registration: b.vehicle_registration.unwrap_or_default(),
+        offence: b.offence.unwrap_or_default(),
+        disposal: b.disposal.unwrap_or_default(),
+        course_deadline,
+        court: b.court.unwrap_or_default(),
+        first_hearing_date,
+        collar_number: b.collar_number.unwrap_or_default(),
+        occurrence_reference: b.occurrence_reference.unwrap_or_default(),
+        notes: b.notes.unwrap_or_default(),
+    };
+    let r = arrests::record(
+        app,
+        user.actor(),
+        ArrestedPerson::Existing(person_id),
+        &input,
+        de,
+    )
+    .await?;
+    let mut v = present::arrest(&r.arrest);
+    v["previous_arrests"] = json!(r.previous.len());
+    v["previous"] = Value::Array(r.previous.iter().map(present::arrest).collect());
+    v["referral_id"] = json!(r.referral.as_ref().map(|x| x.id));
+    v["referral_due_date"] = json!(r.referral.as_ref().map(|x| x.due_date));
+    v["person"] = present::person(&r.person);
+    Ok((Status::Created, Json(v)))
+}
+
+fn day(raw: &Option<String>, field: &str) -> AppResult<Option<DateTime<Utc>>> {
+    match raw.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => Ok(None),
+        Some(s) => {
+            let d = parse_iso_date(s, field).map_err(|m| AppError::invalid(field, m))?;
+            Ok(d.and_hms_opt(0, 0, 0)
+                .map(crate::domain::london_time::from_london))
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[get("/arrests?<from>&<to>&<area>&<operation>&<disposal>&<person_id>&<page>&<per_page>")]
+async fn list_arrests(
+    app: &State<AppState>,
+    user: Can<cap::ViewPeople>,
+    from: Option<String>,
+    to: Option<String>,
+    area: Option<String>,
+    operation: Option<String>,
+    disposal: Option<String>,
+    person_id: Option<i32>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> AppResult<Json<Value>> {
+    let filter = ArrestFilter {
+        from: day(&from, "from")?,
+        to: day(&to, "to")?.map(|t| t + chrono::Duration::days(1)),
+        area: area.filter(|s| !s.is_empty()),
+        operation: operation.filter(|s| !s.is_empty()),
+        disposal: disposal.filter(|s| !s.is_empty()),
+        person_id,
+        officer_user_id: None,
+    };
+    let (rows, info) = arrests::list(
+        app,
+        user.actor(),
+        &filter,
+        ArrestSort::ArrestedAt,
+        true,
+        PageRequest::new(page, per_page),
+    )
+    .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            let mut v = present::arrest(&r.arrest);
+            v["person"] = r
+                .person
+                .as_ref()
+                .map(present::person)
+                .unwrap_or(Value::Null);
+            v
+        })
+        .collect();
+    Ok(Json(list_body(items, &info)))
+}
+
+#[post("/arrests/import?<dry_run>", data = "<body>")]
+async fn import_arrests(
+    app: &State<AppState>,
+    user: Can<cap::RecordArrests>,
+    dry_run: Option<bool>,
+    body: Data<'_>,
+) -> AppResult<(Status, Json<Value>)> {
+    let text = body.open(20.mebibytes()).into_string().await.map_err(|e| {
+        AppError::BadRequest(format!("the file could not be read as UTF-8 text: {e}"))
+    })?;
+    if !text.is_complete() {
+        return Err(AppError::BadRequest(
+            "the file is larger than 20 MiB: split it into smaller files".into(),
+        ));
+    }
+    match import::import_csv(
+        app,
+        user.actor(),
+        &text,
+        "api upload",
+        dry_run.unwrap_or(false),
+        None,
+    )
+    .await?
+    {
+        Ok(summary) => Ok((Status::Ok, Json(json!(summary)))),
+        Err(errors) => Ok((
+            Status::UnprocessableEntity,
+            Json(json!({
+                "error": {"code": "validation_failed", "message": format!("{} problem(s) found: nothing was imported", errors.len())},
+                "errors": errors,
+            })),
+        )),
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![create_arrest, list_arrests, import_arrests]
+}

@@ -1,0 +1,271 @@
+//! Entering an arrest: search for the man first, then record the arrest
+//! against him (his previous arrests shown before the disposal is chosen), or
+//! create a new person and the arrest together.
+
+use rocket::form::Form;
+use rocket::{FromForm, Route, State, get, post, routes};
+use rocket_dyn_templates::Template;
+use serde_json::{Value, json};
+
+use super::arrest_form::{ArrestFields, PersonFields, options};
+use super::{FormOutcome, errors_json};
+use crate::auth::guards::{Can, cap};
+use crate::db::{arrests_repo, people_repo, settings_repo};
+use crate::domain::dates::parse_date_parts;
+use crate::domain::london_time::london_date;
+use crate::error::{AppError, AppResult};
+use crate::services::arrests::{self, ArrestedPerson};
+use crate::services::people::{self, PersonSearch};
+use crate::state::AppState;
+use crate::web::present;
+use crate::web::shell::{Shell, render};
+
+type Police = Can<cap::RecordArrests>;
+
+#[derive(FromForm, Default, serde::Serialize)]
+struct Lookup {
+    surname: Option<String>,
+    forenames: Option<String>,
+    date_of_birth_day: Option<String>,
+    date_of_birth_month: Option<String>,
+    date_of_birth_year: Option<String>,
+    pnc_id: Option<String>,
+    vehicle_registration: Option<String>,
+}
+
+fn s(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+#[get("/arrests/new?<q..>")]
+async fn new_arrest(
+    app: &State<AppState>,
+    police: Police,
+    shell: Shell,
+    q: Lookup,
+) -> AppResult<Template> {
+    let searched = [
+        &q.surname,
+        &q.forenames,
+        &q.date_of_birth_year,
+        &q.pnc_id,
+        &q.vehicle_registration,
+    ]
+    .iter()
+    .any(|v| v.as_deref().is_some_and(|x| !x.trim().is_empty()));
+    let mut data = json!({ "values": q, "searched": searched, "candidates": [] });
+    if searched {
+        let dob = if s(&q.date_of_birth_day).is_empty()
+            && s(&q.date_of_birth_month).is_empty()
+            && s(&q.date_of_birth_year).is_empty()
+        {
+            None
+        } else {
+            match parse_date_parts(
+                &s(&q.date_of_birth_day),
+                &s(&q.date_of_birth_month),
+                &s(&q.date_of_birth_year),
+                "the date of birth",
+            ) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    data["errors"] = json!({ "date_of_birth": e });
+                    return Ok(render("arrest_new", &shell, data));
+                }
+            }
+        };
+        let search = PersonSearch {
+            surname: s(&q.surname),
+            forenames: s(&q.forenames),
+            date_of_birth: dob,
+            pnc_id: s(&q.pnc_id),
+            vehicle_registration: s(&q.vehicle_registration),
+            ..Default::default()
+        };
+        let (matches, _) = people::search(
+            app,
+            police.actor(),
+            &search,
+            crate::domain::pagination::PageRequest::new(Some(1), Some(10)),
+        )
+        .await?;
+        let mut rows = Vec::new();
+        for m in &matches {
+            let arrests = arrests_repo::for_person(&app.db, m.person.id).await?;
+            rows.push(json!({
+                "person": present::person(&m.person), "score": (m.score * 100.0).round(), "reasons": m.reasons,
+                "arrest_count": arrests.len(), "last_arrest": arrests.first().map(present::arrest),
+            }));
+        }
+        data["candidates"] = Value::Array(rows);
+        let prefill: Vec<String> = [
+            ("surname", &q.surname),
+            ("forenames", &q.forenames),
+            ("date_of_birth_day", &q.date_of_birth_day),
+            ("date_of_birth_month", &q.date_of_birth_month),
+            ("date_of_birth_year", &q.date_of_birth_year),
+            ("pnc_id", &q.pnc_id),
+            ("vehicle_registration", &q.vehicle_registration),
+        ]
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|x| !x.trim().is_empty())
+                .map(|x| format!("{k}={}", super::urlencode(x)))
+        })
+        .collect();
+        data["prefill"] = json!(prefill.join("&"));
+        data["vehicle_query"] = json!(
+            q.vehicle_registration
+                .as_deref()
+                .map(super::urlencode)
+                .unwrap_or_default()
+        );
+    }
+    Ok(render("arrest_new", &shell, data))
+}
+
+async fn form_page(
+    app: &AppState,
+    shell: &Shell,
+    person: Option<&people_repo::Person>,
+    values: Value,
+    errors: Option<Value>,
+) -> AppResult<Template> {
+    let areas = settings_repo::areas(&app.db).await?;
+    let previous = match person {
+        Some(p) => arrests_repo::for_person(&app.db, p.id)
+            .await?
+            .iter()
+            .map(present::arrest)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut data = options(&areas);
+    data["values"] = values;
+    data["person"] = person.map(present::person).unwrap_or(Value::Null);
+    data["previous"] = Value::Array(previous);
+    data["errors"] = errors.unwrap_or(Value::Null);
+    Ok(render("arrest_form", shell, data))
+}
+
+fn today_values(app: &AppState, extra: Value) -> Value {
+    let today = london_date(app.now());
+    let mut v = json!({
+        "arrested_at_day": today.format("%-d").to_string(),
+        "arrested_at_month": today.format("%-m").to_string(),
+        "arrested_at_year": today.format("%Y").to_string(),
+        "category": "suspect",
+    });
+    if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
+        for (k, val) in e {
+            o.insert(k.clone(), val.clone());
+        }
+    }
+    v
+}
+
+#[get("/arrests/new/for/<person_id>?<vehicle_registration>")]
+async fn new_arrest_for(
+    app: &State<AppState>,
+    police: Police,
+    shell: Shell,
+    person_id: i32,
+    vehicle_registration: Option<String>,
+) -> AppResult<Template> {
+    let record = people::show(app, police.actor(), person_id).await?;
+    let values = today_values(
+        app,
+        json!({ "person_id": person_id, "vehicle_registration": vehicle_registration.unwrap_or_default() }),
+    );
+    form_page(app, &shell, Some(&record.person), values, None).await
+}
+
+#[get("/arrests/new/person?<q..>")]
+async fn new_arrest_new_person(
+    app: &State<AppState>,
+    _police: Police,
+    shell: Shell,
+    q: Lookup,
+) -> AppResult<Template> {
+    let values = today_values(app, serde_json::to_value(&q).unwrap_or_default());
+    form_page(app, &shell, None, values, None).await
+}
+
+#[derive(FromForm, Default)]
+struct ArrestForm {
+    person_id: Option<i32>,
+    person: PersonFields,
+    arrest: ArrestFields,
+}
+
+fn flatten(person_id: Option<i32>, p: &PersonFields, a: &ArrestFields) -> Value {
+    let mut v = serde_json::to_value(p).unwrap_or_default();
+    if let (Some(o), Ok(Value::Object(extra))) = (v.as_object_mut(), serde_json::to_value(a)) {
+        o.extend(extra);
+        o.insert("person_id".into(), json!(person_id));
+    }
+    v
+}
+
+#[post("/arrests", data = "<form>")]
+async fn create_arrest(
+    app: &State<AppState>,
+    police: Police,
+    shell: Shell,
+    form: Form<ArrestForm>,
+) -> AppResult<FormOutcome> {
+    let f = form.into_inner();
+    let who = match f.person_id {
+        Some(id) => ArrestedPerson::Existing(id),
+        None => {
+            let (input, dob_error) = f.person.input();
+            ArrestedPerson::New {
+                input: Box::new(input),
+                dob_error,
+            }
+        }
+    };
+    let (input, date_errors) = f.arrest.input();
+    match arrests::record(app, police.actor(), who, &input, date_errors).await {
+        Ok(r) => {
+            let mut msg = format!(
+                "Arrest recorded for {} {} ({}).",
+                r.person.forenames, r.person.surname, r.person.reference
+            );
+            if !r.previous.is_empty() {
+                msg.push_str(&format!(
+                    " He has {} previous arrest(s) in Kerbside.",
+                    r.previous.len()
+                ));
+            }
+            if let Some(ref_) = &r.referral {
+                msg.push_str(&format!(
+                    " A referral to probation was made, due {}.",
+                    crate::domain::london_time::format_date(ref_.due_date)
+                ));
+            }
+            Ok(FormOutcome::done(format!("/arrests/{}", r.arrest.id), msg))
+        }
+        Err(AppError::Invalid(e)) => {
+            let person = match f.person_id {
+                Some(id) => people_repo::find(&app.db, id).await?,
+                None => None,
+            };
+            let values = flatten(f.person_id, &f.person, &f.arrest);
+            Ok(FormOutcome::again(
+                form_page(app, &shell, person.as_ref(), values, Some(errors_json(&e))).await?,
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        new_arrest,
+        new_arrest_for,
+        new_arrest_new_person,
+        create_arrest
+    ]
+}

@@ -1,0 +1,204 @@
+//! The arrest form's fields as typed, turned into the domain's inputs (date
+//! boxes read here, their errors passed on so every message lands on its
+//! field), and the option lists the form shows.
+
+use rocket::FromForm;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::domain::arrest::{ArrestInput, DateErrors, Disposal, Offence};
+use crate::domain::dates::{parse_date_parts, parse_time};
+use crate::domain::london_time::from_london;
+use crate::domain::person::{CONTACT_PREFERENCES, PersonInput, Sex};
+
+/// Person fields of a form.
+#[derive(FromForm, Serialize, Default, Clone, Debug)]
+pub struct PersonFields {
+    #[field(default = String::new())]
+    pub surname: String,
+    #[field(default = String::new())]
+    pub forenames: String,
+    #[field(default = String::new())]
+    pub date_of_birth_day: String,
+    #[field(default = String::new())]
+    pub date_of_birth_month: String,
+    #[field(default = String::new())]
+    pub date_of_birth_year: String,
+    #[field(default = String::new())]
+    pub sex: String,
+    #[field(default = String::new())]
+    pub address: String,
+    #[field(default = String::new())]
+    pub postcode: String,
+    #[field(default = String::new())]
+    pub phone: String,
+    #[field(default = String::new())]
+    pub pnc_id: String,
+    #[field(default = String::new())]
+    pub contact_preference: String,
+    #[field(default = String::new())]
+    pub category: String,
+}
+
+impl PersonFields {
+    /// The domain input and any error from the date boxes.
+    pub fn input(&self) -> (PersonInput, Option<String>) {
+        let (dob, err) = match parse_date_parts(
+            &self.date_of_birth_day,
+            &self.date_of_birth_month,
+            &self.date_of_birth_year,
+            "the date of birth",
+        ) {
+            Ok(d) => (Some(d), None),
+            Err(e) => (None, Some(e)),
+        };
+        (
+            PersonInput {
+                surname: self.surname.clone(),
+                forenames: self.forenames.clone(),
+                date_of_birth: dob,
+                sex: self.sex.clone(),
+                address: self.address.clone(),
+                postcode: self.postcode.clone(),
+                phone: self.phone.clone(),
+                pnc_id: self.pnc_id.clone(),
+                contact_preference: self.contact_preference.clone(),
+                category: self.category.clone(),
+            },
+            err,
+        )
+    }
+}
+
+/// Arrest fields of a form.
+#[derive(FromForm, Serialize, Default, Clone, Debug)]
+pub struct ArrestFields {
+    #[field(default = String::new())]
+    pub arrested_at_day: String,
+    #[field(default = String::new())]
+    pub arrested_at_month: String,
+    #[field(default = String::new())]
+    pub arrested_at_year: String,
+    #[field(default = String::new())]
+    pub arrested_at_time: String,
+    #[field(default = String::new())]
+    pub location: String,
+    #[field(default = String::new())]
+    pub area: String,
+    #[field(default = String::new())]
+    pub operation: String,
+    #[field(default = String::new())]
+    pub vehicle_registration: String,
+    #[field(default = String::new())]
+    pub offence: String,
+    #[field(default = String::new())]
+    pub disposal: String,
+    #[field(default = String::new())]
+    pub course_deadline_day: String,
+    #[field(default = String::new())]
+    pub course_deadline_month: String,
+    #[field(default = String::new())]
+    pub course_deadline_year: String,
+    #[field(default = String::new())]
+    pub court: String,
+    #[field(default = String::new())]
+    pub first_hearing_date_day: String,
+    #[field(default = String::new())]
+    pub first_hearing_date_month: String,
+    #[field(default = String::new())]
+    pub first_hearing_date_year: String,
+    #[field(default = String::new())]
+    pub collar_number: String,
+    #[field(default = String::new())]
+    pub occurrence_reference: String,
+    #[field(default = String::new())]
+    pub notes: String,
+}
+
+fn optional_date(
+    d: &str,
+    m: &str,
+    y: &str,
+    what: &str,
+    slot: &mut Option<String>,
+) -> Option<chrono::NaiveDate> {
+    if d.trim().is_empty() && m.trim().is_empty() && y.trim().is_empty() {
+        return None;
+    }
+    parse_date_parts(d, m, y, what)
+        .map_err(|e| *slot = Some(e))
+        .ok()
+}
+
+impl ArrestFields {
+    /// The domain input and the errors from reading dates and times.
+    pub fn input(&self) -> (ArrestInput, DateErrors) {
+        let mut de = DateErrors::default();
+        let date = parse_date_parts(
+            &self.arrested_at_day,
+            &self.arrested_at_month,
+            &self.arrested_at_year,
+            "the date of the arrest",
+        );
+        let time = parse_time(&self.arrested_at_time, "the time of the arrest");
+        let arrested_at = match (date, time) {
+            (Ok(d), Ok(t)) => Some(from_london(d.and_time(t))),
+            (Err(e), _) | (_, Err(e)) => {
+                de.arrested_at = Some(e);
+                None
+            }
+        };
+        let course_deadline = optional_date(
+            &self.course_deadline_day,
+            &self.course_deadline_month,
+            &self.course_deadline_year,
+            "the course deadline",
+            &mut de.course_deadline,
+        );
+        let first_hearing_date = optional_date(
+            &self.first_hearing_date_day,
+            &self.first_hearing_date_month,
+            &self.first_hearing_date_year,
+            "the first hearing date",
+            &mut de.first_hearing_date,
+        );
+        (
+            ArrestInput {
+                arrested_at,
+                location: self.location.clone(),
+                area: self.area.clone(),
+                operation: self.operation.clone(),
+                vehicle_registration: self.vehicle_registration.clone(),
+                offence: self.offence.clone(),
+                disposal: self.disposal.clone(),
+                course_deadline,
+                court: self.court.clone(),
+                first_hearing_date,
+                collar_number: self.collar_number.clone(),
+                occurrence_reference: self.occurrence_reference.clone(),
+                notes: self.notes.clone(),
+            },
+            de,
+        )
+    }
+}
+
+/// Option lists for the person and arrest forms.
+pub fn options(areas: &[String]) -> Value {
+    let mut area_options = vec![json!({"value": "", "label": "Choose an area"})];
+    area_options.extend(areas.iter().map(|a| json!({"value": a, "label": a})));
+    json!({
+        "sex_options": Sex::ALL.iter().map(|s| json!({"value": s.as_str(), "label": s.label()})).collect::<Vec<_>>(),
+        "contact_options": CONTACT_PREFERENCES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>(),
+        "area_options": area_options,
+        "offence_options": Offence::ALL.iter().map(|o| json!({"value": o.as_str(), "label": o.label()})).collect::<Vec<_>>(),
+        "disposal_options": Disposal::ALL.iter().map(|d| json!({
+            "value": d.as_str(), "label": d.label(),
+            "hint": match d {
+                Disposal::ConditionalCaution => "Give the course deadline below: a referral to probation is made",
+                Disposal::Charged => "Give the court and first hearing date below: a referral to probation is made",
+                _ => "",
+            }
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,199 @@
+//! People: search (typo-tolerant), a man's record, correcting his details.
+
+use rocket::form::Form;
+use rocket::{FromForm, Route, State, get, post, routes};
+use rocket_dyn_templates::Template;
+use serde_json::{Value, json};
+
+use super::arrest_form::{PersonFields, options};
+use super::{FormOutcome, errors_json};
+use crate::auth::guards::{Can, cap};
+use crate::db::{referrals_repo, settings_repo};
+use crate::domain::dates::parse_date_parts;
+use crate::domain::pagination::PageRequest;
+use crate::error::{AppError, AppResult};
+use crate::services::people::{self, PersonSearch};
+use crate::state::AppState;
+use crate::web::present;
+use crate::web::shell::{Shell, render};
+
+type Viewer = Can<cap::ViewPeople>;
+
+#[derive(FromForm, Default, serde::Serialize)]
+struct SearchQuery {
+    q: Option<String>,
+    date_of_birth_day: Option<String>,
+    date_of_birth_month: Option<String>,
+    date_of_birth_year: Option<String>,
+    page: Option<u64>,
+}
+
+#[get("/people?<q..>")]
+async fn search_people(
+    app: &State<AppState>,
+    user: Viewer,
+    shell: Shell,
+    q: SearchQuery,
+) -> AppResult<Template> {
+    let (d, m, y) = (
+        q.date_of_birth_day.clone().unwrap_or_default(),
+        q.date_of_birth_month.clone().unwrap_or_default(),
+        q.date_of_birth_year.clone().unwrap_or_default(),
+    );
+    let mut data = json!({ "values": q, "results": [], "searched": false });
+    let dob = if d.trim().is_empty() && m.trim().is_empty() && y.trim().is_empty() {
+        None
+    } else {
+        match parse_date_parts(&d, &m, &y, "the date of birth") {
+            Ok(v) => Some(v),
+            Err(e) => {
+                data["errors"] = json!({ "date_of_birth": e });
+                return Ok(render("people", &shell, data));
+            }
+        }
+    };
+    let search = PersonSearch {
+        text: q.q.clone().unwrap_or_default(),
+        date_of_birth: dob,
+        ..Default::default()
+    };
+    if !search.is_empty() {
+        let (matches, info) = people::search(
+            app,
+            user.actor(),
+            &search,
+            PageRequest::new(q.page, Some(25)),
+        )
+        .await?;
+        let qs: Vec<String> = [
+            ("q", &q.q),
+            ("date_of_birth_day", &q.date_of_birth_day),
+            ("date_of_birth_month", &q.date_of_birth_month),
+            ("date_of_birth_year", &q.date_of_birth_year),
+        ]
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|x| !x.is_empty())
+                .map(|x| format!("{k}={}", super::urlencode(x)))
+        })
+        .collect();
+        data["results"] = Value::Array(matches.iter().map(|m| json!({ "person": present::person(&m.person), "score": (m.score * 100.0).round(), "reasons": m.reasons })).collect());
+        data["pagination"] = json!(info);
+        data["base"] = json!(format!("/people?{}&", qs.join("&")));
+        data["searched"] = json!(true);
+    }
+    Ok(render("people", &shell, data))
+}
+
+#[get("/people/<id>")]
+async fn show_person(
+    app: &State<AppState>,
+    user: Viewer,
+    shell: Shell,
+    id: i32,
+) -> AppResult<Template> {
+    let record = people::show(app, user.actor(), id).await?;
+    let referrals = referrals_repo::for_person(&app.db, id).await?;
+    Ok(render(
+        "person",
+        &shell,
+        json!({
+            "person": present::person(&record.person),
+            "arrests": record.arrests.iter().map(present::arrest).collect::<Vec<_>>(),
+            "referrals": referrals.iter().map(present::referral).collect::<Vec<_>>(),
+            "can_record": user.actor().can(crate::domain::roles::Capability::RecordArrests),
+            "section": "overview",
+        }),
+    ))
+}
+
+fn fields_of(p: &crate::db::people_repo::Person) -> Value {
+    json!({
+        "surname": p.surname, "forenames": p.forenames,
+        "date_of_birth_day": p.date_of_birth.format("%-d").to_string(),
+        "date_of_birth_month": p.date_of_birth.format("%-m").to_string(),
+        "date_of_birth_year": p.date_of_birth.format("%Y").to_string(),
+        "sex": p.sex, "address": p.address, "postcode": p.postcode, "phone": p.phone, "pnc_id": p.pnc_id,
+        "contact_preference": p.contact_preference.clone().unwrap_or_default(), "category": p.category,
+    })
+}
+
+async fn edit_page(
+    app: &AppState,
+    shell: &Shell,
+    person: &crate::db::people_repo::Person,
+    values: Value,
+    version: i32,
+    errors: Option<Value>,
+) -> AppResult<Template> {
+    let mut data = options(&settings_repo::areas(&app.db).await?);
+    data["person"] = present::person(person);
+    data["values"] = values;
+    data["version"] = json!(version);
+    data["errors"] = errors.unwrap_or(Value::Null);
+    Ok(render("person_edit", shell, data))
+}
+
+#[get("/people/<id>/edit")]
+async fn edit_person(
+    app: &State<AppState>,
+    user: Viewer,
+    shell: Shell,
+    id: i32,
+) -> AppResult<Template> {
+    let record = people::show(app, user.actor(), id).await?;
+    edit_page(
+        app,
+        &shell,
+        &record.person,
+        fields_of(&record.person),
+        record.person.version,
+        None,
+    )
+    .await
+}
+
+#[derive(FromForm)]
+struct EditForm {
+    version: i32,
+    person: PersonFields,
+}
+
+#[post("/people/<id>", data = "<form>")]
+async fn update_person(
+    app: &State<AppState>,
+    user: Viewer,
+    shell: Shell,
+    id: i32,
+    form: Form<EditForm>,
+) -> AppResult<FormOutcome> {
+    let f = form.into_inner();
+    let (input, dob_error) = f.person.input();
+    match people::update(app, user.actor(), id, f.version, &input, dob_error).await {
+        Ok(p) => Ok(FormOutcome::done(
+            format!("/people/{}", p.id),
+            "Details updated",
+        )),
+        Err(AppError::Invalid(e)) => {
+            let record = people::show(app, user.actor(), id).await?;
+            let values = serde_json::to_value(&f.person).unwrap_or_default();
+            Ok(FormOutcome::again(
+                edit_page(
+                    app,
+                    &shell,
+                    &record.person,
+                    values,
+                    f.version,
+                    Some(errors_json(&e)),
+                )
+                .await?,
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![search_people, show_person, edit_person, update_person]
+}

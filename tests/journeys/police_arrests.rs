@@ -1,0 +1,369 @@
+//! A police officer records arrests: the search comes first, a repeat arrest
+//! shows his history, and a conditional caution or charge refers him to
+//! probation.
+
+use kerbside::domain::roles::Role;
+use rocket::http::Status;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, api};
+
+fn arrest_body(person_id: &Value, occurrence: &str, disposal: &str) -> Value {
+    json!({
+        "person_id": person_id, "arrested_at": "2026-11-28T23:10:00Z", "location": "London Road", "area": "Central",
+        "operation": "Op Nightjar", "vehicle_registration": "AB12CDE", "offence": "soliciting_s51a_soa2003",
+        "disposal": disposal, "occurrence_reference": occurrence, "collar_number": "1234",
+    })
+}
+
+#[rocket::async_test]
+async fn a_repeat_arrest_reports_the_previous_one_and_a_conditional_caution_makes_a_referral() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let p = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "Smith", "forenames": "John", "date_of_birth": "1980-04-01", "sex": "male"}))).await.json();
+    let first = api(
+        &app,
+        "POST",
+        "/api/v1/arrests",
+        Some(&token),
+        Some(arrest_body(&p["id"], "37/1/26", "simple_caution")),
+    )
+    .await;
+    assert_eq!(first.status, Status::Created, "{}", first.body);
+    assert_eq!(first.json()["previous_arrests"], 0);
+    assert_eq!(first.json()["referral_id"], Value::Null);
+    let mut second = arrest_body(&p["id"], "37/2/26", "conditional_caution");
+    second["arrested_at"] = json!("2026-11-29T22:00:00Z");
+    second["course_deadline"] = json!("2027-01-31");
+    let r = api(&app, "POST", "/api/v1/arrests", Some(&token), Some(second)).await;
+    assert_eq!(r.status, Status::Created, "{}", r.body);
+    let body = r.json();
+    assert_eq!(body["previous_arrests"], 1);
+    assert!(body["referral_id"].is_number());
+    assert_eq!(body["referral_due_date"], "2027-01-31");
+    let person = api(
+        &app,
+        "GET",
+        &format!("/api/v1/people/{}", p["id"]),
+        Some(&token),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(person["arrests"].as_array().map(Vec::len), Some(2));
+}
+
+#[rocket::async_test]
+async fn a_charge_refers_him_with_the_hearing_date_and_missing_court_details_are_named() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let p = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "Jones", "forenames": "Rhys", "date_of_birth": "1970-01-01", "sex": "male"}))).await.json();
+    let bad = api(
+        &app,
+        "POST",
+        "/api/v1/arrests",
+        Some(&token),
+        Some(arrest_body(&p["id"], "37/3/26", "charged")),
+    )
+    .await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    let fields = &bad.json()["error"]["fields"];
+    assert!(
+        fields["court"].is_string() && fields["first_hearing_date"].is_string(),
+        "{fields}"
+    );
+    let mut good = arrest_body(&p["id"], "37/3/26", "charged");
+    good["court"] = json!("Ipswich Magistrates' Court");
+    good["first_hearing_date"] = json!("2026-12-14");
+    let r = api(&app, "POST", "/api/v1/arrests", Some(&token), Some(good))
+        .await
+        .json();
+    assert_eq!(r["referral_due_date"], "2026-12-14");
+    assert_eq!(app.count("referrals").await, 1);
+    let dup = api(
+        &app,
+        "POST",
+        "/api/v1/arrests",
+        Some(&token),
+        Some(arrest_body(&p["id"], "37/3/26", "simple_caution")),
+    )
+    .await;
+    assert_eq!(dup.status, Status::UnprocessableEntity);
+    assert!(dup.json()["error"]["fields"]["occurrence_reference"].is_string());
+    let future = {
+        let mut b = arrest_body(&p["id"], "37/4/26", "simple_caution");
+        b["arrested_at"] = json!("2027-01-01T00:00:00Z");
+        api(&app, "POST", "/api/v1/arrests", Some(&token), Some(b)).await
+    };
+    assert!(
+        future.json()["error"]["fields"]["arrested_at"]
+            .as_str()
+            .is_some_and(|m| m.contains("future"))
+    );
+}
+
+#[rocket::async_test]
+async fn an_officer_searches_picks_the_man_sees_his_history_and_records_the_arrest_on_the_page() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let p = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "Smith", "forenames": "John", "date_of_birth": "1980-04-01", "sex": "male"}))).await.json();
+    api(
+        &app,
+        "POST",
+        "/api/v1/arrests",
+        Some(&token),
+        Some(arrest_body(&p["id"], "37/1/26", "simple_caution")),
+    )
+    .await;
+    let mut officer = app.signed_in(&[Role::Police]).await;
+    let search = officer.get(&app, "/arrests/new?surname=Smyth&forenames=Jonh&date_of_birth_day=1&date_of_birth_month=4&date_of_birth_year=1980").await;
+    assert_eq!(search.status, Status::Ok);
+    assert!(
+        search.body.contains("SMITH, John") && search.body.contains("1 previous"),
+        "{}",
+        search.body
+    );
+    let form = officer
+        .get(&app, &format!("/arrests/new/for/{}", p["id"]))
+        .await;
+    assert!(
+        form.body.contains("Arrested 1 time before"),
+        "previous arrests shown before the disposal"
+    );
+    let pid = p["id"].to_string();
+    let mut fields = vec![
+        ("person_id", pid.as_str()),
+        ("arrest.arrested_at_day", "29"),
+        ("arrest.arrested_at_month", "11"),
+        ("arrest.arrested_at_year", "2026"),
+        ("arrest.arrested_at_time", "25:99"),
+        ("arrest.location", "Handford Road"),
+        ("arrest.area", "Central"),
+        ("arrest.operation", ""),
+        ("arrest.vehicle_registration", "XY51 ABC"),
+        ("arrest.offence", "soliciting_s51a_soa2003"),
+        ("arrest.disposal", "conditional_caution"),
+        ("arrest.course_deadline_day", ""),
+        ("arrest.course_deadline_month", ""),
+        ("arrest.course_deadline_year", ""),
+        ("arrest.court", ""),
+        ("arrest.first_hearing_date_day", ""),
+        ("arrest.first_hearing_date_month", ""),
+        ("arrest.first_hearing_date_year", ""),
+        ("arrest.collar_number", "4321"),
+        ("arrest.occurrence_reference", "37/9/26"),
+        ("arrest.notes", ""),
+    ];
+    let again = officer.post(&app, "/arrests", &fields).await;
+    assert_eq!(again.status, Status::UnprocessableEntity);
+    assert!(
+        again.body.contains("href=\"#arrested_at\"")
+            && again.body.contains("href=\"#course_deadline\""),
+        "errors link to their fields: {}",
+        again.body
+    );
+    assert!(
+        again.body.contains("value=\"Handford Road\""),
+        "typed values kept"
+    );
+    assert_eq!(app.count("arrests").await, 1, "nothing written");
+    for f in fields.iter_mut() {
+        match f.0 {
+            "arrest.arrested_at_time" => f.1 = "08:30",
+            "arrest.course_deadline_day" => f.1 = "31",
+            "arrest.course_deadline_month" => f.1 = "1",
+            "arrest.course_deadline_year" => f.1 = "2027",
+            _ => {}
+        }
+    }
+    let done = officer.post(&app, "/arrests", &fields).await;
+    assert!(
+        done.redirects_to("/arrests/"),
+        "{}: {}",
+        done.status,
+        done.body
+    );
+    let page = officer
+        .get(&app, done.location.as_deref().unwrap_or("/"))
+        .await;
+    assert!(
+        page.body.contains("previous arrest(s)") && page.body.contains("31 January 2027"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Previous arrests: 1"));
+    assert!(page.body.contains("XY51 ABC"));
+    let actions = app.audit_actions().await;
+    assert!(
+        actions.contains(&"collect:arrest".to_string())
+            && actions.contains(&"collect:referral".to_string())
+            && actions.contains(&"consult:arrest".to_string())
+    );
+}
+
+#[rocket::async_test]
+async fn a_new_man_and_his_arrest_are_created_together_and_his_name_is_shown_escaped() {
+    let app = TestApp::start().await;
+    let mut officer = app.signed_in(&[Role::Police]).await;
+    officer.get(&app, "/arrests/new/person?surname=Evil").await;
+    let fields = [
+        ("person.surname", "<script>alert(x)</script>"),
+        ("person.forenames", "Łukasz"),
+        ("person.date_of_birth_day", "3"),
+        ("person.date_of_birth_month", "3"),
+        ("person.date_of_birth_year", "1983"),
+        ("person.sex", "male"),
+        ("person.address", ""),
+        ("person.postcode", "IP4 1AA"),
+        ("person.phone", ""),
+        ("person.pnc_id", ""),
+        ("person.contact_preference", "mobile_only"),
+        ("person.category", "suspect"),
+        ("arrest.arrested_at_day", "29"),
+        ("arrest.arrested_at_month", "11"),
+        ("arrest.arrested_at_year", "2026"),
+        ("arrest.arrested_at_time", "23:40"),
+        ("arrest.location", "Portman Road"),
+        ("arrest.area", "Docks"),
+        ("arrest.operation", "Op Lantern"),
+        ("arrest.vehicle_registration", ""),
+        ("arrest.offence", "soliciting_s51a_soa2003"),
+        ("arrest.disposal", "no_further_action"),
+        ("arrest.course_deadline_day", ""),
+        ("arrest.course_deadline_month", ""),
+        ("arrest.course_deadline_year", ""),
+        ("arrest.court", ""),
+        ("arrest.first_hearing_date_day", ""),
+        ("arrest.first_hearing_date_month", ""),
+        ("arrest.first_hearing_date_year", ""),
+        ("arrest.collar_number", "99"),
+        ("arrest.occurrence_reference", ""),
+        ("arrest.notes", "<b>bold</b>"),
+    ];
+    let done = officer.post(&app, "/arrests", &fields).await;
+    assert!(
+        done.redirects_to("/arrests/"),
+        "{}: {}",
+        done.status,
+        done.body
+    );
+    let page = officer
+        .get(&app, done.location.as_deref().unwrap_or("/"))
+        .await;
+    assert!(!page.body.contains("<script>alert(x)</script>") && !page.body.contains("<b>bold</b>"));
+    assert!(page.body.contains("&lt;script&gt;"));
+    assert!(page.body.contains("Łukasz"));
+    assert_eq!(app.count("people").await, 1);
+    assert_eq!(
+        app.count("referrals").await,
+        0,
+        "no further action makes no referral"
+    );
+}
+
+#[rocket::async_test]
+async fn two_people_editing_one_record_get_a_conflict_not_a_silent_overwrite() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Probation]).await;
+    let p = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "Brown", "forenames": "Sam", "date_of_birth": "1960-01-01", "sex": "male"}))).await.json();
+    let mut a = app.signed_in(&[Role::Police]).await;
+    let mut b = app.signed_in(&[Role::Probation]).await;
+    let path = format!("/people/{}", p["id"]);
+    a.get(&app, &format!("{path}/edit")).await;
+    b.get(&app, &format!("{path}/edit")).await;
+    let fields = |postcode: &'static str| {
+        vec![
+            ("version", "1"),
+            ("person.surname", "Brown"),
+            ("person.forenames", "Sam"),
+            ("person.date_of_birth_day", "1"),
+            ("person.date_of_birth_month", "1"),
+            ("person.date_of_birth_year", "1960"),
+            ("person.sex", "male"),
+            ("person.address", ""),
+            ("person.postcode", postcode),
+            ("person.phone", ""),
+            ("person.pnc_id", ""),
+            ("person.contact_preference", ""),
+            ("person.category", "suspect"),
+        ]
+    };
+    assert!(
+        a.post(&app, &path, &fields("IP1 1AA"))
+            .await
+            .redirects_to(&path)
+    );
+    let late = b.post(&app, &path, &fields("IP2 2BB")).await;
+    assert_eq!(late.status, Status::Conflict);
+    assert!(late.body.contains("Someone else changed this record"));
+    let now = api(
+        &app,
+        "GET",
+        &format!("/api/v1/people/{}", p["id"]),
+        Some(&token),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(now["postcode"], "IP1 1AA");
+    let rows = app.audit_actions().await;
+    assert_eq!(rows.iter().filter(|a| *a == "alter:person").count(), 1);
+}
+
+#[rocket::async_test]
+async fn the_arrests_list_filters_sorts_and_exports_as_an_audited_disclosure() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let p = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "Grey", "forenames": "Tom", "date_of_birth": "1966-06-06", "sex": "male"}))).await.json();
+    for (i, area) in ["Central", "North", "Central"].iter().enumerate() {
+        let mut b = arrest_body(&p["id"], &format!("37/{i}/26"), "simple_caution");
+        b["area"] = json!(area);
+        b["arrested_at"] = json!(format!("2026-11-2{}T22:00:00Z", i + 1));
+        assert_eq!(
+            api(&app, "POST", "/api/v1/arrests", Some(&token), Some(b))
+                .await
+                .status,
+            Status::Created
+        );
+    }
+    let listed = api(
+        &app,
+        "GET",
+        "/api/v1/arrests?area=Central&per_page=1",
+        Some(&token),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(listed["total"], 2);
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        listed["items"][0]["arrested_at"], "2026-11-23T22:00:00Z",
+        "newest first"
+    );
+    let mut b = app.signed_in(&[Role::Probation]).await;
+    let page = b.get(&app, "/arrests?area=North").await;
+    assert_eq!(page.status, Status::Ok);
+    assert_eq!(
+        page.body.matches("/arrests/").count() - page.body.matches("/arrests/new").count(),
+        1,
+        "one row for North"
+    );
+    let csv = b
+        .get(&app, "/arrests.csv?area=Central&sort=arrested_at&dir=asc")
+        .await;
+    assert_eq!(csv.body.lines().count(), 3);
+    assert!(
+        csv.body
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("37/0/26")),
+        "{}",
+        csv.body
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"disclose:arrest_list".to_string())
+    );
+}

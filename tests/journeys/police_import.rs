@@ -1,0 +1,203 @@
+//! Importing force exports: all or nothing, every problem named by row and
+//! column, and the same file twice imports once.
+
+use kerbside::domain::roles::Role;
+use rocket::http::{ContentType, Header, Status};
+
+use crate::support::TestApp;
+
+const HEADER: &str = "occurrence_reference,surname,forenames,date_of_birth,sex,address,postcode,pnc_id,vehicle_registration,arrested_at,location,area,operation,offence,disposal,course_deadline,court,first_hearing_date,officer_collar_number,notes";
+
+fn letters(n: usize) -> String {
+    let a = |k: usize| char::from(b'a' + (k % 26) as u8);
+    format!("{}{}", a(n / 26), a(n))
+}
+
+fn file(rows: usize, bad_row: Option<usize>) -> String {
+    let mut s = format!("\u{feff}{HEADER}\r\n");
+    for i in 0..rows {
+        let dob = if Some(i) == bad_row {
+            "1980-02-31".to_string()
+        } else {
+            {
+                let k = i % 40;
+                format!("19{:02}-0{}-1{}", 60 + k, 1 + k % 9, k % 10)
+            }
+        };
+        let disposal = if i % 5 == 0 {
+            "conditional_caution,2027-02-28"
+        } else {
+            "simple_caution,"
+        };
+        s.push_str(&format!(
+            "IMP/{i}/26,Surname{},Forename{},{dob},male,\"1 High St, Ipswich\",IP1 1AA,,AB{:02}CDE,2026-11-{:02} 23:{:02},London Road,Central,Op Nightjar,soliciting_s51a_soa2003,{disposal},,,{},\r\n",
+            letters(i % 40), letters(i % 40), 10 + i % 80, 1 + i % 28, i % 60, 1000 + i
+        ));
+    }
+    s
+}
+
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    body: &str,
+    dry_run: bool,
+) -> (Status, serde_json::Value) {
+    let r = app
+        .client
+        .post(format!(
+            "/api/v1/arrests/import{}",
+            if dry_run { "?dry_run=true" } else { "" }
+        ))
+        .header(Header::new("Authorization", format!("Bearer {token}")))
+        .header(ContentType::CSV)
+        .body(body)
+        .dispatch()
+        .await;
+    let status = r.status();
+    let text = r.into_string().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}")),
+    )
+}
+
+#[rocket::async_test]
+async fn one_bad_row_among_fifty_imports_nothing_and_names_the_row_and_column() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let (status, body) = upload(&app, &token, &file(50, Some(17)), false).await;
+    assert_eq!(status, Status::UnprocessableEntity);
+    let errors = body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{body}");
+    assert_eq!(
+        errors[0]["row"], 19,
+        "the header is row 1, so the 18th data row is row 19"
+    );
+    assert_eq!(errors[0]["column"], "date_of_birth");
+    assert_eq!(app.count("arrests").await, 0);
+    assert_eq!(app.count("people").await, 0);
+}
+
+#[rocket::async_test]
+async fn the_same_valid_file_imported_twice_imports_once() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let f = file(50, None);
+    let (status, dry) = upload(&app, &token, &f, true).await;
+    assert_eq!(status, Status::Ok, "{dry}");
+    assert_eq!(
+        (dry["imported"].as_u64(), dry["dry_run"].as_bool()),
+        (Some(50), Some(true))
+    );
+    assert_eq!(app.count("arrests").await, 0, "a dry run writes nothing");
+    let (_, first) = upload(&app, &token, &f, false).await;
+    assert_eq!(
+        (
+            first["imported"].as_u64(),
+            first["skipped_existing"].as_u64()
+        ),
+        (Some(50), Some(0)),
+        "{first}"
+    );
+    let people = app.count("people").await;
+    assert!(
+        people < 50,
+        "a man with the same name and date of birth is reused ({people})"
+    );
+    assert_eq!(app.count("referrals").await, 10);
+    let (_, second) = upload(&app, &token, &f, false).await;
+    assert_eq!(
+        (
+            second["imported"].as_u64(),
+            second["skipped_existing"].as_u64()
+        ),
+        (Some(0), Some(50))
+    );
+    assert_eq!(app.count("arrests").await, 50);
+    assert_eq!(app.count("people").await, people);
+    let actions = app.audit_actions().await;
+    assert_eq!(
+        actions.iter().filter(|a| *a == "collect:arrest").count(),
+        50
+    );
+    assert_eq!(actions.iter().filter(|a| *a == "collect:import").count(), 2);
+}
+
+#[rocket::async_test]
+async fn an_officer_uploads_a_file_checks_it_and_watches_it_import() {
+    let app = TestApp::start().await;
+    let mut officer = app.signed_in(&[Role::Police]).await;
+    officer.get(&app, "/arrests/import").await;
+    let boundary = "XkerbsideX";
+    let multipart = |content: &str, token: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"export.csv\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        )
+    };
+    let send = |body: String, cookies: Vec<(String, String)>| {
+        let mut req = app
+            .client
+            .post("/arrests/import")
+            .header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary)))
+            .body(body);
+        for (k, v) in cookies {
+            req = req.cookie(rocket::http::Cookie::new(k, v));
+        }
+        req
+    };
+    let bad = send(
+        multipart(&file(5, Some(2)), &officer.csrf),
+        officer.cookies.clone(),
+    )
+    .dispatch()
+    .await;
+    assert_eq!(bad.status(), Status::UnprocessableEntity);
+    let text = bad.into_string().await.unwrap_or_default();
+    assert!(text.contains("<td>4</td><td>date_of_birth</td>"), "{text}");
+    let ok = send(
+        multipart(&file(120, None), &officer.csrf),
+        officer.cookies.clone(),
+    )
+    .dispatch()
+    .await;
+    assert_eq!(ok.status(), Status::Ok);
+    let text = ok.into_string().await.unwrap_or_default();
+    assert!(text.contains("Import 120 arrests"), "{text}");
+    let run = text
+        .split("/arrests/import/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("run id")
+        .to_string();
+    let started = officer
+        .post(&app, &format!("/arrests/import/{run}/run"), &[])
+        .await;
+    assert!(started.redirects_to(&format!("/arrests/import/{run}")));
+    let mut finished = false;
+    for _ in 0..100 {
+        let page = officer.get(&app, &format!("/arrests/import/{run}")).await;
+        if page.body.contains("Import complete") {
+            assert!(page.body.contains("120 arrests imported"));
+            finished = true;
+            break;
+        }
+        assert!(
+            page.body.contains("http-equiv=\"refresh\""),
+            "the progress page refreshes itself"
+        );
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(finished, "the import finished");
+    assert_eq!(app.count("arrests").await, 120);
+    let other = app.signed_in(&[Role::Police]).await;
+    let mut other = other;
+    assert_eq!(
+        other
+            .get(&app, &format!("/arrests/import/{run}"))
+            .await
+            .status,
+        Status::NotFound,
+        "another officer cannot see this upload"
+    );
+}

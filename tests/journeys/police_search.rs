@@ -1,0 +1,157 @@
+//! Police and probation find a man despite typos, variants and diacritics,
+//! or exactly by reference, PNC ID, vehicle or date of birth.
+
+use kerbside::domain::roles::Role;
+use rocket::http::Status;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, api};
+
+async fn person(
+    app: &TestApp,
+    token: &str,
+    surname: &str,
+    forenames: &str,
+    dob: &str,
+    pnc: Option<&str>,
+) -> Value {
+    let r = api(app, "POST", "/api/v1/people", Some(token), Some(json!({"surname": surname, "forenames": forenames, "date_of_birth": dob, "sex": "male", "pnc_id": pnc}))).await;
+    assert_eq!(r.status, Status::Created, "{}", r.body);
+    r.json()
+}
+
+async fn first_hit(app: &TestApp, token: &str, query: &str) -> Value {
+    let r = api(
+        app,
+        "GET",
+        &format!("/api/v1/people?{query}"),
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, Status::Ok, "{}", r.body);
+    let body = r.json();
+    assert!(
+        body["total"].as_u64().unwrap_or(0) >= 1,
+        "{query}: nothing found"
+    );
+    body["items"][0].clone()
+}
+
+#[rocket::async_test]
+async fn typed_names_find_the_right_man_first() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    for (s, f, d) in [
+        ("Smith", "Jane", "1980-04-01"),
+        ("Smithers", "John", "1975-01-01"),
+        ("Smith", "John", "1980-04-01"),
+        ("Schmidt", "Johann", "1980-04-01"),
+        ("Khan", "Mohammed", "1990-06-15"),
+        ("Khan", "Imran", "1990-06-15"),
+        ("Wiśniewski", "Łukasz", "1985-02-02"),
+        ("Şahin", "Emre", "1979-09-09"),
+        ("Pîrvu", "Ionuț", "1988-08-08"),
+    ] {
+        person(&app, &token, s, f, d, None).await;
+    }
+    let hit = first_hit(&app, &token, "q=Jonh+Smyth&date_of_birth=1980-04-01").await;
+    assert_eq!(
+        (hit["forenames"].as_str(), hit["surname"].as_str()),
+        (Some("John"), Some("Smith"))
+    );
+    assert!(hit["score"].as_f64().unwrap_or(0.0) > 0.9);
+    let hit = first_hit(&app, &token, "q=Jonh+Smyth").await;
+    assert_eq!(
+        (hit["forenames"].as_str(), hit["surname"].as_str()),
+        (Some("John"), Some("Smith")),
+        "without the date of birth too"
+    );
+    for variant in ["Muhammad+Khan", "Mohamed+Khan", "Mohammad+Khan"] {
+        let hit = first_hit(&app, &token, &format!("q={variant}")).await;
+        assert_eq!(hit["forenames"], "Mohammed", "{variant}");
+    }
+    let hit = first_hit(&app, &token, "q=Lukasz+Wisniewski").await;
+    assert_eq!(
+        hit["surname"], "Wiśniewski",
+        "diacritics ignored, kept in the record"
+    );
+    let hit = first_hit(&app, &token, "q=emre+sahin").await;
+    assert_eq!(hit["surname"], "Şahin");
+    let hit = first_hit(&app, &token, "q=Ionut+Pirvu").await;
+    assert_eq!(hit["forenames"], "Ionuț");
+}
+
+#[rocket::async_test]
+async fn a_reference_pnc_id_vehicle_or_date_of_birth_finds_him_exactly() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let p = person(
+        &app,
+        &token,
+        "Dvořák",
+        "Antonín",
+        "1970-09-08",
+        Some("08/123456A"),
+    )
+    .await;
+    person(&app, &token, "Other", "Man", "1971-01-01", None).await;
+    let reference = p["reference"].as_str().expect("reference").to_string();
+    assert_eq!(
+        first_hit(&app, &token, &format!("q={}", reference.to_lowercase())).await["id"],
+        p["id"]
+    );
+    assert_eq!(first_hit(&app, &token, "q=08/123456a").await["id"], p["id"]);
+    assert_eq!(
+        first_hit(&app, &token, "date_of_birth=1970-09-08").await["id"],
+        p["id"]
+    );
+    let arrest = api(&app, "POST", "/api/v1/arrests", Some(&token), Some(json!({
+        "person_id": p["id"], "arrested_at": "2026-11-28T23:10:00Z", "location": "London Road", "area": "Central",
+        "vehicle_registration": "ab12 cde", "offence": "soliciting_s51a_soa2003", "disposal": "simple_caution"
+    }))).await;
+    assert_eq!(arrest.status, Status::Created, "{}", arrest.body);
+    assert_eq!(arrest.json()["vehicle_registration"], "AB12 CDE");
+    assert_eq!(first_hit(&app, &token, "q=AB12CDE").await["id"], p["id"]);
+}
+
+#[rocket::async_test]
+async fn the_people_search_page_lists_matches_and_a_facilitator_is_refused() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    person(&app, &token, "Smith", "John", "1980-04-01", None).await;
+    let mut probation = app.signed_in(&[Role::Probation]).await;
+    let page = probation.get(&app, "/people?q=jonh+smyth").await;
+    assert_eq!(page.status, Status::Ok);
+    assert!(page.body.contains("SMITH, John"), "{}", page.body);
+    let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
+    assert_eq!(
+        facilitator.get(&app, "/people").await.status,
+        Status::Forbidden
+    );
+    let ftoken = app.token(&[Role::Facilitator]).await;
+    assert_eq!(
+        api(&app, "GET", "/api/v1/people?q=smith", Some(&ftoken), None)
+            .await
+            .status,
+        Status::Forbidden
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"consult:person_search".to_string())
+    );
+}
+
+#[rocket::async_test]
+async fn a_bad_person_gets_field_messages_from_the_api() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let r = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "", "forenames": "Jo", "date_of_birth": "1980-02-30", "sex": "unknown", "postcode": "nowhere"}))).await;
+    assert_eq!(r.status, Status::UnprocessableEntity);
+    let fields = &r.json()["error"]["fields"];
+    for f in ["surname", "date_of_birth", "sex", "postcode"] {
+        assert!(fields[f].is_string(), "{f}: {fields}");
+    }
+    assert_eq!(app.count("people").await, 0);
+}
