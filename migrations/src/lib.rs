@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_accounts_and_audit;
 mod m20261130_000002_people_arrests_referrals;
+mod m20261130_000003_assessments_and_hearings;
 mod triggers;
 
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261130_000001_accounts_and_audit::Migration),
             Box::new(m20261130_000002_people_arrests_referrals::Migration),
+            Box::new(m20261130_000003_assessments_and_hearings::Migration),
         ]
     }
 }

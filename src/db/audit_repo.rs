@@ -110,3 +110,24 @@ pub async fn all_matching(
         .all(db)
         .await
 }
+
+/// A man's timeline, newest first.
+pub async fn person_timeline(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+    include_views: bool,
+    page: PageRequest,
+) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
+    let mut q = audit_log::Entity::find().filter(audit_log::Column::PersonId.eq(person_id));
+    if !include_views {
+        q = q.filter(audit_log::Column::Action.ne("consult"));
+    }
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_desc(audit_log::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}

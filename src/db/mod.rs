@@ -2,8 +2,10 @@
 //! repositories (the only code that builds queries).
 
 pub mod arrests_repo;
+pub mod assessments_repo;
 pub mod audit_repo;
 pub mod entities;
+pub mod hearings_repo;
 pub mod imports_repo;
 pub mod people_repo;
 pub mod referrals_repo;

@@ -1,9 +1,10 @@
 //! Queries on `referrals` and their status history.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::{referral_status_history, referrals};
@@ -64,6 +65,103 @@ pub async fn for_person(db: &impl ConnectionTrait, person_id: i32) -> Result<Vec
     referrals::Entity::find()
         .filter(referrals::Column::PersonId.eq(person_id))
         .order_by_desc(referrals::Column::Id)
+        .all(db)
+        .await
+}
+
+/// One referral.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Referral>, DbErr> {
+    referrals::Entity::find_by_id(id).one(db).await
+}
+
+/// Filters for the queue.
+#[derive(Clone, Debug, Default)]
+pub struct QueueFilter {
+    /// Only these statuses (empty: every open status).
+    pub statuses: Vec<String>,
+    pub assigned_to: Option<i32>,
+}
+
+fn queue_query(f: &QueueFilter) -> sea_orm::Select<referrals::Entity> {
+    let mut q = referrals::Entity::find();
+    if f.statuses.is_empty() {
+        q = q.filter(referrals::Column::Status.ne(ReferralStatus::Closed.as_str()));
+    } else {
+        q = q.filter(referrals::Column::Status.is_in(f.statuses.iter().cloned()));
+    }
+    if let Some(a) = f.assigned_to {
+        q = q.filter(referrals::Column::AssignedTo.eq(a));
+    }
+    q
+}
+
+/// A page of the queue, most urgent (earliest due) first, and the total.
+pub async fn queue(
+    db: &impl ConnectionTrait,
+    f: &QueueFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Referral>, u64), DbErr> {
+    let total = queue_query(f).count(db).await?;
+    let rows = queue_query(f)
+        .order_by_asc(referrals::Column::DueDate)
+        .order_by_asc(referrals::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Move a referral to `to` (and optionally re-assign it) if it is still at
+/// `version`; writes the history row. 0 when someone else moved it first.
+#[allow(clippy::too_many_arguments)]
+pub async fn move_to(
+    db: &impl ConnectionTrait,
+    r: &Referral,
+    to: ReferralStatus,
+    assigned_to: Option<i32>,
+    note: Option<String>,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let n = referrals::Entity::update_many()
+        .col_expr(referrals::Column::Status, Expr::val(to.as_str()))
+        .col_expr(referrals::Column::AssignedTo, Expr::val(assigned_to))
+        .col_expr(
+            referrals::Column::Version,
+            Expr::col(referrals::Column::Version).add(1),
+        )
+        .filter(referrals::Column::Id.eq(r.id))
+        .filter(referrals::Column::Version.eq(r.version))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if n == 1 {
+        referral_status_history::ActiveModel {
+            referral_id: Set(r.id),
+            from_status: Set(Some(r.status.clone())),
+            to_status: Set(to.as_str().to_string()),
+            assigned_to: Set(assigned_to),
+            at: Set(now),
+            by_user_id: Set(by),
+            note: Set(note),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(n)
+}
+
+/// A referral's history, oldest first.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    referral_id: i32,
+) -> Result<Vec<referral_status_history::Model>, DbErr> {
+    referral_status_history::Entity::find()
+        .filter(referral_status_history::Column::ReferralId.eq(referral_id))
+        .order_by_asc(referral_status_history::Column::Id)
         .all(db)
         .await
 }

@@ -263,3 +263,20 @@ pub async fn names_for(
         .map(|u| (u.id, u.display_name))
         .collect())
 }
+
+/// Active users holding a role, by name (e.g. probation officers to assign).
+pub async fn with_role(db: &impl ConnectionTrait, role: Role) -> Result<Vec<User>, DbErr> {
+    let ids: Vec<i32> = user_roles::Entity::find()
+        .filter(user_roles::Column::Role.eq(role.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .filter(users::Column::Disabled.eq(false))
+        .order_by_asc(users::Column::DisplayName)
+        .all(db)
+        .await
+}

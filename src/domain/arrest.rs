@@ -2,7 +2,6 @@
 //! an arrest record must meet.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 
 use super::dates::age_on;
 use super::identifiers::parse_vehicle_reg;
@@ -12,7 +11,7 @@ use super::validation::FieldErrors;
 macro_rules! coded_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $value:literal, $label:literal;)* }) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vdoc])* $variant,)* }
 

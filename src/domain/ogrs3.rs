@@ -10,7 +10,7 @@
 //! is checked by [`validate`] into an [`Ogrs3Checked`], which [`score`] turns
 //! into an [`Ogrs3Result`]; [`calculate`] does both.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::validation::FieldErrors;
@@ -52,19 +52,8 @@ fn normalise(value: &str) -> String {
     value.trim().to_ascii_lowercase()
 }
 
-/// Completed years of age on a date: a year older on each birthday; someone born on
-/// 29 February becomes a year older on 1 March in common years. `None` if `on` is
-/// before `dob`.
-pub fn age_on(dob: NaiveDate, on: NaiveDate) -> Option<u32> {
-    if on < dob {
-        return None;
-    }
-    let mut years = on.year() - dob.year();
-    if (on.month(), on.day()) < (dob.month(), dob.day()) {
-        years -= 1;
-    }
-    u32::try_from(years).ok()
-}
+/// Completed years of age on a date (the project's one rule for ages).
+pub use super::dates::age_on;
 
 /// Sex as OGRS3 models it (it has no other value: anything else is not scored).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -167,3 +167,18 @@ pub async fn export(
     .await?;
     Ok(rows)
 }
+
+/// The timeline of one man's record: who did what, when (probation). Views
+/// are left out unless asked for. The look is itself a consult.
+pub async fn person_timeline(
+    app: &AppState,
+    actor: &Actor,
+    person_id: i32,
+    include_views: bool,
+    page: PageRequest,
+) -> AppResult<(Vec<AuditRow>, PageInfo)> {
+    actor.require(Capability::ManageCases)?;
+    let (rows, total) =
+        audit_repo::person_timeline(&app.db, person_id, include_views, page).await?;
+    Ok((rows, PageInfo::new(page, total)))
+}

@@ -4,9 +4,12 @@
 
 pub mod accounts;
 pub mod arrests;
+pub mod assessments;
 pub mod audit;
+pub mod hearings;
 pub mod import;
 pub mod people;
+pub mod referrals;
 pub mod setup;
 pub mod sign_in;
 pub mod tokens;

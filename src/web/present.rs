@@ -85,3 +85,17 @@ pub fn referral(r: &Referral) -> Value {
         "assigned_to": r.assigned_to,
     })
 }
+
+/// A court hearing.
+pub fn hearing(h: &crate::db::hearings_repo::Hearing) -> Value {
+    json!({
+        "id": h.id,
+        "arrest_id": h.arrest_id,
+        "hearing_date": h.hearing_date,
+        "hearing_date_text": format_date(h.hearing_date),
+        "court": h.court,
+        "outcome": h.outcome,
+        "outcome_text": crate::domain::hearing::HearingOutcome::parse(&h.outcome).map(|o| o.label()).unwrap_or(""),
+        "notes": h.notes,
+    })
+}

@@ -52,6 +52,7 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
     ("/people", "People", Some(Capability::ViewPeople)),
     ("/arrests", "Arrests", Some(Capability::ViewPeople)),
     ("/arrests/import", "Import", Some(Capability::RecordArrests)),
+    ("/referrals", "Referrals", Some(Capability::ManageCases)),
     ("/admin/users", "Users", Some(Capability::ManageUsers)),
     ("/admin/sessions", "Sessions", Some(Capability::ManageUsers)),
     ("/admin/audit", "Audit log", Some(Capability::ViewAuditLog)),

@@ -11,5 +11,8 @@ mod foundation;
 mod police_arrests;
 mod police_import;
 mod police_search;
+mod probation_assessments;
+mod probation_need_to_know;
+mod probation_referrals;
 mod route_guards;
 mod sign_in_and_lockout;

@@ -28,6 +28,18 @@ fn access(method: Method, path: &str) -> Access {
         (_, "/admin/audit") | (_, "/admin/audit.csv") => Access::Needs(ViewAuditLog),
         (_, p) if p.starts_with("/admin/") => Access::Needs(ManageUsers),
         (_, "/api/v1/users") => Access::Needs(ManageUsers),
+        (_, p) if p.starts_with("/api/v1/calculators") => Access::SignedIn,
+        (_, p) if p.starts_with("/api/v1/referrals") || p.starts_with("/api/v1/assessments") => {
+            Access::Needs(ManageCases)
+        }
+        (_, p)
+            if p.starts_with("/referrals")
+                || p.starts_with("/assessments")
+                || p.starts_with("/arrests/<id>/hearings") =>
+        {
+            Access::Needs(ManageCases)
+        }
+        (_, "/people/<id>/assessments") | (_, "/people/<id>/history") => Access::Needs(ManageCases),
         (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {
             Access::Needs(RecordArrests)
         }

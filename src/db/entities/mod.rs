@@ -2,7 +2,9 @@
 
 pub mod api_tokens;
 pub mod arrests;
+pub mod assessments;
 pub mod audit_log;
+pub mod court_hearings;
 pub mod imports;
 pub mod people;
 pub mod referral_status_history;

@@ -2,6 +2,8 @@
 //! and the health check.
 
 mod arrests;
+mod calculators;
+mod cases;
 mod me;
 pub mod openapi;
 mod people;
@@ -20,6 +22,8 @@ pub fn routes() -> Vec<Route> {
     r.extend(users::routes());
     r.extend(people::routes());
     r.extend(arrests::routes());
+    r.extend(cases::routes());
+    r.extend(calculators::routes());
     r
 }
 

@@ -52,6 +52,48 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "Import a force CSV export (text/csv; ?dry_run=true to check only): all rows or none",
         "200",
     ),
+    (
+        "get",
+        "/referrals",
+        "Open referrals, most urgent first (?status=, ?mine=true)",
+        "200",
+    ),
+    (
+        "post",
+        "/assessments",
+        "Create a draft assessment (person_id, rosh, suitability, rationale; optional referral_id, ogrs3, dash, needs)",
+        "201",
+    ),
+    (
+        "get",
+        "/assessments/{id}",
+        "An assessment (probation only)",
+        "200",
+    ),
+    (
+        "put",
+        "/assessments/{id}",
+        "Replace a draft; 409 once completed",
+        "200",
+    ),
+    (
+        "post",
+        "/assessments/{id}/complete",
+        "Complete and lock an assessment (author only)",
+        "200",
+    ),
+    (
+        "post",
+        "/calculators/ogrs3",
+        "OGRS3 (2009 calibration): one- and two-year probability, percent, band; nothing stored",
+        "200",
+    ),
+    (
+        "post",
+        "/calculators/dash",
+        "DASH score, local band and MARAC criteria; nothing stored",
+        "200",
+    ),
 ];
 
 fn error_schema() -> Value {

@@ -259,6 +259,8 @@ async fn show_arrest(
             "others": r.others.iter().map(present::arrest).collect::<Vec<_>>(),
             "referrals": r.referrals.iter().map(present::referral).collect::<Vec<_>>(),
             "officer_name": r.officer_name,
+            "hearings": crate::db::hearings_repo::for_arrest(&app.db, id).await?.iter().map(present::hearing).collect::<Vec<_>>(),
+            "can_record_hearing": user.actor().can(crate::domain::roles::Capability::ManageCases) && r.arrest.disposal == "charged",
         }),
     ))
 }

@@ -16,6 +16,10 @@ fn show_home(user: SignedIn, shell: Shell) -> Template {
         tasks.push(json!({"href": "/arrests/new", "title": "Record an arrest", "text": "Find the man first: you will see at once whether he has been arrested before."}));
         tasks.push(json!({"href": "/arrests/import", "title": "Import arrests", "text": "Upload a CSV export from the force record system."}));
     }
+    if a.can(Capability::ManageCases) {
+        tasks.push(json!({"href": "/referrals?mine=true", "title": "My referrals", "text": "Referrals assigned to you, most urgent first."}));
+        tasks.push(json!({"href": "/referrals", "title": "Referral queue", "text": "Every open referral from the police, with due dates and days left."}));
+    }
     if a.can(Capability::ViewPeople) {
         tasks.push(json!({"href": "/people", "title": "Find a person", "text": "Search by name (typos are fine), reference, date of birth, vehicle or PNC ID."}));
         tasks.push(json!({"href": "/arrests", "title": "Arrests", "text": "Filter, sort and export the arrests recorded."}));

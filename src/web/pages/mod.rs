@@ -7,8 +7,12 @@ mod arrest_entry;
 mod arrest_form;
 mod arrest_import;
 mod arrests;
+mod assessment_sections;
+mod assessments;
+mod hearings;
 mod home;
 mod people;
+mod referrals;
 mod session;
 mod setup;
 
@@ -31,6 +35,10 @@ pub fn routes() -> Vec<Route> {
     r.extend(arrests::routes());
     r.extend(arrest_entry::routes());
     r.extend(arrest_import::routes());
+    r.extend(referrals::routes());
+    r.extend(assessments::routes());
+    r.extend(assessment_sections::routes());
+    r.extend(hearings::routes());
     r
 }
 

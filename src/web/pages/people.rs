@@ -8,10 +8,14 @@ use serde_json::{Value, json};
 use super::arrest_form::{PersonFields, options};
 use super::{FormOutcome, errors_json};
 use crate::auth::guards::{Can, cap};
-use crate::db::{referrals_repo, settings_repo};
+use crate::db::{assessments_repo, hearings_repo, referrals_repo, settings_repo};
+use crate::domain::assessment::{AssessmentStatus, Suitability};
 use crate::domain::dates::parse_date_parts;
+use crate::domain::london_time::format_datetime;
 use crate::domain::pagination::PageRequest;
+use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
+use crate::services::assessments;
 use crate::services::people::{self, PersonSearch};
 use crate::state::AppState;
 use crate::web::present;
@@ -86,6 +90,25 @@ async fn search_people(
     Ok(render("people", &shell, data))
 }
 
+/// The sub-navigation of a man's record, by what the user may see.
+pub(super) fn subnav(actor: &crate::auth::Actor, person_id: i32, current: &str) -> Value {
+    let mut items = vec![("overview", "Overview", format!("/people/{person_id}"))];
+    if actor.can(Capability::ManageCases) {
+        items.push((
+            "assessments",
+            "Assessments",
+            format!("/people/{person_id}/assessments"),
+        ));
+        items.push(("history", "History", format!("/people/{person_id}/history")));
+    }
+    Value::Array(
+        items
+            .into_iter()
+            .map(|(k, l, h)| json!({"key": k, "label": l, "href": h, "current": k == current}))
+            .collect(),
+    )
+}
+
 #[get("/people/<id>")]
 async fn show_person(
     app: &State<AppState>,
@@ -95,6 +118,13 @@ async fn show_person(
 ) -> AppResult<Template> {
     let record = people::show(app, user.actor(), id).await?;
     let referrals = referrals_repo::for_person(&app.db, id).await?;
+    let hearings = hearings_repo::for_person(&app.db, id).await?;
+    // police see the suitability outcome only
+    let suitability = assessments_repo::current_completed(&app.db, id)
+        .await?
+        .and_then(|a| a.suitability)
+        .and_then(|s| Suitability::parse(&s))
+        .map(|s| s.label());
     Ok(render(
         "person",
         &shell,
@@ -102,9 +132,85 @@ async fn show_person(
             "person": present::person(&record.person),
             "arrests": record.arrests.iter().map(present::arrest).collect::<Vec<_>>(),
             "referrals": referrals.iter().map(present::referral).collect::<Vec<_>>(),
-            "can_record": user.actor().can(crate::domain::roles::Capability::RecordArrests),
-            "section": "overview",
+            "hearings": hearings.iter().map(present::hearing).collect::<Vec<_>>(),
+            "suitability": suitability,
+            "can_record": user.actor().can(Capability::RecordArrests),
+            "can_assess": user.actor().can(Capability::ManageCases),
+            "subnav": subnav(user.actor(), id, "overview"),
         }),
+    ))
+}
+
+#[get("/people/<id>/assessments")]
+async fn person_assessments(
+    app: &State<AppState>,
+    user: Can<cap::ManageCases>,
+    shell: Shell,
+    id: i32,
+) -> AppResult<Template> {
+    let record = people::show(app, user.actor(), id).await?;
+    let list = assessments::for_person(app, user.actor(), id).await?;
+    let names = crate::db::users_repo::names_for(
+        &app.db,
+        &list.iter().map(|a| a.author_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let rows: Vec<Value> = list
+        .iter()
+        .map(|a| json!({
+            "id": a.id, "version": a.version_number, "status": a.status,
+            "status_text": AssessmentStatus::parse(&a.status).map(|s| s.label()),
+            "suitability": a.suitability.as_deref().and_then(Suitability::parse).map(|s| s.label()),
+            "rosh_overall": a.rosh_overall.as_deref().and_then(crate::domain::rosh::RoshLevel::parse).map(|r| r.label()),
+            "ogrs3": a.ogrs3_two_year_percent, "author": names.get(&a.author_id),
+            "updated_at": format_datetime(a.updated_at),
+        }))
+        .collect();
+    Ok(render(
+        "person_assessments",
+        &shell,
+        json!({"person": present::person(&record.person), "assessments": rows, "subnav": subnav(user.actor(), id, "assessments")}),
+    ))
+}
+
+#[get("/people/<id>/history?<views>&<page>")]
+async fn person_history(
+    app: &State<AppState>,
+    user: Can<cap::ManageCases>,
+    shell: Shell,
+    id: i32,
+    views: Option<bool>,
+    page: Option<u64>,
+) -> AppResult<Template> {
+    let record = people::show(app, user.actor(), id).await?;
+    let (rows, info) = crate::services::audit::person_timeline(
+        app,
+        user.actor(),
+        id,
+        views == Some(true),
+        PageRequest::new(page, Some(50)),
+    )
+    .await?;
+    let entries: Vec<Value> = rows
+        .iter()
+        .map(|r| json!({
+            "at": format_datetime(r.at), "who": r.actor_username, "action": r.action,
+            "what": r.record_type.as_deref().map(|t| t.replace('_', " ")), "record_id": r.record_id,
+            "reason": r.reason, "recipient": r.recipient,
+        }))
+        .collect();
+    let base = format!(
+        "/people/{id}/history?{}",
+        if views == Some(true) {
+            "views=true&"
+        } else {
+            ""
+        }
+    );
+    Ok(render(
+        "person_history",
+        &shell,
+        json!({"person": present::person(&record.person), "entries": entries, "pagination": info, "base": base, "views": views == Some(true), "subnav": subnav(user.actor(), id, "history")}),
     ))
 }
 
@@ -195,5 +301,12 @@ async fn update_person(
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![search_people, show_person, edit_person, update_person]
+    routes![
+        search_people,
+        show_person,
+        person_assessments,
+        person_history,
+        edit_person,
+        update_person
+    ]
 }

@@ -1,0 +1,153 @@
+//! Queries on `assessments`.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
+
+use super::entities::assessments;
+use crate::domain::assessment::AssessmentStatus;
+
+pub use assessments::Model as Assessment;
+
+/// Facts kept in columns so that other features can query them.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    pub suitability: Option<String>,
+    pub rosh_overall: Option<String>,
+    pub ogrs3_two_year_percent: Option<i32>,
+    pub known_to_marac: bool,
+}
+
+/// A new draft.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+    referral_id: Option<i32>,
+    version_number: i32,
+    supersedes_id: Option<i32>,
+    author_id: i32,
+    content: &str,
+    summary: &Summary,
+    now: DateTime<Utc>,
+) -> Result<Assessment, DbErr> {
+    assessments::ActiveModel {
+        person_id: Set(person_id),
+        referral_id: Set(referral_id),
+        version_number: Set(version_number),
+        supersedes_id: Set(supersedes_id),
+        status: Set(AssessmentStatus::Draft.as_str().into()),
+        author_id: Set(author_id),
+        content: Set(content.to_string()),
+        suitability: Set(summary.suitability.clone()),
+        rosh_overall: Set(summary.rosh_overall.clone()),
+        ogrs3_two_year_percent: Set(summary.ogrs3_two_year_percent),
+        known_to_marac: Set(summary.known_to_marac),
+        created_at: Set(now),
+        updated_at: Set(now),
+        completed_at: Set(None),
+        lock_version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// One assessment.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Assessment>, DbErr> {
+    assessments::Entity::find_by_id(id).one(db).await
+}
+
+/// Save a draft's content if it is still a draft at `lock_version`; 0 rows
+/// when it was completed or changed meanwhile.
+pub async fn save_draft(
+    db: &impl ConnectionTrait,
+    id: i32,
+    lock_version: i32,
+    content: &str,
+    summary: &Summary,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(assessments::Entity::update_many()
+        .col_expr(assessments::Column::Content, Expr::val(content))
+        .col_expr(
+            assessments::Column::Suitability,
+            Expr::val(summary.suitability.clone()),
+        )
+        .col_expr(
+            assessments::Column::RoshOverall,
+            Expr::val(summary.rosh_overall.clone()),
+        )
+        .col_expr(
+            assessments::Column::Ogrs3TwoYearPercent,
+            Expr::val(summary.ogrs3_two_year_percent),
+        )
+        .col_expr(
+            assessments::Column::KnownToMarac,
+            Expr::val(summary.known_to_marac),
+        )
+        .col_expr(assessments::Column::UpdatedAt, Expr::val(now))
+        .col_expr(
+            assessments::Column::LockVersion,
+            Expr::col(assessments::Column::LockVersion).add(1),
+        )
+        .filter(assessments::Column::Id.eq(id))
+        .filter(assessments::Column::Status.eq(AssessmentStatus::Draft.as_str()))
+        .filter(assessments::Column::LockVersion.eq(lock_version))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Set the status (completing stamps the time); 0 rows if it was not `from`.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    id: i32,
+    from: AssessmentStatus,
+    to: AssessmentStatus,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let mut q = assessments::Entity::update_many()
+        .col_expr(assessments::Column::Status, Expr::val(to.as_str()))
+        .col_expr(assessments::Column::UpdatedAt, Expr::val(now))
+        .col_expr(
+            assessments::Column::LockVersion,
+            Expr::col(assessments::Column::LockVersion).add(1),
+        );
+    if to == AssessmentStatus::Completed {
+        q = q.col_expr(assessments::Column::CompletedAt, Expr::val(Some(now)));
+    }
+    Ok(q.filter(assessments::Column::Id.eq(id))
+        .filter(assessments::Column::Status.eq(from.as_str()))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// A man's assessments, newest version first.
+pub async fn for_person(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+) -> Result<Vec<Assessment>, DbErr> {
+    assessments::Entity::find()
+        .filter(assessments::Column::PersonId.eq(person_id))
+        .order_by_desc(assessments::Column::VersionNumber)
+        .all(db)
+        .await
+}
+
+/// The man's current completed assessment, if any.
+pub async fn current_completed(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+) -> Result<Option<Assessment>, DbErr> {
+    assessments::Entity::find()
+        .filter(assessments::Column::PersonId.eq(person_id))
+        .filter(assessments::Column::Status.eq(AssessmentStatus::Completed.as_str()))
+        .order_by_desc(assessments::Column::VersionNumber)
+        .one(db)
+        .await
+}

@@ -1,0 +1,518 @@
+//! A probation risk assessment: its sections, what a draft may hold, what
+//! completion requires, and the need-to-know views of it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::arrest::{Disposal, Offence, coded_enum};
+use super::dash::{self, DashInput, DashResult, DashSettings};
+use super::ogrs3::{self, Ogrs3Input, Ogrs3Result};
+use super::rosh::{RoshRatings, RoshRatingsInput};
+use super::validation::FieldErrors;
+
+coded_enum!(
+    /// The suitability decision.
+    Suitability {
+        Suitable => "suitable", "Suitable for the programme";
+        SuitableNotReady => "suitable_not_ready", "Suitable but not ready";
+        NotSuitable => "not_suitable", "Not suitable";
+    }
+);
+
+coded_enum!(
+    /// How pressing a need is.
+    Severity {
+        NoNeed => "no_need", "No need";
+        Standard => "standard", "Some need";
+        Severe => "severe", "Severe need";
+    }
+);
+
+coded_enum!(
+    /// An assessment's state. Completed assessments are read-only; a new
+    /// version supersedes the old one when it is completed.
+    AssessmentStatus {
+        Draft => "draft", "Draft";
+        Completed => "completed", "Completed";
+        Superseded => "superseded", "Superseded";
+    }
+);
+
+/// The need areas, in form order: (key, label).
+pub const NEEDS: [(&str, &str); 7] = [
+    ("accommodation", "Accommodation"),
+    ("employment", "Education, training and employment"),
+    ("relationships", "Relationships"),
+    ("substance_misuse", "Drug and alcohol misuse"),
+    ("attitudes_to_women", "Attitudes to women"),
+    ("attitudes_to_paying_for_sex", "Attitudes to paying for sex"),
+    ("motivation", "Motivation to change"),
+];
+
+/// One need as recorded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedInput {
+    pub severity: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The domestic-abuse screen: known to MARAC, police call-outs, and an
+/// optional DASH checklist taken from the person at risk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DomesticAbuseInput {
+    pub known_to_marac: Option<bool>,
+    pub marac_date: Option<NaiveDate>,
+    pub police_callouts: Option<u32>,
+    pub concerns: Option<String>,
+}
+
+/// Everything an assessment holds, as entered. Every part is optional in a
+/// draft; [`check_complete`] says what completion still needs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssessmentInput {
+    pub ogrs3: Option<Ogrs3Input>,
+    pub rosh: Option<RoshRatingsInput>,
+    pub domestic_abuse: Option<DomesticAbuseInput>,
+    pub dash: Option<DashInput>,
+    pub needs: BTreeMap<String, NeedInput>,
+    pub suitability: Option<String>,
+    pub rationale: Option<String>,
+    pub recommended_intervention: Option<String>,
+}
+
+/// The results worked out from an input.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AssessmentResults {
+    pub ogrs3: Option<Ogrs3Result>,
+    pub rosh: Option<RoshRatings>,
+    pub dash: Option<DashResult>,
+}
+
+fn prefix(errors: FieldErrors, section: &str, into: &mut FieldErrors) {
+    for (f, m) in errors.iter() {
+        into.add(&format!("{section}.{f}"), m);
+    }
+}
+
+/// The results of whatever parts are complete enough to work out, ignoring
+/// the rest (a draft prefilled by Kerbside is not yet scorable).
+pub fn partial_results(input: &AssessmentInput, dash_settings: &DashSettings) -> AssessmentResults {
+    AssessmentResults {
+        ogrs3: input.ogrs3.as_ref().and_then(|o| ogrs3::calculate(o).ok()),
+        rosh: input.rosh.as_ref().and_then(|r| r.validate("rosh").ok()),
+        dash: input
+            .dash
+            .as_ref()
+            .and_then(|d| dash::assess(d, dash_settings).ok()),
+    }
+}
+
+/// Check what has been entered so far (a draft): each part that is present
+/// must be valid; absent parts are fine. Returns the results worked out.
+pub fn check_draft(
+    input: &AssessmentInput,
+    dash_settings: &DashSettings,
+) -> Result<AssessmentResults, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let mut results = AssessmentResults::default();
+    if let Some(o) = &input.ogrs3 {
+        match ogrs3::calculate(o) {
+            Ok(r) => results.ogrs3 = Some(r),
+            Err(errs) => prefix(errs, "ogrs3", &mut e),
+        }
+    }
+    if let Some(r) = &input.rosh {
+        match r.validate("rosh") {
+            Ok(v) => results.rosh = Some(v),
+            Err(errs) => {
+                for (f, m) in errs.iter() {
+                    e.add(f, m);
+                }
+            }
+        }
+    }
+    if let Some(d) = &input.dash {
+        match dash::assess(d, dash_settings) {
+            Ok(r) => results.dash = Some(r),
+            Err(errs) => prefix(errs, "dash", &mut e),
+        }
+    }
+    if let Some(da) = &input.domestic_abuse {
+        if da.known_to_marac == Some(true) && da.marac_date.is_none() {
+            e.add(
+                "domestic_abuse.marac_date",
+                "Enter the date of the MARAC referral or discussion",
+            );
+        }
+        if da
+            .concerns
+            .as_deref()
+            .is_some_and(|c| c.chars().count() > 4000)
+        {
+            e.add(
+                "domestic_abuse.concerns",
+                "Concerns must be 4,000 characters or fewer",
+            );
+        }
+    }
+    for (key, need) in &input.needs {
+        if !NEEDS.iter().any(|(k, _)| k == key) {
+            e.add(
+                &format!("needs.{key}"),
+                format!("'{key}' is not a need area"),
+            );
+            continue;
+        }
+        if let Some(s) = need.severity.as_deref().filter(|s| !s.is_empty())
+            && Severity::parse(s).is_none()
+        {
+            e.add(
+                &format!("needs.{key}"),
+                "Choose no need, some need or severe need",
+            );
+        }
+        if need
+            .note
+            .as_deref()
+            .is_some_and(|n| n.chars().count() > 2000)
+        {
+            e.add(
+                &format!("needs.{key}"),
+                "The note must be 2,000 characters or fewer",
+            );
+        }
+    }
+    if let Some(s) = input.suitability.as_deref().filter(|s| !s.is_empty())
+        && Suitability::parse(s).is_none()
+    {
+        e.add(
+            "suitability",
+            "Suitability must be suitable, suitable_not_ready or not_suitable",
+        );
+    }
+    if input
+        .rationale
+        .as_deref()
+        .is_some_and(|r| r.chars().count() > 8000)
+    {
+        e.add(
+            "rationale",
+            "The rationale must be 8,000 characters or fewer",
+        );
+    }
+    e.into_result().map(|()| results)
+}
+
+/// What completion needs on top of a valid draft: RoSH for every group, a
+/// suitability decision with a rationale, and (unless not suitable) the
+/// OGRS3 score; the domestic-abuse screen answered.
+pub fn check_complete(
+    input: &AssessmentInput,
+    dash_settings: &DashSettings,
+) -> Result<AssessmentResults, FieldErrors> {
+    let results = check_draft(input, dash_settings)?;
+    let mut e = FieldErrors::new();
+    if results.rosh.is_none() {
+        e.add("rosh", "Rate the risk of serious harm for each group");
+    }
+    match input.suitability.as_deref().and_then(Suitability::parse) {
+        None => e.add("suitability", "Record the suitability decision"),
+        Some(s) => {
+            if s != Suitability::NotSuitable && results.ogrs3.is_none() {
+                e.add("ogrs3", "Complete the OGRS3 section");
+            }
+        }
+    }
+    if input
+        .rationale
+        .as_deref()
+        .is_none_or(|r| r.trim().is_empty())
+    {
+        e.add(
+            "rationale",
+            "Give the rationale for the suitability decision",
+        );
+    }
+    if input
+        .domestic_abuse
+        .as_ref()
+        .and_then(|d| d.known_to_marac)
+        .is_none()
+    {
+        e.add(
+            "domestic_abuse",
+            "Complete the domestic-abuse screen (at least whether he is known to MARAC)",
+        );
+    }
+    e.into_result().map(|()| results)
+}
+
+/// The OGRS3 offence category for an arrest's offence: kerb crawling and
+/// soliciting belong to `soliciting_or_prostitution`.
+pub fn offence_category_for(offence: Offence) -> &'static str {
+    if offence.is_soliciting() {
+        "soliciting_or_prostitution"
+    } else {
+        "other_offence"
+    }
+}
+
+/// Whether a disposal is scored as a conviction or a caution by OGRS3.
+pub fn current_sanction_for(disposal: Disposal) -> &'static str {
+    match disposal {
+        Disposal::SimpleCaution | Disposal::ConditionalCaution | Disposal::CommunityResolution => {
+            "caution"
+        }
+        _ => "conviction",
+    }
+}
+
+/// A recorded arrest, as the OGRS3 prefill needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct PastArrest {
+    pub offence: Offence,
+    pub disposal: Disposal,
+    pub date: NaiveDate,
+}
+
+/// OGRS3 inputs prefilled from what Kerbside knows: sex and date of birth,
+/// the offence category and sanction of the arrest being assessed, and the
+/// sanctions recorded here (the officer completes them from the PNC check).
+pub fn ogrs3_prefill(
+    sex: &str,
+    date_of_birth: NaiveDate,
+    arrests: &[PastArrest],
+    current: Option<PastArrest>,
+) -> Ogrs3Input {
+    let sanctions: Vec<&PastArrest> = arrests
+        .iter()
+        .filter(|a| a.disposal.is_sanction())
+        .collect();
+    Ogrs3Input {
+        sex: matches!(sex, "male" | "female").then(|| sex.to_string()),
+        date_of_birth: Some(date_of_birth),
+        conviction_date: current.map(|c| c.date),
+        follow_up_start_date: None,
+        age_at_first_sanction: None,
+        first_sanction_date: sanctions.iter().map(|a| a.date).min(),
+        total_sanctions: Some(sanctions.len().max(1) as i64),
+        offence_category: current.map(|c| offence_category_for(c.offence).to_string()),
+        current_sanction: current.map(|c| current_sanction_for(c.disposal).to_string()),
+    }
+}
+
+/// What a section of the task list looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionState {
+    NotStarted,
+    InProgress,
+    Completed,
+}
+
+/// The state of each task-list section: (key, title, state).
+pub fn section_states(
+    input: &AssessmentInput,
+    results: &AssessmentResults,
+) -> Vec<(&'static str, &'static str, SectionState)> {
+    let st = |started: bool, done: bool| match (started, done) {
+        (_, true) => SectionState::Completed,
+        (true, false) => SectionState::InProgress,
+        _ => SectionState::NotStarted,
+    };
+    let needs_done = NEEDS.iter().all(|(k, _)| {
+        input
+            .needs
+            .get(*k)
+            .and_then(|n| n.severity.as_deref())
+            .is_some_and(|s| Severity::parse(s).is_some())
+    });
+    vec![
+        (
+            "ogrs3",
+            "Likelihood of reoffending (OGRS3)",
+            st(input.ogrs3.is_some(), results.ogrs3.is_some()),
+        ),
+        (
+            "rosh",
+            "Risk of serious harm",
+            st(input.rosh.is_some(), results.rosh.is_some()),
+        ),
+        (
+            "domestic-abuse",
+            "Domestic-abuse screen",
+            st(
+                input.domestic_abuse.is_some() || input.dash.is_some(),
+                input
+                    .domestic_abuse
+                    .as_ref()
+                    .and_then(|d| d.known_to_marac)
+                    .is_some(),
+            ),
+        ),
+        ("needs", "Needs", st(!input.needs.is_empty(), needs_done)),
+        (
+            "suitability",
+            "Suitability",
+            st(
+                input.suitability.is_some() || input.rationale.is_some(),
+                input
+                    .suitability
+                    .as_deref()
+                    .and_then(Suitability::parse)
+                    .is_some()
+                    && input
+                        .rationale
+                        .as_deref()
+                        .is_some_and(|r| !r.trim().is_empty()),
+            ),
+        ),
+    ]
+}
+
+/// The only thing a facilitator is told: the decision and whether there are
+/// contact issues, never the answers or the narrative.
+pub fn facilitator_summary(
+    suitability: Option<Suitability>,
+    rosh_overall_high: bool,
+    known_to_marac: bool,
+) -> String {
+    let decision = match suitability {
+        Some(Suitability::Suitable) => "suitable",
+        Some(Suitability::SuitableNotReady) => "suitable but not ready",
+        Some(Suitability::NotSuitable) => "not suitable",
+        None => "not yet assessed",
+    };
+    let contact = if rosh_overall_high || known_to_marac {
+        "contact issues: speak to his probation officer before any contact outside sessions"
+    } else {
+        "no contact issues"
+    };
+    format!("{decision}, {contact}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete_input() -> AssessmentInput {
+        AssessmentInput {
+            ogrs3: Some(Ogrs3Input {
+                sex: Some("male".into()),
+                date_of_birth: NaiveDate::from_ymd_opt(1965, 12, 7),
+                conviction_date: NaiveDate::from_ymd_opt(2025, 5, 13),
+                follow_up_start_date: NaiveDate::from_ymd_opt(2026, 12, 6),
+                age_at_first_sanction: Some(47),
+                first_sanction_date: None,
+                total_sanctions: Some(2),
+                offence_category: Some("soliciting_or_prostitution".into()),
+                current_sanction: Some("conviction".into()),
+            }),
+            rosh: Some(RoshRatingsInput {
+                public: Some("low".into()),
+                known_adult: Some("medium".into()),
+                children: Some("low".into()),
+                staff: Some("low".into()),
+            }),
+            domestic_abuse: Some(DomesticAbuseInput {
+                known_to_marac: Some(false),
+                ..Default::default()
+            }),
+            suitability: Some("suitable".into()),
+            rationale: Some("Accepts responsibility; first arrest.".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_draft_may_be_partial_but_what_is_there_must_be_valid() {
+        let empty = AssessmentInput::default();
+        assert!(check_draft(&empty, &DashSettings::default()).is_ok());
+        let bad = AssessmentInput {
+            suitability: Some("maybe".into()),
+            ..Default::default()
+        };
+        assert!(
+            check_draft(&bad, &DashSettings::default())
+                .unwrap_err()
+                .get("suitability")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn completion_needs_rosh_suitability_rationale_and_the_screen() {
+        let e = check_complete(&AssessmentInput::default(), &DashSettings::default()).unwrap_err();
+        for f in ["rosh", "suitability", "rationale", "domestic_abuse"] {
+            assert!(e.get(f).is_some(), "{f}");
+        }
+        let done = check_complete(&complete_input(), &DashSettings::default()).unwrap();
+        assert_eq!(done.ogrs3.map(|o| o.two_year_percent), Some(16));
+        assert_eq!(done.rosh.map(|r| r.overall().as_str()), Some("medium"));
+    }
+
+    #[test]
+    fn soliciting_offences_default_to_the_soliciting_category() {
+        assert_eq!(
+            offence_category_for(Offence::SolicitingS51a),
+            "soliciting_or_prostitution"
+        );
+        assert_eq!(
+            offence_category_for(Offence::KerbCrawlingS1),
+            "soliciting_or_prostitution"
+        );
+        assert_eq!(offence_category_for(Offence::Other), "other_offence");
+        assert_eq!(
+            current_sanction_for(Disposal::ConditionalCaution),
+            "caution"
+        );
+        assert_eq!(current_sanction_for(Disposal::Charged), "conviction");
+    }
+
+    #[test]
+    fn the_prefill_counts_sanctions_recorded_here_and_codes_the_offence() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let past = [
+            PastArrest {
+                offence: Offence::SolicitingS51a,
+                disposal: Disposal::NoFurtherAction,
+                date: d(2020, 1, 1),
+            },
+            PastArrest {
+                offence: Offence::SolicitingS51a,
+                disposal: Disposal::SimpleCaution,
+                date: d(2022, 5, 5),
+            },
+            PastArrest {
+                offence: Offence::SolicitingS51a,
+                disposal: Disposal::Charged,
+                date: d(2026, 11, 1),
+            },
+        ];
+        let p = ogrs3_prefill("male", d(1970, 1, 1), &past, Some(past[2]));
+        assert_eq!(p.total_sanctions, Some(2));
+        assert_eq!(p.first_sanction_date, Some(d(2022, 5, 5)));
+        assert_eq!(
+            p.offence_category.as_deref(),
+            Some("soliciting_or_prostitution")
+        );
+        assert_eq!(p.current_sanction.as_deref(), Some("conviction"));
+        assert_eq!(ogrs3_prefill("other", d(1970, 1, 1), &[], None).sex, None);
+    }
+
+    #[test]
+    fn the_facilitator_summary_says_no_more_than_needed() {
+        assert_eq!(
+            facilitator_summary(Some(Suitability::Suitable), false, false),
+            "suitable, no contact issues"
+        );
+        assert!(
+            facilitator_summary(Some(Suitability::Suitable), false, true)
+                .contains("contact issues:")
+        );
+    }
+}

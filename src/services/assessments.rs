@@ -1,0 +1,543 @@
+//! Risk assessments: start (prefilled), save drafts section by section,
+//! complete and lock, start a new version. Only probation sees them; every
+//! view is audited. DASH answers and the narrative never leave this service
+//! except to probation.
+
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::auth::Actor;
+use crate::db::assessments_repo::{self, Assessment, Summary};
+use crate::db::{arrests_repo, people_repo, referrals_repo, users_repo};
+use crate::domain::arrest::{Disposal, Offence};
+use crate::domain::assessment::{
+    AssessmentInput, AssessmentResults, AssessmentStatus, PastArrest, check_complete, check_draft,
+    ogrs3_prefill, partial_results,
+};
+use crate::domain::audit_action::AuditAction;
+use crate::domain::dash::DashSettings;
+use crate::domain::london_time::london_date;
+use crate::domain::referral::ReferralStatus;
+use crate::domain::roles::Capability;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, AuditEntry};
+use crate::services::referrals::move_referral;
+use crate::state::AppState;
+
+/// Sections whose content is too sensitive to copy into the audit log.
+const SENSITIVE: [&str; 4] = ["dash", "domestic_abuse", "needs", "rationale"];
+
+fn settings(app: &AppState) -> DashSettings {
+    DashSettings {
+        escalation_incidents: app.settings.dash_escalation_incidents,
+        escalation_months: app.settings.dash_escalation_months,
+    }
+}
+
+fn summary(input: &AssessmentInput, results: &AssessmentResults) -> Summary {
+    Summary {
+        suitability: input.suitability.clone().filter(|s| !s.is_empty()),
+        rosh_overall: results
+            .rosh
+            .as_ref()
+            .map(|r| r.overall().as_str().to_string()),
+        ogrs3_two_year_percent: results.ogrs3.as_ref().map(|o| o.two_year_percent as i32),
+        known_to_marac: input
+            .domestic_abuse
+            .as_ref()
+            .and_then(|d| d.known_to_marac)
+            .unwrap_or(false),
+    }
+}
+
+fn parse_content(a: &Assessment) -> AssessmentInput {
+    serde_json::from_str(&a.content).unwrap_or_default()
+}
+
+fn conflict_locked() -> AppError {
+    AppError::conflict("This assessment is completed and locked. Start a new version to change it.")
+}
+
+/// An assessment as probation sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AssessmentView {
+    pub assessment: Assessment,
+    pub input: AssessmentInput,
+    pub results: AssessmentResults,
+    pub author_name: Option<String>,
+    pub is_author: bool,
+}
+
+async fn load(app: &AppState, actor: &Actor, id: i32) -> AppResult<Assessment> {
+    actor.require(Capability::ManageCases)?;
+    assessments_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn prefill(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+    referral_id: Option<i32>,
+) -> AppResult<AssessmentInput> {
+    let person = people_repo::find(db, person_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("person_id", "No person with that id"))?;
+    let arrests = arrests_repo::for_person(db, person_id).await?;
+    let past: Vec<PastArrest> = arrests
+        .iter()
+        .filter_map(|a| {
+            Some(PastArrest {
+                offence: Offence::parse(&a.offence)?,
+                disposal: Disposal::parse(&a.disposal)?,
+                date: london_date(a.arrested_at),
+            })
+        })
+        .collect();
+    let current_arrest_id = match referral_id {
+        Some(rid) => referrals_repo::find(db, rid)
+            .await?
+            .filter(|r| r.person_id == person_id)
+            .ok_or_else(|| AppError::invalid("referral_id", "That referral is not this man's"))?
+            .arrest_id
+            .into(),
+        None => arrests.first().map(|a| a.id),
+    };
+    let current = arrests
+        .iter()
+        .find(|a| Some(a.id) == current_arrest_id)
+        .and_then(|a| {
+            Some(PastArrest {
+                offence: Offence::parse(&a.offence)?,
+                disposal: Disposal::parse(&a.disposal)?,
+                date: london_date(a.arrested_at),
+            })
+        });
+    Ok(AssessmentInput {
+        ogrs3: Some(ogrs3_prefill(
+            &person.sex,
+            person.date_of_birth,
+            &past,
+            current,
+        )),
+        ..Default::default()
+    })
+}
+
+/// How strictly a new draft's content is checked: a prefill by Kerbside may
+/// be incomplete; what a person sends must be valid where present.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    Prefill,
+    Strict,
+}
+
+async fn insert_new(
+    app: &AppState,
+    actor: &Actor,
+    person_id: i32,
+    referral_id: Option<i32>,
+    supersedes: Option<i32>,
+    input: &AssessmentInput,
+    check: Check,
+) -> AppResult<Assessment> {
+    let author = actor.user_id().ok_or(AppError::Forbidden)?;
+    let results = match check {
+        Check::Strict => check_draft(input, &settings(app)).map_err(AppError::Invalid)?,
+        Check::Prefill => partial_results(input, &settings(app)),
+    };
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let next = assessments_repo::for_person(&txn, person_id)
+        .await?
+        .first()
+        .map(|a| a.version_number + 1)
+        .unwrap_or(1);
+    let content = serde_json::to_string(input).map_err(AppError::internal)?;
+    let a = assessments_repo::insert(
+        &txn,
+        person_id,
+        referral_id,
+        next,
+        supersedes,
+        author,
+        &content,
+        &summary(input, &results),
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::Collect)
+            .record("assessment", a.id)
+            .person(person_id),
+    )
+    .await?;
+    if let Some(rid) = referral_id
+        && let Some(r) = referrals_repo::find(&txn, rid).await?
+        && matches!(
+            ReferralStatus::parse(&r.status),
+            Some(ReferralStatus::New | ReferralStatus::Allocated)
+        )
+    {
+        move_referral(
+            &txn,
+            actor,
+            &r,
+            ReferralStatus::InAssessment,
+            r.assigned_to.or(Some(author)),
+            "assessment started",
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(a)
+}
+
+/// Start a draft for a man (from a referral if given), prefilled from what
+/// Kerbside knows.
+pub async fn start(
+    app: &AppState,
+    actor: &Actor,
+    person_id: i32,
+    referral_id: Option<i32>,
+) -> AppResult<Assessment> {
+    actor.require(Capability::ManageCases)?;
+    let input = prefill(&app.db, person_id, referral_id).await?;
+    insert_new(
+        app,
+        actor,
+        person_id,
+        referral_id,
+        None,
+        &input,
+        Check::Prefill,
+    )
+    .await
+}
+
+/// Create a draft from a whole assessment (the API). RoSH, suitability and
+/// the rationale are required here.
+pub async fn create(
+    app: &AppState,
+    actor: &Actor,
+    person_id: i32,
+    referral_id: Option<i32>,
+    input: &AssessmentInput,
+) -> AppResult<Assessment> {
+    actor.require(Capability::ManageCases)?;
+    require_api_fields(input)?;
+    if people_repo::find(&app.db, person_id).await?.is_none() {
+        return Err(AppError::invalid("person_id", "No person with that id"));
+    }
+    if let Some(rid) = referral_id
+        && referrals_repo::find(&app.db, rid)
+            .await?
+            .is_none_or(|r| r.person_id != person_id)
+    {
+        return Err(AppError::invalid(
+            "referral_id",
+            "That referral is not this man's",
+        ));
+    }
+    insert_new(
+        app,
+        actor,
+        person_id,
+        referral_id,
+        None,
+        input,
+        Check::Strict,
+    )
+    .await
+}
+
+fn require_api_fields(input: &AssessmentInput) -> AppResult<()> {
+    let mut e = crate::domain::validation::FieldErrors::new();
+    if input.rosh.is_none() {
+        e.add(
+            "rosh",
+            "Give rosh with public, known_adult, children and staff",
+        );
+    }
+    if input.suitability.as_deref().is_none_or(str::is_empty) {
+        e.add(
+            "suitability",
+            "Give suitability: suitable, suitable_not_ready or not_suitable",
+        );
+    }
+    if input
+        .rationale
+        .as_deref()
+        .is_none_or(|r| r.trim().is_empty())
+    {
+        e.add(
+            "rationale",
+            "Give the rationale for the suitability decision",
+        );
+    }
+    e.into_result().map_err(AppError::Invalid)
+}
+
+/// Read an assessment (probation), audited as a consult.
+pub async fn view(app: &AppState, actor: &Actor, id: i32) -> AppResult<AssessmentView> {
+    let assessment = load(app, actor, id).await?;
+    let input = parse_content(&assessment);
+    let results = partial_results(&input, &settings(app));
+    let author_name = users_repo::names_for(&app.db, &[assessment.author_id])
+        .await?
+        .remove(&assessment.author_id);
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("assessment", id)
+            .person(assessment.person_id),
+    )
+    .await?;
+    let is_author = actor.user_id() == Some(assessment.author_id);
+    Ok(AssessmentView {
+        assessment,
+        input,
+        results,
+        author_name,
+        is_author,
+    })
+}
+
+fn diff_entry(id: i32, person_id: i32, old: &AssessmentInput, new: &AssessmentInput) -> AuditEntry {
+    let mut entry = AuditEntry::new(AuditAction::Alter)
+        .record("assessment", id)
+        .person(person_id);
+    let (o, n) = (
+        serde_json::to_value(old).unwrap_or_default(),
+        serde_json::to_value(new).unwrap_or_default(),
+    );
+    if let (Value::Object(o), Value::Object(n)) = (o, n) {
+        for (k, nv) in &n {
+            let ov = o.get(k).cloned().unwrap_or(Value::Null);
+            if &ov != nv {
+                if SENSITIVE.contains(&k.as_str()) {
+                    entry =
+                        entry.change(k, "[sensitive: not copied to the audit log]", "[changed]");
+                } else {
+                    entry = entry.change(k, ov, nv);
+                }
+            }
+        }
+    }
+    entry
+}
+
+/// Check a changed draft: parts that changed must be valid; parts left as
+/// they were (such as a prefill still being completed) are not held against
+/// the change.
+fn check_changed_parts(
+    old: &AssessmentInput,
+    new: &AssessmentInput,
+    settings: &DashSettings,
+) -> AppResult<AssessmentResults> {
+    match check_draft(new, settings) {
+        Ok(r) => Ok(r),
+        Err(errors) => {
+            let (o, n) = (
+                serde_json::to_value(old).unwrap_or_default(),
+                serde_json::to_value(new).unwrap_or_default(),
+            );
+            let mut relevant = crate::domain::validation::FieldErrors::new();
+            for (field, message) in errors.iter() {
+                let part = field.split('.').next().unwrap_or(field);
+                if o.get(part) != n.get(part) {
+                    relevant.add(field, message);
+                }
+            }
+            if relevant.is_empty() {
+                Ok(partial_results(new, settings))
+            } else {
+                Err(AppError::Invalid(relevant))
+            }
+        }
+    }
+}
+
+/// Replace a draft's content (author only; a completed assessment answers
+/// 409). `lock_version`, when given, must match what the editor loaded.
+pub async fn save(
+    app: &AppState,
+    actor: &Actor,
+    id: i32,
+    lock_version: Option<i32>,
+    input: &AssessmentInput,
+) -> AppResult<Assessment> {
+    let a = load(app, actor, id).await?;
+    if a.status != AssessmentStatus::Draft.as_str() {
+        return Err(conflict_locked());
+    }
+    if actor.user_id() != Some(a.author_id) {
+        return Err(AppError::conflict(
+            "Only the assessment's author can change it. Ask them, or start your own assessment.",
+        ));
+    }
+    let results = check_changed_parts(&parse_content(&a), input, &settings(app))?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let content = serde_json::to_string(input).map_err(AppError::internal)?;
+    if assessments_repo::save_draft(
+        &txn,
+        id,
+        lock_version.unwrap_or(a.lock_version),
+        &content,
+        &summary(input, &results),
+        now,
+    )
+    .await?
+        == 0
+    {
+        return Err(AppError::conflict(
+            "This assessment changed since you opened it (or was completed). Reload it and make your change again.",
+        ));
+    }
+    audit::record(
+        &txn,
+        actor,
+        now,
+        diff_entry(id, a.person_id, &parse_content(&a), input),
+    )
+    .await?;
+    txn.commit().await?;
+    assessments_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Change one part of a draft (a task-list section).
+pub async fn save_section(
+    app: &AppState,
+    actor: &Actor,
+    id: i32,
+    lock_version: i32,
+    change: impl FnOnce(&mut AssessmentInput),
+) -> AppResult<Assessment> {
+    let a = load(app, actor, id).await?;
+    let mut input = parse_content(&a);
+    change(&mut input);
+    save(app, actor, id, Some(lock_version), &input).await
+}
+
+/// Complete and lock (author only). The man's previous completed version is
+/// superseded and the referral marked assessed.
+pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Assessment> {
+    let a = load(app, actor, id).await?;
+    if a.status != AssessmentStatus::Draft.as_str() {
+        return Err(conflict_locked());
+    }
+    if actor.user_id() != Some(a.author_id) {
+        return Err(AppError::conflict(
+            "Only the assessment's author can complete it.",
+        ));
+    }
+    let input = parse_content(&a);
+    check_complete(&input, &settings(app)).map_err(AppError::Invalid)?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let previous = assessments_repo::current_completed(&txn, a.person_id).await?;
+    if assessments_repo::set_status(
+        &txn,
+        id,
+        AssessmentStatus::Draft,
+        AssessmentStatus::Completed,
+        now,
+    )
+    .await?
+        == 0
+    {
+        return Err(conflict_locked());
+    }
+    if let Some(p) = previous.filter(|p| p.id != id) {
+        assessments_repo::set_status(
+            &txn,
+            p.id,
+            AssessmentStatus::Completed,
+            AssessmentStatus::Superseded,
+            now,
+        )
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            now,
+            AuditEntry::new(AuditAction::Alter)
+                .record("assessment", p.id)
+                .person(a.person_id)
+                .change("status", "completed", "superseded")
+                .reason(format!("superseded by assessment {id}")),
+        )
+        .await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::Alter)
+            .record("assessment", id)
+            .person(a.person_id)
+            .change("status", "draft", "completed"),
+    )
+    .await?;
+    if let Some(rid) = a.referral_id
+        && let Some(r) = referrals_repo::find(&txn, rid).await?
+        && r.status == ReferralStatus::InAssessment.as_str()
+    {
+        move_referral(
+            &txn,
+            actor,
+            &r,
+            ReferralStatus::Assessed,
+            r.assigned_to,
+            "assessment completed",
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    assessments_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Start a new version from a completed assessment (it stays in force until
+/// the new one is completed).
+pub async fn new_version(app: &AppState, actor: &Actor, id: i32) -> AppResult<Assessment> {
+    let a = load(app, actor, id).await?;
+    if a.status == AssessmentStatus::Draft.as_str() {
+        return Err(AppError::conflict(
+            "This assessment is still a draft: change it directly.",
+        ));
+    }
+    let input = parse_content(&a);
+    insert_new(
+        app,
+        actor,
+        a.person_id,
+        a.referral_id,
+        Some(a.id),
+        &input,
+        Check::Strict,
+    )
+    .await
+}
+
+/// A man's assessments, newest first (probation).
+pub async fn for_person(
+    app: &AppState,
+    actor: &Actor,
+    person_id: i32,
+) -> AppResult<Vec<Assessment>> {
+    actor.require(Capability::ManageCases)?;
+    Ok(assessments_repo::for_person(&app.db, person_id).await?)
+}

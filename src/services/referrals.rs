@@ -1,0 +1,189 @@
+//! The probation referral queue: open referrals, most urgent first, with
+//! assignment and a status history.
+
+use chrono::DateTime;
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde::Serialize;
+
+use crate::auth::Actor;
+use crate::db::arrests_repo::{self, Arrest};
+use crate::db::people_repo::{self, Person};
+use crate::db::referrals_repo::{self, QueueFilter, Referral};
+use crate::db::users_repo;
+use crate::domain::audit_action::AuditAction;
+use crate::domain::london_time::london_date;
+use crate::domain::pagination::{PageInfo, PageRequest};
+use crate::domain::referral::{ReferralStatus, transition};
+use crate::domain::roles::{Capability, Role};
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, AuditEntry};
+use crate::state::AppState;
+
+/// A row of the queue.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueueRow {
+    pub referral: Referral,
+    pub person: Option<Person>,
+    pub arrest: Option<Arrest>,
+    /// Days until due (negative: overdue), from today in London.
+    pub days_left: i64,
+    pub assigned_name: Option<String>,
+}
+
+/// The queue (probation), audited as one consult.
+pub async fn queue(
+    app: &AppState,
+    actor: &Actor,
+    filter: &QueueFilter,
+    page: PageRequest,
+) -> AppResult<(Vec<QueueRow>, PageInfo)> {
+    actor.require(Capability::ManageCases)?;
+    let (rows, total) =
+        referrals_repo::queue(&app.db, filter, page.offset(), page.per_page).await?;
+    let people = people_repo::by_ids(
+        &app.db,
+        &rows.iter().map(|r| r.person_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let officers: Vec<i32> = rows.iter().filter_map(|r| r.assigned_to).collect();
+    let names = users_repo::names_for(&app.db, &officers).await?;
+    let today = london_date(app.now());
+    let mut out = Vec::new();
+    for r in rows {
+        let arrest = arrests_repo::find(&app.db, r.arrest_id).await?;
+        out.push(QueueRow {
+            days_left: (r.due_date - today).num_days(),
+            person: people.get(&r.person_id).cloned(),
+            assigned_name: r.assigned_to.and_then(|a| names.get(&a).cloned()),
+            arrest,
+            referral: r,
+        });
+    }
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("referral_queue", "page")
+            .reason(format!("queue showed {} of {} referrals", out.len(), total)),
+    )
+    .await?;
+    Ok((out, PageInfo::new(page, total)))
+}
+
+/// Move a referral to a new status inside the caller's transaction, if the
+/// move is allowed; the history row says who and why.
+pub(crate) async fn move_referral(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    r: &Referral,
+    to: ReferralStatus,
+    assigned_to: Option<i32>,
+    note: &str,
+    now: DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let from = ReferralStatus::parse(&r.status)
+        .ok_or_else(|| AppError::internal("unknown referral status"))?;
+    let t = transition(from, to).ok_or_else(|| {
+        AppError::conflict(format!(
+            "A referral that is {} cannot become {}",
+            from.label().to_lowercase(),
+            to.label().to_lowercase()
+        ))
+    })?;
+    if referrals_repo::move_to(
+        db,
+        r,
+        to,
+        assigned_to,
+        Some(format!("{}: {note}", t.description)),
+        actor.user_id(),
+        now,
+    )
+    .await?
+        == 0
+    {
+        return Err(AppError::conflict(
+            "Someone else changed this referral at the same moment. Reload and try again.",
+        ));
+    }
+    audit::record(
+        db,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::Alter)
+            .record("referral", r.id)
+            .person(r.person_id)
+            .change("status", &r.status, to.as_str())
+            .change("assigned_to", r.assigned_to, assigned_to),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Assign a referral to a probation officer (or take it yourself).
+pub async fn assign(
+    app: &AppState,
+    actor: &Actor,
+    referral_id: i32,
+    officer_id: i32,
+) -> AppResult<()> {
+    actor.require(Capability::ManageCases)?;
+    let r = referrals_repo::find(&app.db, referral_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let officer_roles = users_repo::roles_of(&app.db, officer_id).await?;
+    if !officer_roles.contains(&Role::Probation) {
+        return Err(AppError::invalid(
+            "officer_id",
+            "Choose a probation officer",
+        ));
+    }
+    let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::New);
+    let to = if from == ReferralStatus::New {
+        ReferralStatus::Allocated
+    } else {
+        from
+    };
+    let txn = app.db.begin().await?;
+    move_referral(&txn, actor, &r, to, Some(officer_id), "assigned", app.now()).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A referral with its history.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReferralDetail {
+    pub referral: Referral,
+    pub history: Vec<crate::db::entities::referral_status_history::Model>,
+    pub names: std::collections::HashMap<i32, String>,
+}
+
+/// One referral with its history (probation).
+pub async fn detail(app: &AppState, actor: &Actor, referral_id: i32) -> AppResult<ReferralDetail> {
+    actor.require(Capability::ManageCases)?;
+    let referral = referrals_repo::find(&app.db, referral_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let history = referrals_repo::history(&app.db, referral_id).await?;
+    let ids: Vec<i32> = history
+        .iter()
+        .filter_map(|h| h.by_user_id)
+        .chain(history.iter().filter_map(|h| h.assigned_to))
+        .collect();
+    let names = users_repo::names_for(&app.db, &ids).await?;
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("referral", referral_id)
+            .person(referral.person_id),
+    )
+    .await?;
+    Ok(ReferralDetail {
+        referral,
+        history,
+        names,
+    })
+}

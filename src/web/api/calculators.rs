@@ -1,0 +1,35 @@
+//! The pure calculators: OGRS3 and DASH (any signed-in role; nothing stored).
+
+use rocket::serde::json::Json;
+use rocket::{Route, State, post, routes};
+use serde_json::{Value, json};
+
+use crate::auth::SignedIn;
+use crate::domain::dash::{self, DashInput, DashSettings};
+use crate::domain::ogrs3::{self, Ogrs3Input};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[post("/calculators/ogrs3", format = "json", data = "<body>")]
+fn calculate_ogrs3(_user: SignedIn, body: Json<Ogrs3Input>) -> AppResult<Json<Value>> {
+    let r = ogrs3::calculate(&body).map_err(AppError::Invalid)?;
+    Ok(Json(json!(r)))
+}
+
+#[post("/calculators/dash", format = "json", data = "<body>")]
+fn calculate_dash(
+    app: &State<AppState>,
+    _user: SignedIn,
+    body: Json<DashInput>,
+) -> AppResult<Json<Value>> {
+    let settings = DashSettings {
+        escalation_incidents: app.settings.dash_escalation_incidents,
+        escalation_months: app.settings.dash_escalation_months,
+    };
+    let r = dash::assess(&body, &settings).map_err(AppError::Invalid)?;
+    Ok(Json(json!(r)))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![calculate_ogrs3, calculate_dash]
+}

@@ -1,0 +1,354 @@
+//! Probation assesses a referred man: a task list prefilled from the arrest,
+//! drafts saved section by section, completion locks it, a new version
+//! supersedes it; the same through the API; the two calculators.
+
+use kerbside::domain::roles::Role;
+use rocket::http::Status;
+use serde_json::{Value, json};
+
+use crate::probation_referrals::arrested_man;
+use crate::support::{TestApp, api};
+
+pub fn full_assessment(person_id: &Value, referral_id: &Value) -> Value {
+    json!({
+        "person_id": person_id, "referral_id": referral_id,
+        "rosh": {"public": "low", "known_adult": "medium", "children": "low", "staff": "low"},
+        "suitability": "suitable", "rationale": "PJ-MARKER-RATIONALE accepts responsibility",
+        "ogrs3": {"sex": "male", "date_of_birth": "1965-12-07", "conviction_date": "2025-05-13", "follow_up_start_date": "2026-12-06",
+                  "age_at_first_sanction": 47, "first_sanction_date": null, "total_sanctions": 2,
+                  "offence_category": "soliciting_or_prostitution", "current_sanction": "conviction"},
+        "domestic_abuse": {"known_to_marac": false, "concerns": "CONCERNS-MARKER"},
+        "dash": {"answers": ["yes","yes","yes","yes","yes","yes","yes","yes","yes","yes","yes","yes","yes","yes","no","no","no","no","no","no","no","no","dont_know","dont_know"],
+                 "professional_judgement": false, "rationale": null, "incidents_in_window": 0, "previous_marac_referral_date": null, "latest_incident_date": null},
+        "needs": {"relationships": {"severity": "severe", "note": "NEEDS-MARKER"}}
+    })
+}
+
+#[rocket::async_test]
+async fn a_completed_assessment_is_locked_and_a_new_version_supersedes_it() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (p, a) = arrested_man(
+        &app,
+        &police,
+        "Locked",
+        "conditional_caution",
+        json!({"course_deadline": "2027-03-01"}),
+    )
+    .await;
+    let author = app.token(&[Role::Probation]).await;
+    let other = app.token(&[Role::Probation]).await;
+    let missing = api(
+        &app,
+        "POST",
+        "/api/v1/assessments",
+        Some(&author),
+        Some(json!({"person_id": p["id"]})),
+    )
+    .await;
+    assert_eq!(missing.status, Status::UnprocessableEntity);
+    let fields = &missing.json()["error"]["fields"];
+    assert!(
+        fields["rosh"].is_string()
+            && fields["suitability"].is_string()
+            && fields["rationale"].is_string(),
+        "{fields}"
+    );
+    let created = api(
+        &app,
+        "POST",
+        "/api/v1/assessments",
+        Some(&author),
+        Some(full_assessment(&p["id"], &a["referral_id"])),
+    )
+    .await;
+    assert_eq!(created.status, Status::Created, "{}", created.body);
+    let body = created.json();
+    assert_eq!(body["status"], "draft");
+    assert_eq!(body["ogrs3_result"]["two_year_percent"], 16);
+    assert_eq!(body["ogrs3_result"]["band"], "low");
+    assert_eq!(body["dash_result"]["score"], 14);
+    assert_eq!(body["dash_result"]["refer_to_marac"], true);
+    assert_eq!(body["rosh_overall"], "medium");
+    let id = body["id"].clone();
+    let mut changed = full_assessment(&p["id"], &a["referral_id"]);
+    changed["suitability"] = json!("suitable_not_ready");
+    assert_eq!(
+        api(
+            &app,
+            "PUT",
+            &format!("/api/v1/assessments/{id}"),
+            Some(&author),
+            Some(changed.clone())
+        )
+        .await
+        .status,
+        Status::Ok
+    );
+    assert_eq!(
+        api(
+            &app,
+            "POST",
+            &format!("/api/v1/assessments/{id}/complete"),
+            Some(&other),
+            None
+        )
+        .await
+        .status,
+        Status::Conflict,
+        "only the author completes"
+    );
+    let done = api(
+        &app,
+        "POST",
+        &format!("/api/v1/assessments/{id}/complete"),
+        Some(&author),
+        None,
+    )
+    .await;
+    assert_eq!(done.status, Status::Ok, "{}", done.body);
+    assert_eq!(done.json()["status"], "completed");
+    let refused = api(
+        &app,
+        "PUT",
+        &format!("/api/v1/assessments/{id}"),
+        Some(&author),
+        Some(changed),
+    )
+    .await;
+    assert_eq!(refused.status, Status::Conflict);
+    assert_eq!(refused.json()["error"]["code"], "conflict");
+    assert_eq!(
+        api(
+            &app,
+            "POST",
+            &format!("/api/v1/assessments/{id}/complete"),
+            Some(&author),
+            None
+        )
+        .await
+        .status,
+        Status::Conflict
+    );
+    let q = api(
+        &app,
+        "GET",
+        "/api/v1/referrals?status=assessed",
+        Some(&author),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(q["total"], 1, "the referral moved to assessed");
+
+    // a new version, completed, supersedes the first; history keeps both
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    let _ = officer.get(&app, &format!("/assessments/{id}")).await;
+    let new = officer
+        .post(&app, &format!("/assessments/{id}/new-version"), &[])
+        .await;
+    assert!(new.redirects_to("/assessments/"), "{}", new.body);
+    let new_id: i32 = new
+        .location
+        .as_deref()
+        .and_then(|l| l.rsplit('/').next())
+        .and_then(|s| s.parse().ok())
+        .expect("new id");
+    let confirm = officer
+        .get(&app, &format!("/assessments/{new_id}/complete"))
+        .await;
+    assert!(confirm.body.contains("Complete and lock"));
+    let completed = officer
+        .post(&app, &format!("/assessments/{new_id}/complete"), &[])
+        .await;
+    assert!(
+        completed.redirects_to(&format!("/assessments/{new_id}")),
+        "{}",
+        completed.body
+    );
+    let first = api(
+        &app,
+        "GET",
+        &format!("/api/v1/assessments/{id}"),
+        Some(&author),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(first["status"], "superseded");
+    let list = officer
+        .get(&app, &format!("/people/{}/assessments", p["id"]))
+        .await;
+    assert!(
+        list.body.contains("Version 1")
+            && list.body.contains("Version 2")
+            && list.body.contains("Superseded")
+    );
+}
+
+#[rocket::async_test]
+async fn the_assessment_form_is_prefilled_from_the_arrest_and_saves_section_by_section() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (_, a) = arrested_man(
+        &app,
+        &police,
+        "Prefill",
+        "conditional_caution",
+        json!({"course_deadline": "2027-03-01"}),
+    )
+    .await;
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    officer
+        .get(&app, &format!("/referrals/{}", a["referral_id"]))
+        .await;
+    let started = officer
+        .post(
+            &app,
+            &format!("/referrals/{}/assessments", a["referral_id"]),
+            &[],
+        )
+        .await;
+    assert!(started.redirects_to("/assessments/"), "{}", started.body);
+    let base = started.location.clone().unwrap_or_default();
+    let tasks = officer.get(&app, &base).await;
+    assert!(tasks.body.contains("In progress") && tasks.body.contains("Not started"));
+    let form = officer.get(&app, &format!("{base}/ogrs3")).await;
+    assert_eq!(form.status, Status::Ok);
+    for expected in [
+        "name=\"date_of_birth.day\" type=\"text\" inputmode=\"numeric\" value=\"5\"",
+        "name=\"date_of_birth.year\" type=\"text\" inputmode=\"numeric\" value=\"1975\"",
+        "<option value=\"soliciting_or_prostitution\" selected>",
+        "value=\"caution\" checked",
+        "value=\"male\" checked",
+        "name=\"total_sanctions\" type=\"text\" value=\"1\"",
+        "name=\"conviction_date.day\" type=\"text\" inputmode=\"numeric\" value=\"20\"",
+    ] {
+        assert!(form.body.contains(expected), "prefilled: {expected}");
+    }
+    let lock = form
+        .body
+        .split("name=\"lock_version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("lock")
+        .to_string();
+    let fields = |total: &'static str| {
+        vec![
+            ("lock_version", lock.clone()),
+            ("sex", "male".to_string()),
+            ("date_of_birth.day", "5".into()),
+            ("date_of_birth.month", "5".into()),
+            ("date_of_birth.year", "1975".into()),
+            ("conviction_date.day", "20".into()),
+            ("conviction_date.month", "11".into()),
+            ("conviction_date.year", "2026".into()),
+            ("follow_up_start_date.day", "20".into()),
+            ("follow_up_start_date.month", "11".into()),
+            ("follow_up_start_date.year", "2026".into()),
+            ("first_sanction_date.day", "".into()),
+            ("first_sanction_date.month", "".into()),
+            ("first_sanction_date.year", "".into()),
+            ("age_at_first_sanction", "51".into()),
+            ("total_sanctions", total.to_string()),
+            ("offence_category", "soliciting_or_prostitution".into()),
+            ("current_sanction", "caution".into()),
+        ]
+    };
+    let as_refs = |v: &Vec<(&'static str, String)>| {
+        v.iter().map(|(k, x)| (*k, x.clone())).collect::<Vec<_>>()
+    };
+    let bad = as_refs(&fields("0"));
+    let bad_refs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let again = officer
+        .post(&app, &format!("{base}/ogrs3"), &bad_refs)
+        .await;
+    assert_eq!(again.status, Status::UnprocessableEntity);
+    assert!(
+        again.body.contains("href=\"#total_sanctions\""),
+        "{}",
+        again.body
+    );
+    assert!(
+        again
+            .body
+            .contains("name=\"age_at_first_sanction\" type=\"text\" value=\"51\""),
+        "typed values kept"
+    );
+    let good = as_refs(&fields("1"));
+    let good_refs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = officer
+        .post(&app, &format!("{base}/ogrs3"), &good_refs)
+        .await;
+    assert!(saved.redirects_to(&base), "{}", saved.body);
+    let tasks = officer.get(&app, &base).await;
+    assert!(
+        tasks
+            .body
+            .contains("indicative: the current sanction is a caution"),
+        "{}",
+        tasks.body
+    );
+    let incomplete = officer.post(&app, &format!("{base}/complete"), &[]).await;
+    assert_eq!(incomplete.status, Status::UnprocessableEntity);
+    assert!(incomplete.body.contains("Rate the risk of serious harm"));
+}
+
+#[rocket::async_test]
+async fn the_calculators_answer_any_signed_in_role_and_name_bad_fields() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Facilitator]).await;
+    let r = api(&app, "POST", "/api/v1/calculators/ogrs3", Some(&token), Some(json!({"sex": "male", "date_of_birth": "1965-12-07", "conviction_date": "2025-05-13",
+        "follow_up_start_date": "2026-12-06", "age_at_first_sanction": 47, "first_sanction_date": null, "total_sanctions": 2,
+        "offence_category": "soliciting_or_prostitution", "current_sanction": "conviction"}))).await;
+    assert_eq!(r.status, Status::Ok, "{}", r.body);
+    let v = r.json();
+    assert!((v["one_year_probability"].as_f64().unwrap_or(0.0) - 0.083241896).abs() < 1e-9);
+    assert!((v["two_year_probability"].as_f64().unwrap_or(0.0) - 0.157102147).abs() < 1e-9);
+    assert_eq!(
+        (
+            v["one_year_percent"].as_u64(),
+            v["two_year_percent"].as_u64(),
+            v["band"].as_str()
+        ),
+        (Some(8), Some(16), Some("low"))
+    );
+    let bad = api(
+        &app,
+        "POST",
+        "/api/v1/calculators/ogrs3",
+        Some(&token),
+        Some(json!({"sex": "unknown", "total_sanctions": 0})),
+    )
+    .await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(bad.json()["error"]["fields"]["sex"].is_string());
+    let dash = api(
+        &app,
+        "POST",
+        "/api/v1/calculators/dash",
+        Some(&token),
+        Some(json!({"answers": vec!["yes"; 23], "professional_judgement": false})),
+    )
+    .await;
+    assert_eq!(dash.status, Status::UnprocessableEntity);
+    assert!(dash.json()["error"]["fields"]["answers"].is_string());
+    let mut answers = vec!["yes"; 13];
+    answers.extend(vec!["dont_know"; 11]);
+    let d = api(&app, "POST", "/api/v1/calculators/dash", Some(&token), Some(json!({"answers": answers, "professional_judgement": true, "rationale": "threats to kill"}))).await.json();
+    assert_eq!(d["score"], 13);
+    assert_eq!(d["criteria_met"], json!(["professional_judgement"]));
+    assert_eq!(d["refer_to_marac"], true);
+    assert_eq!(
+        api(
+            &app,
+            "POST",
+            "/api/v1/calculators/dash",
+            None,
+            Some(json!({}))
+        )
+        .await
+        .status,
+        Status::Unauthorized
+    );
+}

@@ -1,0 +1,180 @@
+//! Probation's referral queue: most urgent first, assignment with history,
+//! and court hearings for a charged man.
+
+use chrono::Duration;
+use kerbside::domain::roles::Role;
+use rocket::http::Status;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, api};
+
+/// A man with one arrest; `disposal_extra` adds the conditional fields.
+pub async fn arrested_man(
+    app: &TestApp,
+    police: &str,
+    surname: &str,
+    disposal: &str,
+    extra: Value,
+) -> (Value, Value) {
+    let p = api(app, "POST", "/api/v1/people", Some(police), Some(json!({"surname": surname, "forenames": "Test", "date_of_birth": "1975-05-05", "sex": "male"}))).await.json();
+    let mut body = json!({"person_id": p["id"], "arrested_at": "2026-11-20T23:00:00Z", "location": "London Road", "area": "Central", "offence": "soliciting_s51a_soa2003", "disposal": disposal});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    let a = api(app, "POST", "/api/v1/arrests", Some(police), Some(body)).await;
+    assert_eq!(a.status, Status::Created, "{}", a.body);
+    (p, a.json())
+}
+
+#[rocket::async_test]
+async fn the_queue_puts_the_most_urgent_referral_first_and_keeps_its_history() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (_, later) = arrested_man(
+        &app,
+        &police,
+        "Later",
+        "conditional_caution",
+        json!({"course_deadline": "2027-03-01"}),
+    )
+    .await;
+    let (_, sooner) = arrested_man(
+        &app,
+        &police,
+        "Sooner",
+        "charged",
+        json!({"court": "Ipswich Magistrates' Court", "first_hearing_date": "2026-12-03"}),
+    )
+    .await;
+    arrested_man(&app, &police, "Nothing", "simple_caution", json!({})).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let q = api(&app, "GET", "/api/v1/referrals", Some(&probation), None)
+        .await
+        .json();
+    assert_eq!(q["total"], 2);
+    assert_eq!(q["items"][0]["id"], sooner["referral_id"]);
+    assert_eq!(
+        q["items"][0]["days_left"], 3,
+        "due 3 December, today 30 November"
+    );
+    assert_eq!(q["items"][1]["id"], later["referral_id"]);
+    // assign on the page, then it shows under "my referrals"
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    let me = kerbside::db::users_repo::find_by_username(app.db(), &officer.username)
+        .await
+        .expect("db")
+        .expect("me")
+        .id;
+    let rid = sooner["referral_id"].to_string();
+    officer.get(&app, &format!("/referrals/{rid}")).await;
+    let r = officer
+        .post(
+            &app,
+            &format!("/referrals/{rid}/assign"),
+            &[("officer_id", &me.to_string())],
+        )
+        .await;
+    assert!(r.redirects_to(&format!("/referrals/{rid}")), "{}", r.body);
+    let mine = officer.get(&app, "/referrals?mine=true").await;
+    assert!(
+        mine.body.contains("SOONER, Test") && !mine.body.contains("LATER, Test"),
+        "{}",
+        mine.body
+    );
+    let detail = officer.get(&app, &format!("/referrals/{rid}")).await;
+    assert!(
+        detail.body.contains("allocated to a probation officer"),
+        "history shows the move"
+    );
+    app.clock.advance(Duration::days(5));
+    let mut next_day = app.signed_in(&[Role::Probation]).await;
+    let overdue = next_day.get(&app, "/referrals").await;
+    assert!(overdue.body.contains("Overdue by 2 days"));
+    // police cannot see the queue
+    assert_eq!(
+        api(&app, "GET", "/api/v1/referrals", Some(&police), None)
+            .await
+            .status,
+        Status::Forbidden
+    );
+}
+
+#[rocket::async_test]
+async fn probation_records_court_hearings_only_for_a_charged_arrest() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (_, charged) = arrested_man(
+        &app,
+        &police,
+        "Charged",
+        "charged",
+        json!({"court": "Ipswich Magistrates' Court", "first_hearing_date": "2026-12-03"}),
+    )
+    .await;
+    let (_, cautioned) =
+        arrested_man(&app, &police, "Cautioned", "simple_caution", json!({})).await;
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    let form = officer
+        .get(&app, &format!("/arrests/{}/hearings/new", charged["id"]))
+        .await;
+    assert!(
+        form.body
+            .contains("value=\"Ipswich Magistrates&#x27; Court\""),
+        "the court is prefilled from the arrest"
+    );
+    let bad = officer
+        .post(
+            &app,
+            &format!("/arrests/{}/hearings", charged["id"]),
+            &[
+                ("hearing_date_day", "3"),
+                ("hearing_date_month", "12"),
+                ("hearing_date_year", "2026"),
+                ("court", "Ipswich"),
+                ("outcome", ""),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(bad.body.contains("Choose the outcome"));
+    let ok = officer
+        .post(
+            &app,
+            &format!("/arrests/{}/hearings", charged["id"]),
+            &[
+                ("hearing_date_day", "3"),
+                ("hearing_date_month", "12"),
+                ("hearing_date_year", "2026"),
+                ("court", "Ipswich"),
+                ("outcome", "report_requested"),
+                ("notes", "PSR due in 3 weeks"),
+            ],
+        )
+        .await;
+    assert!(ok.redirects_to(&format!("/arrests/{}", charged["id"])));
+    let page = officer
+        .get(&app, &format!("/arrests/{}", charged["id"]))
+        .await;
+    assert!(page.body.contains("Pre-sentence report requested"));
+    let refused = officer
+        .post(
+            &app,
+            &format!("/arrests/{}/hearings", cautioned["id"]),
+            &[
+                ("hearing_date_day", "3"),
+                ("hearing_date_month", "12"),
+                ("hearing_date_year", "2026"),
+                ("court", "Ipswich"),
+                ("outcome", "fine"),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, Status::Conflict);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"collect:court_hearing".to_string())
+    );
+}
