@@ -136,6 +136,14 @@ fn sqlite_migration_lock(url: &str) -> Result<Option<std::fs::File>, StartupErro
     let Some(file) = sqlite_file(url) else {
         return Ok(None);
     };
+    if let Some(parent) = Path::new(file).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|cause| StartupError::Folder {
+            folder: parent.display().to_string(),
+            cause,
+        })?;
+    }
     let path = format!("{file}.migrate-lock");
     let lock = std::fs::OpenOptions::new()
         .create(true)
@@ -152,8 +160,10 @@ fn sqlite_migration_lock(url: &str) -> Result<Option<std::fs::File>, StartupErro
 
 /// Connect and bring the schema up to date.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, StartupError> {
-    let db = connect(url).await?;
+    // The lock is taken before connecting: switching a new SQLite file to WAL
+    // while another process migrates it would fail with "database is locked".
     let lock = sqlite_migration_lock(url)?;
+    let db = connect(url).await?;
     migrate(&db).await.map_err(StartupError::Migrate)?;
     drop(lock);
     Ok(db)

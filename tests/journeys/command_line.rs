@@ -233,7 +233,15 @@ fn healthy(port: u16) -> bool {
 async fn two_servers_started_together_on_a_fresh_database_both_come_up_and_migrate_once() {
     use migration::MigratorTrait;
     let db = TestDatabase::shared().await;
-    let ports = [free_port(), free_port()];
+    // hold both listeners while choosing, so the two ports differ
+    let held: Vec<std::net::TcpListener> = (0..2)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("port"))
+        .collect();
+    let ports: Vec<u16> = held
+        .iter()
+        .map(|l| l.local_addr().map(|a| a.port()).expect("addr"))
+        .collect();
+    drop(held);
     let mut children: Vec<_> = ports
         .iter()
         .map(|p| {
@@ -254,11 +262,20 @@ async fn two_servers_started_together_on_a_fresh_database_both_come_up_and_migra
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+    let mut logs = Vec::new();
     for c in children.iter_mut() {
         let _ = c.kill();
         let _ = c.wait();
+        let mut err = String::new();
+        if let Some(mut e) = c.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        logs.push(err);
     }
-    assert!(up[0] && up[1], "both servers answered /healthz: {up:?}");
+    assert!(
+        up[0] && up[1],
+        "both servers answered /healthz: {up:?}\n{logs:?}"
+    );
     let conn = kerbside::db::connect(&db.url).await.expect("connect");
     let applied = migration::Migrator::get_applied_migrations(&conn)
         .await
