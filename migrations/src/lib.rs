@@ -3,10 +3,10 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261130_000001_accounts_and_audit;
 mod m20261130_000002_people_arrests_referrals;
 mod m20261130_000003_assessments_and_hearings;
-mod triggers;
 
 pub struct Migrator;
 

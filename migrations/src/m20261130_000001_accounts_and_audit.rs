@@ -3,19 +3,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::triggers::{drop_append_only, make_append_only};
+use crate::helpers::{drop_append_only, index, make_append_only};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn index(name: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(Alias::new(table));
-    for c in cols {
-        i.col(Alias::new(*c));
-    }
-    i.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Set,
 };
 
 use super::entities::audit_log;
@@ -27,21 +27,29 @@ pub struct NewAuditRow {
 
 /// Append a row.
 pub async fn insert(db: &impl ConnectionTrait, row: NewAuditRow) -> Result<(), DbErr> {
-    audit_log::ActiveModel {
+    insert_many(db, std::slice::from_ref(&row)).await
+}
+
+/// Append several rows in one statement.
+pub async fn insert_many(db: &impl ConnectionTrait, rows: &[NewAuditRow]) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    audit_log::Entity::insert_many(rows.iter().map(|row| audit_log::ActiveModel {
         at: Set(row.at),
         actor_user_id: Set(row.actor_user_id),
-        actor_username: Set(row.actor_username),
+        actor_username: Set(row.actor_username.clone()),
         api_token_id: Set(row.api_token_id),
-        action: Set(row.action),
-        record_type: Set(row.record_type),
-        record_id: Set(row.record_id),
+        action: Set(row.action.clone()),
+        record_type: Set(row.record_type.clone()),
+        record_id: Set(row.record_id.clone()),
         person_id: Set(row.person_id),
-        changes: Set(row.changes),
-        recipient: Set(row.recipient),
-        reason: Set(row.reason),
+        changes: Set(row.changes.clone()),
+        recipient: Set(row.recipient.clone()),
+        reason: Set(row.reason.clone()),
         ..Default::default()
-    }
-    .insert(db)
+    }))
+    .exec(db)
     .await?;
     Ok(())
 }

@@ -202,3 +202,37 @@ pub async fn candidates(
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     people::Entity::find().count(db).await
 }
+
+/// People born on any of these dates (for matching an import against the
+/// people already recorded in a few queries).
+pub async fn born_on(db: &impl ConnectionTrait, dates: &[NaiveDate]) -> Result<Vec<Person>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in dates.chunks(500) {
+        out.extend(
+            people::Entity::find()
+                .filter(people::Column::DateOfBirth.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Which of these references are taken.
+pub async fn taken_references(
+    db: &impl ConnectionTrait,
+    refs: &[String],
+) -> Result<std::collections::HashSet<String>, DbErr> {
+    let mut taken = std::collections::HashSet::new();
+    for chunk in refs.chunks(500) {
+        let rows: Vec<String> = people::Entity::find()
+            .select_only()
+            .column(people::Column::Reference)
+            .filter(people::Column::Reference.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        taken.extend(rows);
+    }
+    Ok(taken)
+}

@@ -43,14 +43,15 @@ pub struct RecordedArrest {
 }
 
 /// Store a checked arrest for a person inside the caller's transaction, with
-/// its referral, audited as `collect`.
-pub(crate) async fn insert_arrest(
+/// the referral its disposal makes. Returns the audit entries to write
+/// (`collect` for each record), so that an import can write them in batches.
+pub(crate) async fn insert_arrest_unaudited(
     db: &impl ConnectionTrait,
     actor: &Actor,
     person_id: i32,
     a: &ValidArrest,
     now: DateTime<Utc>,
-) -> AppResult<(Arrest, Option<Referral>)> {
+) -> AppResult<(Arrest, Option<Referral>, Vec<AuditEntry>)> {
     let arrest = arrests_repo::insert(db, person_id, a, actor.user_id(), now)
         .await
         .map_err(|e| match e.sql_err() {
@@ -60,15 +61,11 @@ pub(crate) async fn insert_arrest(
             ),
             _ => AppError::Database(e),
         })?;
-    audit::record(
-        db,
-        actor,
-        now,
+    let mut entries = vec![
         AuditEntry::new(AuditAction::Collect)
             .record("arrest", arrest.id)
             .person(person_id),
-    )
-    .await?;
+    ];
     let referral = match (a.disposal.creates_referral(), a.referral_due()) {
         (true, Some(due)) => {
             let r = referrals_repo::insert(
@@ -81,19 +78,28 @@ pub(crate) async fn insert_arrest(
                 now,
             )
             .await?;
-            audit::record(
-                db,
-                actor,
-                now,
+            entries.push(
                 AuditEntry::new(AuditAction::Collect)
                     .record("referral", r.id)
                     .person(person_id),
-            )
-            .await?;
+            );
             Some(r)
         }
         _ => None,
     };
+    Ok((arrest, referral, entries))
+}
+
+/// Store a checked arrest (and its referral) and audit them.
+pub(crate) async fn insert_arrest(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    person_id: i32,
+    a: &ValidArrest,
+    now: DateTime<Utc>,
+) -> AppResult<(Arrest, Option<Referral>)> {
+    let (arrest, referral, entries) = insert_arrest_unaudited(db, actor, person_id, a, now).await?;
+    audit::record_many(db, actor, now, entries).await?;
     Ok((arrest, referral))
 }
 

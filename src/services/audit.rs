@@ -121,6 +121,23 @@ pub async fn record(
     audit_repo::insert(db, row).await
 }
 
+/// Several events by `actor`, written in batches (for imports).
+pub async fn record_many(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    entries: Vec<AuditEntry>,
+) -> Result<(), DbErr> {
+    let rows: Vec<NewAuditRow> = entries
+        .into_iter()
+        .map(|e| e.into_row(at, actor.user_id(), actor.username(), actor.api_token_id()))
+        .collect();
+    for chunk in rows.chunks(500) {
+        audit_repo::insert_many(db, chunk).await?;
+    }
+    Ok(())
+}
+
 /// Record an event with no authenticated actor (a refused sign-in): `who` is
 /// the username that was typed.
 pub async fn record_anonymous(

@@ -2,7 +2,7 @@
 //! one transaction; rows whose occurrence reference is already recorded are
 //! skipped and counted, so importing a file twice changes nothing.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sea_orm::TransactionTrait;
@@ -13,11 +13,12 @@ use crate::db::{arrests_repo, people_repo, settings_repo};
 use crate::domain::arrest_import::{RowError, read_file};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::names::fold;
+use crate::domain::person::ValidPerson;
 use crate::domain::roles::Capability;
 use crate::error::AppResult;
-use crate::services::arrests::insert_arrest;
+use crate::services::arrests::insert_arrest_unaudited;
 use crate::services::audit::{self, AuditEntry};
-use crate::services::people::insert_person;
+use crate::services::people::fresh_references;
 use crate::state::AppState;
 
 /// What an import did (or, for a dry run, would do).
@@ -71,52 +72,62 @@ pub async fn import_csv(
         new_people: 0,
         dry_run,
     };
-    let txn = app.db.begin().await?;
-    let mut people: HashMap<(String, String, NaiveDate), i32> = HashMap::new();
-    for (done, row) in fresh.iter().enumerate() {
-        let key = (
-            fold(&row.person.surname),
-            fold(&row.person.forenames),
-            row.person.date_of_birth,
-        );
-        let person_id = match people.get(&key) {
-            Some(id) => *id,
-            None => {
-                let id = match people_repo::find_exact(
-                    &txn,
-                    &row.person.surname,
-                    &row.person.forenames,
-                    row.person.date_of_birth,
-                )
-                .await?
-                {
-                    Some(p) => p.id,
-                    None => {
-                        summary.new_people += 1;
-                        if dry_run {
-                            -(summary.new_people as i32)
-                        } else {
-                            insert_person(&txn, actor, &row.person, now).await?.id
-                        }
-                    }
-                };
-                people.insert(key, id);
-                id
-            }
-        };
-        if !dry_run {
-            insert_arrest(&txn, actor, person_id, &row.arrest, now).await?;
+    // Match men against those already recorded in a few queries, not one per row.
+    let key = |p: &ValidPerson| (fold(&p.surname), fold(&p.forenames), p.date_of_birth);
+    let dobs: Vec<NaiveDate> = fresh
+        .iter()
+        .map(|r| r.person.date_of_birth)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut known: HashMap<(String, String, NaiveDate), i32> = people_repo::born_on(&app.db, &dobs)
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                (p.surname_folded, p.forenames_folded, p.date_of_birth),
+                p.id,
+            )
+        })
+        .collect();
+    let mut new_people: Vec<&ValidPerson> = Vec::new();
+    let mut planned = HashSet::new();
+    for r in &fresh {
+        let k = key(&r.person);
+        if !known.contains_key(&k) && planned.insert(k) {
+            new_people.push(&r.person);
         }
+    }
+    summary.new_people = new_people.len();
+    if dry_run {
+        return Ok(Ok(summary));
+    }
+    let references = fresh_references(&app.db, new_people.len()).await?;
+    let txn = app.db.begin().await?;
+    let mut entries: Vec<AuditEntry> = Vec::new();
+    for (p, reference) in new_people.iter().zip(&references) {
+        let person = people_repo::insert(&txn, p, reference, actor.user_id(), now).await?;
+        entries.push(
+            AuditEntry::new(AuditAction::Collect)
+                .record("person", person.id)
+                .person(person.id),
+        );
+        known.insert(key(p), person.id);
+    }
+    for (done, row) in fresh.iter().enumerate() {
+        let person_id = *known
+            .get(&key(&row.person))
+            .ok_or_else(|| crate::error::AppError::internal("imported person missing"))?;
+        let (_, _, more) =
+            insert_arrest_unaudited(&txn, actor, person_id, &row.arrest, now).await?;
+        entries.extend(more);
         if let Some(p) = progress
             && (done + 1) % 100 == 0
         {
             p(done + 1, fresh.len());
         }
     }
-    if dry_run {
-        txn.rollback().await?;
-        return Ok(Ok(summary));
-    }
+    audit::record_many(&txn, actor, now, entries).await?;
     audit::record(
         &txn,
         actor,

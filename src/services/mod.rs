@@ -10,6 +10,7 @@ pub mod hearings;
 pub mod import;
 pub mod people;
 pub mod referrals;
+pub mod settings;
 pub mod setup;
 pub mod sign_in;
 pub mod tokens;

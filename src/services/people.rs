@@ -21,6 +21,31 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditEntry};
 use crate::state::AppState;
 
+/// `count` person references not yet taken (and different from each other).
+pub(crate) async fn fresh_references(
+    db: &impl ConnectionTrait,
+    count: usize,
+) -> AppResult<Vec<String>> {
+    let mut chosen: Vec<String> = Vec::with_capacity(count);
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..20 {
+        if chosen.len() == count {
+            return Ok(chosen);
+        }
+        let candidates: Vec<String> = (0..(count - chosen.len()))
+            .map(|_| make_reference("KC", &random_bytes::<6>()))
+            .filter(|r| seen.insert(r.clone()))
+            .collect();
+        let taken = people_repo::taken_references(db, &candidates).await?;
+        chosen.extend(candidates.into_iter().filter(|r| !taken.contains(r)));
+    }
+    if chosen.len() == count {
+        Ok(chosen)
+    } else {
+        Err(AppError::internal("could not find free person references"))
+    }
+}
+
 /// Store a checked person with a fresh reference, audited as `collect`.
 pub(crate) async fn insert_person(
     db: &impl ConnectionTrait,
@@ -28,27 +53,21 @@ pub(crate) async fn insert_person(
     p: &ValidPerson,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Person> {
-    for _ in 0..8 {
-        let reference = make_reference("KC", &random_bytes::<6>());
-        if people_repo::find_by_reference(db, &reference)
-            .await?
-            .is_some()
-        {
-            continue;
-        }
-        let person = people_repo::insert(db, p, &reference, actor.user_id(), now).await?;
-        audit::record(
-            db,
-            actor,
-            now,
-            AuditEntry::new(AuditAction::Collect)
-                .record("person", person.id)
-                .person(person.id),
-        )
-        .await?;
-        return Ok(person);
-    }
-    Err(AppError::internal("could not find a free person reference"))
+    let reference = fresh_references(db, 1)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("no reference"))?;
+    let person = people_repo::insert(db, p, &reference, actor.user_id(), now).await?;
+    audit::record(
+        db,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::Collect)
+            .record("person", person.id)
+            .person(person.id),
+    )
+    .await?;
+    Ok(person)
 }
 
 /// Record a man (police, probation).

@@ -1,6 +1,31 @@
 //! Writing CSV for downloads: quoted where needed, and protected against
 //! spreadsheet formula injection (a cell starting with = + - @ is prefixed).
 
+use rocket::Responder;
+use rocket::http::{ContentType, Header};
+
+/// A CSV file download.
+#[derive(Responder)]
+pub struct CsvDownload {
+    body: String,
+    content_type: ContentType,
+    disposition: Header<'static>,
+}
+
+impl CsvDownload {
+    /// A download named `kerbside-{what}-{stamp}.csv`.
+    pub fn new(what: &str, stamp: impl std::fmt::Display, body: String) -> CsvDownload {
+        CsvDownload {
+            body,
+            content_type: ContentType::CSV,
+            disposition: Header::new(
+                "Content-Disposition",
+                format!("attachment; filename=\"kerbside-{what}-{stamp}.csv\""),
+            ),
+        }
+    }
+}
+
 /// One cell, escaped.
 pub fn cell(value: &str) -> String {
     let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {

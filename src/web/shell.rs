@@ -56,6 +56,7 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
     ("/admin/users", "Users", Some(Capability::ManageUsers)),
     ("/admin/sessions", "Sessions", Some(Capability::ManageUsers)),
     ("/admin/audit", "Audit log", Some(Capability::ViewAuditLog)),
+    ("/admin/settings", "Settings", Some(Capability::ManageUsers)),
     (
         "/account",
         "Your account",

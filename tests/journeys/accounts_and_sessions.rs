@@ -390,3 +390,34 @@ async fn navigation_shows_only_what_the_roles_allow() {
     assert!(!p.contains("href=\"/admin/users\""));
     assert!(p.contains("href=\"/account\" class=\"nav__link\""));
 }
+
+#[rocket::async_test]
+async fn an_administrator_sets_the_areas_officers_choose_from() {
+    let app = TestApp::start().await;
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    let page = admin.get(&app, "/admin/settings").await;
+    assert!(page.body.contains("Central"), "the default list is shown");
+    let empty = admin
+        .post(&app, "/admin/settings/areas", &[("areas", "  \n ")])
+        .await;
+    assert_eq!(empty.status, Status::UnprocessableEntity);
+    let r = admin
+        .post(
+            &app,
+            "/admin/settings/areas",
+            &[("areas", "Beat 1\nBeat 2\nBeat 1")],
+        )
+        .await;
+    assert!(r.redirects_to("/admin/settings"));
+    let mut officer = app.signed_in(&[Role::Police]).await;
+    let form = officer.get(&app, "/arrests/new/person").await;
+    assert!(
+        form.body.contains("<option value=\"Beat 2\"")
+            && !form.body.contains("<option value=\"Central\"")
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"user_changed:setting".to_string())
+    );
+}

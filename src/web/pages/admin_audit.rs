@@ -2,8 +2,7 @@
 //! and date; export as CSV (itself recorded as a disclosure).
 
 use chrono::{Duration, NaiveDate};
-use rocket::http::{ContentType, Header};
-use rocket::{FromForm, Responder, Route, State, get, routes};
+use rocket::{FromForm, Route, State, get, routes};
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
@@ -117,19 +116,12 @@ async fn list_audit(
     ))
 }
 
-#[derive(Responder)]
-struct CsvDownload {
-    body: String,
-    content_type: ContentType,
-    disposition: Header<'static>,
-}
-
 #[get("/admin/audit.csv?<q..>")]
 async fn export_audit(
     app: &State<AppState>,
     admin: Can<cap::ViewAuditLog>,
     q: AuditQuery,
-) -> AppResult<CsvDownload> {
+) -> AppResult<csv::CsvDownload> {
     let rows = audit::export(app, admin.actor(), &q.filter()).await?;
     let mut body = csv::line(&[
         "id",
@@ -160,14 +152,7 @@ async fn export_audit(
         ]));
     }
     let stamp = app.now().format("%Y%m%d-%H%M%S");
-    Ok(CsvDownload {
-        body,
-        content_type: ContentType::CSV,
-        disposition: Header::new(
-            "Content-Disposition",
-            format!("attachment; filename=\"kerbside-audit-{stamp}.csv\""),
-        ),
-    })
+    Ok(csv::CsvDownload::new("audit", stamp, body))
 }
 
 pub fn routes() -> Vec<Route> {

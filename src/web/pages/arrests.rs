@@ -1,8 +1,7 @@
 //! The arrests list (filters, sorting, pagination, CSV export) and one arrest.
 
 use chrono::NaiveDate;
-use rocket::http::{ContentType, Header};
-use rocket::{FromForm, Responder, Route, State, get, routes};
+use rocket::{FromForm, Route, State, get, routes};
 use rocket_dyn_templates::Template;
 use serde_json::{Value, json};
 
@@ -168,19 +167,12 @@ async fn list_arrests(
     ))
 }
 
-#[derive(Responder)]
-struct CsvDownload {
-    body: String,
-    content_type: ContentType,
-    disposition: Header<'static>,
-}
-
 #[get("/arrests.csv?<q..>")]
 async fn export_arrests(
     app: &State<AppState>,
     user: Viewer,
     q: ListQuery,
-) -> AppResult<CsvDownload> {
+) -> AppResult<csv::CsvDownload> {
     let (sort, desc) = q.sort();
     let rows = arrests::export(
         app,
@@ -233,14 +225,7 @@ async fn export_arrests(
         ]));
     }
     let stamp = app.now().format("%Y%m%d-%H%M%S");
-    Ok(CsvDownload {
-        body,
-        content_type: ContentType::CSV,
-        disposition: Header::new(
-            "Content-Disposition",
-            format!("attachment; filename=\"kerbside-arrests-{stamp}.csv\""),
-        ),
-    })
+    Ok(csv::CsvDownload::new("arrests", stamp, body))
 }
 
 #[get("/arrests/<id>")]

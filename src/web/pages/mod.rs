@@ -2,6 +2,7 @@
 
 mod account;
 mod admin_audit;
+mod admin_settings;
 mod admin_users;
 mod arrest_entry;
 mod arrest_form;
@@ -31,6 +32,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(account::routes());
     r.extend(admin_users::routes());
     r.extend(admin_audit::routes());
+    r.extend(admin_settings::routes());
     r.extend(people::routes());
     r.extend(arrests::routes());
     r.extend(arrest_entry::routes());

@@ -1,8 +1,29 @@
-//! Append-only tables: database triggers that refuse UPDATE and DELETE, written
-//! once for SQLite and once for PostgreSQL.
+//! Small helpers shared by the migrations: named indexes, foreign keys, and
+//! append-only tables (triggers that refuse UPDATE and DELETE, written once
+//! for SQLite and once for PostgreSQL).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+
+/// A named index on `table` over `cols`.
+pub fn index(name: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(Alias::new(table));
+    for c in cols {
+        i.col(Alias::new(*c));
+    }
+    i.to_owned()
+}
+
+/// A named foreign key that refuses to delete a row still referred to.
+pub fn fk(name: &str, from: (&str, &str), to: (&str, &str)) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(Alias::new(from.0), Alias::new(from.1))
+        .to(Alias::new(to.0), Alias::new(to.1))
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
+}
 
 /// Refuse UPDATE and DELETE on `table` at the database level.
 pub async fn make_append_only(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
