@@ -294,6 +294,11 @@ async fn serve(settings: Settings) -> ExitCode {
             c.address, c.port
         );
     }
+    let c = ignited.config();
+    println!(
+        "Kerbside is serving on http://{}:{} (Ctrl-C to stop)",
+        c.address, c.port
+    );
     match ignited.launch().await {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => fail(format!("the server stopped: {e}")),

@@ -27,6 +27,9 @@ pub enum AppError {
     /// The request could not be read.
     #[error("{0}")]
     BadRequest(String),
+    /// What was sent is larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
     /// A database failure.
     #[error("database error: {0}")]
     Database(#[from] DbErr),

@@ -46,24 +46,29 @@ pub fn build_rocket(
     let rocket = rocket::custom(figment)
         .manage(AppState::new(db, settings, clock))
         .attach(auth::request_checks::RequestChecks)
+        .attach(web::request_log::RequestLog)
         .attach(web::headers::SecurityHeaders { https })
         .attach(Template::custom(|engines| {
             templating::register(&mut engines.tera)
         }))
-        .attach(AdHoc::on_liftoff("Clear stale sessions", |rocket| {
-            Box::pin(async move {
-                if let Some(app) = rocket.state::<AppState>() {
-                    let now = app.now();
-                    let l = &app.settings.limits;
-                    let _ = db::sessions_repo::delete_stale(
-                        &app.db,
-                        now - l.idle_timeout,
-                        now - l.absolute_timeout,
-                    )
-                    .await;
-                }
-            })
-        }))
+        .attach(AdHoc::on_liftoff(
+            "Clear stale sessions and uploads",
+            |rocket| {
+                Box::pin(async move {
+                    if let Some(app) = rocket.state::<AppState>() {
+                        let now = app.now();
+                        let l = &app.settings.limits;
+                        let _ = db::sessions_repo::delete_stale(
+                            &app.db,
+                            now - l.idle_timeout,
+                            now - l.absolute_timeout,
+                        )
+                        .await;
+                        let _ = db::imports_repo::expire(&app.db, now).await;
+                    }
+                })
+            },
+        ))
         .mount("/static", FileServer::from(static_dir));
     web::mount(rocket)
 }

@@ -153,6 +153,18 @@ impl MigrationTrait for Migration {
             &["record_type", "record_id"],
         ))
         .await?;
+        m.create_index(index(
+            "idx-audit_log-username",
+            "audit_log",
+            &["actor_username", "at"],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx-audit_log-action",
+            "audit_log",
+            &["action", "at"],
+        ))
+        .await?;
         make_append_only(m, "audit_log").await
     }
 

@@ -115,6 +115,14 @@ impl MigrationTrait for Migration {
             &["disposal", "arrested_at"],
         ))
         .await?;
+        m.create_index(index(
+            "idx-arrests-officer",
+            "arrests",
+            &["officer_user_id", "arrested_at"],
+        ))
+        .await?;
+        m.create_index(index("idx-arrests-operation", "arrests", &["operation"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -149,6 +157,8 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_index(index("idx-referrals-person", "referrals", &["person_id"]))
+            .await?;
+        m.create_index(index("idx-referrals-arrest", "referrals", &["arrest_id"]))
             .await?;
         m.create_index(index(
             "idx-referrals-assigned",

@@ -43,11 +43,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "idx-assessments-person",
-            "assessments",
-            &["person_id", "version_number"],
-        ))
+        m.create_index(
+            index(
+                "idx-assessments-person",
+                "assessments",
+                &["person_id", "version_number"],
+            )
+            .unique()
+            .to_owned(),
+        )
         .await?;
         m.create_index(index(
             "idx-assessments-referral",

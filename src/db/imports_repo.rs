@@ -75,3 +75,27 @@ pub async fn finish(
         .await?;
     Ok(())
 }
+
+/// Drop the content of uploads never imported within a day, and mark runs
+/// left "running" by a stopped server as failed (their transaction was
+/// rolled back, so nothing was imported).
+pub async fn expire(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let unused = imports::Entity::update_many()
+        .col_expr(imports::Column::Status, Expr::val("expired"))
+        .col_expr(imports::Column::Content, Expr::val(Option::<String>::None))
+        .filter(imports::Column::Status.eq("checked"))
+        .filter(imports::Column::CreatedAt.lt(now - chrono::Duration::days(1)))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let stuck = imports::Entity::update_many()
+        .col_expr(imports::Column::Status, Expr::val("failed"))
+        .col_expr(imports::Column::Content, Expr::val(Option::<String>::None))
+        .col_expr(imports::Column::Error, Expr::val(Some("The server stopped during the import; nothing was imported. Upload the file again.".to_string())))
+        .filter(imports::Column::Status.eq("running"))
+        .filter(imports::Column::CreatedAt.lt(now - chrono::Duration::hours(1)))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(unused + stuck)
+}

@@ -162,40 +162,58 @@ pub async fn candidates(
     keys: &CandidateKeys,
     limit: u64,
 ) -> Result<Vec<Person>, DbErr> {
-    let mut any = Condition::any();
-    let mut used = false;
+    // Exact keys (date of birth, PNC ID, vehicle) are fetched on their own so
+    // that a common surname's many phonetic relatives can never crowd the
+    // man with the right date of birth out of the candidate list.
+    let mut exact = Condition::any();
+    let mut any_exact = false;
+    if let Some(d) = keys.date_of_birth {
+        exact = exact.add(people::Column::DateOfBirth.eq(d));
+        any_exact = true;
+    }
+    if let Some(p) = &keys.pnc_id {
+        exact = exact.add(people::Column::PncId.eq(p.clone()));
+        any_exact = true;
+    }
+    if !keys.person_ids.is_empty() {
+        exact = exact.add(people::Column::Id.is_in(keys.person_ids.iter().copied()));
+        any_exact = true;
+    }
+    let mut found = if any_exact {
+        people::Entity::find()
+            .filter(exact)
+            .limit(limit)
+            .all(db)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let mut phonetic = Condition::any();
+    let mut any_phonetic = false;
     if let Some(k) = &keys.surname_key {
-        any = any.add(people::Column::SurnameKey.eq(k.clone()));
-        used = true;
+        phonetic = phonetic.add(people::Column::SurnameKey.eq(k.clone()));
+        any_phonetic = true;
     }
     if let (Some(k), Some(d)) = (&keys.forename_key, keys.date_of_birth) {
-        any = any.add(
+        phonetic = phonetic.add(
             Condition::all()
                 .add(people::Column::ForenameKey.eq(k.clone()))
                 .add(people::Column::DateOfBirth.eq(d)),
         );
-        used = true;
+        any_phonetic = true;
     }
-    if let Some(d) = keys.date_of_birth {
-        any = any.add(people::Column::DateOfBirth.eq(d));
-        used = true;
+    if any_phonetic {
+        found.extend(
+            people::Entity::find()
+                .filter(phonetic)
+                .limit(limit)
+                .all(db)
+                .await?,
+        );
     }
-    if let Some(p) = &keys.pnc_id {
-        any = any.add(people::Column::PncId.eq(p.clone()));
-        used = true;
-    }
-    if !keys.person_ids.is_empty() {
-        any = any.add(people::Column::Id.is_in(keys.person_ids.iter().copied()));
-        used = true;
-    }
-    if !used {
-        return Ok(Vec::new());
-    }
-    people::Entity::find()
-        .filter(any)
-        .limit(limit)
-        .all(db)
-        .await
+    found.sort_by_key(|p| p.id);
+    found.dedup_by_key(|p| p.id);
+    Ok(found)
 }
 
 /// How many people are recorded.

@@ -103,7 +103,7 @@ fn prefix(errors: FieldErrors, section: &str, into: &mut FieldErrors) {
 pub fn partial_results(input: &AssessmentInput, dash_settings: &DashSettings) -> AssessmentResults {
     AssessmentResults {
         ogrs3: input.ogrs3.as_ref().and_then(|o| ogrs3::calculate(o).ok()),
-        rosh: input.rosh.as_ref().and_then(|r| r.validate("rosh").ok()),
+        rosh: input.rosh.as_ref().and_then(|r| r.validate("rosh.").ok()),
         dash: input
             .dash
             .as_ref()
@@ -126,7 +126,7 @@ pub fn check_draft(
         }
     }
     if let Some(r) = &input.rosh {
-        match r.validate("rosh") {
+        match r.validate("rosh.") {
             Ok(v) => results.rosh = Some(v),
             Err(errs) => {
                 for (f, m) in errs.iter() {
@@ -288,9 +288,11 @@ pub fn ogrs3_prefill(
     arrests: &[PastArrest],
     current: Option<PastArrest>,
 ) -> Ogrs3Input {
+    // only what had happened by the arrest being assessed
+    let cutoff = current.map(|c| c.date);
     let sanctions: Vec<&PastArrest> = arrests
         .iter()
-        .filter(|a| a.disposal.is_sanction())
+        .filter(|a| a.disposal.is_sanction() && cutoff.is_none_or(|d| a.date <= d))
         .collect();
     Ogrs3Input {
         sex: matches!(sex, "male" | "female").then(|| sex.to_string()),

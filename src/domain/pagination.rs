@@ -20,14 +20,14 @@ impl PageRequest {
     /// Clamp what a caller asked for: page at least 1, size 1..=200.
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> PageRequest {
         PageRequest {
-            page: page.unwrap_or(1).max(1),
+            page: page.unwrap_or(1).clamp(1, 1_000_000),
             per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
         }
     }
 
     /// Rows to skip.
     pub fn offset(&self) -> u64 {
-        (self.page - 1) * self.per_page
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 

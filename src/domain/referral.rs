@@ -53,8 +53,13 @@ pub const TRANSITIONS: &[Transition] = &[
     },
     Transition {
         from: ReferralStatus::InAssessment,
-        to: ReferralStatus::Allocated,
+        to: ReferralStatus::InAssessment,
         description: "re-allocated during assessment",
+    },
+    Transition {
+        from: ReferralStatus::Assessed,
+        to: ReferralStatus::Assessed,
+        description: "re-allocated after assessment",
     },
     Transition {
         from: ReferralStatus::InAssessment,
@@ -104,5 +109,9 @@ mod tests {
         assert!(transition(ReferralStatus::New, ReferralStatus::Allocated).is_some());
         assert!(transition(ReferralStatus::Closed, ReferralStatus::New).is_none());
         assert!(transition(ReferralStatus::New, ReferralStatus::Assessed).is_none());
+        assert!(
+            transition(ReferralStatus::InAssessment, ReferralStatus::InAssessment).is_some(),
+            "re-allocation keeps the status"
+        );
     }
 }

@@ -25,8 +25,9 @@ use crate::services::audit::{self, AuditEntry};
 use crate::services::referrals::move_referral;
 use crate::state::AppState;
 
-/// Sections whose content is too sensitive to copy into the audit log.
-const SENSITIVE: [&str; 4] = ["dash", "domestic_abuse", "needs", "rationale"];
+/// An assessment is case data that administrators (who read the audit log)
+/// must not see: its changes are logged by part name only, never by value.
+const REDACTED: &str = "[assessment content: not copied to the audit log]";
 
 fn settings(app: &AppState) -> DashSettings {
     DashSettings {
@@ -142,6 +143,25 @@ async fn insert_new(
     input: &AssessmentInput,
     check: Check,
 ) -> AppResult<Assessment> {
+    if let Some(d) = assessments_repo::for_person(&app.db, person_id)
+        .await?
+        .into_iter()
+        .find(|a| a.status == AssessmentStatus::Draft.as_str())
+    {
+        return Err(AppError::conflict(format!(
+            "An assessment of this man is already in progress (version {}): continue that one at /assessments/{}",
+            d.version_number, d.id
+        )));
+    }
+    if let Some(rid) = referral_id
+        && referrals_repo::find(&app.db, rid)
+            .await?
+            .is_some_and(|r| r.status == ReferralStatus::Closed.as_str())
+    {
+        return Err(AppError::conflict(
+            "This referral is closed: start an assessment from the man's record instead",
+        ));
+    }
     let author = actor.user_id().ok_or(AppError::Forbidden)?;
     let results = match check {
         Check::Strict => check_draft(input, &settings(app)).map_err(AppError::Invalid)?,
@@ -256,7 +276,8 @@ pub async fn create(
     .await
 }
 
-fn require_api_fields(input: &AssessmentInput) -> AppResult<()> {
+/// The API's required parts of a whole assessment (POST and PUT).
+pub fn require_api_fields(input: &AssessmentInput) -> AppResult<()> {
     let mut e = crate::domain::validation::FieldErrors::new();
     if input.rosh.is_none() {
         e.add(
@@ -320,14 +341,8 @@ fn diff_entry(id: i32, person_id: i32, old: &AssessmentInput, new: &AssessmentIn
     );
     if let (Value::Object(o), Value::Object(n)) = (o, n) {
         for (k, nv) in &n {
-            let ov = o.get(k).cloned().unwrap_or(Value::Null);
-            if &ov != nv {
-                if SENSITIVE.contains(&k.as_str()) {
-                    entry =
-                        entry.change(k, "[sensitive: not copied to the audit log]", "[changed]");
-                } else {
-                    entry = entry.change(k, ov, nv);
-                }
+            if o.get(k).unwrap_or(&Value::Null) != nv {
+                entry = entry.change(k, REDACTED, REDACTED);
             }
         }
     }
@@ -379,9 +394,7 @@ pub async fn save(
         return Err(conflict_locked());
     }
     if actor.user_id() != Some(a.author_id) {
-        return Err(AppError::conflict(
-            "Only the assessment's author can change it. Ask them, or start your own assessment.",
-        ));
+        return Err(AppError::Forbidden);
     }
     let results = check_changed_parts(&parse_content(&a), input, &settings(app))?;
     let now = app.now();
@@ -437,9 +450,7 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
         return Err(conflict_locked());
     }
     if actor.user_id() != Some(a.author_id) {
-        return Err(AppError::conflict(
-            "Only the assessment's author can complete it.",
-        ));
+        return Err(AppError::Forbidden);
     }
     let input = parse_content(&a);
     check_complete(&input, &settings(app)).map_err(AppError::Invalid)?;

@@ -162,6 +162,18 @@ pub async fn search(
 ) -> AppResult<(Vec<AuditRow>, PageInfo)> {
     actor.require(Capability::ViewAuditLog)?;
     let (rows, total) = audit_repo::search(&app.db, filter, page).await?;
+    record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("audit_log", "search")
+            .reason(format!(
+                "audit search listed {} of {total} entries",
+                rows.len()
+            )),
+    )
+    .await?;
     Ok((rows, PageInfo::new(page, total)))
 }
 

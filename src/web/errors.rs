@@ -122,16 +122,20 @@ impl<'r> Responder<'r, 'static> for AppError {
                 message,
                 ..problem_for(Status::Conflict)
             },
+            AppError::TooLarge(message) => Problem {
+                message,
+                ..problem_for(Status::PayloadTooLarge)
+            },
             AppError::BadRequest(message) => Problem {
                 message,
                 ..problem_for(Status::BadRequest)
             },
             AppError::Database(e) => {
-                rocket::error!("database error: {e}");
+                crate::web::request_log::error(format!("database: {e}"));
                 problem_for(Status::InternalServerError)
             }
             AppError::Internal(e) => {
-                rocket::error!("internal error: {e}");
+                crate::web::request_log::error(format!("internal: {e}"));
                 problem_for(Status::InternalServerError)
             }
         };

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod headers;
 pub mod pages;
 pub mod present;
+pub mod request_log;
 pub mod shell;
 
 use rocket::{Build, Rocket};

@@ -116,7 +116,21 @@ async fn an_officer_searches_picks_the_man_sees_his_history_and_records_the_arre
     )
     .await;
     let mut officer = app.signed_in(&[Role::Police]).await;
-    let search = officer.get(&app, "/arrests/new?surname=Smyth&forenames=Jonh&date_of_birth_day=1&date_of_birth_month=4&date_of_birth_year=1980").await;
+    officer.get(&app, "/arrests/new").await;
+    let search = officer
+        .post(
+            &app,
+            "/arrests/new",
+            &[
+                ("surname", "Smyth"),
+                ("forenames", "Jonh"),
+                ("date_of_birth_day", "1"),
+                ("date_of_birth_month", "4"),
+                ("date_of_birth_year", "1980"),
+                ("vehicle_registration", "XY51ABC"),
+            ],
+        )
+        .await;
     assert_eq!(search.status, Status::Ok);
     assert!(
         search.body.contains("SMITH, John") && search.body.contains("1 previous"),
@@ -124,11 +138,19 @@ async fn an_officer_searches_picks_the_man_sees_his_history_and_records_the_arre
         search.body
     );
     let form = officer
-        .get(&app, &format!("/arrests/new/for/{}", p["id"]))
+        .post(
+            &app,
+            &format!("/arrests/new/for/{}", p["id"]),
+            &[("vehicle_registration", "XY51ABC")],
+        )
         .await;
     assert!(
         form.body.contains("Arrested 1 time before"),
         "previous arrests shown before the disposal"
+    );
+    assert!(
+        form.body.contains("value=\"XY51ABC\""),
+        "the vehicle typed in the search is carried over"
     );
     let pid = p["id"].to_string();
     let mut fields = vec![

@@ -121,7 +121,25 @@ async fn the_people_search_page_lists_matches_and_a_facilitator_is_refused() {
     let token = app.token(&[Role::Police]).await;
     person(&app, &token, "Smith", "John", "1980-04-01", None).await;
     let mut probation = app.signed_in(&[Role::Probation]).await;
-    let page = probation.get(&app, "/people?q=jonh+smyth").await;
+    let empty = probation.get(&app, "/people").await;
+    assert!(
+        empty
+            .body
+            .contains("method=\"post\" action=\"/people/search\""),
+        "searches are posted, never put in the address"
+    );
+    let page = probation
+        .post(
+            &app,
+            "/people/search",
+            &[
+                ("q", "jonh smyth"),
+                ("date_of_birth_day", ""),
+                ("date_of_birth_month", ""),
+                ("date_of_birth_year", ""),
+            ],
+        )
+        .await;
     assert_eq!(page.status, Status::Ok);
     assert!(page.body.contains("SMITH, John"), "{}", page.body);
     let mut facilitator = app.signed_in(&[Role::Facilitator]).await;

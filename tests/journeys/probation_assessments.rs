@@ -95,7 +95,7 @@ async fn a_completed_assessment_is_locked_and_a_new_version_supersedes_it() {
         )
         .await
         .status,
-        Status::Conflict,
+        Status::Forbidden,
         "only the author completes"
     );
     let done = api(
@@ -351,4 +351,81 @@ async fn the_calculators_answer_any_signed_in_role_and_name_bad_fields() {
         .status,
         Status::Unauthorized
     );
+}
+
+#[rocket::async_test]
+async fn a_bad_risk_level_is_named_and_a_second_draft_is_refused() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (p, a) = arrested_man(
+        &app,
+        &police,
+        "Twice",
+        "conditional_caution",
+        json!({"course_deadline": "2027-03-01"}),
+    )
+    .await;
+    let author = app.token(&[Role::Probation]).await;
+    let created = api(
+        &app,
+        "POST",
+        "/api/v1/assessments",
+        Some(&author),
+        Some(full_assessment(&p["id"], &a["referral_id"])),
+    )
+    .await
+    .json();
+    let mut bad = full_assessment(&p["id"], &a["referral_id"]);
+    bad["rosh"]["public"] = json!("extreme");
+    let r = api(
+        &app,
+        "PUT",
+        &format!("/api/v1/assessments/{}", created["id"]),
+        Some(&author),
+        Some(bad),
+    )
+    .await;
+    assert_eq!(r.status, Status::UnprocessableEntity, "{}", r.body);
+    assert!(
+        r.json()["error"]["fields"]["rosh.public"].is_string(),
+        "{}",
+        r.body
+    );
+    let again = api(
+        &app,
+        "POST",
+        "/api/v1/assessments",
+        Some(&author),
+        Some(full_assessment(&p["id"], &a["referral_id"])),
+    )
+    .await;
+    assert_eq!(again.status, Status::Conflict, "one draft at a time");
+    // re-assigning the referral during the assessment keeps its status
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    let me = kerbside::db::users_repo::find_by_username(app.db(), &officer.username)
+        .await
+        .expect("db")
+        .expect("me")
+        .id;
+    officer
+        .get(&app, &format!("/referrals/{}", a["referral_id"]))
+        .await;
+    let r = officer
+        .post(
+            &app,
+            &format!("/referrals/{}/assign", a["referral_id"]),
+            &[("officer_id", &me.to_string())],
+        )
+        .await;
+    assert!(r.redirects_to("/referrals/"), "{}: {}", r.status, r.body);
+    let q = api(
+        &app,
+        "GET",
+        "/api/v1/referrals?status=in_assessment",
+        Some(&author),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(q["items"][0]["assigned_to"], me);
 }

@@ -156,7 +156,19 @@ async fn probation_records_court_hearings_only_for_a_charged_arrest() {
     let page = officer
         .get(&app, &format!("/arrests/{}", charged["id"]))
         .await;
-    assert!(page.body.contains("Pre-sentence report requested"));
+    assert!(
+        page.body.contains("Pre-sentence report requested")
+            && page.body.contains("PSR due in 3 weeks")
+    );
+    let mut police_officer = app.signed_in(&[Role::Police]).await;
+    let police_view = police_officer
+        .get(&app, &format!("/arrests/{}", charged["id"]))
+        .await;
+    assert!(
+        !police_view.body.contains("PSR due in 3 weeks")
+            && !police_view.body.contains("Pre-sentence report requested"),
+        "hearings are probation's record"
+    );
     let refused = officer
         .post(
             &app,

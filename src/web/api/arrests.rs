@@ -186,7 +186,7 @@ async fn import_arrests(
         AppError::BadRequest(format!("the file could not be read as UTF-8 text: {e}"))
     })?;
     if !text.is_complete() {
-        return Err(AppError::BadRequest(
+        return Err(AppError::TooLarge(
             "the file is larger than 20 MiB: split it into smaller files".into(),
         ));
     }

@@ -115,7 +115,9 @@ async fn replace_assessment(
     id: i32,
     body: Json<AssessmentBody>,
 ) -> AppResult<Json<Value>> {
-    assessments::save(app, user.actor(), id, None, &body.into_inner().input).await?;
+    let body = body.into_inner();
+    assessments::require_api_fields(&body.input)?;
+    assessments::save(app, user.actor(), id, None, &body.input).await?;
     Ok(Json(assessment_json(
         &assessments::view(app, user.actor(), id).await?,
     )))

@@ -37,11 +37,27 @@ fn s(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
-#[get("/arrests/new?<q..>")]
-async fn new_arrest(
+/// The search that starts an arrest. Searches are POSTed so that names and
+/// dates of birth never appear in addresses, histories or server logs.
+#[get("/arrests/new")]
+async fn new_arrest(app: &State<AppState>, police: Police, shell: Shell) -> AppResult<Template> {
+    search_page(app, &police, &shell, Lookup::default()).await
+}
+
+#[post("/arrests/new", data = "<q>")]
+async fn search_for_man(
     app: &State<AppState>,
     police: Police,
     shell: Shell,
+    q: Form<Lookup>,
+) -> AppResult<Template> {
+    search_page(app, &police, &shell, q.into_inner()).await
+}
+
+async fn search_page(
+    app: &AppState,
+    police: &Police,
+    shell: &Shell,
     q: Lookup,
 ) -> AppResult<Template> {
     let searched = [
@@ -70,7 +86,7 @@ async fn new_arrest(
                 Ok(d) => Some(d),
                 Err(e) => {
                     data["errors"] = json!({ "date_of_birth": e });
-                    return Ok(render("arrest_new", &shell, data));
+                    return Ok(render("arrest_new", shell, data));
                 }
             }
         };
@@ -98,31 +114,8 @@ async fn new_arrest(
             }));
         }
         data["candidates"] = Value::Array(rows);
-        let prefill: Vec<String> = [
-            ("surname", &q.surname),
-            ("forenames", &q.forenames),
-            ("date_of_birth_day", &q.date_of_birth_day),
-            ("date_of_birth_month", &q.date_of_birth_month),
-            ("date_of_birth_year", &q.date_of_birth_year),
-            ("pnc_id", &q.pnc_id),
-            ("vehicle_registration", &q.vehicle_registration),
-        ]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|x| !x.trim().is_empty())
-                .map(|x| format!("{k}={}", super::urlencode(x)))
-        })
-        .collect();
-        data["prefill"] = json!(prefill.join("&"));
-        data["vehicle_query"] = json!(
-            q.vehicle_registration
-                .as_deref()
-                .map(super::urlencode)
-                .unwrap_or_default()
-        );
     }
-    Ok(render("arrest_new", &shell, data))
+    Ok(render("arrest_new", shell, data))
 }
 
 async fn form_page(
@@ -165,11 +158,39 @@ fn today_values(app: &AppState, extra: Value) -> Value {
     v
 }
 
-#[get("/arrests/new/for/<person_id>?<vehicle_registration>")]
+#[get("/arrests/new/for/<person_id>")]
 async fn new_arrest_for(
     app: &State<AppState>,
     police: Police,
     shell: Shell,
+    person_id: i32,
+) -> AppResult<Template> {
+    arrest_for_page(app, &police, &shell, person_id, None).await
+}
+
+/// "This is him" from the search: carries the vehicle typed there.
+#[post("/arrests/new/for/<person_id>", data = "<q>")]
+async fn choose_man(
+    app: &State<AppState>,
+    police: Police,
+    shell: Shell,
+    person_id: i32,
+    q: Form<Lookup>,
+) -> AppResult<Template> {
+    arrest_for_page(
+        app,
+        &police,
+        &shell,
+        person_id,
+        q.into_inner().vehicle_registration,
+    )
+    .await
+}
+
+async fn arrest_for_page(
+    app: &AppState,
+    police: &Police,
+    shell: &Shell,
     person_id: i32,
     vehicle_registration: Option<String>,
 ) -> AppResult<Template> {
@@ -178,17 +199,30 @@ async fn new_arrest_for(
         app,
         json!({ "person_id": person_id, "vehicle_registration": vehicle_registration.unwrap_or_default() }),
     );
-    form_page(app, &shell, Some(&record.person), values, None).await
+    form_page(app, shell, Some(&record.person), values, None).await
 }
 
-#[get("/arrests/new/person?<q..>")]
+#[get("/arrests/new/person")]
 async fn new_arrest_new_person(
     app: &State<AppState>,
     _police: Police,
     shell: Shell,
-    q: Lookup,
 ) -> AppResult<Template> {
-    let values = today_values(app, serde_json::to_value(&q).unwrap_or_default());
+    form_page(app, &shell, None, today_values(app, json!({})), None).await
+}
+
+/// "None of these": a new person, prefilled from the search.
+#[post("/arrests/new/person", data = "<q>")]
+async fn new_person_from_search(
+    app: &State<AppState>,
+    _police: Police,
+    shell: Shell,
+    q: Form<Lookup>,
+) -> AppResult<Template> {
+    let values = today_values(
+        app,
+        serde_json::to_value(q.into_inner()).unwrap_or_default(),
+    );
     form_page(app, &shell, None, values, None).await
 }
 
@@ -264,6 +298,9 @@ async fn create_arrest(
 pub fn routes() -> Vec<Route> {
     routes![
         new_arrest,
+        search_for_man,
+        choose_man,
+        new_person_from_search,
         new_arrest_for,
         new_arrest_new_person,
         create_arrest

@@ -138,8 +138,8 @@ async fn run_import(app: AppState, actor: Actor, id: i32, text: String) {
             .await
         }
         Err(e) => {
-            rocket::error!("import {id} failed: {e}");
-            imports_repo::finish(&app.db, id, "failed", 0, 0, Some("The import failed and nothing was imported. Try again; if it fails again, tell your administrator.".into()), now).await
+            crate::web::request_log::error(format!("import {id} failed: {e}"));
+            imports_repo::finish(&app.db, id, "failed", 0, 0, Some("The import failed and nothing was imported. Upload the file again; if it fails again, tell your administrator.".into()), now).await
         }
     };
     if let Ok(mut p) = app.import_progress.lock() {

@@ -86,6 +86,8 @@ impl Section<'_> {
         if let (Some(o), Value::Object(extra)) = (data.as_object_mut(), options()) {
             o.extend(extra);
         }
+        data["escalation_months"] = json!(self.app.settings.dash_escalation_months);
+        data["escalation_incidents"] = json!(self.app.settings.dash_escalation_incidents);
         data["values"] = values.unwrap_or_else(|| current_values(&v.input));
         data["errors"] = errors.map(super::errors_json).unwrap_or(Value::Null);
         Ok(render(self.template, self.shell, data))

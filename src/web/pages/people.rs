@@ -29,16 +29,28 @@ struct SearchQuery {
     date_of_birth_day: Option<String>,
     date_of_birth_month: Option<String>,
     date_of_birth_year: Option<String>,
-    page: Option<u64>,
 }
 
-#[get("/people?<q..>")]
+/// The search page. Searches are POSTed so that names and dates of birth
+/// never appear in addresses, histories or server logs.
+#[get("/people")]
+async fn people_page(user: Viewer, shell: Shell) -> AppResult<Template> {
+    let _ = user;
+    Ok(render(
+        "people",
+        &shell,
+        json!({ "values": {}, "results": [], "searched": false }),
+    ))
+}
+
+#[post("/people/search", data = "<q>")]
 async fn search_people(
     app: &State<AppState>,
     user: Viewer,
     shell: Shell,
-    q: SearchQuery,
+    q: Form<SearchQuery>,
 ) -> AppResult<Template> {
+    let q = q.into_inner();
     let (d, m, y) = (
         q.date_of_birth_day.clone().unwrap_or_default(),
         q.date_of_birth_month.clone().unwrap_or_default(),
@@ -66,25 +78,11 @@ async fn search_people(
             app,
             user.actor(),
             &search,
-            PageRequest::new(q.page, Some(25)),
+            PageRequest::new(Some(1), Some(50)),
         )
         .await?;
-        let qs: Vec<String> = [
-            ("q", &q.q),
-            ("date_of_birth_day", &q.date_of_birth_day),
-            ("date_of_birth_month", &q.date_of_birth_month),
-            ("date_of_birth_year", &q.date_of_birth_year),
-        ]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|x| !x.is_empty())
-                .map(|x| format!("{k}={}", super::urlencode(x)))
-        })
-        .collect();
         data["results"] = Value::Array(matches.iter().map(|m| json!({ "person": present::person(&m.person), "score": (m.score * 100.0).round(), "reasons": m.reasons })).collect());
-        data["pagination"] = json!(info);
-        data["base"] = json!(format!("/people?{}&", qs.join("&")));
+        data["total"] = json!(info.total);
         data["searched"] = json!(true);
     }
     Ok(render("people", &shell, data))
@@ -118,7 +116,12 @@ async fn show_person(
 ) -> AppResult<Template> {
     let record = people::show(app, user.actor(), id).await?;
     let referrals = referrals_repo::for_person(&app.db, id).await?;
-    let hearings = hearings_repo::for_person(&app.db, id).await?;
+    // hearings are probation's record; police see the referral status and suitability only
+    let hearings = if user.actor().can(Capability::ManageCases) {
+        hearings_repo::for_person(&app.db, id).await?
+    } else {
+        Vec::new()
+    };
     // police see the suitability outcome only
     let suitability = assessments_repo::current_completed(&app.db, id)
         .await?
@@ -302,6 +305,7 @@ async fn update_person(
 
 pub fn routes() -> Vec<Route> {
     routes![
+        people_page,
         search_people,
         show_person,
         person_assessments,
