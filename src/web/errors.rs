@@ -235,13 +235,21 @@ fn catch_403(req: &Request<'_>) -> ProblemReply {
 }
 
 #[rocket::catch(default)]
-fn catch_default(status: Status, _req: &Request<'_>) -> ProblemReply {
+fn catch_default(status: Status, req: &Request<'_>) -> ProblemReply {
     let status = if status.code < 400 {
         Status::InternalServerError
     } else {
         status
     };
-    ProblemReply(problem_for(status))
+    let mut p = problem_for(status);
+    // a JSON body that could not be read says why
+    if let Some(reason) = &req
+        .local_cache(crate::web::api::json_body::BodyProblem::default)
+        .0
+    {
+        p.fields = Some(FieldErrors::one("body", reason.clone()));
+    }
+    ProblemReply(p)
 }
 
 /// Every catcher.

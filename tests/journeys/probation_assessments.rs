@@ -333,6 +333,22 @@ async fn the_calculators_answer_any_signed_in_role_and_name_bad_fields() {
     .await;
     assert_eq!(dash.status, Status::UnprocessableEntity);
     assert!(dash.json()["error"]["fields"]["answers"].is_string());
+    let unreadable = api(
+        &app,
+        "POST",
+        "/api/v1/calculators/dash",
+        Some(&token),
+        Some(json!({"answers": ["maybe"]})),
+    )
+    .await;
+    assert_eq!(unreadable.status, Status::UnprocessableEntity);
+    assert!(
+        unreadable.json()["error"]["fields"]["body"]
+            .as_str()
+            .is_some_and(|m| m.contains("maybe")),
+        "{}",
+        unreadable.body
+    );
     let mut answers = vec!["yes"; 13];
     answers.extend(vec!["dont_know"; 11]);
     let d = api(&app, "POST", "/api/v1/calculators/dash", Some(&token), Some(json!({"answers": answers, "professional_judgement": true, "rationale": "threats to kill"}))).await.json();

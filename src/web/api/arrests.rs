@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use rocket::data::{Data, ToByteUnit};
 use rocket::http::Status;
 use rocket::serde::json::Json;
+
+use super::json_body::ApiJson;
 use rocket::{Route, State, get, post, routes};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -53,7 +55,7 @@ fn date_field(
 async fn create_arrest(
     app: &State<AppState>,
     user: Can<cap::RecordArrests>,
-    body: Json<ArrestBody>,
+    body: ApiJson<ArrestBody>,
 ) -> AppResult<(Status, Json<Value>)> {
     let b = body.into_inner();
     let Some(person_id) = b.person_id else {

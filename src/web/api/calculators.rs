@@ -1,6 +1,8 @@
 //! The pure calculators: OGRS3 and DASH (any signed-in role; nothing stored).
 
 use rocket::serde::json::Json;
+
+use super::json_body::ApiJson;
 use rocket::{Route, State, post, routes};
 use serde_json::{Value, json};
 
@@ -11,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 #[post("/calculators/ogrs3", format = "json", data = "<body>")]
-fn calculate_ogrs3(_user: SignedIn, body: Json<Ogrs3Input>) -> AppResult<Json<Value>> {
+fn calculate_ogrs3(_user: SignedIn, body: ApiJson<Ogrs3Input>) -> AppResult<Json<Value>> {
     let r = ogrs3::calculate(&body).map_err(AppError::Invalid)?;
     Ok(Json(json!(r)))
 }
@@ -20,7 +22,7 @@ fn calculate_ogrs3(_user: SignedIn, body: Json<Ogrs3Input>) -> AppResult<Json<Va
 fn calculate_dash(
     app: &State<AppState>,
     _user: SignedIn,
-    body: Json<DashInput>,
+    body: ApiJson<DashInput>,
 ) -> AppResult<Json<Value>> {
     let settings = DashSettings {
         escalation_incidents: app.settings.dash_escalation_incidents,

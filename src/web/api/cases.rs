@@ -2,6 +2,8 @@
 
 use rocket::http::Status;
 use rocket::serde::json::Json;
+
+use super::json_body::ApiJson;
 use rocket::{Route, State, get, post, put, routes};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -94,7 +96,7 @@ pub fn assessment_json(v: &AssessmentView) -> Value {
 async fn create_assessment(
     app: &State<AppState>,
     user: Probation,
-    body: Json<AssessmentBody>,
+    body: ApiJson<AssessmentBody>,
 ) -> AppResult<(Status, Json<Value>)> {
     let b = body.into_inner();
     let Some(person_id) = b.person_id else {
@@ -113,7 +115,7 @@ async fn replace_assessment(
     app: &State<AppState>,
     user: Probation,
     id: i32,
-    body: Json<AssessmentBody>,
+    body: ApiJson<AssessmentBody>,
 ) -> AppResult<Json<Value>> {
     let body = body.into_inner();
     assessments::require_api_fields(&body.input)?;

@@ -4,6 +4,7 @@
 mod arrests;
 mod calculators;
 mod cases;
+pub mod json_body;
 mod me;
 pub mod openapi;
 mod people;

@@ -2,6 +2,8 @@
 
 use rocket::http::Status;
 use rocket::serde::json::Json;
+
+use super::json_body::ApiJson;
 use rocket::{Route, State, get, post, routes};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -66,7 +68,7 @@ impl PersonBody {
 async fn create_person(
     app: &State<AppState>,
     user: Can<cap::ViewPeople>,
-    body: Json<PersonBody>,
+    body: ApiJson<PersonBody>,
 ) -> AppResult<(Status, Json<Value>)> {
     let (input, dob_error) = body.into_inner().into_input();
     let p = people::create_person(app, user.actor(), &input, dob_error).await?;

@@ -3,6 +3,8 @@
 
 use rocket::http::Status;
 use rocket::serde::json::Json;
+
+use super::json_body::ApiJson;
 use rocket::{Route, State, post, routes};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -24,7 +26,7 @@ struct NewUserBody {
 async fn create_user(
     app: &State<AppState>,
     admin: Can<cap::ManageUsers>,
-    body: Json<NewUserBody>,
+    body: ApiJson<NewUserBody>,
 ) -> AppResult<(Status, Json<Value>)> {
     let b = body.into_inner();
     let new = NewAccount {
