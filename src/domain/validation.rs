@@ -1,14 +1,22 @@
 //! Field-level validation messages, shared by forms (inline errors) and the
 //! API (422 `fields`).
 
-use std::collections::BTreeMap;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use serde::Serialize;
+/// Messages keyed by field name, in the order they were found (which is the
+/// order of the form, so the error summary reads top to bottom).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<(String, String)>);
 
-/// Messages keyed by field name, in a stable order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct FieldErrors(BTreeMap<String, String>);
+impl Serialize for FieldErrors {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
 
 impl FieldErrors {
     /// No errors yet.
@@ -25,9 +33,9 @@ impl FieldErrors {
 
     /// Record a message for a field; the first message for a field wins.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_insert_with(|| message.into());
+        if !self.0.iter().any(|(k, _)| k == field) {
+            self.0.push((field.to_string(), message.into()));
+        }
     }
 
     /// Keep the message of a failed check, if any.
@@ -48,7 +56,10 @@ impl FieldErrors {
 
     /// The message for one field.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
+        self.0
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every (field, message) pair.
@@ -59,5 +70,27 @@ impl FieldErrors {
     /// `Ok(())` when empty, otherwise the errors.
     pub fn into_result(self) -> Result<(), FieldErrors> {
         if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_keep_the_order_found_and_the_first_message_per_field() {
+        let mut e = FieldErrors::new();
+        e.add("surname", "Enter the surname");
+        e.add("date_of_birth", "Enter the date of birth");
+        e.add("surname", "a second message is ignored");
+        assert_eq!(
+            e.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+            ["surname", "date_of_birth"]
+        );
+        assert_eq!(e.get("surname"), Some("Enter the surname"));
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"surname":"Enter the surname","date_of_birth":"Enter the date of birth"}"#
+        );
     }
 }
