@@ -102,6 +102,10 @@ pub struct ArrestInput {
     pub offence: String,
     pub disposal: String,
     pub course_deadline: Option<NaiveDate>,
+    /// Whether a conditional caution carries the condition to attend the
+    /// awareness course: `Some` from the form's checkbox; `None` (API, import)
+    /// means "if a course deadline is given".
+    pub course_condition: Option<bool>,
     pub court: String,
     pub first_hearing_date: Option<NaiveDate>,
     pub collar_number: String,
@@ -248,7 +252,14 @@ pub fn validate_arrest(
         e.add("first_hearing_date", m);
     }
     match disposal {
+        // Only a caution with the course condition goes to probation.
+        Some(Disposal::ConditionalCaution) if input.course_condition == Some(false) => {
+            if input.course_deadline.is_some() {
+                e.add("course_deadline", "Only give a course deadline when the caution has the condition to attend the course");
+            }
+        }
         Some(Disposal::ConditionalCaution) => match input.course_deadline {
+            None if input.course_condition.is_none() => {}
             None if e.get("course_deadline").is_none() => e.add(
                 "course_deadline",
                 "Enter the date by which he must complete the course",
@@ -409,9 +420,34 @@ mod tests {
     }
 
     #[test]
+    fn only_a_caution_with_the_course_condition_is_referred() {
+        let mut i = good();
+        i.course_condition = Some(true);
+        i.course_deadline = None;
+        assert!(
+            validate_arrest(&i, DateErrors::default(), dob(), now(), &[])
+                .unwrap_err()
+                .get("course_deadline")
+                .is_some()
+        );
+        i.course_condition = Some(false);
+        let a = validate_arrest(&i, DateErrors::default(), dob(), now(), &[]).unwrap();
+        assert_eq!(a.referral_due(), None, "no course condition: no referral");
+        i.course_condition = None;
+        assert_eq!(
+            validate_arrest(&i, DateErrors::default(), dob(), now(), &[])
+                .unwrap()
+                .referral_due(),
+            None,
+            "an import without a deadline has no course condition"
+        );
+    }
+
+    #[test]
     fn conditional_fields_follow_the_disposal() {
         let mut i = good();
         i.course_deadline = None;
+        i.course_condition = Some(true);
         let e = validate_arrest(&i, DateErrors::default(), dob(), now(), &[]).unwrap_err();
         assert!(e.get("course_deadline").is_some());
         i.disposal = "charged".into();

@@ -223,6 +223,7 @@ pub fn read_file(
             offence: get("offence"),
             disposal: get("disposal"),
             course_deadline,
+            course_condition: None,
             court: get("court"),
             first_hearing_date,
             collar_number: get("officer_collar_number"),

@@ -40,6 +40,13 @@ coded_enum!(
     }
 );
 
+/// Which date an OGRS3 follow-up period starts from: (value, label).
+pub const FOLLOW_UP_BASES: [(&str, &str); 3] = [
+    ("sentence_date", "The sentence date (community sentence)"),
+    ("release_date", "The release date (after custody)"),
+    ("other", "Another date (say why in the rationale)"),
+];
+
 /// The need areas, in form order: (key, label).
 pub const NEEDS: [(&str, &str); 7] = [
     ("accommodation", "Accommodation"),
@@ -75,6 +82,9 @@ pub struct DomesticAbuseInput {
 #[serde(default)]
 pub struct AssessmentInput {
     pub ogrs3: Option<Ogrs3Input>,
+    /// Which date the OGRS3 follow-up starts from: `sentence_date`,
+    /// `release_date` or `other` (ogrs3.md asks for it to be stored).
+    pub follow_up_basis: Option<String>,
     pub rosh: Option<RoshRatingsInput>,
     pub domestic_abuse: Option<DomesticAbuseInput>,
     pub dash: Option<DashInput>,
@@ -185,6 +195,14 @@ pub fn check_draft(
                 "The note must be 2,000 characters or fewer",
             );
         }
+    }
+    if let Some(b) = input.follow_up_basis.as_deref().filter(|b| !b.is_empty())
+        && !FOLLOW_UP_BASES.iter().any(|(v, _)| *v == b)
+    {
+        e.add(
+            "follow_up_basis",
+            "Say which date the follow-up starts from: sentence_date, release_date or other",
+        );
     }
     if let Some(s) = input.suitability.as_deref().filter(|s| !s.is_empty())
         && Suitability::parse(s).is_none()

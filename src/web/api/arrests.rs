@@ -96,6 +96,7 @@ async fn create_arrest(
         offence: b.offence.unwrap_or_default(),
         disposal: b.disposal.unwrap_or_default(),
         course_deadline,
+        course_condition: None,
         court: b.court.unwrap_or_default(),
         first_hearing_date,
         collar_number: b.collar_number.unwrap_or_default(),

@@ -86,7 +86,7 @@ pub fn assessment_json(v: &AssessmentView) -> Value {
         "created_at": a.created_at, "updated_at": a.updated_at, "completed_at": a.completed_at,
         "suitability": v.input.suitability, "rationale": v.input.rationale, "recommended_intervention": v.input.recommended_intervention,
         "rosh": v.input.rosh, "rosh_overall": v.results.rosh.as_ref().map(|r| r.overall()),
-        "ogrs3": v.input.ogrs3, "ogrs3_result": v.results.ogrs3,
+        "ogrs3": v.input.ogrs3, "ogrs3_result": v.results.ogrs3, "follow_up_basis": v.input.follow_up_basis,
         "domestic_abuse": v.input.domestic_abuse, "dash": v.input.dash, "dash_result": v.results.dash,
         "needs": v.input.needs,
     })

@@ -149,6 +149,7 @@ fn today_values(app: &AppState, extra: Value) -> Value {
         "arrested_at_month": today.format("%-m").to_string(),
         "arrested_at_year": today.format("%Y").to_string(),
         "category": "suspect",
+        "course_condition": true,
     });
     if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
         for (k, val) in e {

@@ -99,6 +99,8 @@ pub struct ArrestFields {
     pub course_deadline_month: String,
     #[field(default = String::new())]
     pub course_deadline_year: String,
+    #[field(default = false)]
+    pub course_condition: bool,
     #[field(default = String::new())]
     pub court: String,
     #[field(default = String::new())]
@@ -172,6 +174,7 @@ impl ArrestFields {
                 offence: self.offence.clone(),
                 disposal: self.disposal.clone(),
                 course_deadline,
+                course_condition: Some(self.course_condition),
                 court: self.court.clone(),
                 first_hearing_date,
                 collar_number: self.collar_number.clone(),

@@ -47,6 +47,7 @@ fn optional_date(
 
 fn options() -> Value {
     json!({
+        "basis_options": crate::domain::assessment::FOLLOW_UP_BASES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>(),
         "sex_options": [{"value": "male", "label": "Male"}, {"value": "female", "label": "Female"}],
         "sanction_options": [{"value": "conviction", "label": "Conviction", "hint": ""}, {"value": "caution", "label": "Caution", "hint": "OGRS3 scores convictions: the result will be marked indicative"}],
         "category_options": OffenceCategory::ALL.iter().map(|c| json!({"value": c.as_str(), "label": c.label()})).collect::<Vec<_>>(),
@@ -136,7 +137,7 @@ fn current_values(i: &AssessmentInput) -> Value {
     let da = i.domestic_abuse.clone().unwrap_or_default();
     let d = i.dash.clone();
     json!({
-        "sex": o.sex, "date_of_birth": date_parts(o.date_of_birth), "conviction_date": date_parts(o.conviction_date),
+        "follow_up_basis": i.follow_up_basis, "sex": o.sex, "date_of_birth": date_parts(o.date_of_birth), "conviction_date": date_parts(o.conviction_date),
         "follow_up_start_date": date_parts(o.follow_up_start_date), "first_sanction_date": date_parts(o.first_sanction_date),
         "age_at_first_sanction": o.age_at_first_sanction.map(|a| a.to_string()).unwrap_or_default(),
         "total_sanctions": o.total_sanctions.map(|a| a.to_string()).unwrap_or_default(),
@@ -182,6 +183,8 @@ struct Ogrs3Form {
     offence_category: String,
     #[field(default = String::new())]
     current_sanction: String,
+    #[field(default = String::new())]
+    follow_up_basis: String,
 }
 
 fn whole(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<i64> {
@@ -269,6 +272,7 @@ async fn update_ogrs3(
         offence_category: Some(f.offence_category.clone()).filter(|s| !s.is_empty()),
         current_sanction: Some(f.current_sanction.clone()).filter(|s| !s.is_empty()),
     };
+    let basis = f.follow_up_basis.clone();
     let mut values = serde_json::to_value(&f).unwrap_or_default();
     values["date_of_birth"] = json!(f.date_of_birth);
     Section {
@@ -278,7 +282,10 @@ async fn update_ogrs3(
         id,
         template: "assessment_ogrs3",
     }
-    .save_or_again(f.lock_version, values, e, move |i| i.ogrs3 = Some(input))
+    .save_or_again(f.lock_version, values, e, move |i| {
+        i.ogrs3 = Some(input);
+        i.follow_up_basis = Some(basis).filter(|b| !b.is_empty());
+    })
     .await
 }
 
