@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{FormOutcome, errors_json};
 use crate::auth::guards::{Can, cap};
-use crate::db::{arrests_repo, people_repo};
+use crate::db::arrests_repo;
 use crate::domain::dates::parse_date_parts;
 use crate::domain::hearing::HearingOutcome;
 use crate::error::{AppError, AppResult};
@@ -36,6 +36,7 @@ struct HearingForm {
 
 async fn page(
     app: &AppState,
+    actor: &crate::auth::Actor,
     shell: &Shell,
     arrest_id: i32,
     values: serde_json::Value,
@@ -44,9 +45,10 @@ async fn page(
     let arrest = arrests_repo::find(&app.db, arrest_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let person = people_repo::find(&app.db, arrest.person_id)
+    // showing the man is a consult, audited by the service
+    let person = crate::services::people::show(app, actor, arrest.person_id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .person;
     let outcomes: Vec<_> = HearingOutcome::ALL
         .iter()
         .map(|o| json!({"value": o.as_str(), "label": o.label()}))
@@ -61,14 +63,22 @@ async fn page(
 #[get("/arrests/<id>/hearings/new")]
 async fn new_hearing(
     app: &State<AppState>,
-    _user: Probation,
+    user: Probation,
     shell: Shell,
     id: i32,
 ) -> AppResult<Template> {
     let arrest = arrests_repo::find(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    page(app, &shell, id, json!({"court": arrest.court}), None).await
+    page(
+        app,
+        user.actor(),
+        &shell,
+        id,
+        json!({"court": arrest.court}),
+        None,
+    )
+    .await
 }
 
 #[post("/arrests/<id>/hearings", data = "<form>")]
@@ -104,6 +114,7 @@ async fn create_hearing(
         Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
             page(
                 app,
+                user.actor(),
                 &shell,
                 id,
                 serde_json::to_value(&f).unwrap_or_default(),
