@@ -165,7 +165,8 @@ async fn person_assessments(
             "status_text": AssessmentStatus::parse(&a.status).map(|s| s.label()),
             "suitability": a.suitability.as_deref().and_then(Suitability::parse).map(|s| s.label()),
             "rosh_overall": a.rosh_overall.as_deref().and_then(crate::domain::rosh::RoshLevel::parse).map(|r| r.label()),
-            "ogrs3": a.ogrs3_two_year_percent, "author": names.get(&a.author_id),
+            "ogrs3": a.ogrs3_two_year_percent,
+                    "indicative": serde_json::from_str::<crate::domain::assessment::AssessmentInput>(&a.content).ok().and_then(|i| i.ogrs3).and_then(|o| o.current_sanction).as_deref() == Some("caution"), "author": names.get(&a.author_id),
             "updated_at": format_datetime(a.updated_at),
         }))
         .collect();
