@@ -156,6 +156,34 @@ fn current_values(i: &AssessmentInput) -> Value {
     })
 }
 
+/// Every section's form, by the path segment the task list links to.
+#[get("/assessments/<id>/<section>", rank = 2)]
+async fn edit_section(
+    app: &State<AppState>,
+    user: Probation,
+    shell: Shell,
+    id: i32,
+    section: &str,
+) -> AppResult<Template> {
+    let template = match section {
+        "ogrs3" => "assessment_ogrs3",
+        "rosh" => "assessment_rosh",
+        "domestic-abuse" => "assessment_domestic_abuse",
+        "needs" => "assessment_needs",
+        "suitability" => "assessment_suitability",
+        _ => return Err(AppError::NotFound),
+    };
+    Section {
+        app,
+        user: &user,
+        shell: &shell,
+        id,
+        template,
+    }
+    .page(None, None)
+    .await
+}
+
 #[derive(FromForm, serde::Serialize, Default)]
 struct DateBoxes {
     #[field(default = String::new())]
@@ -197,24 +225,6 @@ fn whole(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<i64> {
         t.parse::<i64>()
             .map_err(|_| "Enter a whole number, like 3".to_string()),
     )
-}
-
-#[get("/assessments/<id>/ogrs3")]
-async fn edit_ogrs3(
-    app: &State<AppState>,
-    user: Probation,
-    shell: Shell,
-    id: i32,
-) -> AppResult<Template> {
-    Section {
-        app,
-        user: &user,
-        shell: &shell,
-        id,
-        template: "assessment_ogrs3",
-    }
-    .page(None, None)
-    .await
 }
 
 #[post("/assessments/<id>/ogrs3", data = "<form>")]
@@ -302,24 +312,6 @@ struct RoshForm {
     staff: String,
 }
 
-#[get("/assessments/<id>/rosh")]
-async fn edit_rosh(
-    app: &State<AppState>,
-    user: Probation,
-    shell: Shell,
-    id: i32,
-) -> AppResult<Template> {
-    Section {
-        app,
-        user: &user,
-        shell: &shell,
-        id,
-        template: "assessment_rosh",
-    }
-    .page(None, None)
-    .await
-}
-
 #[post("/assessments/<id>/rosh", data = "<form>")]
 async fn update_rosh(
     app: &State<AppState>,
@@ -371,24 +363,6 @@ struct DomesticAbuseForm {
     incidents_in_window: String,
     previous_marac_referral_date: DateBoxes,
     latest_incident_date: DateBoxes,
-}
-
-#[get("/assessments/<id>/domestic-abuse")]
-async fn edit_domestic_abuse(
-    app: &State<AppState>,
-    user: Probation,
-    shell: Shell,
-    id: i32,
-) -> AppResult<Template> {
-    Section {
-        app,
-        user: &user,
-        shell: &shell,
-        id,
-        template: "assessment_domestic_abuse",
-    }
-    .page(None, None)
-    .await
 }
 
 #[post("/assessments/<id>/domestic-abuse", data = "<form>")]
@@ -515,24 +489,6 @@ struct NeedFields {
     note: String,
 }
 
-#[get("/assessments/<id>/needs")]
-async fn edit_needs(
-    app: &State<AppState>,
-    user: Probation,
-    shell: Shell,
-    id: i32,
-) -> AppResult<Template> {
-    Section {
-        app,
-        user: &user,
-        shell: &shell,
-        id,
-        template: "assessment_needs",
-    }
-    .page(None, None)
-    .await
-}
-
 #[post("/assessments/<id>/needs", data = "<form>")]
 async fn update_needs(
     app: &State<AppState>,
@@ -580,24 +536,6 @@ struct SuitabilityForm {
     recommended_intervention: String,
 }
 
-#[get("/assessments/<id>/suitability")]
-async fn edit_suitability(
-    app: &State<AppState>,
-    user: Probation,
-    shell: Shell,
-    id: i32,
-) -> AppResult<Template> {
-    Section {
-        app,
-        user: &user,
-        shell: &shell,
-        id,
-        template: "assessment_suitability",
-    }
-    .page(None, None)
-    .await
-}
-
 #[post("/assessments/<id>/suitability", data = "<form>")]
 async fn update_suitability(
     app: &State<AppState>,
@@ -637,15 +575,11 @@ async fn update_suitability(
 
 pub fn routes() -> Vec<Route> {
     routes![
-        edit_ogrs3,
+        edit_section,
         update_ogrs3,
-        edit_rosh,
         update_rosh,
-        edit_domestic_abuse,
         update_domestic_abuse,
-        edit_needs,
         update_needs,
-        edit_suitability,
         update_suitability
     ]
 }
