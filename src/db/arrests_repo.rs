@@ -8,6 +8,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
+use sea_orm::sea_query::{Expr, ExprTrait};
+
 use super::entities::arrests;
 use crate::domain::arrest::ValidArrest;
 use crate::domain::pagination::PageRequest;
@@ -45,6 +47,44 @@ pub async fn insert(
     }
     .insert(db)
     .await
+}
+
+/// Correct an arrest's details (not its disposal) if nobody changed it since
+/// `version`; 0 rows when someone did.
+pub async fn update_details(
+    db: &impl ConnectionTrait,
+    id: i32,
+    version: i32,
+    a: &ValidArrest,
+) -> Result<u64, DbErr> {
+    Ok(arrests::Entity::update_many()
+        .col_expr(arrests::Column::ArrestedAt, Expr::val(a.arrested_at))
+        .col_expr(arrests::Column::Location, Expr::val(a.location.clone()))
+        .col_expr(arrests::Column::Area, Expr::val(a.area.clone()))
+        .col_expr(arrests::Column::Operation, Expr::val(a.operation.clone()))
+        .col_expr(
+            arrests::Column::VehicleRegistration,
+            Expr::val(a.vehicle_registration.clone()),
+        )
+        .col_expr(arrests::Column::Offence, Expr::val(a.offence.as_str()))
+        .col_expr(
+            arrests::Column::CollarNumber,
+            Expr::val(a.collar_number.clone()),
+        )
+        .col_expr(
+            arrests::Column::OccurrenceReference,
+            Expr::val(a.occurrence_reference.clone()),
+        )
+        .col_expr(arrests::Column::Notes, Expr::val(a.notes.clone()))
+        .col_expr(
+            arrests::Column::Version,
+            Expr::col(arrests::Column::Version).add(1),
+        )
+        .filter(arrests::Column::Id.eq(id))
+        .filter(arrests::Column::Version.eq(version))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// One arrest.

@@ -181,6 +181,116 @@ pub async fn record(
     })
 }
 
+/// Correct an arrest's details (police). The disposal and what it set in
+/// motion (the referral, its due date) are not changed here. `version` is
+/// what the editor saw; a later save by someone else answers a conflict.
+pub async fn update(
+    app: &AppState,
+    actor: &Actor,
+    id: i32,
+    version: i32,
+    input: &ArrestInput,
+    date_errors: DateErrors,
+) -> AppResult<Arrest> {
+    actor.require(Capability::RecordArrests)?;
+    let old = arrests_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let person = people_repo::find(&app.db, old.person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let areas = settings_repo::areas(&app.db).await?;
+    // the disposal and its conditions stay as recorded
+    let kept = ArrestInput {
+        disposal: old.disposal.clone(),
+        course_deadline: old.course_deadline,
+        course_condition: None,
+        court: old.court.clone().unwrap_or_default(),
+        first_hearing_date: old.first_hearing_date,
+        ..input.clone()
+    };
+    let mut areas_allowed = areas;
+    if !areas_allowed.contains(&old.area) {
+        areas_allowed.push(old.area.clone());
+    }
+    let valid = validate_arrest(
+        &kept,
+        date_errors,
+        Some(person.date_of_birth),
+        app.now(),
+        &areas_allowed,
+    )
+    .map_err(AppError::Invalid)?;
+    if let Some(occ) = valid
+        .occurrence_reference
+        .clone()
+        .filter(|o| Some(o) != old.occurrence_reference.as_ref())
+        && !arrests_repo::existing_occurrences(&app.db, &[occ])
+            .await?
+            .is_empty()
+    {
+        return Err(AppError::invalid(
+            "occurrence_reference",
+            "An arrest with this occurrence reference is already recorded",
+        ));
+    }
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    if arrests_repo::update_details(&txn, id, version, &valid).await? == 0 {
+        return Err(AppError::conflict(
+            "Someone else changed this arrest while you were editing it. Reload the page to see their changes, then make yours again.",
+        ));
+    }
+    let mut entry = AuditEntry::new(AuditAction::Alter)
+        .record("arrest", id)
+        .person(old.person_id);
+    let pairs: [(&str, Option<String>, Option<String>); 9] = [
+        (
+            "arrested_at",
+            Some(old.arrested_at.to_rfc3339()),
+            Some(valid.arrested_at.to_rfc3339()),
+        ),
+        (
+            "location",
+            Some(old.location.clone()),
+            Some(valid.location.clone()),
+        ),
+        ("area", Some(old.area.clone()), Some(valid.area.clone())),
+        ("operation", old.operation.clone(), valid.operation.clone()),
+        (
+            "vehicle_registration",
+            old.vehicle_registration.clone(),
+            valid.vehicle_registration.clone(),
+        ),
+        (
+            "offence",
+            Some(old.offence.clone()),
+            Some(valid.offence.as_str().to_string()),
+        ),
+        (
+            "collar_number",
+            old.collar_number.clone(),
+            valid.collar_number.clone(),
+        ),
+        (
+            "occurrence_reference",
+            old.occurrence_reference.clone(),
+            valid.occurrence_reference.clone(),
+        ),
+        ("notes", old.notes.clone(), valid.notes.clone()),
+    ];
+    for (field, before, after) in pairs {
+        if before != after {
+            entry = entry.change(field, before, after);
+        }
+    }
+    audit::record(&txn, actor, now, entry).await?;
+    txn.commit().await?;
+    arrests_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// An arrest with its man and what followed from it.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArrestRecord {

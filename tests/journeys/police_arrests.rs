@@ -4,6 +4,7 @@
 
 use kerbside::domain::roles::Role;
 use rocket::http::Status;
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, api};
@@ -389,5 +390,74 @@ async fn the_arrests_list_filters_sorts_and_exports_as_an_audited_disclosure() {
         app.audit_actions()
             .await
             .contains(&"disclose:arrest_list".to_string())
+    );
+}
+
+#[rocket::async_test]
+async fn an_officer_corrects_an_arrest_and_the_change_is_audited_with_old_and_new_values() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let p = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "Fix", "forenames": "Sam", "date_of_birth": "1970-01-01", "sex": "male"}))).await.json();
+    let a = api(
+        &app,
+        "POST",
+        "/api/v1/arrests",
+        Some(&token),
+        Some(arrest_body(&p["id"], "37/5/26", "simple_caution")),
+    )
+    .await
+    .json();
+    let path = format!("/arrests/{}", a["id"]);
+    let mut officer = app.signed_in(&[Role::Police]).await;
+    let form = officer.get(&app, &format!("{path}/edit")).await;
+    assert!(
+        form.body.contains("value=\"London Road\"") && form.body.contains("value=\"23:10\""),
+        "the form shows what was recorded, in London time"
+    );
+    let fields = |location: &'static str| {
+        vec![
+            ("version", "1"),
+            ("arrest.arrested_at_day", "28"),
+            ("arrest.arrested_at_month", "11"),
+            ("arrest.arrested_at_year", "2026"),
+            ("arrest.arrested_at_time", "23:10"),
+            ("arrest.location", location),
+            ("arrest.area", "Central"),
+            ("arrest.operation", "Op Nightjar"),
+            ("arrest.vehicle_registration", "AB12 CDE"),
+            ("arrest.offence", "soliciting_s51a_soa2003"),
+            ("arrest.collar_number", "1234"),
+            ("arrest.occurrence_reference", "37/5/26"),
+            ("arrest.notes", ""),
+        ]
+    };
+    let bad = officer.post(&app, &path, &fields("")).await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    let ok = officer.post(&app, &path, &fields("Norwich Road")).await;
+    assert!(ok.redirects_to(&path), "{}: {}", ok.status, ok.body);
+    let stale = officer.post(&app, &path, &fields("Somewhere Else")).await;
+    assert_eq!(
+        stale.status,
+        Status::Conflict,
+        "a second save from the old version is refused"
+    );
+    let row = app
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            "SELECT changes FROM audit_log WHERE action = 'alter' AND record_type = 'arrest'",
+        ))
+        .await
+        .expect("query")
+        .expect("row");
+    let changes: String = row.try_get("", "changes").expect("changes");
+    assert!(
+        changes.contains("London Road") && changes.contains("Norwich Road"),
+        "{changes}"
+    );
+    let mut probation = app.signed_in(&[Role::Probation]).await;
+    assert_eq!(
+        probation.get(&app, &format!("{path}/edit")).await.status,
+        Status::Forbidden
     );
 }

@@ -40,6 +40,7 @@ fn access(method: Method, path: &str) -> Access {
             Access::Needs(ManageCases)
         }
         (_, "/people/<id>/assessments") | (_, "/people/<id>/history") => Access::Needs(ManageCases),
+        (_, "/arrests/<id>/edit") | (Method::Post, "/arrests/<id>") => Access::Needs(RecordArrests),
         (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {
             Access::Needs(RecordArrests)
         }

@@ -307,3 +307,90 @@ pub fn routes() -> Vec<Route> {
         create_arrest
     ]
 }
+
+/// The edit form's values from a stored arrest (London date and time).
+fn fields_of(a: &crate::db::arrests_repo::Arrest) -> Value {
+    let local = crate::domain::london_time::to_london(a.arrested_at);
+    json!({
+        "arrested_at_day": local.format("%-d").to_string(),
+        "arrested_at_month": local.format("%-m").to_string(),
+        "arrested_at_year": local.format("%Y").to_string(),
+        "arrested_at_time": local.format("%H:%M").to_string(),
+        "location": a.location, "area": a.area, "operation": a.operation,
+        "vehicle_registration": present::vehicle_display(a.vehicle_registration.as_deref()),
+        "offence": a.offence, "collar_number": a.collar_number,
+        "occurrence_reference": a.occurrence_reference, "notes": a.notes,
+    })
+}
+
+async fn edit_page(
+    app: &AppState,
+    police: &Police,
+    shell: &Shell,
+    id: i32,
+    values: Option<Value>,
+    errors: Option<Value>,
+) -> AppResult<Template> {
+    let record = arrests::show(app, police.actor(), id).await?;
+    let mut data = options(&settings_repo::areas(&app.db).await?);
+    data["person"] = present::person(&record.person);
+    data["arrest"] = present::arrest(&record.arrest);
+    data["version"] = json!(record.arrest.version);
+    data["values"] = values.unwrap_or_else(|| fields_of(&record.arrest));
+    data["errors"] = errors.unwrap_or(Value::Null);
+    Ok(render("arrest_edit", shell, data))
+}
+
+#[get("/arrests/<id>/edit", rank = 2)]
+async fn edit_arrest(
+    app: &State<AppState>,
+    police: Police,
+    shell: Shell,
+    id: i32,
+) -> AppResult<Template> {
+    edit_page(app, &police, &shell, id, None, None).await
+}
+
+#[derive(FromForm)]
+struct EditForm {
+    version: i32,
+    arrest: ArrestFields,
+}
+
+#[post("/arrests/<id>", data = "<form>")]
+async fn update_arrest(
+    app: &State<AppState>,
+    police: Police,
+    shell: Shell,
+    id: i32,
+    form: Form<EditForm>,
+) -> AppResult<FormOutcome> {
+    let f = form.into_inner();
+    let (input, date_errors) = f.arrest.input();
+    match arrests::update(app, police.actor(), id, f.version, &input, date_errors).await {
+        Ok(_) => Ok(FormOutcome::done(
+            format!("/arrests/{id}"),
+            "Arrest details corrected",
+        )),
+        Err(AppError::Invalid(e)) => {
+            let values = serde_json::to_value(&f.arrest).unwrap_or_default();
+            Ok(FormOutcome::again(
+                edit_page(
+                    app,
+                    &police,
+                    &shell,
+                    id,
+                    Some(values),
+                    Some(errors_json(&e)),
+                )
+                .await?,
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Routes for correcting an arrest.
+pub fn edit_routes() -> Vec<Route> {
+    routes![edit_arrest, update_arrest]
+}

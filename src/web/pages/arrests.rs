@@ -244,6 +244,7 @@ async fn show_arrest(
             "others": r.others.iter().map(present::arrest).collect::<Vec<_>>(),
             "referrals": r.referrals.iter().map(present::referral).collect::<Vec<_>>(),
             "officer_name": r.officer_name,
+            "can_edit": user.actor().can(crate::domain::roles::Capability::RecordArrests),
             "hearings": if user.actor().can(crate::domain::roles::Capability::ManageCases) { crate::db::hearings_repo::for_arrest(&app.db, id).await?.iter().map(present::hearing).collect::<Vec<_>>() } else { Vec::new() },
             "can_record_hearing": user.actor().can(crate::domain::roles::Capability::ManageCases) && r.arrest.disposal == "charged",
         }),

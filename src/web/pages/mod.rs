@@ -36,6 +36,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(people::routes());
     r.extend(arrests::routes());
     r.extend(arrest_entry::routes());
+    r.extend(arrest_entry::edit_routes());
     r.extend(arrest_import::routes());
     r.extend(referrals::routes());
     r.extend(assessments::routes());
