@@ -11,6 +11,22 @@ use crate::domain::accounts::SecurityLimits;
 /// The database used when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/kerbside.db?mode=rwc";
 
+/// Who must sign in with a one-time code as well as a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TwoStepPolicy {
+    /// Administrators only (the rest may choose to).
+    Administrators,
+    /// Every user.
+    Everyone,
+}
+
+impl TwoStepPolicy {
+    /// Must a user with these roles use it?
+    pub fn requires(self, roles: &crate::domain::roles::RoleSet) -> bool {
+        self == TwoStepPolicy::Everyone || roles.has(crate::domain::roles::Role::Admin)
+    }
+}
+
 /// Everything the app needs to know about its environment.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -30,6 +46,8 @@ pub struct Settings {
     pub public_origin: Option<String>,
     /// How many password hashes may be computed at once (each takes 19 MiB).
     pub hashing_concurrency: usize,
+    /// Who must use two-step verification: administrators (the default) or everyone.
+    pub require_two_step: TwoStepPolicy,
     /// MARAC potential-escalation rule: this many incidents...
     pub dash_escalation_incidents: u32,
     /// ...within this many months.
@@ -46,6 +64,7 @@ impl Default for Settings {
             static_dir: PathBuf::from("static"),
             public_origin: None,
             hashing_concurrency: 4,
+            require_two_step: TwoStepPolicy::Administrators,
             dash_escalation_incidents: 3,
             dash_escalation_months: 12,
         }
@@ -101,6 +120,18 @@ impl Settings {
             public_origin: var("KERBSIDE_PUBLIC_ORIGIN")
                 .map(|o| o.trim_end_matches('/').to_string()),
             hashing_concurrency: number("KERBSIDE_HASHING_CONCURRENCY", 4, 1, 64)? as usize,
+            require_two_step: match var("KERBSIDE_REQUIRE_TWO_STEP")
+                .map(|v| v.trim().to_ascii_lowercase())
+                .as_deref()
+            {
+                None | Some("admins") => TwoStepPolicy::Administrators,
+                Some("all") => TwoStepPolicy::Everyone,
+                Some(other) => {
+                    return Err(format!(
+                        "KERBSIDE_REQUIRE_TWO_STEP must be admins or all (it is '{other}')"
+                    ));
+                }
+            },
             dash_escalation_incidents: number("KERBSIDE_DASH_ESCALATION_INCIDENTS", 3, 1, 50)?
                 as u32,
             dash_escalation_months: number("KERBSIDE_DASH_ESCALATION_MONTHS", 12, 1, 36)? as u32,

@@ -23,6 +23,8 @@ impl MigrationTrait for Migration {
                 .col(integer("failed_attempts").default(0))
                 .col(timestamp_with_time_zone_null("locked_until"))
                 .col(timestamp_with_time_zone("password_changed_at"))
+                .col(string_null("totp_secret"))
+                .col(big_integer_null("totp_last_step"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(integer_null("created_by"))
                 .col(integer("version").default(1))

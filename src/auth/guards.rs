@@ -24,11 +24,16 @@ pub struct SignedIn {
     pub session: Option<SessionIdentity>,
 }
 
-/// Paths a user who must change a password may still reach.
+/// Paths a user who must change a password or set up two-step verification
+/// may still reach.
 fn allowed_before_password_change(path: &str) -> bool {
     matches!(
         path,
-        "/account/password" | "/sign-out" | "/session/expiring" | "/session/extend"
+        "/account/password"
+            | "/account/two-step"
+            | "/sign-out"
+            | "/session/expiring"
+            | "/session/extend"
     )
 }
 
@@ -40,7 +45,7 @@ impl<'r> FromRequest<'r> for SignedIn {
         let identity = req.local_cache(|| Identity::Anonymous { ended: None });
         match identity {
             Identity::Session(s) => {
-                if s.must_change_password
+                if (s.must_change_password || s.needs_two_step_setup)
                     && !allowed_before_password_change(req.uri().path().as_str())
                 {
                     return Outcome::Error((Status::PreconditionRequired, ()));

@@ -26,6 +26,8 @@ pub struct SessionIdentity {
     pub csrf_token: String,
     /// The user must choose a new password before doing anything else.
     pub must_change_password: bool,
+    /// The user must set up two-step verification before doing anything else.
+    pub needs_two_step_setup: bool,
     /// When the session ends if nothing more happens.
     pub expires_at: DateTime<Utc>,
 }
@@ -98,6 +100,8 @@ async fn from_session(req: &Request<'_>, app: &AppState, now: DateTime<Utc>) -> 
         RoleSet::new(roles),
         session.id,
     );
+    let needs_two_step_setup =
+        user.totp_secret.is_none() && app.settings.require_two_step.requires(actor.roles());
     if let Err(end) = session_state(
         session.created_at,
         session.last_seen_at,
@@ -134,6 +138,7 @@ async fn from_session(req: &Request<'_>, app: &AppState, now: DateTime<Utc>) -> 
         session_id: session.id,
         csrf_token: session.csrf_token,
         must_change_password: user.must_change_password,
+        needs_two_step_setup,
         expires_at: session_expires_at(session.created_at, last_seen, &app.settings.limits),
     })
 }

@@ -90,6 +90,8 @@ pub async fn insert(
         failed_attempts: Set(0),
         locked_until: Set(None),
         password_changed_at: Set(now),
+        totp_secret: Set(None),
+        totp_last_step: Set(None),
         created_at: Set(now),
         created_by: Set(new.created_by),
         version: Set(1),
@@ -279,4 +281,50 @@ pub async fn with_role(db: &impl ConnectionTrait, role: Role) -> Result<Vec<User
         .order_by_asc(users::Column::DisplayName)
         .all(db)
         .await
+}
+
+/// Turn on two-step verification with this (base32) secret, or off with `None`.
+pub async fn set_totp(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    secret: Option<String>,
+    step: Option<i64>,
+) -> Result<(), DbErr> {
+    update_columns(
+        db,
+        user_id,
+        vec![
+            (users::Column::TotpSecret, secret.into()),
+            (users::Column::TotpLastStep, step.into()),
+        ],
+    )
+    .await
+}
+
+/// Remember the last code's time step, so that it is not accepted again.
+pub async fn record_totp_step(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    step: i64,
+) -> Result<(), DbErr> {
+    update_columns(
+        db,
+        user_id,
+        vec![(users::Column::TotpLastStep, Some(step).into())],
+    )
+    .await
+}
+
+/// Store an upgraded hash of the same password.
+pub async fn set_password_hash(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    hash: &str,
+) -> Result<(), DbErr> {
+    update_columns(
+        db,
+        user_id,
+        vec![(users::Column::PasswordHash, hash.into())],
+    )
+    .await
 }

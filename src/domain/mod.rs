@@ -19,4 +19,5 @@ pub mod person;
 pub mod referral;
 pub mod roles;
 pub mod rosh;
+pub mod totp;
 pub mod validation;

@@ -14,3 +14,4 @@ pub mod settings;
 pub mod setup;
 pub mod sign_in;
 pub mod tokens;
+pub mod two_step;

@@ -42,13 +42,115 @@ pub(crate) async fn start_session(
     Ok(token)
 }
 
-/// Check a username and password and start a session.
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum PasswordAccepted {
+    /// Signed in.
+    Session(NewSession),
+    /// The account uses two-step verification: ask for the code next.
+    CodeNeeded { user_id: i32 },
+}
+
+/// Count a refused attempt (wrong password or wrong code) towards the lock,
+/// and audit it (and the lock, if this attempt causes one).
+async fn refuse(
+    db: &impl sea_orm::ConnectionTrait,
+    app: &AppState,
+    user: &users_repo::User,
+    reason: &'static str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    // A lock that has run out starts the count again.
+    let previous = if user.locked_until.is_some() {
+        0
+    } else {
+        user.failed_attempts
+    };
+    let after = after_failed_sign_in(previous, now, &app.settings.limits);
+    users_repo::record_failure(db, user.id, after.failed_attempts, after.locked_until).await?;
+    audit::record_anonymous(
+        db,
+        &user.username,
+        now,
+        AuditEntry::new(AuditAction::LoginFailed)
+            .record("user", user.id)
+            .reason(reason),
+    )
+    .await?;
+    if let Some(until) = after.locked_until {
+        audit::record_anonymous(
+            db,
+            &user.username,
+            now,
+            AuditEntry::new(AuditAction::Locked)
+                .record("user", user.id)
+                .reason(format!(
+                    "locked until {} after too many failed sign-ins",
+                    until.to_rfc3339()
+                )),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Refuse a disabled or locked account (audited); `true` if refused.
+async fn refuse_unusable(
+    db: &impl sea_orm::ConnectionTrait,
+    user: &users_repo::User,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<bool> {
+    let reason = if user.disabled {
+        "account disabled"
+    } else if is_locked(user.locked_until, now) {
+        "account locked"
+    } else {
+        return Ok(false);
+    };
+    audit::record_anonymous(
+        db,
+        &user.username,
+        now,
+        AuditEntry::new(AuditAction::LoginFailed)
+            .record("user", user.id)
+            .reason(reason),
+    )
+    .await?;
+    Ok(true)
+}
+
+async fn open_session(
+    app: &AppState,
+    user: &users_repo::User,
+    new_hash: Option<String>,
+    user_agent: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<NewSession> {
+    let txn = app.db.begin().await?;
+    users_repo::record_success(&txn, user.id, new_hash).await?;
+    let token = start_session(&txn, user.id, user_agent, now).await?;
+    audit::record_anonymous(
+        &txn,
+        &user.username,
+        now,
+        AuditEntry::new(AuditAction::Login).record("user", user.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(NewSession {
+        token,
+        must_change_password: user.must_change_password,
+    })
+}
+
+/// Check a username and password. A right password starts a session, or
+/// asks for the one-time code when the account uses two-step verification.
 pub async fn sign_in(
     app: &AppState,
     username: &str,
     password: &str,
     user_agent: Option<String>,
-) -> AppResult<Result<NewSession, Refused>> {
+) -> AppResult<Result<PasswordAccepted, Refused>> {
     let now = app.now();
     let name = parse_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
     let user = users_repo::find_by_username(&app.db, &name).await?;
@@ -67,68 +169,59 @@ pub async fn sign_in(
         .await?;
         return Ok(Err(Refused));
     };
-    let txn = app.db.begin().await?;
-    let fail = |reason: &'static str| {
-        AuditEntry::new(AuditAction::LoginFailed)
-            .record("user", user.id)
-            .reason(reason)
-    };
-    if user.disabled {
-        audit::record_anonymous(&txn, &user.username, now, fail("account disabled")).await?;
-        txn.commit().await?;
-        return Ok(Err(Refused));
-    }
-    if is_locked(user.locked_until, now) {
-        audit::record_anonymous(&txn, &user.username, now, fail("account locked")).await?;
-        txn.commit().await?;
+    if refuse_unusable(&app.db, &user, now).await? {
         return Ok(Err(Refused));
     }
     let new_hash = match verified {
         Verified::No => {
-            // A lock that has run out starts the count again.
-            let previous = if user.locked_until.is_some() {
-                0
-            } else {
-                user.failed_attempts
-            };
-            let after = after_failed_sign_in(previous, now, &app.settings.limits);
-            users_repo::record_failure(&txn, user.id, after.failed_attempts, after.locked_until)
-                .await?;
-            audit::record_anonymous(&txn, &user.username, now, fail("wrong password")).await?;
-            if let Some(until) = after.locked_until {
-                audit::record_anonymous(
-                    &txn,
-                    &user.username,
-                    now,
-                    AuditEntry::new(AuditAction::Locked)
-                        .record("user", user.id)
-                        .reason(format!(
-                            "locked until {} after too many failed sign-ins",
-                            until.to_rfc3339()
-                        )),
-                )
-                .await?;
-            }
+            let txn = app.db.begin().await?;
+            refuse(&txn, app, &user, "wrong password", now).await?;
             txn.commit().await?;
             return Ok(Err(Refused));
         }
         Verified::Yes => None,
         Verified::YesRehash(h) => Some(h),
     };
-    users_repo::record_success(&txn, user.id, new_hash).await?;
-    let token = start_session(&txn, user.id, user_agent, now).await?;
-    audit::record_anonymous(
-        &txn,
-        &user.username,
-        now,
-        AuditEntry::new(AuditAction::Login).record("user", user.id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(NewSession {
-        token,
-        must_change_password: user.must_change_password,
-    }))
+    if user.totp_secret.is_some() {
+        if let Some(h) = new_hash {
+            users_repo::set_password_hash(&app.db, user.id, &h).await?;
+        }
+        return Ok(Ok(PasswordAccepted::CodeNeeded { user_id: user.id }));
+    }
+    Ok(Ok(PasswordAccepted::Session(
+        open_session(app, &user, new_hash, user_agent, now).await?,
+    )))
+}
+
+/// The second step: the one-time code from the user's authenticator app. A
+/// wrong code counts towards the lock like a wrong password.
+pub async fn sign_in_with_code(
+    app: &AppState,
+    user_id: i32,
+    code: &str,
+    user_agent: Option<String>,
+) -> AppResult<Result<NewSession, Refused>> {
+    let now = app.now();
+    let Some(user) = users_repo::find(&app.db, user_id).await? else {
+        return Ok(Err(Refused));
+    };
+    if refuse_unusable(&app.db, &user, now).await? {
+        return Ok(Err(Refused));
+    }
+    let secret = user
+        .totp_secret
+        .as_deref()
+        .and_then(crate::domain::totp::base32_decode);
+    let step = secret
+        .and_then(|s| crate::domain::totp::verify(&s, code, now.timestamp(), user.totp_last_step));
+    let Some(step) = step else {
+        let txn = app.db.begin().await?;
+        refuse(&txn, app, &user, "wrong one-time code", now).await?;
+        txn.commit().await?;
+        return Ok(Err(Refused));
+    };
+    users_repo::record_totp_step(&app.db, user.id, step).await?;
+    Ok(Ok(open_session(app, &user, None, user_agent, now).await?))
 }
 
 /// End the actor's own session.

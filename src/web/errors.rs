@@ -200,10 +200,15 @@ fn catch_401(req: &Request<'_>) -> Unauthorized {
 #[rocket::catch(428)]
 fn catch_428(req: &Request<'_>) -> Result<Redirect, AppError> {
     if wants_json(req) {
-        Err(AppError::Forbidden)
-    } else {
-        Ok(Redirect::to("/account/password"))
+        return Err(AppError::Forbidden);
     }
+    let to = match req.local_cache(|| Identity::Anonymous { ended: None }) {
+        Identity::Session(s) if !s.must_change_password && s.needs_two_step_setup => {
+            "/account/two-step"
+        }
+        _ => "/account/password",
+    };
+    Ok(Redirect::to(to))
 }
 
 struct ProblemReply(Problem);

@@ -81,7 +81,7 @@ impl Shell {
                 let nav = NAV
                     .iter()
                     .filter(|(_, _, cap)| cap.is_none_or(|c| actor.can(c)))
-                    .filter(|_| !s.must_change_password)
+                    .filter(|_| !s.must_change_password && !s.needs_two_step_setup)
                     .map(|(href, label, _)| NavItem {
                         href,
                         label,

@@ -66,7 +66,7 @@ async fn sign_in_sign_out_and_account_changes_are_audited_with_old_and_new_value
         .db()
         .query_one_raw(Statement::from_string(
             app.db().get_database_backend(),
-            "SELECT changes FROM audit_log WHERE action = 'user_changed'",
+            "SELECT changes FROM audit_log WHERE action = 'user_changed' AND changes IS NOT NULL",
         ))
         .await
         .expect("query")

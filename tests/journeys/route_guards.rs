@@ -18,7 +18,8 @@ fn access(method: Method, path: &str) -> Access {
     use Capability::*;
     match (method, path) {
         (_, "/healthz") | (_, "/api/v1/openapi.json") | (_, "/refused") => Access::Public,
-        (_, "/sign-in") | (_, "/setup/<token>") => Access::Public,
+        (_, "/sign-in") | (_, "/sign-in/code") | (_, "/setup/<token>") => Access::Public,
+        (_, "/account/two-step") => Access::SignedIn,
         (_, p) if p.starts_with("/static") => Access::Public,
         (_, "/") | (_, "/sign-out") | (_, "/session/expiring") | (_, "/session/extend") => {
             Access::SignedIn

@@ -218,3 +218,110 @@ async fn a_form_without_the_right_csrf_token_or_from_another_site_is_refused_and
         .await;
     assert_eq!(r.status, Status::Forbidden);
 }
+
+#[rocket::async_test]
+async fn an_administrator_must_set_up_two_step_verification_and_then_needs_a_code_to_sign_in() {
+    let app = TestApp::start().await;
+    app.create_user("a.admin", &[Role::Admin]).await;
+    let mut b = Browser::new();
+    assert_eq!(
+        b.sign_in(&app, "a.admin", PASSWORD).await.status,
+        Status::SeeOther
+    );
+    assert!(
+        b.get(&app, "/admin/users")
+            .await
+            .redirects_to("/account/two-step"),
+        "nothing else until it is set up"
+    );
+    let bad = {
+        let page = b.get(&app, "/account/two-step").await;
+        let secret = page
+            .body
+            .split("data-secret=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("key")
+            .to_string();
+        b.post(
+            &app,
+            "/account/two-step",
+            &[("secret", &secret), ("code", "000000")],
+        )
+        .await
+    };
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(bad.body.contains("The code is not right"));
+    let secret = b.set_up_two_step(&app).await;
+    assert_eq!(b.get(&app, "/admin/users").await.status, Status::Ok);
+
+    // next sign-in: the password is not enough
+    app.clock.advance(Duration::seconds(60));
+    let mut c = Browser::new();
+    let r = c.sign_in(&app, "a.admin", PASSWORD).await;
+    assert!(r.redirects_to("/sign-in/code"), "{:?}", r.location);
+    assert!(
+        c.get(&app, "/admin/users").await.redirects_to("/sign-in"),
+        "not signed in yet"
+    );
+    c.get(&app, "/sign-in/code").await;
+    let wrong = c.post(&app, "/sign-in/code", &[("code", "123456")]).await;
+    assert_eq!(wrong.status, Status::UnprocessableEntity);
+    let code = crate::support::totp_now(&app, &secret);
+    let ok = c.post(&app, "/sign-in/code", &[("code", &code)]).await;
+    assert!(ok.redirects_to("/"), "{}: {}", ok.status, ok.body);
+    assert_eq!(c.get(&app, "/admin/users").await.status, Status::Ok);
+    // the same code cannot be used twice
+    let mut d = Browser::new();
+    d.sign_in(&app, "a.admin", PASSWORD).await;
+    d.get(&app, "/sign-in/code").await;
+    assert_eq!(
+        d.post(&app, "/sign-in/code", &[("code", &code)])
+            .await
+            .status,
+        Status::UnprocessableEntity,
+        "replay refused"
+    );
+    let actions = app.audit_actions().await;
+    assert!(
+        actions.iter().filter(|a| *a == "login_failed:user").count() >= 2,
+        "wrong codes are failed sign-ins"
+    );
+}
+
+#[rocket::async_test]
+async fn an_administrator_resets_a_lost_phone_and_the_user_sets_it_up_again() {
+    let app = TestApp::start().await;
+    let other = app.signed_in(&[Role::Admin]).await;
+    let other_id = kerbside::db::users_repo::find_by_username(app.db(), &other.username)
+        .await
+        .expect("db")
+        .expect("user")
+        .id;
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    admin.get(&app, &format!("/admin/users/{other_id}")).await;
+    let r = admin
+        .post(
+            &app,
+            &format!("/admin/users/{other_id}/two-step/reset"),
+            &[],
+        )
+        .await;
+    assert!(r.redirects_to(&format!("/admin/users/{other_id}")));
+    app.clock.advance(Duration::seconds(60));
+    let mut again = Browser::new();
+    assert!(
+        again
+            .sign_in(&app, &other.username, PASSWORD)
+            .await
+            .redirects_to("/"),
+        "no code asked: it was reset"
+    );
+    assert!(
+        again
+            .get(&app, "/admin/users")
+            .await
+            .redirects_to("/account/two-step"),
+        "and must be set up again"
+    );
+}

@@ -14,6 +14,8 @@ pub struct Model {
     pub failed_attempts: i32,
     pub locked_until: Option<DateTimeUtc>,
     pub password_changed_at: DateTimeUtc,
+    pub totp_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i32>,
     pub version: i32,

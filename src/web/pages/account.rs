@@ -11,7 +11,7 @@ use crate::auth::SignedIn;
 use crate::auth::guards::{Can, cap};
 use crate::auth::identity::session_cookie;
 use crate::error::{AppError, AppResult};
-use crate::services::{accounts, tokens};
+use crate::services::{accounts, tokens, two_step};
 use crate::state::AppState;
 use crate::web::shell::{Shell, render};
 
@@ -162,4 +162,68 @@ pub fn routes() -> Vec<Route> {
         edit_password,
         update_password
     ]
+}
+
+#[get("/account/two-step")]
+async fn show_two_step(app: &State<AppState>, user: SignedIn, shell: Shell) -> AppResult<Template> {
+    let (on, required) = two_step::status(app, &user.actor).await?;
+    let secret = two_step::new_secret();
+    let uri = crate::domain::totp::otpauth_uri("Kerbside", user.actor.username(), &secret);
+    Ok(render(
+        "two_step",
+        &shell,
+        json!({ "on": on, "required": required, "secret": secret, "uri": uri }),
+    ))
+}
+
+#[derive(FromForm)]
+struct TwoStepForm {
+    #[field(default = String::new())]
+    secret: String,
+    #[field(default = String::new())]
+    code: String,
+}
+
+#[post("/account/two-step", data = "<form>")]
+async fn enable_two_step(
+    app: &State<AppState>,
+    user: SignedIn,
+    shell: Shell,
+    form: Form<TwoStepForm>,
+) -> AppResult<FormOutcome> {
+    let f = form.into_inner();
+    match two_step::enable(app, &user.actor, &f.secret, &f.code).await {
+        Ok(()) => Ok(FormOutcome::done(
+            "/account",
+            "Two-step verification is on. You will be asked for a code each time you sign in.",
+        )),
+        Err(AppError::Invalid(e)) => {
+            let (on, required) = two_step::status(app, &user.actor).await?;
+            let uri =
+                crate::domain::totp::otpauth_uri("Kerbside", user.actor.username(), &f.secret);
+            Ok(FormOutcome::again(render(
+                "two_step",
+                &shell,
+                json!({ "on": on, "required": required, "secret": f.secret, "uri": uri, "errors": errors_json(&e) }),
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[post("/account/two-step/remove")]
+async fn disable_two_step(
+    app: &State<AppState>,
+    user: Can<cap::ManageOwnAccount>,
+) -> AppResult<FormOutcome> {
+    two_step::disable_own(app, user.actor()).await?;
+    Ok(FormOutcome::done(
+        "/account",
+        "Two-step verification is off",
+    ))
+}
+
+/// Two-step verification routes.
+pub fn two_step_routes() -> Vec<Route> {
+    routes![show_two_step, enable_two_step, disable_two_step]
 }

@@ -126,6 +126,7 @@ async fn user_page(
             "locked_until": d.user.locked_until, "created_at": d.user.created_at,
             "must_change_password": d.user.must_change_password,
             "password_changed_at": d.user.password_changed_at,
+            "two_step": d.user.totp_secret.is_some(),
         },
         "roles": d.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         "role_labels": d.roles.iter().map(|r| r.label()).collect::<Vec<_>>(),
@@ -219,6 +220,15 @@ async fn reset_password(
     }
 }
 
+#[post("/admin/users/<id>/two-step/reset")]
+async fn reset_two_step(app: &State<AppState>, admin: Admin, id: i32) -> AppResult<FormOutcome> {
+    crate::services::two_step::reset(app, admin.actor(), id).await?;
+    Ok(FormOutcome::done(
+        format!("/admin/users/{id}"),
+        "Two-step verification reset and sessions ended",
+    ))
+}
+
 #[get("/admin/sessions?<page>")]
 async fn list_sessions(
     app: &State<AppState>,
@@ -255,6 +265,7 @@ pub fn routes() -> Vec<Route> {
         disable_user,
         enable_user,
         reset_password,
+        reset_two_step,
         list_sessions,
         end_session
     ]

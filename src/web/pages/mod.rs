@@ -30,6 +30,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(session::routes());
     r.extend(setup::routes());
     r.extend(account::routes());
+    r.extend(account::two_step_routes());
     r.extend(admin_users::routes());
     r.extend(admin_audit::routes());
     r.extend(admin_settings::routes());

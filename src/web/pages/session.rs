@@ -11,7 +11,7 @@ use super::{FormOutcome, PageOrRedirect, is_safe_return_path};
 use crate::auth::SignedIn;
 use crate::auth::identity::{Identity, session_cookie, session_cookie_name};
 use crate::error::{AppError, AppResult};
-use crate::services::sign_in::{self, REFUSED_MESSAGE};
+use crate::services::sign_in::{self, PasswordAccepted, REFUSED_MESSAGE};
 use crate::state::AppState;
 use crate::web::shell::{Shell, render};
 
@@ -71,16 +71,24 @@ async fn create_sign_in(
 ) -> AppResult<FormOutcome> {
     let f = form.into_inner();
     match sign_in::sign_in(app, &f.username, &f.password, ua.0).await? {
-        Ok(session) => {
-            cookies.add(session_cookie(session.token, app.settings.https));
-            let to = if session.must_change_password {
-                "/account/password".to_string()
-            } else {
-                f.next
-                    .filter(|n| is_safe_return_path(n))
-                    .unwrap_or_else(|| "/".into())
-            };
-            Ok(FormOutcome::done(to, "You are signed in"))
+        Ok(PasswordAccepted::Session(session)) => Ok(signed_in(app, cookies, session, f.next)),
+        Ok(PasswordAccepted::CodeNeeded { user_id }) => {
+            let expires = app.now().timestamp() + PENDING_SECONDS;
+            cookies.add_private(
+                Cookie::build((
+                    PENDING_COOKIE,
+                    format!("{user_id}:{expires}:{}", f.next.unwrap_or_default()),
+                ))
+                .path("/")
+                .http_only(true)
+                .same_site(rocket::http::SameSite::Strict)
+                .secure(app.settings.https)
+                .build(),
+            );
+            Ok(FormOutcome::Done(rocket::response::Flash::success(
+                rocket::response::Redirect::to("/sign-in/code"),
+                "Now enter the code from your authenticator app",
+            )))
         }
         Err(_) => {
             let errors = json!({ "password": REFUSED_MESSAGE });
@@ -90,6 +98,82 @@ async fn create_sign_in(
                 json!({ "values": {"username": f.username}, "errors": errors, "next": f.next }),
             )))
         }
+    }
+}
+
+/// The encrypted cookie that remembers a right password while the code is asked for.
+const PENDING_COOKIE: &str = "kerbside_two_step";
+/// How long the code may take to arrive.
+const PENDING_SECONDS: i64 = 300;
+
+fn signed_in(
+    app: &AppState,
+    cookies: &CookieJar<'_>,
+    session: sign_in::NewSession,
+    next: Option<String>,
+) -> FormOutcome {
+    cookies.add(session_cookie(session.token, app.settings.https));
+    let to = if session.must_change_password {
+        "/account/password".to_string()
+    } else {
+        next.filter(|n| is_safe_return_path(n))
+            .unwrap_or_else(|| "/".into())
+    };
+    FormOutcome::done(to, "You are signed in")
+}
+
+/// (user id, return path) of a right password awaiting its code, if not expired.
+fn pending(app: &AppState, cookies: &CookieJar<'_>) -> Option<(i32, Option<String>)> {
+    let c = cookies.get_private(PENDING_COOKIE)?;
+    let mut parts = c.value().splitn(3, ':');
+    let user_id = parts.next()?.parse().ok()?;
+    let expires: i64 = parts.next()?.parse().ok()?;
+    let next = parts.next().map(str::to_string).filter(|n| !n.is_empty());
+    (app.now().timestamp() <= expires).then_some((user_id, next))
+}
+
+#[get("/sign-in/code")]
+fn new_sign_in_code(
+    app: &State<AppState>,
+    shell: Shell,
+    cookies: &CookieJar<'_>,
+) -> PageOrRedirect {
+    if pending(app, cookies).is_none() {
+        return PageOrRedirect::Redirect(rocket::response::Redirect::to("/sign-in"));
+    }
+    PageOrRedirect::Page(render("sign_in_code", &shell, json!({})))
+}
+
+#[derive(FromForm)]
+struct CodeForm {
+    #[field(default = String::new())]
+    code: String,
+}
+
+#[post("/sign-in/code", data = "<form>")]
+async fn create_sign_in_code(
+    app: &State<AppState>,
+    shell: Shell,
+    cookies: &CookieJar<'_>,
+    form: Form<CodeForm>,
+    ua: UserAgent,
+) -> AppResult<FormOutcome> {
+    let Some((user_id, next)) = pending(app, cookies) else {
+        return Ok(FormOutcome::done(
+            "/sign-in",
+            "That took too long: sign in again",
+        ));
+    };
+    match sign_in::sign_in_with_code(app, user_id, &form.code, ua.0).await? {
+        Ok(session) => {
+            cookies.remove_private(Cookie::build(PENDING_COOKIE).path("/"));
+            Ok(signed_in(app, cookies, session, next))
+        }
+        Err(_) => Ok(FormOutcome::again(render(
+            "sign_in_code",
+            &shell,
+            json!({ "errors": {"code": "The code is not right, or the account is locked. Enter the 6-digit code your app shows now."} }),
+        ))),
     }
 }
 
@@ -152,6 +236,8 @@ pub fn routes() -> Vec<Route> {
     routes![
         new_sign_in,
         create_sign_in,
+        new_sign_in_code,
+        create_sign_in_code,
         sign_out,
         show_session_expiring,
         extend_session,

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, Utc};
 use kerbside::auth::Actor;
-use kerbside::clock::FixedClock;
+use kerbside::clock::{Clock, FixedClock};
 use kerbside::config::Settings;
 use kerbside::domain::roles::Role;
 use kerbside::services::accounts::{self, NewAccount};
@@ -153,6 +153,9 @@ impl TestApp {
         let mut b = Browser::new();
         let r = b.sign_in(self, &name, PASSWORD).await;
         assert_eq!(r.status, Status::SeeOther, "sign in as {name}: {}", r.body);
+        if roles.contains(&Role::Admin) {
+            b.set_up_two_step(self).await;
+        }
         b.username = name;
         b
     }
@@ -348,6 +351,35 @@ impl Browser {
         r
     }
 
+    /// Set up two-step verification as a person would: read the key off the
+    /// page and type the code an authenticator app would show now.
+    pub async fn set_up_two_step(&mut self, app: &TestApp) -> String {
+        let page = self.get(app, "/account/two-step").await;
+        let secret = page
+            .body
+            .split("data-secret=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("set-up key shown")
+            .to_string();
+        let code = totp_now(app, &secret);
+        let r = self
+            .post(
+                app,
+                "/account/two-step",
+                &[("secret", &secret), ("code", &code)],
+            )
+            .await;
+        assert!(
+            r.redirects_to("/account"),
+            "two-step set-up: {} {}",
+            r.status,
+            r.body
+        );
+        self.get(app, "/").await;
+        secret
+    }
+
     pub async fn sign_in(&mut self, app: &TestApp, username: &str, password: &str) -> Reply {
         self.get(app, "/sign-in").await;
         let r = self
@@ -362,6 +394,16 @@ impl Browser {
         }
         r
     }
+}
+
+/// The code an authenticator app shows at the app's current time.
+pub fn totp_now(app: &TestApp, secret_base32: &str) -> String {
+    use kerbside::domain::totp;
+    let secret = totp::base32_decode(secret_base32).expect("base32");
+    format!(
+        "{:06}",
+        totp::code_at(&secret, totp::step_of(app.clock.now().timestamp()) as u64)
+    )
 }
 
 pub fn urlencode(s: &str) -> String {

@@ -1,0 +1,113 @@
+//! Two-step verification: turning it on (proved by a first code), off (when
+//! not required), and an administrator's reset for a lost phone.
+
+use sea_orm::TransactionTrait;
+
+use crate::auth::Actor;
+use crate::auth::secrets::random_bytes;
+use crate::db::{sessions_repo, users_repo};
+use crate::domain::audit_action::AuditAction;
+use crate::domain::roles::{Capability, RoleSet};
+use crate::domain::totp;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, AuditEntry};
+use crate::state::AppState;
+
+/// A new secret to show (base32), 160 bits as RFC 4226 recommends.
+pub fn new_secret() -> String {
+    totp::base32_encode(&random_bytes::<20>())
+}
+
+/// Is two-step verification on for the actor, and must it be?
+pub async fn status(app: &AppState, actor: &Actor) -> AppResult<(bool, bool)> {
+    let uid = actor.user_id().ok_or(AppError::Forbidden)?;
+    let user = users_repo::find(&app.db, uid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        user.totp_secret.is_some(),
+        app.settings.require_two_step.requires(actor.roles()),
+    ))
+}
+
+/// Turn it on: the code typed must match the secret shown.
+pub async fn enable(app: &AppState, actor: &Actor, secret: &str, code: &str) -> AppResult<()> {
+    let uid = actor.user_id().ok_or(AppError::Forbidden)?;
+    let bytes = totp::base32_decode(secret)
+        .filter(|b| b.len() >= 16)
+        .ok_or_else(|| {
+            AppError::invalid("code", "Start again: the set-up key was not recognised")
+        })?;
+    let now = app.now();
+    let step = totp::verify(&bytes, code, now.timestamp(), None).ok_or_else(|| {
+        AppError::invalid(
+            "code",
+            "The code is not right. Enter the 6-digit code your app shows now.",
+        )
+    })?;
+    let txn = app.db.begin().await?;
+    users_repo::set_totp(&txn, uid, Some(secret.to_string()), Some(step)).await?;
+    audit::record(
+        &txn,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::UserChanged)
+            .record("user", uid)
+            .reason("two-step verification turned on"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Turn it off for oneself, when one's roles do not require it.
+pub async fn disable_own(app: &AppState, actor: &Actor) -> AppResult<()> {
+    let uid = actor.user_id().ok_or(AppError::Forbidden)?;
+    if app.settings.require_two_step.requires(actor.roles()) {
+        return Err(AppError::conflict(
+            "Your roles require two-step verification: it cannot be turned off",
+        ));
+    }
+    let txn = app.db.begin().await?;
+    users_repo::set_totp(&txn, uid, None, None).await?;
+    audit::record(
+        &txn,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::UserChanged)
+            .record("user", uid)
+            .reason("two-step verification turned off"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An administrator resets a user's two-step verification (a lost phone):
+/// their sessions end, and they set it up again at next sign-in if required.
+pub async fn reset(app: &AppState, actor: &Actor, user_id: i32) -> AppResult<()> {
+    actor.require(Capability::ManageUsers)?;
+    let user = users_repo::find(&app.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let roles = RoleSet::new(users_repo::roles_of(&app.db, user_id).await?);
+    let txn = app.db.begin().await?;
+    users_repo::set_totp(&txn, user.id, None, None).await?;
+    sessions_repo::delete_for_user(&txn, user.id, None).await?;
+    let note = if app.settings.require_two_step.requires(&roles) {
+        "two-step verification reset; must be set up again"
+    } else {
+        "two-step verification reset"
+    };
+    audit::record(
+        &txn,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::UserChanged)
+            .record("user", user.id)
+            .reason(note),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
