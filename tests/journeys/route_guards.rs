@@ -118,8 +118,10 @@ async fn every_route_refuses_anonymous_visitors_and_users_without_the_capability
     let mut anon = Browser::new();
     anon.get(&app, "/sign-in").await; // a valid pre-session form token, so CSRF is not what refuses
     let mut users = Vec::new();
+    let mut tokens = Vec::new();
     for role in Role::ALL {
         users.push((role, app.signed_in(&[role]).await));
+        tokens.push(app.token(&[role]).await);
     }
     for (method, path) in &routes {
         let target = concrete(path);
@@ -145,11 +147,17 @@ async fn every_route_refuses_anonymous_visitors_and_users_without_the_capability
             }
         }
         if let Access::Needs(cap) = access(*method, path) {
-            for (role, browser) in users.iter_mut() {
-                if RoleSet::new([*role]).can(cap) || is_api {
+            for ((role, browser), token) in users.iter_mut().zip(&tokens) {
+                if RoleSet::new([*role]).can(cap) {
                     continue;
                 }
-                let r = send(&app, browser, *method, &target).await;
+                // pages with the role's session; the API with the role's token
+                let r = if is_api {
+                    let body = (*method != Method::Get).then(|| serde_json::json!({}));
+                    crate::support::api(&app, method.as_str(), &target, Some(token), body).await
+                } else {
+                    send(&app, browser, *method, &target).await
+                };
                 assert_eq!(r.status, Status::Forbidden, "{role} {method} {target}");
             }
         }
