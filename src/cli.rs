@@ -277,31 +277,33 @@ async fn serve(settings: Settings) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(format!("could not prepare first-run setup: {e}")),
     };
+    // The lines are printed after the socket is bound, so that they carry the
+    // real port (ROCKET_PORT=0 asks the system for a free one).
+    let announce = rocket::fairing::AdHoc::on_liftoff("Announce the address", move |rocket| {
+        Box::pin(async move {
+            let c = rocket.config();
+            if let Some(token) = setup_token {
+                println!(
+                    "\nKerbside has no accounts yet. To create the first administrator, open this one-time link:\n\n    http://{}:{}/setup/{token}\n",
+                    c.address, c.port
+                );
+            }
+            println!(
+                "Kerbside is serving on http://{}:{} (Ctrl-C to stop)",
+                c.address, c.port
+            );
+        })
+    });
     let rocket = build_rocket(
         rocket::Config::figment(),
         app.db.clone(),
         settings,
         app.clock.clone(),
-    );
-    let ignited = match rocket.ignite().await {
-        Ok(r) => r,
-        Err(e) => return fail(format!("could not start: {e}")),
-    };
-    if let Some(token) = setup_token {
-        let c = ignited.config();
-        println!(
-            "\nKerbside has no accounts yet. To create the first administrator, open this one-time link:\n\n    http://{}:{}/setup/{token}\n",
-            c.address, c.port
-        );
-    }
-    let c = ignited.config();
-    println!(
-        "Kerbside is serving on http://{}:{} (Ctrl-C to stop)",
-        c.address, c.port
-    );
-    match ignited.launch().await {
+    )
+    .attach(announce);
+    match rocket.launch().await {
         Ok(_) => ExitCode::SUCCESS,
-        Err(e) => fail(format!("the server stopped: {e}")),
+        Err(e) => fail(format!("could not start, or the server stopped: {e}")),
     }
 }
 

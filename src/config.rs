@@ -100,12 +100,13 @@ impl Settings {
     /// Read the environment; an `Err` names the variable to fix.
     pub fn from_env() -> Result<Settings, String> {
         let d = Settings::default();
+        let idle_timeout = Duration::minutes(number("KERBSIDE_IDLE_TIMEOUT_MINUTES", 30, 2, 480)?);
         let limits = SecurityLimits {
             failed_attempts_allowed: number("KERBSIDE_LOCKOUT_ATTEMPTS", 10, 3, 100)? as i32,
             lock_for: Duration::minutes(number("KERBSIDE_LOCKOUT_MINUTES", 15, 1, 1440)?),
-            idle_timeout: Duration::minutes(number("KERBSIDE_IDLE_TIMEOUT_MINUTES", 30, 6, 480)?),
+            idle_timeout,
             absolute_timeout: Duration::hours(number("KERBSIDE_SESSION_MAX_HOURS", 10, 1, 24)?),
-            idle_warning: d.limits.idle_warning,
+            idle_warning: SecurityLimits::warning_before(idle_timeout),
         };
         Ok(Settings {
             database_url: var("DATABASE_URL").unwrap_or(d.database_url),

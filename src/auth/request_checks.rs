@@ -37,17 +37,58 @@ pub struct Verdict(pub Option<Refusal>);
 /// The request-checks fairing.
 pub struct RequestChecks;
 
-fn origin_allowed(req: &Request<'_>, app: &AppState) -> bool {
-    let Some(origin) = req.headers().get_one("Origin") else {
-        return true;
+/// What a browser (or another client) says about where a state-changing
+/// request came from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Provenance<'a> {
+    /// `Sec-Fetch-Site`, sent by current browsers and impossible for a page to forge.
+    pub sec_fetch_site: Option<&'a str>,
+    /// `Origin`: our own origin, a foreign one, or `null` (an opaque origin, or a
+    /// same-origin request under a `no-referrer` policy).
+    pub origin: Option<&'a str>,
+}
+
+/// May a state-changing request with this provenance go on to the CSRF token
+/// check? `expected` lists the origins this server is reached at.
+///
+/// `Sec-Fetch-Site` decides when a browser sends it: only `same-origin` (and
+/// `none`, a request the user started themselves) passes. A real `Origin` must
+/// also be one of ours. `Origin: null` passes only when the browser vouches for
+/// the request with `Sec-Fetch-Site: same-origin`; from a client without Fetch
+/// Metadata it is refused, since sandboxed frames and `data:` pages send it too.
+/// A client that sends neither header (curl, another system) is left to the
+/// CSRF token, which it must still carry.
+pub fn provenance_allowed(p: Provenance<'_>, expected: &[String]) -> bool {
+    let vouched = match p.sec_fetch_site {
+        Some("same-origin") | Some("none") => true,
+        Some(_) => return false,
+        None => false,
     };
-    if let Some(public) = &app.settings.public_origin {
-        return origin == public;
+    match p.origin {
+        None => true,
+        Some("null") => vouched,
+        Some(o) => expected.iter().any(|e| e == o),
     }
-    let Some(host) = req.headers().get_one("Host") else {
-        return false;
+}
+
+/// The origins this server answers at: the configured public origin, or the
+/// request's own `Host` over HTTP and HTTPS.
+fn expected_origins(req: &Request<'_>, app: &AppState) -> Vec<String> {
+    if let Some(public) = &app.settings.public_origin {
+        return vec![public.clone()];
+    }
+    match req.headers().get_one("Host") {
+        Some(host) => vec![format!("http://{host}"), format!("https://{host}")],
+        None => Vec::new(),
+    }
+}
+
+fn origin_allowed(req: &Request<'_>, app: &AppState) -> bool {
+    let provenance = Provenance {
+        sec_fetch_site: req.headers().get_one("Sec-Fetch-Site"),
+        origin: req.headers().get_one("Origin"),
     };
-    origin == format!("http://{host}") || origin == format!("https://{host}")
+    provenance_allowed(provenance, &expected_origins(req, app))
 }
 
 fn token_in_body(content_type: Option<&ContentType>, body: &[u8]) -> Option<String> {
@@ -98,7 +139,7 @@ async fn check(
     if is_safe_method(req.method()) {
         return None;
     }
-    if req.headers().get_one("Sec-Fetch-Site") == Some("cross-site") || !origin_allowed(req, app) {
+    if !origin_allowed(req, app) {
         return Some(Refusal::CrossSite);
     }
     if is_api_path(req.uri().path().as_str()) {
@@ -150,5 +191,73 @@ impl<'r> FromRequest<'r> for &'r Identity {
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
         request::Outcome::Success(req.local_cache(|| Identity::Anonymous { ended: None }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Provenance, provenance_allowed};
+
+    fn ours() -> Vec<String> {
+        vec![
+            "http://127.0.0.1:8000".to_string(),
+            "https://127.0.0.1:8000".to_string(),
+        ]
+    }
+
+    fn allowed(sec_fetch_site: Option<&str>, origin: Option<&str>) -> bool {
+        provenance_allowed(
+            Provenance {
+                sec_fetch_site,
+                origin,
+            },
+            &ours(),
+        )
+    }
+
+    #[test]
+    fn a_same_origin_form_post_from_chromium_or_firefox_passes() {
+        // Referrer-Policy: same-origin (what Kerbside sends) keeps the real origin.
+        assert!(allowed(Some("same-origin"), Some("http://127.0.0.1:8000")));
+        // Under a no-referrer policy the browser serialises the origin as null,
+        // but still vouches for the request with Fetch Metadata.
+        assert!(allowed(Some("same-origin"), Some("null")));
+    }
+
+    #[test]
+    fn a_cross_site_form_post_is_refused() {
+        assert!(!allowed(Some("cross-site"), Some("https://evil.example")));
+        assert!(!allowed(Some("cross-site"), None));
+        // Fetch Metadata is authoritative even when the Origin looks like ours.
+        assert!(!allowed(Some("cross-site"), Some("http://127.0.0.1:8000")));
+        // A sibling host on the same site is not us either.
+        assert!(!allowed(
+            Some("same-site"),
+            Some("http://other.127.0.0.1:8000")
+        ));
+    }
+
+    #[test]
+    fn a_post_from_a_sandboxed_frame_or_data_page_is_refused() {
+        assert!(!allowed(Some("cross-site"), Some("null")));
+        // An older browser without Fetch Metadata sends only `Origin: null`.
+        assert!(!allowed(None, Some("null")));
+    }
+
+    #[test]
+    fn a_foreign_origin_is_refused_without_fetch_metadata() {
+        assert!(!allowed(None, Some("https://evil.example")));
+        assert!(!allowed(None, Some("http://127.0.0.1:8001")));
+    }
+
+    #[test]
+    fn a_non_browser_client_is_left_to_the_csrf_token() {
+        assert!(allowed(None, None));
+        assert!(allowed(None, Some("http://127.0.0.1:8000")));
+    }
+
+    #[test]
+    fn a_request_the_user_started_passes() {
+        assert!(allowed(Some("none"), None));
     }
 }

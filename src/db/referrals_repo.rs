@@ -43,7 +43,10 @@ pub async fn insert(
         assigned_to: Set(None),
         at: Set(now),
         by_user_id: Set(by),
-        note: Set(Some(format!("created by the {reason} disposal"))),
+        note: Set(Some(format!(
+            "Made by the disposal: {}",
+            crate::domain::arrest::Disposal::parse(reason).map_or(reason, |d| d.label())
+        ))),
         ..Default::default()
     }
     .insert(db)

@@ -99,6 +99,17 @@ pub struct SecurityLimits {
     pub idle_warning: Duration,
 }
 
+impl SecurityLimits {
+    /// The usual warning before an idle session ends.
+    pub const USUAL_WARNING_MINUTES: i64 = 5;
+
+    /// How long before an idle timeout the warning shows: five minutes, or
+    /// half the timeout when the timeout is shorter than ten minutes.
+    pub fn warning_before(idle_timeout: Duration) -> Duration {
+        Duration::minutes(Self::USUAL_WARNING_MINUTES).min(idle_timeout / 2)
+    }
+}
+
 impl Default for SecurityLimits {
     fn default() -> Self {
         SecurityLimits {

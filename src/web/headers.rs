@@ -1,6 +1,6 @@
 //! Security headers on every response (security.md): a strict
 //! Content-Security-Policy, no caching of anything but static assets,
-//! no referrer, no sniffing, HSTS over HTTPS, and no `Server` banner (Rocket's
+//! no referrer to other sites, no sniffing, HSTS over HTTPS, and no `Server` banner (Rocket's
 //! `ident` is turned off in `build_rocket`).
 
 use rocket::fairing::{Fairing, Info, Kind};
@@ -28,7 +28,11 @@ impl Fairing for SecurityHeaders {
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
         res.set_header(Header::new("Content-Security-Policy", CSP));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
-        res.set_header(Header::new("Referrer-Policy", "no-referrer"));
+        // `same-origin`, not `no-referrer`: under `no-referrer` a browser sends
+        // `Origin: null` on our own form posts, which browsers without Fetch
+        // Metadata would then have refused. Links to other sites still carry no
+        // referrer.
+        res.set_header(Header::new("Referrer-Policy", "same-origin"));
         res.set_header(Header::new("X-Frame-Options", "DENY"));
         res.set_header(Header::new("Cross-Origin-Opener-Policy", "same-origin"));
         if req.uri().path().as_str().starts_with("/static/") && res.status().code < 400 {

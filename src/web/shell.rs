@@ -64,6 +64,24 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
     ),
 ];
 
+/// The one navigation link that marks the current page: the longest link
+/// that is the path itself or one of its parent folders (so `/arrests/new`
+/// marks "Record an arrest", not "Arrests" as well).
+pub fn current_nav_href<'a>(hrefs: impl Iterator<Item = &'a str>, path: &str) -> Option<&'a str> {
+    hrefs
+        .filter(|href| {
+            if *href == "/" {
+                path == "/"
+            } else {
+                path == *href
+                    || path
+                        .strip_prefix(*href)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            }
+        })
+        .max_by_key(|href| href.len())
+}
+
 impl Shell {
     /// Build the shell for a request (without consuming a notification).
     pub fn for_request(req: &Request<'_>) -> Shell {
@@ -78,18 +96,18 @@ impl Shell {
         match identity {
             Identity::Session(s) => {
                 let actor = &s.actor;
-                let nav = NAV
+                let visible: Vec<_> = NAV
                     .iter()
                     .filter(|(_, _, cap)| cap.is_none_or(|c| actor.can(c)))
                     .filter(|_| !s.must_change_password && !s.needs_two_step_setup)
+                    .collect();
+                let current = current_nav_href(visible.iter().map(|(href, _, _)| *href), &path);
+                let nav = visible
+                    .iter()
                     .map(|(href, label, _)| NavItem {
                         href,
                         label,
-                        current: if *href == "/" {
-                            path == "/"
-                        } else {
-                            path.starts_with(href)
-                        },
+                        current: current == Some(*href),
                     })
                     .collect();
                 let expires_in = now.map(|n| (s.expires_at - n).num_seconds().max(0));
@@ -149,4 +167,30 @@ pub fn render(template: &'static str, shell: &Shell, data: impl Serialize) -> Te
         );
     }
     Template::render(template, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::current_nav_href;
+
+    const HREFS: &[&str] = &[
+        "/",
+        "/arrests/new",
+        "/people",
+        "/arrests",
+        "/arrests/import",
+    ];
+
+    #[test]
+    fn one_link_marks_the_current_page() {
+        let current = |path| current_nav_href(HREFS.iter().copied(), path);
+        assert_eq!(current("/arrests/new"), Some("/arrests/new"));
+        assert_eq!(current("/arrests"), Some("/arrests"));
+        assert_eq!(current("/arrests/42"), Some("/arrests"));
+        assert_eq!(current("/arrests/import/7"), Some("/arrests/import"));
+        assert_eq!(current("/people/3/edit"), Some("/people"));
+        assert_eq!(current("/"), Some("/"));
+        assert_eq!(current("/peoplex"), None);
+        assert_eq!(current("/account"), None);
+    }
 }

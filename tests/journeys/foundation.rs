@@ -156,7 +156,7 @@ async fn every_answer_carries_the_security_headers_and_no_server_banner() {
             "{path}: {csp}"
         );
         assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"));
-        assert_eq!(r.header("Referrer-Policy"), Some("no-referrer"));
+        assert_eq!(r.header("Referrer-Policy"), Some("same-origin"));
         assert_eq!(r.header("Cache-Control"), Some("no-store"), "{path}");
         assert_eq!(r.header("Server"), None, "{path}");
         assert_eq!(
