@@ -46,6 +46,9 @@ pub struct Settings {
     pub public_origin: Option<String>,
     /// How many password hashes may be computed at once (each takes 19 MiB).
     pub hashing_concurrency: usize,
+    /// Sign-in attempts (passwords and codes) one client address may make per
+    /// minute, whatever the usernames: a brake on password spraying.
+    pub sign_in_attempts_per_minute: u32,
     /// Who must use two-step verification: administrators (the default) or everyone.
     pub require_two_step: TwoStepPolicy,
     /// MARAC potential-escalation rule: this many incidents...
@@ -64,6 +67,7 @@ impl Default for Settings {
             static_dir: PathBuf::from("static"),
             public_origin: None,
             hashing_concurrency: 4,
+            sign_in_attempts_per_minute: 30,
             require_two_step: TwoStepPolicy::Administrators,
             dash_escalation_incidents: 3,
             dash_escalation_months: 12,
@@ -121,6 +125,12 @@ impl Settings {
             public_origin: var("KERBSIDE_PUBLIC_ORIGIN")
                 .map(|o| o.trim_end_matches('/').to_string()),
             hashing_concurrency: number("KERBSIDE_HASHING_CONCURRENCY", 4, 1, 64)? as usize,
+            sign_in_attempts_per_minute: number(
+                "KERBSIDE_SIGN_IN_ATTEMPTS_PER_MINUTE",
+                30,
+                1,
+                100_000,
+            )? as u32,
             require_two_step: match var("KERBSIDE_REQUIRE_TWO_STEP")
                 .map(|v| v.trim().to_ascii_lowercase())
                 .as_deref()

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
+use crate::auth::throttle::SignInThrottle;
 use crate::clock::Clock;
 use crate::config::Settings;
 
@@ -26,6 +27,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Bounded password hashing.
     pub hasher: PasswordHasher,
+    /// Sign-in attempts per client address.
+    pub sign_in_throttle: SignInThrottle,
     /// Progress of imports running on this server.
     pub import_progress: ImportProgress,
 }
@@ -34,8 +37,10 @@ impl AppState {
     /// Assemble the state.
     pub fn new(db: DatabaseConnection, settings: Settings, clock: Arc<dyn Clock>) -> AppState {
         let hasher = PasswordHasher::new(settings.hashing_concurrency);
+        let sign_in_throttle = SignInThrottle::new(settings.sign_in_attempts_per_minute);
         AppState {
             db,
+            sign_in_throttle,
             settings,
             clock,
             hasher,

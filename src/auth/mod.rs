@@ -7,6 +7,7 @@ pub mod identity;
 pub mod password;
 pub mod request_checks;
 pub mod secrets;
+pub mod throttle;
 
 pub use actor::Actor;
 pub use guards::{Can, SignedIn};

@@ -142,22 +142,68 @@ async fn update_columns(
     Ok(())
 }
 
-/// Record a refused sign-in.
-pub async fn record_failure(
+/// What counting one refused attempt left on the account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FailureCounted {
+    /// Consecutive failures now recorded.
+    pub failed_attempts: i32,
+    /// The account's lock, if any, after this failure.
+    pub locked_until: Option<DateTime<Utc>>,
+    /// This very failure set the lock.
+    pub locked_now: bool,
+}
+
+/// Count one refused attempt in a single atomic `UPDATE ... RETURNING`, so
+/// that failures arriving at the same moment are all counted: a lock that has
+/// run out starts the count again at 1; when the count passes `allowed` the
+/// account is locked until `lock_until`; a lock still running is kept.
+pub async fn count_failure(
     db: &impl ConnectionTrait,
     user_id: i32,
-    failed_attempts: i32,
-    locked_until: Option<DateTime<Utc>>,
-) -> Result<(), DbErr> {
-    update_columns(
-        db,
-        user_id,
-        vec![
-            (users::Column::FailedAttempts, failed_attempts.into()),
-            (users::Column::LockedUntil, locked_until.into()),
-        ],
-    )
-    .await
+    now: DateTime<Utc>,
+    allowed: i32,
+    lock_until: DateTime<Utc>,
+) -> Result<FailureCounted, DbErr> {
+    use sea_orm::sea_query::CaseStatement;
+    let lock_ran_out = || {
+        Expr::col(users::Column::LockedUntil)
+            .is_not_null()
+            .and(Expr::col(users::Column::LockedUntil).lte(now))
+    };
+    let new_count = || -> Expr {
+        CaseStatement::new()
+            .case(lock_ran_out(), 1)
+            .finally(Expr::col(users::Column::FailedAttempts).add(1))
+            .into()
+    };
+    let new_lock = CaseStatement::new()
+        .case(
+            Expr::col(users::Column::LockedUntil).gt(now),
+            Expr::col(users::Column::LockedUntil),
+        )
+        .case(new_count().gt(allowed), Expr::val(lock_until))
+        .finally(Expr::val(Option::<DateTime<Utc>>::None));
+    let rows = users::Entity::update_many()
+        .col_expr(users::Column::FailedAttempts, new_count())
+        .col_expr(users::Column::LockedUntil, Into::<Expr>::into(new_lock))
+        .col_expr(
+            users::Column::Version,
+            Expr::col(users::Column::Version).add(1),
+        )
+        .filter(users::Column::Id.eq(user_id))
+        .exec_with_returning(db)
+        .await?;
+    let user = rows
+        .into_iter()
+        .next()
+        .ok_or_else(|| DbErr::RecordNotFound(format!("user {user_id}")))?;
+    Ok(FailureCounted {
+        failed_attempts: user.failed_attempts,
+        locked_until: user.locked_until,
+        // Counts are handed out one at a time, so exactly one failure is the
+        // one just past the allowance.
+        locked_now: user.failed_attempts == allowed + 1,
+    })
 }
 
 /// Record a successful sign-in: failures cleared, hash upgraded if given.

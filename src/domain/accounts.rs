@@ -122,33 +122,15 @@ impl Default for SecurityLimits {
     }
 }
 
-/// What a wrong password does to an account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AfterFailure {
-    /// The new count of consecutive failures.
-    pub failed_attempts: i32,
-    /// Set when this failure locks the account.
-    pub locked_until: Option<DateTime<Utc>>,
-}
-
-/// Count a wrong password: once more than the allowed number have failed,
-/// the account locks and the count starts again.
-pub fn after_failed_sign_in(
-    previous_failures: i32,
-    now: DateTime<Utc>,
-    limits: &SecurityLimits,
-) -> AfterFailure {
-    let failures = previous_failures + 1;
-    if failures > limits.failed_attempts_allowed {
-        AfterFailure {
-            failed_attempts: 0,
-            locked_until: Some(now + limits.lock_for),
-        }
-    } else {
-        AfterFailure {
-            failed_attempts: failures,
-            locked_until: None,
-        }
+/// The lockout rule: `failed_attempts_allowed` consecutive refusals are
+/// tolerated; the next one locks the account until [`SecurityLimits::lock_until`].
+/// A lock that has run out starts the count again. The counting itself is one
+/// atomic database update (`users_repo::count_failure`), so that refusals
+/// arriving together are all counted.
+impl SecurityLimits {
+    /// When a lock set at `now` ends.
+    pub fn lock_until(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + self.lock_for
     }
 }
 
@@ -210,24 +192,13 @@ mod tests {
     }
 
     #[test]
-    fn the_eleventh_failure_locks_for_fifteen_minutes() {
+    fn a_lock_lasts_fifteen_minutes() {
         let limits = SecurityLimits::default();
-        let mut failures = 0;
-        for _ in 0..10 {
-            let a = after_failed_sign_in(failures, t0(), &limits);
-            assert_eq!(a.locked_until, None);
-            failures = a.failed_attempts;
-        }
-        let eleventh = after_failed_sign_in(failures, t0(), &limits);
-        assert_eq!(eleventh.locked_until, Some(t0() + Duration::minutes(15)));
-        assert!(is_locked(
-            eleventh.locked_until,
-            t0() + Duration::minutes(14)
-        ));
-        assert!(!is_locked(
-            eleventh.locked_until,
-            t0() + Duration::minutes(15)
-        ));
+        let until = limits.lock_until(t0());
+        assert_eq!(until, t0() + Duration::minutes(15));
+        assert!(is_locked(Some(until), t0() + Duration::minutes(14)));
+        assert!(!is_locked(Some(until), t0() + Duration::minutes(15)));
+        assert!(!is_locked(None, t0()));
     }
 
     #[test]

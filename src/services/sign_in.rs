@@ -6,7 +6,7 @@ use crate::auth::Actor;
 use crate::auth::password::Verified;
 use crate::auth::secrets::{hash_token, random_token};
 use crate::db::{sessions_repo, users_repo};
-use crate::domain::accounts::{after_failed_sign_in, is_locked, parse_username};
+use crate::domain::accounts::{is_locked, parse_username};
 use crate::domain::audit_action::AuditAction;
 use crate::error::AppResult;
 use crate::services::audit::{self, AuditEntry};
@@ -25,9 +25,18 @@ pub struct NewSession {
     pub must_change_password: bool,
 }
 
-/// Sign-in was refused (wrong, unknown, disabled or locked: one message).
-#[derive(Debug)]
-pub struct Refused;
+/// Why sign-in was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Wrong, unknown, disabled or locked: one message for all.
+    Credentials,
+    /// Too many attempts from this client address (nothing was checked).
+    Throttled,
+}
+
+/// The message for a throttled attempt.
+pub const THROTTLED_MESSAGE: &str =
+    "There have been too many sign-in attempts from your network. Wait a minute, then try again.";
 
 /// Start a session for a user (after a password check or a password change).
 pub(crate) async fn start_session(
@@ -60,14 +69,15 @@ async fn refuse(
     reason: &'static str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
-    // A lock that has run out starts the count again.
-    let previous = if user.locked_until.is_some() {
-        0
-    } else {
-        user.failed_attempts
-    };
-    let after = after_failed_sign_in(previous, now, &app.settings.limits);
-    users_repo::record_failure(db, user.id, after.failed_attempts, after.locked_until).await?;
+    let limits = &app.settings.limits;
+    let counted = users_repo::count_failure(
+        db,
+        user.id,
+        now,
+        limits.failed_attempts_allowed,
+        limits.lock_until(now),
+    )
+    .await?;
     audit::record_anonymous(
         db,
         &user.username,
@@ -77,7 +87,7 @@ async fn refuse(
             .reason(reason),
     )
     .await?;
-    if let Some(until) = after.locked_until {
+    if let (true, Some(until)) = (counted.locked_now, counted.locked_until) {
         audit::record_anonymous(
             db,
             &user.username,
@@ -150,7 +160,11 @@ pub async fn sign_in(
     username: &str,
     password: &str,
     user_agent: Option<String>,
+    client: Option<std::net::IpAddr>,
 ) -> AppResult<Result<PasswordAccepted, Refused>> {
+    if !app.sign_in_throttle.allow(client) {
+        return Ok(Err(Refused::Throttled));
+    }
     let now = app.now();
     let name = parse_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
     let user = users_repo::find_by_username(&app.db, &name).await?;
@@ -167,17 +181,17 @@ pub async fn sign_in(
             AuditEntry::new(AuditAction::LoginFailed).reason("unknown username"),
         )
         .await?;
-        return Ok(Err(Refused));
+        return Ok(Err(Refused::Credentials));
     };
     if refuse_unusable(&app.db, &user, now).await? {
-        return Ok(Err(Refused));
+        return Ok(Err(Refused::Credentials));
     }
     let new_hash = match verified {
         Verified::No => {
             let txn = app.db.begin().await?;
             refuse(&txn, app, &user, "wrong password", now).await?;
             txn.commit().await?;
-            return Ok(Err(Refused));
+            return Ok(Err(Refused::Credentials));
         }
         Verified::Yes => None,
         Verified::YesRehash(h) => Some(h),
@@ -200,13 +214,17 @@ pub async fn sign_in_with_code(
     user_id: i32,
     code: &str,
     user_agent: Option<String>,
+    client: Option<std::net::IpAddr>,
 ) -> AppResult<Result<NewSession, Refused>> {
+    if !app.sign_in_throttle.allow(client) {
+        return Ok(Err(Refused::Throttled));
+    }
     let now = app.now();
     let Some(user) = users_repo::find(&app.db, user_id).await? else {
-        return Ok(Err(Refused));
+        return Ok(Err(Refused::Credentials));
     };
     if refuse_unusable(&app.db, &user, now).await? {
-        return Ok(Err(Refused));
+        return Ok(Err(Refused::Credentials));
     }
     let secret = user
         .totp_secret
@@ -218,7 +236,7 @@ pub async fn sign_in_with_code(
         let txn = app.db.begin().await?;
         refuse(&txn, app, &user, "wrong one-time code", now).await?;
         txn.commit().await?;
-        return Ok(Err(Refused));
+        return Ok(Err(Refused::Credentials));
     };
     users_repo::record_totp_step(&app.db, user.id, step).await?;
     Ok(Ok(open_session(app, &user, None, user_agent, now).await?))
@@ -239,6 +257,34 @@ pub async fn sign_out(app: &AppState, actor: &Actor) -> AppResult<()> {
         )
         .await?;
     }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// End the session a browser had when it signed in again (as whoever), so
+/// that signing in never leaves an older session of the same browser alive.
+pub async fn end_replaced_session(app: &AppState, session_id: Option<i32>) -> AppResult<()> {
+    let Some(id) = session_id else {
+        return Ok(());
+    };
+    let Some(old) = sessions_repo::find(&app.db, id).await? else {
+        return Ok(());
+    };
+    let txn = app.db.begin().await?;
+    sessions_repo::delete(&txn, old.id).await?;
+    let username = users_repo::find(&txn, old.user_id)
+        .await?
+        .map(|u| u.username)
+        .unwrap_or_default();
+    audit::record_anonymous(
+        &txn,
+        &username,
+        app.now(),
+        AuditEntry::new(AuditAction::Logout)
+            .record("user", old.user_id)
+            .reason("session replaced by a new sign-in in the same browser"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -325,3 +325,131 @@ async fn an_administrator_resets_a_lost_phone_and_the_user_sets_it_up_again() {
         "and must be set up again"
     );
 }
+
+/// The `users` row's failure count and lock.
+async fn lock_state(app: &TestApp, username: &str) -> (i32, bool) {
+    let user = kerbside::db::users_repo::find_by_username(app.db(), username)
+        .await
+        .expect("query")
+        .expect("user");
+    (user.failed_attempts, user.locked_until.is_some())
+}
+
+#[rocket::async_test]
+async fn fifty_wrong_passwords_sent_at_once_are_all_counted_and_lock_the_account() {
+    let app = TestApp::start().await;
+    app.create_user("pc.raced", &[Role::Police]).await;
+    let mut b = Browser::new();
+    b.get(&app, "/sign-in").await;
+    let attempts = (0..50).map(|_| {
+        let mut one = b.clone();
+        let app = &app;
+        async move {
+            one.post(
+                app,
+                "/sign-in",
+                &[("username", "pc.raced"), ("password", "wrong wrong wrong")],
+            )
+            .await
+            .status
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    assert!(statuses.iter().all(|s| *s == Status::UnprocessableEntity));
+    let (failures, locked) = lock_state(&app, "pc.raced").await;
+    assert_eq!(failures, 50, "every one of the 50 failures was counted");
+    assert!(locked, "more than ten failures lock the account");
+    let actions = app.audit_actions().await;
+    assert_eq!(
+        actions.iter().filter(|a| a.starts_with("locked")).count(),
+        1,
+        "one lock, logged once"
+    );
+    let refused = Browser::new().sign_in(&app, "pc.raced", PASSWORD).await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+}
+
+#[rocket::async_test]
+async fn fifty_wrong_one_time_codes_sent_at_once_are_all_counted() {
+    let app = TestApp::start().await;
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    let username = admin.username.clone();
+    admin.post(&app, "/sign-out", &[]).await;
+    let mut b = Browser::new();
+    let r = b.sign_in(&app, &username, PASSWORD).await;
+    assert!(
+        r.redirects_to("/sign-in/code"),
+        "{} {:?}",
+        r.status,
+        r.location
+    );
+    b.get(&app, "/sign-in/code").await;
+    let attempts = (0..50).map(|i| {
+        let mut one = b.clone();
+        let app = &app;
+        async move {
+            let code = format!("{:06}", (i * 7919) % 1_000_000);
+            one.post(app, "/sign-in/code", &[("code", &code)])
+                .await
+                .status
+        }
+    });
+    futures::future::join_all(attempts).await;
+    let (failures, locked) = lock_state(&app, &username).await;
+    assert!(locked, "more than ten wrong codes lock the account");
+    let counted = app
+        .count("audit_log WHERE reason = 'wrong one-time code'")
+        .await;
+    assert_eq!(
+        i64::from(failures),
+        counted,
+        "every wrong code logged was counted (those after the lock are refused as locked)"
+    );
+    assert!(failures > 10, "{failures}");
+    assert_eq!(
+        app.count("audit_log WHERE action = 'login_failed'").await,
+        50,
+        "every attempt was logged"
+    );
+    assert_eq!(app.count("audit_log WHERE action = 'locked'").await, 1);
+}
+
+#[rocket::async_test]
+async fn one_address_is_throttled_however_many_usernames_it_tries() {
+    let app = TestApp::start_with(|s| kerbside::config::Settings {
+        sign_in_attempts_per_minute: 5,
+        ..s
+    })
+    .await;
+    app.create_user("pc.sprayed", &[Role::Police]).await;
+    let mut sprayer = Browser::new();
+    sprayer.real_ip = Some("203.0.113.9".into());
+    for n in 0..5 {
+        let r = sprayer
+            .sign_in(&app, &format!("user{n}"), "Summer2026 winter")
+            .await;
+        assert_eq!(r.status, Status::UnprocessableEntity, "attempt {n}");
+    }
+    let audit_before = app.count("audit_log").await;
+    let throttled = sprayer.sign_in(&app, "pc.sprayed", PASSWORD).await;
+    assert_eq!(throttled.status, Status::TooManyRequests);
+    assert!(
+        throttled
+            .body
+            .contains("too many sign-in attempts from your network")
+    );
+    assert_eq!(
+        app.count("audit_log").await,
+        audit_before,
+        "a throttled attempt checks nothing and counts against no account"
+    );
+    let (failures, _) = lock_state(&app, "pc.sprayed").await;
+    assert_eq!(failures, 0);
+    let mut colleague = Browser::new();
+    colleague.real_ip = Some("203.0.113.10".into());
+    assert_eq!(
+        colleague.sign_in(&app, "pc.sprayed", PASSWORD).await.status,
+        Status::SeeOther,
+        "another address signs in"
+    );
+}

@@ -2,7 +2,7 @@
 //! the page a refused (cross-site or stale-form) request lands on.
 
 use rocket::form::Form;
-use rocket::http::{Cookie, CookieJar};
+use rocket::http::{Cookie, CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{FromForm, Route, State, get, post, routes};
 use serde_json::json;
@@ -11,7 +11,9 @@ use super::{FormOutcome, PageOrRedirect, is_safe_return_path};
 use crate::auth::SignedIn;
 use crate::auth::identity::{Identity, session_cookie, session_cookie_name};
 use crate::error::{AppError, AppResult};
-use crate::services::sign_in::{self, PasswordAccepted, REFUSED_MESSAGE};
+use crate::services::sign_in::{
+    self, PasswordAccepted, REFUSED_MESSAGE, Refused, THROTTLED_MESSAGE,
+};
 use crate::state::AppState;
 use crate::web::shell::{Shell, render};
 
@@ -61,6 +63,14 @@ fn new_sign_in(
     ))
 }
 
+/// The session this browser already had, ended when it signs in again.
+fn previous_session(identity: &Identity) -> Option<i32> {
+    match identity {
+        Identity::Session(s) => Some(s.session_id),
+        _ => None,
+    }
+}
+
 #[post("/sign-in", data = "<form>")]
 async fn create_sign_in(
     app: &State<AppState>,
@@ -68,10 +78,15 @@ async fn create_sign_in(
     shell: Shell,
     cookies: &CookieJar<'_>,
     ua: UserAgent,
+    client: Option<std::net::IpAddr>,
+    identity: &Identity,
 ) -> AppResult<FormOutcome> {
     let f = form.into_inner();
-    match sign_in::sign_in(app, &f.username, &f.password, ua.0).await? {
-        Ok(PasswordAccepted::Session(session)) => Ok(signed_in(app, cookies, session, f.next)),
+    match sign_in::sign_in(app, &f.username, &f.password, ua.0, client).await? {
+        Ok(PasswordAccepted::Session(session)) => {
+            sign_in::end_replaced_session(app, previous_session(identity)).await?;
+            Ok(signed_in(app, cookies, session, f.next))
+        }
         Ok(PasswordAccepted::CodeNeeded { user_id }) => {
             let expires = app.now().timestamp() + PENDING_SECONDS;
             cookies.add_private(
@@ -90,12 +105,19 @@ async fn create_sign_in(
                 "Now enter the code from your authenticator app",
             )))
         }
-        Err(_) => {
-            let errors = json!({ "password": REFUSED_MESSAGE });
-            Ok(FormOutcome::again(render(
-                "sign_in",
-                &shell,
-                json!({ "values": {"username": f.username}, "errors": errors, "next": f.next }),
+        Err(refused) => {
+            let (status, message) = match refused {
+                Refused::Throttled => (Status::TooManyRequests, THROTTLED_MESSAGE),
+                Refused::Credentials => (Status::UnprocessableEntity, REFUSED_MESSAGE),
+            };
+            let errors = json!({ "password": message });
+            Ok(FormOutcome::Again((
+                status,
+                render(
+                    "sign_in",
+                    &shell,
+                    json!({ "values": {"username": f.username}, "errors": errors, "next": f.next }),
+                ),
             )))
         }
     }
@@ -157,6 +179,8 @@ async fn create_sign_in_code(
     cookies: &CookieJar<'_>,
     form: Form<CodeForm>,
     ua: UserAgent,
+    client: Option<std::net::IpAddr>,
+    identity: &Identity,
 ) -> AppResult<FormOutcome> {
     let Some((user_id, next)) = pending(app, cookies) else {
         return Ok(FormOutcome::done(
@@ -164,16 +188,29 @@ async fn create_sign_in_code(
             "That took too long: sign in again",
         ));
     };
-    match sign_in::sign_in_with_code(app, user_id, &form.code, ua.0).await? {
+    match sign_in::sign_in_with_code(app, user_id, &form.code, ua.0, client).await? {
         Ok(session) => {
             cookies.remove_private(Cookie::build(PENDING_COOKIE).path("/"));
+            sign_in::end_replaced_session(app, previous_session(identity)).await?;
             Ok(signed_in(app, cookies, session, next))
         }
-        Err(_) => Ok(FormOutcome::again(render(
-            "sign_in_code",
-            &shell,
-            json!({ "errors": {"code": "The code is not right, or the account is locked. Enter the 6-digit code your app shows now."} }),
-        ))),
+        Err(refused) => {
+            let (status, message) = match refused {
+                Refused::Throttled => (Status::TooManyRequests, THROTTLED_MESSAGE),
+                Refused::Credentials => (
+                    Status::UnprocessableEntity,
+                    "The code is not right, or the account is locked. Enter the 6-digit code your app shows now.",
+                ),
+            };
+            Ok(FormOutcome::Again((
+                status,
+                render(
+                    "sign_in_code",
+                    &shell,
+                    json!({ "errors": {"code": message} }),
+                ),
+            )))
+        }
     }
 }
 

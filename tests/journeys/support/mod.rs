@@ -88,6 +88,9 @@ pub fn test_settings(url: &str) -> Settings {
     let root = env!("CARGO_MANIFEST_DIR");
     Settings {
         database_url: url.to_string(),
+        // Tests sign in many times from one address; the throttle's own test
+        // sets its limit low.
+        sign_in_attempts_per_minute: 100_000,
         template_dir: format!("{root}/templates").into(),
         static_dir: format!("{root}/static").into(),
         ..Settings::default()
@@ -272,6 +275,8 @@ pub struct Browser {
     pub username: String,
     pub origin: Option<String>,
     pub fetch_site: Option<String>,
+    /// The client address a proxy in front of the app would report.
+    pub real_ip: Option<String>,
 }
 
 impl Browser {
@@ -303,6 +308,9 @@ impl Browser {
         }
         if let Some(s) = &self.fetch_site {
             req = req.header(Header::new("Sec-Fetch-Site", s.clone()));
+        }
+        if let Some(ip) = &self.real_ip {
+            req = req.header(Header::new("X-Real-IP", ip.clone()));
         }
         req
     }
