@@ -87,3 +87,31 @@ pub async fn drop_append_only(m: &SchemaManager<'_>, table: &str) -> Result<(), 
     }
     Ok(())
 }
+
+/// SQLite only: refuse an INSERT that names the id of a row already there.
+/// `REPLACE INTO` / `INSERT OR REPLACE` delete the old row without firing
+/// DELETE triggers, so [`make_append_only`] alone would let them overwrite an
+/// entry. On PostgreSQL, `INSERT ... ON CONFLICT DO UPDATE` fires the UPDATE
+/// trigger and a plain duplicate id is a unique violation, so nothing is added.
+pub async fn refuse_overwrite(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    if m.get_database_backend() == DbBackend::Sqlite {
+        m.get_connection()
+            .execute_unprepared(&format!(
+                "CREATE TRIGGER {table}_no_overwrite BEFORE INSERT ON {table}
+                 WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id)
+                 BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Remove what [`refuse_overwrite`] created.
+pub async fn drop_refuse_overwrite(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    if m.get_database_backend() == DbBackend::Sqlite {
+        m.get_connection()
+            .execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_no_overwrite;"))
+            .await?;
+    }
+    Ok(())
+}

@@ -7,6 +7,7 @@ mod helpers;
 mod m20261130_000001_accounts_and_audit;
 mod m20261130_000002_people_arrests_referrals;
 mod m20261130_000003_assessments_and_hearings;
+mod m20261201_000004_audit_subjects_and_token_expiry;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_accounts_and_audit::Migration),
             Box::new(m20261130_000002_people_arrests_referrals::Migration),
             Box::new(m20261130_000003_assessments_and_hearings::Migration),
+            Box::new(m20261201_000004_audit_subjects_and_token_expiry::Migration),
         ]
     }
 }

@@ -4,7 +4,10 @@
 //!
 //! Failures: nobody signed in -> 401 (pages: redirect to sign-in); signed in
 //! but must change password first -> 428 (pages: redirect to the change page);
-//! capability missing -> 403.
+//! capability missing -> 404 on a route about one record (`/people/<id>`: the
+//! answer must not confirm that the record exists), 403 on a whole feature
+//! (`/admin/users`). Every refusal is audited as `refused`, with the route and
+//! the record asked for.
 
 use std::marker::PhantomData;
 
@@ -13,7 +16,10 @@ use rocket::request::{FromRequest, Outcome, Request};
 
 use super::actor::Actor;
 use super::identity::{Identity, SessionIdentity};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::roles::Capability;
+use crate::services::audit::{self, AuditEntry};
+use crate::state::AppState;
 
 /// Any signed-in user (or API token holder).
 #[derive(Clone, Debug)]
@@ -124,9 +130,63 @@ impl<'r, C: CapabilityMarker> FromRequest<'r> for Can<C> {
                 user,
                 _capability: PhantomData,
             }),
-            Outcome::Success(_) => Outcome::Error((Status::Forbidden, ())),
+            Outcome::Success(user) => {
+                Outcome::Error((refuse(req, &user.actor, C::CAPABILITY).await, ()))
+            }
             Outcome::Error(e) => Outcome::Error(e),
             Outcome::Forward(f) => Outcome::Forward(f),
         }
+    }
+}
+
+/// The record a route is about: the record type named by the path segment
+/// before its first parameter, and the parameter's value (`/people/<id>` asked
+/// as `/people/42` is ("person", "42")).
+fn record_asked_for(req: &Request<'_>) -> Option<(&'static str, String)> {
+    let route = req.route()?;
+    let path: &str = route.uri.path();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let at = segments.iter().position(|s| s.starts_with('<'))?;
+    let value = req.uri().path().segments().get(at)?.to_string();
+    let kind = match at.checked_sub(1).and_then(|i| segments.get(i)).copied() {
+        Some("people") => "person",
+        Some("arrests") => "arrest",
+        Some("referrals") => "referral",
+        Some("assessments") => "assessment",
+        Some("hearings") => "hearing",
+        Some("users") => "user",
+        Some("sessions") => "session",
+        Some("tokens") => "api_token",
+        Some("import") | Some("imports") => "import",
+        _ => "record",
+    };
+    Some((kind, value))
+}
+
+/// Refuse a user whose roles lack `capability`: audit it, and answer 404 for
+/// a record (its existence is not confirmed) or 403 for a feature.
+async fn refuse(req: &Request<'_>, actor: &Actor, capability: Capability) -> Status {
+    let record = record_asked_for(req);
+    if let Some(app) = req.rocket().state::<AppState>() {
+        let route = req
+            .route()
+            .map(|r| format!("{} {}", r.method, r.uri.path()))
+            .unwrap_or_else(|| req.method().to_string());
+        let mut entry =
+            AuditEntry::new(AuditAction::Refused).reason(format!("{route}: needs {capability:?}"));
+        if let Some((kind, id)) = &record {
+            entry = entry.record(kind, id);
+            if let (&"person", Ok(person)) = (kind, id.parse::<i32>()) {
+                entry = entry.person(person);
+            }
+        }
+        if let Err(e) = audit::record(&app.db, actor, app.now(), entry).await {
+            eprintln!("could not audit a refused request: {e}");
+        }
+    }
+    if record.is_some() {
+        Status::NotFound
+    } else {
+        Status::Forbidden
     }
 }

@@ -60,6 +60,12 @@ pub fn parse_roles(raw: &[String]) -> Result<Vec<Role>, String> {
     if roles.is_empty() {
         return Err("Choose at least one role".into());
     }
+    if roles.contains(&Role::Admin) && roles.iter().any(|r| r.sees_case_data()) {
+        return Err(
+            "An administrator cannot also be police, probation or a facilitator: give case work a separate account"
+                .into(),
+        );
+    }
     Ok(roles)
 }
 

@@ -35,11 +35,14 @@ pub enum AuditAction {
     PasswordChanged,
     /// An API token created or revoked.
     TokenChanged,
+    /// A request refused because the user's roles do not allow it (the
+    /// entry names the route and the record asked for).
+    Refused,
 }
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::Collect,
         AuditAction::Alter,
         AuditAction::Consult,
@@ -54,6 +57,7 @@ impl AuditAction {
         AuditAction::UserChanged,
         AuditAction::PasswordChanged,
         AuditAction::TokenChanged,
+        AuditAction::Refused,
     ];
 
     /// The stored value.
@@ -73,6 +77,7 @@ impl AuditAction {
             AuditAction::UserChanged => "user_changed",
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::TokenChanged => "token_changed",
+            AuditAction::Refused => "refused",
         }
     }
 

@@ -1,5 +1,8 @@
 //! Password policy (NCSC / OWASP ASVS): long enough, not too long, no
-//! composition rules, not a common password, not the user's own name.
+//! composition rules, not a common password, not the user's own name, and not
+//! easy to guess by the zxcvbn strength estimator (keyboard walks, repeated
+//! words, names, dates, l33t spellings), told the user's name, username and
+//! the product's name.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -8,6 +11,14 @@ use std::sync::LazyLock;
 pub const MIN_LENGTH: usize = 12;
 /// Longest acceptable password, in characters (at least 128 must be allowed).
 pub const MAX_LENGTH: usize = 256;
+/// The lowest acceptable zxcvbn score (0 = too guessable .. 4 = very unguessable):
+/// 3 means "safely unguessable: moderate protection from an offline attack".
+pub const MIN_STRENGTH: u8 = 3;
+/// zxcvbn's work grows with length; past this many characters the rest of a
+/// passphrase only adds strength, so the estimate looks at the beginning.
+const ESTIMATE_CHARACTERS: usize = 64;
+/// Words an attacker targeting this service would try first.
+const PRODUCT_WORDS: [&str; 3] = ["kerbside", "kerb", "crawling"];
 
 static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("common_passwords.txt")
@@ -85,7 +96,39 @@ pub fn check(password: &str, username: &str, display_name: &str) -> Result<(), S
             return Err("Password must not be your username or your name".into());
         }
     }
-    Ok(())
+    strong_enough(password, username, display_name)
+}
+
+/// zxcvbn's verdict, with its own advice when the password is too guessable.
+fn strong_enough(password: &str, username: &str, display_name: &str) -> Result<(), String> {
+    let start: String = password.chars().take(ESTIMATE_CHARACTERS).collect();
+    let mut context: Vec<String> = vec![username.to_lowercase()];
+    context.extend(
+        display_name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() > 1)
+            .map(str::to_lowercase),
+    );
+    context.extend(PRODUCT_WORDS.iter().map(|w| w.to_string()));
+    let inputs: Vec<&str> = context.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(&start, &inputs);
+    if u8::from(estimate.score()) >= MIN_STRENGTH {
+        return Ok(());
+    }
+    let mut message = String::from("Password is too easy to guess.");
+    if let Some(feedback) = estimate.feedback() {
+        if let Some(warning) = feedback.warning() {
+            message.push_str(&format!(" {warning}."));
+        }
+        for suggestion in feedback.suggestions() {
+            message.push_str(&format!(" {suggestion}."));
+        }
+    }
+    message = message.replace("..", ".");
+    if !message.contains("words") {
+        message.push_str(" A few unrelated words make a strong password that is easy to remember.");
+    }
+    Err(message)
 }
 
 #[cfg(test)]
@@ -138,6 +181,29 @@ mod tests {
         assert!(
             check(&"x7".repeat(64), "jsmith", "Jo Smith").is_err(),
             "a repeated pair is a pattern"
+        );
+    }
+
+    #[test]
+    fn guessable_passwords_are_refused_with_the_estimators_advice() {
+        for weak in [
+            "qwertyuiopas",
+            "qwertyuiopasdfgh",
+            "passwordpassword",
+            "letmeinletmein",
+            "kerbsidekerbside",
+            "Kerbside2026!",
+            "aaaaaaaaaaab",
+            "htims.ojtneserp",
+        ] {
+            let e = check(weak, "presentjo.smith", "Jo Smith");
+            assert!(e.is_err(), "{weak} was accepted");
+        }
+        let advice = check("qwertyuiopas", "jsmith", "Jo Smith").unwrap_err();
+        assert!(advice.contains("too easy to guess"), "{advice}");
+        assert!(
+            advice.len() > "Password is too easy to guess.".len(),
+            "{advice}"
         );
     }
 

@@ -51,6 +51,13 @@ impl Role {
         }
     }
 
+    /// Does this role see case data (men's records, assessments, registers)?
+    /// An administrator must never hold one: whoever manages accounts could
+    /// otherwise grant himself what he reads.
+    pub fn sees_case_data(self) -> bool {
+        matches!(self, Role::Police | Role::Probation | Role::Facilitator)
+    }
+
     /// Parse the stored value; `None` for anything else.
     pub fn parse(value: &str) -> Option<Role> {
         Role::ALL

@@ -139,16 +139,16 @@ pub async fn change_roles(
     roles: &[String],
 ) -> AppResult<()> {
     actor.require(Capability::ManageUsers)?;
+    if actor.user_id() == Some(user_id) {
+        return Err(AppError::invalid(
+            "roles",
+            "You cannot change your own roles: ask another administrator",
+        ));
+    }
     let roles = parse_roles(roles).map_err(|m| AppError::invalid("roles", m))?;
     let user = users_repo::find(&app.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if actor.user_id() == Some(user_id) && !roles.contains(&Role::Admin) {
-        return Err(AppError::invalid(
-            "roles",
-            "You cannot remove your own administrator role: ask another administrator",
-        ));
-    }
     let old = users_repo::roles_of(&app.db, user_id).await?;
     let now = app.now();
     let txn = app.db.begin().await?;

@@ -421,3 +421,81 @@ async fn an_administrator_sets_the_areas_officers_choose_from() {
             .contains(&"user_changed:setting".to_string())
     );
 }
+
+#[rocket::async_test]
+async fn nobody_changes_their_own_roles_and_an_administrator_never_holds_a_case_role() {
+    let app = TestApp::start().await;
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    let me = kerbside::db::users_repo::find_by_username(app.db(), &admin.username)
+        .await
+        .expect("query")
+        .expect("me")
+        .id;
+    admin.get(&app, &format!("/admin/users/{me}")).await;
+    let own = admin
+        .post(
+            &app,
+            &format!("/admin/users/{me}/roles"),
+            &[("roles", "admin"), ("roles", "probation")],
+        )
+        .await;
+    assert_eq!(own.status, Status::UnprocessableEntity);
+    assert!(own.body.contains("You cannot change your own roles"));
+    assert_eq!(
+        kerbside::db::users_repo::roles_of(app.db(), me)
+            .await
+            .expect("roles"),
+        vec![Role::Admin],
+        "nothing changed"
+    );
+
+    // Another account cannot be made an administrator with a case role either.
+    let other = app.create_user("po.other", &[Role::Probation]).await;
+    admin.get(&app, &format!("/admin/users/{other}")).await;
+    let mixed = admin
+        .post(
+            &app,
+            &format!("/admin/users/{other}/roles"),
+            &[("roles", "admin"), ("roles", "probation")],
+        )
+        .await;
+    assert_eq!(mixed.status, Status::UnprocessableEntity);
+    assert!(
+        mixed
+            .body
+            .contains("An administrator cannot also be police, probation or a facilitator")
+    );
+
+    // A real change is audited with the old and new roles.
+    admin.get(&app, &format!("/admin/users/{other}")).await;
+    let fine = admin
+        .post(
+            &app,
+            &format!("/admin/users/{other}/roles"),
+            &[("roles", "probation"), ("roles", "manager")],
+        )
+        .await;
+    assert!(
+        fine.redirects_to("/admin/users/"),
+        "{} {}",
+        fine.status,
+        fine.body
+    );
+    let changes = app
+        .count("audit_log WHERE action = 'user_changed' AND changes LIKE '%\"old\":[\"probation\"]%' AND changes LIKE '%\"new\":[\"probation\",\"manager\"]%'")
+        .await;
+    assert_eq!(changes, 1, "the role change names the old and new roles");
+
+    // The API refuses the same mixture.
+    let token = app.token(&[Role::Admin]).await;
+    let r = crate::support::api(
+        &app,
+        "POST",
+        "/api/v1/users",
+        Some(&token),
+        Some(serde_json::json!({"username": "mixed.up", "name": "Mixed Up", "roles": ["admin", "police"], "password": "lantern harbour morning"})),
+    )
+    .await;
+    assert_eq!(r.status, Status::UnprocessableEntity);
+    assert!(r.json()["error"]["fields"]["roles"].is_string());
+}

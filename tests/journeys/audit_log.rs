@@ -37,6 +37,65 @@ async fn the_database_refuses_to_update_or_delete_audit_entries() {
 }
 
 #[rocket::async_test]
+async fn an_insert_cannot_overwrite_an_audit_entry_on_either_database() {
+    let app = TestApp::start().await;
+    app.signed_in(&[Role::Police]).await;
+    let db = app.db();
+    let backend = db.get_database_backend();
+    let first = |col: &str| {
+        format!("(SELECT {col} FROM audit_log WHERE id = (SELECT MIN(id) FROM audit_log))")
+    };
+    let original_action = app
+        .count(&format!(
+            "audit_log WHERE id = (SELECT MIN(id) FROM audit_log) AND action = {}",
+            first("action")
+        ))
+        .await;
+    assert_eq!(original_action, 1);
+    let columns = "(id, at, actor_username, action)";
+    let values = format!(
+        "((SELECT MIN(id) FROM audit_log), {}, 'forger', 'consult')",
+        first("at")
+    );
+    let mut attempts = vec![
+        format!("INSERT INTO audit_log {columns} VALUES {values}"),
+        format!(
+            "INSERT INTO audit_log {columns} VALUES {values} ON CONFLICT (id) DO UPDATE SET actor_username = 'forger'"
+        ),
+    ];
+    if backend == sea_orm::DbBackend::Sqlite {
+        attempts.push(format!("REPLACE INTO audit_log {columns} VALUES {values}"));
+        attempts.push(format!(
+            "INSERT OR REPLACE INTO audit_log {columns} VALUES {values}"
+        ));
+    }
+    let before = app.count("audit_log").await;
+    for sql in attempts {
+        let r = db
+            .execute_raw(Statement::from_string(backend, sql.clone()))
+            .await;
+        assert!(r.is_err(), "must be refused: {sql}");
+    }
+    assert_eq!(app.count("audit_log").await, before);
+    assert_eq!(
+        app.count("audit_log WHERE actor_username = 'forger'").await,
+        0,
+        "no entry was overwritten"
+    );
+    // The list of men an entry showed is append-only too.
+    for sql in [
+        "UPDATE audit_subjects SET person_id = 1",
+        "DELETE FROM audit_subjects",
+    ] {
+        let r = db.execute_raw(Statement::from_string(backend, sql)).await;
+        assert!(
+            r.is_err() || r.is_ok_and(|done| done.rows_affected() == 0),
+            "{sql}"
+        );
+    }
+}
+
+#[rocket::async_test]
 async fn sign_in_sign_out_and_account_changes_are_audited_with_old_and_new_values() {
     let app = TestApp::start().await;
     let mut admin = app.signed_in(&[Role::Admin]).await;

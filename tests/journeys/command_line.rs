@@ -116,6 +116,27 @@ async fn the_command_line_creates_users_and_tokens_and_refuses_weak_passwords() 
             "user",
             "create",
             "--username",
+            "pc.keys",
+            "--name",
+            "Keys",
+            "--role",
+            "police",
+            "--password-stdin",
+        ],
+        "qwertyuiopas\n",
+    );
+    assert_eq!(code, 1, "a keyboard walk is refused");
+    assert!(
+        err.contains("password: Password is too easy to guess.")
+            && err.contains("Add another word"),
+        "the estimator's advice is given: {err}"
+    );
+    let (code, _, err) = run(
+        &db.url,
+        &[
+            "user",
+            "create",
+            "--username",
             "pc.odd",
             "--name",
             "Odd",

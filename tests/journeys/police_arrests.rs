@@ -458,6 +458,7 @@ async fn an_officer_corrects_an_arrest_and_the_change_is_audited_with_old_and_ne
     let mut probation = app.signed_in(&[Role::Probation]).await;
     assert_eq!(
         probation.get(&app, &format!("{path}/edit")).await.status,
-        Status::Forbidden
+        Status::NotFound,
+        "a record route the role may not use is not confirmed to exist"
     );
 }

@@ -119,7 +119,7 @@ async fn a_facilitator_cannot_see_domestic_abuse_answers_through_any_page_or_api
             .get(&app, &format!("/assessments/{aid}"))
             .await
             .status,
-        Status::Forbidden
+        Status::NotFound
     );
     // police see the outcome only
     let person_page = officer.get(&app, &format!("/people/{pid}")).await;

@@ -1,6 +1,8 @@
 //! Every mounted route is guarded: anonymous visitors are sent to sign in
 //! (pages) or get 401 (API), and signed-in users whose roles lack the
-//! capability get 403. A new route must be added to the table below.
+//! capability get 404 on a route about one record (its existence is not
+//! confirmed) or 403 on a feature, each refusal audited. A new route must be
+//! added to the table below.
 
 use kerbside::domain::roles::{Capability, Role, RoleSet};
 use rocket::http::{Method, Status};
@@ -152,13 +154,32 @@ async fn every_route_refuses_anonymous_visitors_and_users_without_the_capability
                     continue;
                 }
                 // pages with the role's session; the API with the role's token
+                let refusals = app.count("audit_log WHERE action = 'refused'").await;
                 let r = if is_api {
                     let body = (*method != Method::Get).then(|| serde_json::json!({}));
                     crate::support::api(&app, method.as_str(), &target, Some(token), body).await
                 } else {
                     send(&app, browser, *method, &target).await
                 };
-                assert_eq!(r.status, Status::Forbidden, "{role} {method} {target}");
+                let about_a_record = path.contains('<');
+                let expected = if about_a_record {
+                    Status::NotFound
+                } else {
+                    Status::Forbidden
+                };
+                assert_eq!(r.status, expected, "{role} {method} {target}");
+                assert_eq!(
+                    app.count("audit_log WHERE action = 'refused'").await,
+                    refusals + 1,
+                    "{role} {method} {target}: the refusal is audited"
+                );
+                if about_a_record {
+                    let (_, _, record_id, _) = app.last_audit().await;
+                    assert!(
+                        record_id.is_some(),
+                        "{role} {method} {target}: the refusal names the record asked for"
+                    );
+                }
             }
         }
     }
@@ -201,4 +222,45 @@ async fn an_api_token_without_the_role_gets_403_and_a_cookie_cannot_change_anyth
     }
     assert_eq!(req.dispatch().await.status(), Status::Unauthorized);
     assert_eq!(app.count("users").await, 2);
+}
+
+#[rocket::async_test]
+async fn a_facilitator_asking_for_a_man_outside_his_cohorts_gets_not_found_and_the_refusal_is_audited()
+ {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let man = crate::support::api(
+        &app,
+        "POST",
+        "/api/v1/people",
+        Some(&police),
+        Some(serde_json::json!({"surname": "Hollow", "forenames": "Ian", "date_of_birth": "1971-02-03", "sex": "male"})),
+    )
+    .await
+    .json();
+    let id = man["id"].as_i64().expect("id") as i32;
+    let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
+    let real = facilitator.get(&app, &format!("/people/{id}")).await;
+    assert_eq!(real.status, Status::NotFound);
+    let (action, record_type, record_id, person_id) = app.last_audit().await;
+    assert_eq!(action, "refused");
+    assert_eq!(record_type.as_deref(), Some("person"));
+    assert_eq!(record_id, Some(id.to_string()));
+    assert_eq!(
+        person_id,
+        Some(id),
+        "the refusal is in the man's own audit trail"
+    );
+    let missing = facilitator.get(&app, "/people/999999").await;
+    assert_eq!(missing.status, Status::NotFound);
+    assert!(
+        !real.body.contains("Hollow"),
+        "nothing about the man is shown"
+    );
+    let strip = |b: &str| b.replace(&id.to_string(), "").replace("999999", "");
+    assert_eq!(
+        strip(&real.body).len(),
+        strip(&missing.body).len(),
+        "a man who exists and one who does not look the same"
+    );
 }

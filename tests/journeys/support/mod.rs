@@ -186,6 +186,25 @@ impl TestApp {
         row.try_get::<i64>("", "n").expect("n")
     }
 
+    /// The newest audit entry: (action, record type, record id, person id).
+    pub async fn last_audit(&self) -> (String, Option<String>, Option<String>, Option<i32>) {
+        let row = self
+            .db()
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db().get_database_backend(),
+                "SELECT action, record_type, record_id, person_id FROM audit_log ORDER BY id DESC LIMIT 1",
+            ))
+            .await
+            .expect("audit")
+            .expect("an entry");
+        (
+            row.try_get("", "action").expect("action"),
+            row.try_get("", "record_type").unwrap_or_default(),
+            row.try_get("", "record_id").unwrap_or_default(),
+            row.try_get("", "person_id").unwrap_or_default(),
+        )
+    }
+
     /// Audit actions recorded, oldest first (as "action:record_type").
     pub async fn audit_actions(&self) -> Vec<String> {
         let rows = self
