@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::arrest::{ArrestInput, DateErrors, ValidArrest, validate_arrest};
-use super::dates::{parse_iso_date, parse_local_datetime};
+use super::dates::{in_supported_range, parse_iso_date, parse_local_datetime, parse_rfc3339};
 use super::london_time::{from_london, london_date};
 use super::person::{PersonInput, ValidPerson, validate_person};
 
@@ -71,7 +71,7 @@ fn read_date(raw: &str, what: &str) -> Result<Option<NaiveDate>, String> {
         return Ok(None);
     }
     if let Ok(d) = NaiveDate::parse_from_str(t, "%d/%m/%Y") {
-        return Ok(Some(d));
+        return in_supported_range(d, what).map(Some);
     }
     parse_iso_date(t, what)
         .map(Some)
@@ -84,13 +84,14 @@ fn read_datetime(raw: &str) -> Result<Option<DateTime<Utc>>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-        return Ok(Some(d.with_timezone(&Utc)));
+    if DateTime::parse_from_rfc3339(t).is_ok() {
+        return parse_rfc3339(t, "arrested_at").map(Some);
     }
     if let Some(local) = parse_local_datetime(t) {
         return Ok(Some(from_london(local)));
     }
     if let Ok(local) = chrono::NaiveDateTime::parse_from_str(t, "%d/%m/%Y %H:%M") {
+        in_supported_range(local.date(), "arrested_at")?;
         return Ok(Some(from_london(local)));
     }
     Err(format!(

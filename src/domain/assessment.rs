@@ -152,6 +152,12 @@ pub fn check_draft(
         }
     }
     if let Some(da) = &input.domestic_abuse {
+        if let Some(d) = da.marac_date {
+            e.check(
+                "domestic_abuse.marac_date",
+                super::dates::in_supported_range(d, "MARAC date"),
+            );
+        }
         if da.known_to_marac == Some(true) && da.marac_date.is_none() {
             e.add(
                 "domestic_abuse.marac_date",

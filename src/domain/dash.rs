@@ -295,6 +295,17 @@ pub fn assess(input: &DashInput, settings: &DashSettings) -> Result<DashResult, 
             ),
         );
     }
+    for (field, date) in [
+        (
+            "previous_marac_referral_date",
+            input.previous_marac_referral_date,
+        ),
+        ("latest_incident_date", input.latest_incident_date),
+    ] {
+        if let Some(d) = date {
+            errors.check(field, super::dates::in_supported_range(d, field));
+        }
+    }
     let has_rationale = input
         .rationale
         .as_deref()

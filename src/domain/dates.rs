@@ -1,6 +1,6 @@
 //! Reading dates and times as people type them, and ages.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 /// Completed years on `on` for someone born on `dob` (a year older on the
 /// birthday; someone born on 29 February on 1 March in common years).
@@ -16,18 +16,42 @@ pub fn age_on(dob: NaiveDate, on: NaiveDate) -> Option<u32> {
     u32::try_from(years).ok()
 }
 
+/// The earliest year Kerbside accepts in any date (dates of birth included).
+pub const EARLIEST_YEAR: i32 = 1900;
+/// The latest year Kerbside accepts in any date (deadlines and hearings included).
+pub const LATEST_YEAR: i32 = 2100;
+
+/// Refuse a date outside [`EARLIEST_YEAR`]..=[`LATEST_YEAR`]: nothing Kerbside
+/// records lies outside them, and far-off years overflow time arithmetic.
+pub fn in_supported_range(date: NaiveDate, what: &str) -> Result<NaiveDate, String> {
+    if (EARLIEST_YEAR..=LATEST_YEAR).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(format!(
+            "{} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}",
+            capitalise(what)
+        ))
+    }
+}
+
+/// [`in_supported_range`] for an instant.
+pub fn instant_in_supported_range(at: DateTime<Utc>, what: &str) -> Result<DateTime<Utc>, String> {
+    in_supported_range(at.date_naive(), what).map(|_| at)
+}
+
 /// An ISO date `YYYY-MM-DD`.
 pub fn parse_iso_date(raw: &str, what: &str) -> Result<NaiveDate, String> {
     let t = raw.trim();
     if t.is_empty() {
         return Err(format!("Enter {what}"));
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+    let date = NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
         format!(
             "{} must be a real date in the form YYYY-MM-DD",
             capitalise(what)
         )
-    })
+    })?;
+    in_supported_range(date, what)
 }
 
 /// A date typed as day, month and year boxes (GOV.UK date input).
@@ -56,7 +80,8 @@ pub fn parse_date_parts(
     let parsed = (d.parse::<u32>(), month_number(m), y.parse::<i32>());
     match parsed {
         (Ok(d), Some(m), Ok(y)) if y >= 1000 => NaiveDate::from_ymd_opt(y, m, d)
-            .ok_or_else(|| format!("{} must be a real date", capitalise(what))),
+            .ok_or_else(|| format!("{} must be a real date", capitalise(what)))
+            .and_then(|date| in_supported_range(date, what)),
         (_, _, Ok(y)) if y < 1000 => Err("Year must include 4 numbers".to_string()),
         _ => Err(format!("{} must be a real date", capitalise(what))),
     }
@@ -86,7 +111,8 @@ pub fn parse_time(raw: &str, what: &str) -> Result<NaiveTime, String> {
         .map_err(|_| format!("{} must be a 24-hour time like 23:15", capitalise(what)))
 }
 
-/// A London wall-clock date-time from ISO form `YYYY-MM-DDTHH:MM` (or RFC 3339).
+/// A London wall-clock date-time from ISO form `YYYY-MM-DDTHH:MM` (or RFC 3339),
+/// within the supported years.
 pub fn parse_local_datetime(raw: &str) -> Option<NaiveDateTime> {
     let t = raw.trim();
     NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
@@ -94,6 +120,20 @@ pub fn parse_local_datetime(raw: &str) -> Option<NaiveDateTime> {
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S"))
         .ok()
+        .filter(|d| in_supported_range(d.date(), "date").is_ok())
+}
+
+/// An RFC 3339 date-time (`2026-11-29T23:15:00Z`) within the supported years.
+pub fn parse_rfc3339(raw: &str, what: &str) -> Result<DateTime<Utc>, String> {
+    let at = DateTime::parse_from_rfc3339(raw.trim())
+        .map_err(|_| {
+            format!(
+                "{} must be an RFC 3339 date-time, like 2026-11-29T23:15:00Z",
+                capitalise(what)
+            )
+        })?
+        .with_timezone(&Utc);
+    instant_in_supported_range(at, what)
 }
 
 fn capitalise(s: &str) -> String {
@@ -151,6 +191,20 @@ mod tests {
                 .unwrap_err()
                 .contains("4 numbers")
         );
+    }
+
+    #[test]
+    fn dates_outside_1900_to_2100_are_refused_by_every_reader() {
+        assert!(parse_iso_date("-262143-01-01", "the date").is_err());
+        assert!(parse_iso_date("1899-12-31", "the date").is_err());
+        assert!(parse_iso_date("2101-01-01", "the date").is_err());
+        assert!(parse_iso_date("1900-01-01", "the date").is_ok());
+        assert!(parse_iso_date("2100-12-31", "the date").is_ok());
+        assert!(parse_date_parts("1", "1", "9999", "date of birth").is_err());
+        assert!(parse_date_parts("1", "1", "1066", "date of birth").is_err());
+        assert!(parse_local_datetime("9999-01-01 10:00").is_none());
+        assert!(parse_rfc3339("9999-01-01T10:00:00Z", "arrested_at").is_err());
+        assert!(parse_rfc3339("2026-01-01T10:00:00Z", "arrested_at").is_ok());
     }
 
     #[test]

@@ -33,14 +33,19 @@ pub fn is_bst(at: DateTime<Utc>) -> bool {
 /// The wall-clock time in London.
 pub fn to_london(at: DateTime<Utc>) -> NaiveDateTime {
     let offset = if is_bst(at) { 1 } else { 0 };
-    (at + Duration::hours(offset)).naive_utc()
+    at.checked_add_signed(Duration::hours(offset))
+        .unwrap_or(at)
+        .naive_utc()
 }
 
 /// The UTC instant of a London wall-clock time. In the repeated autumn hour
 /// the earlier (BST) instant is taken; a time in the skipped spring hour is
 /// read as GMT.
 pub fn from_london(local: NaiveDateTime) -> DateTime<Utc> {
-    let as_bst = Utc.from_utc_datetime(&(local - Duration::hours(1)));
+    let an_hour_earlier = local
+        .checked_sub_signed(Duration::hours(1))
+        .unwrap_or(local);
+    let as_bst = Utc.from_utc_datetime(&an_hour_earlier);
     if is_bst(as_bst) {
         as_bst
     } else {

@@ -13,6 +13,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::domain::dates::in_supported_range;
 use crate::domain::validation::FieldErrors;
 
 /// The name to show wherever the score appears.
@@ -526,6 +527,10 @@ fn required<T>(value: Option<T>, name: &str) -> Result<T, String> {
     value.ok_or_else(|| format!("{name} is required"))
 }
 
+fn required_date(value: Option<NaiveDate>, name: &str) -> Result<NaiveDate, String> {
+    in_supported_range(required(value, name)?, name)
+}
+
 fn check_sex(value: Option<&str>) -> Result<Sex, String> {
     let value = value.ok_or("Sex is required (male or female)")?;
     Sex::parse(value).ok_or_else(|| {
@@ -579,15 +584,15 @@ pub fn validate(input: &Ogrs3Input) -> Result<Ogrs3Checked, FieldErrors> {
     let sex = errors.check("sex", check_sex(input.sex.as_deref()));
     let dob = errors.check(
         "date_of_birth",
-        required(input.date_of_birth, "Date of birth"),
+        required_date(input.date_of_birth, "Date of birth"),
     );
     let conviction = errors.check(
         "conviction_date",
-        required(input.conviction_date, "Conviction date"),
+        required_date(input.conviction_date, "Conviction date"),
     );
     let follow_up = errors.check(
         "follow_up_start_date",
-        required(input.follow_up_start_date, "Follow-up start date"),
+        required_date(input.follow_up_start_date, "Follow-up start date"),
     );
     let total = errors.check(
         "total_sanctions",
@@ -606,7 +611,12 @@ pub fn validate(input: &Ogrs3Input) -> Result<Ogrs3Checked, FieldErrors> {
         (Some(age), None) => errors
             .check("age_at_first_sanction", check_first_age(age))
             .map(FirstSanction::Age),
-        (None, Some(date)) => Some(FirstSanction::Date(date)),
+        (None, Some(date)) => errors
+            .check(
+                "first_sanction_date",
+                in_supported_range(date, "first sanction date"),
+            )
+            .map(FirstSanction::Date),
         (None, None) => {
             let message = "Age at first sanction or first sanction date is required (give one)";
             errors.add("age_at_first_sanction", message);

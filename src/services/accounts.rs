@@ -268,11 +268,23 @@ pub async fn change_own_password(
     let user = users_repo::find(&app.db, uid)
         .await?
         .ok_or(AppError::NotFound)?;
+    let now = app.now();
+    crate::services::sign_in::refuse_if_locked(&user, now)?;
     let mut errors = FieldErrors::new();
     if matches!(
         app.hasher.verify(current, Some(&user.password_hash)).await,
         crate::auth::password::Verified::No
     ) {
+        // Counted and audited like a wrong sign-in: otherwise an open
+        // session would be a place to guess the password without limit.
+        crate::services::sign_in::count_refusal(
+            &app.db,
+            app,
+            &user,
+            "wrong current password on password change",
+            now,
+        )
+        .await?;
         errors.add("current_password", "Your current password is not right");
     }
     errors.check(
@@ -289,7 +301,6 @@ pub async fn change_own_password(
         errors.add("confirm_password", "The two new passwords do not match");
     }
     errors.into_result().map_err(AppError::Invalid)?;
-    let now = app.now();
     store_password(
         app,
         actor,

@@ -60,9 +60,10 @@ pub enum PasswordAccepted {
     CodeNeeded { user_id: i32 },
 }
 
-/// Count a refused attempt (wrong password or wrong code) towards the lock,
-/// and audit it (and the lock, if this attempt causes one).
-async fn refuse(
+/// Count a refused attempt (wrong password or wrong code, at sign-in or when
+/// changing a password or two-step) towards the lock, and audit it (and the
+/// lock, if this attempt causes one).
+pub(crate) async fn count_refusal(
     db: &impl sea_orm::ConnectionTrait,
     app: &AppState,
     user: &users_repo::User,
@@ -100,6 +101,20 @@ async fn refuse(
                 )),
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// A locked account cannot change its password or two-step verification
+/// either (someone may be guessing from an open session).
+pub(crate) fn refuse_if_locked(
+    user: &users_repo::User,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    if is_locked(user.locked_until, now) {
+        return Err(crate::error::AppError::conflict(
+            "Your account is locked after too many wrong attempts. Try again later, or ask your administrator.",
+        ));
     }
     Ok(())
 }
@@ -189,7 +204,7 @@ pub async fn sign_in(
     let new_hash = match verified {
         Verified::No => {
             let txn = app.db.begin().await?;
-            refuse(&txn, app, &user, "wrong password", now).await?;
+            count_refusal(&txn, app, &user, "wrong password", now).await?;
             txn.commit().await?;
             return Ok(Err(Refused::Credentials));
         }
@@ -234,7 +249,7 @@ pub async fn sign_in_with_code(
         .and_then(|s| crate::domain::totp::verify(&s, code, now.timestamp(), user.totp_last_step));
     let Some(step) = step else {
         let txn = app.db.begin().await?;
-        refuse(&txn, app, &user, "wrong one-time code", now).await?;
+        count_refusal(&txn, app, &user, "wrong one-time code", now).await?;
         txn.commit().await?;
         return Ok(Err(Refused::Credentials));
     };

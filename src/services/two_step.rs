@@ -1,14 +1,17 @@
-//! Two-step verification: turning it on (proved by a first code), off (when
-//! not required), and an administrator's reset for a lost phone.
+//! Two-step verification: turning it on (proved by a first code, with a
+//! secret the server generated), off or onto a new phone (proved by the
+//! password and a current code), and an administrator's reset for a lost phone.
 
 use sea_orm::TransactionTrait;
 
 use crate::auth::Actor;
+use crate::auth::password::Verified;
 use crate::auth::secrets::random_bytes;
 use crate::db::{sessions_repo, users_repo};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::roles::{Capability, RoleSet};
 use crate::domain::totp;
+use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditEntry};
 use crate::state::AppState;
@@ -34,7 +37,7 @@ pub async fn status(app: &AppState, actor: &Actor) -> AppResult<(bool, bool)> {
 pub async fn enable(app: &AppState, actor: &Actor, secret: &str, code: &str) -> AppResult<()> {
     let uid = actor.user_id().ok_or(AppError::Forbidden)?;
     let bytes = totp::base32_decode(secret)
-        .filter(|b| b.len() >= 16)
+        .filter(|b| b.len() >= 16 && b.iter().any(|x| *x != 0))
         .ok_or_else(|| {
             AppError::invalid("code", "Start again: the set-up key was not recognised")
         })?;
@@ -60,23 +63,74 @@ pub async fn enable(app: &AppState, actor: &Actor, secret: &str, code: &str) -> 
     Ok(())
 }
 
-/// Turn it off for oneself, when one's roles do not require it.
-pub async fn disable_own(app: &AppState, actor: &Actor) -> AppResult<()> {
+/// Turn it off for oneself, proved by the password and a current code (a
+/// session alone is not enough: it may be someone else's unlocked screen).
+/// Wrong answers count towards the account's lock like a wrong sign-in. When
+/// the roles require two-step, the user sets it up again at once (a new phone).
+pub async fn disable_own(
+    app: &AppState,
+    actor: &Actor,
+    password: &str,
+    code: &str,
+) -> AppResult<()> {
     let uid = actor.user_id().ok_or(AppError::Forbidden)?;
-    if app.settings.require_two_step.requires(actor.roles()) {
-        return Err(AppError::conflict(
-            "Your roles require two-step verification: it cannot be turned off",
-        ));
+    let user = users_repo::find(&app.db, uid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = app.now();
+    let Some(secret) = user.totp_secret.as_deref().and_then(totp::base32_decode) else {
+        return Err(AppError::conflict("Two-step verification is not on"));
+    };
+    crate::services::sign_in::refuse_if_locked(&user, now)?;
+    let mut errors = FieldErrors::new();
+    // An empty field is a mistake, not a guess: it is not counted.
+    if password.is_empty() {
+        errors.add("password", "Enter your password");
+    } else if matches!(
+        app.hasher.verify(password, Some(&user.password_hash)).await,
+        Verified::No
+    ) {
+        crate::services::sign_in::count_refusal(
+            &app.db,
+            app,
+            &user,
+            "wrong password to change two-step verification",
+            now,
+        )
+        .await?;
+        errors.add("password", "Your password is not right");
     }
+    if code.trim().is_empty() {
+        errors.add("code", "Enter the 6-digit code your app shows now");
+    } else if totp::verify(&secret, code, now.timestamp(), user.totp_last_step).is_none() {
+        crate::services::sign_in::count_refusal(
+            &app.db,
+            app,
+            &user,
+            "wrong one-time code to change two-step verification",
+            now,
+        )
+        .await?;
+        errors.add(
+            "code",
+            "The code is not right. Enter the 6-digit code your app shows now.",
+        );
+    }
+    errors.into_result().map_err(AppError::Invalid)?;
     let txn = app.db.begin().await?;
     users_repo::set_totp(&txn, uid, None, None).await?;
+    let note = if app.settings.require_two_step.requires(actor.roles()) {
+        "two-step verification removed by its owner to set up a new phone"
+    } else {
+        "two-step verification turned off"
+    };
     audit::record(
         &txn,
         actor,
-        app.now(),
+        now,
         AuditEntry::new(AuditAction::UserChanged)
             .record("user", uid)
-            .reason("two-step verification turned off"),
+            .reason(note),
     )
     .await?;
     txn.commit().await?;

@@ -2,7 +2,8 @@
 //! is signed in, the navigation they may see, the CSRF token, the session's
 //! expiry, a one-off notification), and the `render` helper.
 
-use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
+use rocket::http::{Cookie, SameSite};
+use rocket::request::{FromRequest, Outcome, Request};
 use rocket_dyn_templates::Template;
 use serde::Serialize;
 
@@ -144,14 +145,37 @@ impl<'r> FromRequest<'r> for Shell {
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let mut shell = Shell::for_request(req);
-        if let Outcome::Success(flash) = FlashMessage::from_request(req).await {
+        if let Some(c) = req.cookies().get_private(NOTICE_COOKIE) {
             shell.notice = Some(Notice {
-                kind: flash.kind().to_string(),
-                message: flash.message().to_string(),
+                kind: "success".into(),
+                message: c.value().to_string(),
             });
+            req.cookies()
+                .remove_private(Cookie::build(NOTICE_COOKIE).path("/"));
         }
         Outcome::Success(shell)
     }
+}
+
+/// The cookie that carries a one-off notice to the next page: encrypted with
+/// the server's secret key and HttpOnly, because a notice may name a man.
+pub const NOTICE_COOKIE: &str = "kerbside_notice";
+
+/// Leave a notice for the next page this browser shows.
+pub fn leave_notice(req: &Request<'_>, message: &str) {
+    let https = req
+        .rocket()
+        .state::<AppState>()
+        .is_some_and(|a| a.settings.https);
+    req.cookies().add_private(
+        Cookie::build((NOTICE_COOKIE, message.to_string()))
+            .path("/")
+            .http_only(true)
+            .secure(https)
+            .same_site(SameSite::Strict)
+            .max_age(rocket::time::Duration::minutes(5))
+            .build(),
+    );
 }
 
 /// Render a page: the page's own data with `shell` added beside it.

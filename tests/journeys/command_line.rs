@@ -304,3 +304,32 @@ async fn two_servers_started_together_on_a_fresh_database_both_come_up_and_migra
         0
     );
 }
+
+#[rocket::async_test]
+async fn the_server_log_never_carries_a_query_string_or_a_name() {
+    let db = crate::support::TestDatabase::shared().await;
+    let server = crate::support::server::ServerProcess::start(&db.url, &[]);
+    for path in [
+        "/nowhere?surname=Wisniewski&date_of_birth=1980-01-01",
+        "/people?q=Wisniewski",
+        "/api/v1/people?q=Wisniewski&date_of_birth=1980-01-01",
+        "/static/nothing?name=Wisniewski",
+    ] {
+        let (status, _) = server.request("GET", path, &[]);
+        assert!(status > 0, "{path}");
+    }
+    let log = server.stop();
+    assert!(
+        log.contains("GET /nowhere 404"),
+        "each request is logged: {log}"
+    );
+    assert!(
+        !log.contains("Wisniewski"),
+        "a name reached the log:\n{log}"
+    );
+    assert!(
+        !log.contains("1980-01-01"),
+        "a date of birth reached the log:\n{log}"
+    );
+    assert!(!log.contains('?'), "a query string reached the log:\n{log}");
+}

@@ -267,3 +267,60 @@ async fn migrations_run_up_then_down_then_up_again() {
         applied
     );
 }
+
+#[rocket::async_test]
+async fn dates_far_outside_1900_to_2100_get_a_clear_answer_never_a_server_error() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let r = api(
+        &app,
+        "GET",
+        "/api/v1/arrests?from=-262143-01-01",
+        Some(&police),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, Status::UnprocessableEntity, "{}", r.body);
+    assert!(r.json()["error"]["fields"]["from"].is_string());
+    let r = api(
+        &app,
+        "GET",
+        "/api/v1/arrests?to=9999-12-31",
+        Some(&police),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, Status::UnprocessableEntity);
+    let mut officer = app.signed_in(&[Role::Police]).await;
+    for path in [
+        "/arrests?from=-262143-01-01",
+        "/arrests.csv?from=-262143-01-01&to=262142-12-31",
+    ] {
+        let r = officer.get(&app, path).await;
+        assert!(r.status.code < 500, "{path}: {}", r.status);
+    }
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    let r = admin.get(&app, "/admin/audit?from=-262143-01-01").await;
+    assert!(r.status.code < 500, "audit: {}", r.status);
+    let ogrs3 = serde_json::json!({"sex": "male", "date_of_birth": "-262143-01-01",
+        "conviction_date": "2025-05-13", "follow_up_start_date": "2026-12-06",
+        "age_at_first_sanction": 47, "first_sanction_date": null, "total_sanctions": 2,
+        "offence_category": "soliciting_or_prostitution", "current_sanction": "conviction"});
+    let r = api(
+        &app,
+        "POST",
+        "/api/v1/calculators/ogrs3",
+        Some(&police),
+        Some(ogrs3),
+    )
+    .await;
+    assert_eq!(r.status, Status::UnprocessableEntity, "{}", r.body);
+    assert!(
+        r.json()["error"]["fields"]["date_of_birth"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("1900"),
+        "{}",
+        r.body
+    );
+}

@@ -272,9 +272,25 @@ async fn a_new_man_and_his_arrest_are_created_together_and_his_name_is_shown_esc
         done.status,
         done.body
     );
+    // The notice naming him travels encrypted and out of scripts' reach.
+    let notice = done
+        .headers
+        .iter()
+        .find(|(k, v)| k.eq_ignore_ascii_case("Set-Cookie") && v.starts_with("kerbside_notice="))
+        .map(|(_, v)| v.clone())
+        .expect("a notice cookie");
+    assert!(notice.contains("HttpOnly"), "{notice}");
+    assert!(
+        !notice.contains("ukasz") && !notice.contains("script"),
+        "the name is not readable in the cookie: {notice}"
+    );
     let page = officer
         .get(&app, done.location.as_deref().unwrap_or("/"))
         .await;
+    assert!(
+        page.body.contains("Arrest recorded for"),
+        "the notice shows on the next page"
+    );
     assert!(!page.body.contains("<script>alert(x)</script>") && !page.body.contains("<b>bold</b>"));
     assert!(page.body.contains("&lt;script&gt;"));
     assert!(page.body.contains("Łukasz"));

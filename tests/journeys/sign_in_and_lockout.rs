@@ -243,12 +243,9 @@ async fn an_administrator_must_set_up_two_step_verification_and_then_needs_a_cod
             .and_then(|s| s.split('"').next())
             .expect("key")
             .to_string();
-        b.post(
-            &app,
-            "/account/two-step",
-            &[("secret", &secret), ("code", "000000")],
-        )
-        .await
+        assert!(secret.len() >= 32, "a 160-bit key: {secret}");
+        b.post(&app, "/account/two-step", &[("code", "000000")])
+            .await
     };
     assert_eq!(bad.status, Status::UnprocessableEntity);
     assert!(bad.body.contains("The code is not right"));
@@ -452,4 +449,143 @@ async fn one_address_is_throttled_however_many_usernames_it_tries() {
         Status::SeeOther,
         "another address signs in"
     );
+}
+
+#[rocket::async_test]
+async fn the_server_chooses_the_two_step_key_and_changing_two_step_needs_the_password_and_a_code() {
+    let app = TestApp::start().await;
+    let mut user = app.signed_in(&[Role::Probation]).await;
+    let username = user.username.clone();
+    // A key chosen by the browser (all zeros here) is ignored: a code made
+    // from it does not turn two-step on.
+    user.get(&app, "/account/two-step").await;
+    let zeros = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let forged = user
+        .post(
+            &app,
+            "/account/two-step",
+            &[
+                ("secret", zeros),
+                ("code", &crate::support::totp_now(&app, zeros)),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, Status::UnprocessableEntity);
+    let is_on = |app: &TestApp, name: String| {
+        let db = app.db().clone();
+        async move {
+            kerbside::db::users_repo::find_by_username(&db, &name)
+                .await
+                .expect("db")
+                .expect("user")
+                .totp_secret
+                .is_some()
+        }
+    };
+    assert!(!is_on(&app, username.clone()).await);
+    // The key shown stays the same on reload, until it is used.
+    let shown = |body: &str| {
+        body.split("data-secret=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .map(str::to_string)
+    };
+    let first = shown(&user.get(&app, "/account/two-step").await.body);
+    let again = shown(&user.get(&app, "/account/two-step").await.body);
+    assert_eq!(first, again);
+    let secret = user.set_up_two_step(&app).await;
+    assert!(is_on(&app, username.clone()).await);
+
+    // The session alone cannot turn it off.
+    app.clock.advance(Duration::seconds(31));
+    user.get(&app, "/account/two-step").await;
+    let bare = user.post(&app, "/account/two-step/remove", &[]).await;
+    assert_eq!(bare.status, Status::UnprocessableEntity);
+    let wrong = user
+        .post(
+            &app,
+            "/account/two-step/remove",
+            &[
+                ("password", "not my password at all"),
+                ("code", &crate::support::totp_now(&app, &secret)),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, Status::UnprocessableEntity);
+    assert!(wrong.body.contains("Your password is not right"));
+    assert!(is_on(&app, username.clone()).await, "still on");
+    assert!(
+        app.count("audit_log WHERE reason = 'wrong password to change two-step verification'")
+            .await
+            == 1,
+        "the wrong password was counted and logged"
+    );
+    app.clock.advance(Duration::seconds(31));
+    let right = user
+        .post(
+            &app,
+            "/account/two-step/remove",
+            &[
+                ("password", PASSWORD),
+                ("code", &crate::support::totp_now(&app, &secret)),
+            ],
+        )
+        .await;
+    assert!(
+        right.redirects_to("/account"),
+        "{} {}",
+        right.status,
+        right.body
+    );
+    assert!(!is_on(&app, username).await);
+}
+
+#[rocket::async_test]
+async fn a_wrong_current_password_on_the_change_form_counts_towards_the_lock() {
+    let app = TestApp::start().await;
+    let mut user = app.signed_in(&[Role::Police]).await;
+    let username = user.username.clone();
+    user.get(&app, "/account/password").await;
+    let r = user
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("current_password", "a guess at the password"),
+                ("new_password", "copper kettle winter orchard"),
+                ("confirm_password", "copper kettle winter orchard"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, Status::UnprocessableEntity);
+    let (failures, _) = lock_state(&app, &username).await;
+    assert_eq!(failures, 1, "counted like a wrong sign-in");
+    assert_eq!(
+        app.count("audit_log WHERE action = 'login_failed' AND reason = 'wrong current password on password change'")
+            .await,
+        1
+    );
+}
+
+#[rocket::async_test]
+async fn a_return_address_with_spaces_or_control_characters_is_ignored_not_a_server_error() {
+    let app = TestApp::start().await;
+    app.create_user("pc.next", &[Role::Police]).await;
+    for next in ["/people\t/1", "/people\n/1", "/people /1", "/caf\u{e9}"] {
+        let mut b = Browser::new();
+        b.get(&app, "/sign-in").await;
+        let r = b
+            .post(
+                &app,
+                "/sign-in",
+                &[
+                    ("username", "pc.next"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, Status::SeeOther, "{next:?}: {}", r.body);
+        assert_eq!(r.location.as_deref(), Some("/"), "{next:?}");
+    }
 }

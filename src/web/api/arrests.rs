@@ -67,12 +67,10 @@ async fn create_arrest(
     let mut de = DateErrors::default();
     let arrested_at = match b.arrested_at.as_deref().filter(|s| !s.trim().is_empty()) {
         None => None,
-        Some(s) => match DateTime::parse_from_rfc3339(s) {
-            Ok(d) => Some(d.with_timezone(&Utc)),
-            Err(_) => {
-                de.arrested_at = Some(
-                    "arrested_at must be an RFC 3339 date-time, like 2026-11-29T23:15:00Z".into(),
-                );
+        Some(s) => match crate::domain::dates::parse_rfc3339(s, "arrested_at") {
+            Ok(d) => Some(d),
+            Err(m) => {
+                de.arrested_at = Some(m);
                 None
             }
         },

@@ -164,22 +164,76 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-#[get("/account/two-step")]
-async fn show_two_step(app: &State<AppState>, user: SignedIn, shell: Shell) -> AppResult<Template> {
-    let (on, required) = two_step::status(app, &user.actor).await?;
+/// The encrypted cookie that holds the set-up key the server generated until
+/// the first code proves the app has it. The form never carries the key, so
+/// nobody can choose their own (an all-zero one, say).
+const SETUP_COOKIE: &str = "kerbside_two_step_setup";
+/// How long a set-up key waits for its first code.
+const SETUP_SECONDS: i64 = 900;
+
+/// The set-up key waiting for this user, or a new one (remembered in the cookie).
+fn setup_secret(app: &AppState, cookies: &CookieJar<'_>, user_id: i32) -> String {
+    let now = app.now().timestamp();
+    let waiting = cookies.get_private(SETUP_COOKIE).and_then(|c| {
+        let mut parts = c.value().splitn(3, ':');
+        let uid: i32 = parts.next()?.parse().ok()?;
+        let expires: i64 = parts.next()?.parse().ok()?;
+        let secret = parts.next()?.to_string();
+        (uid == user_id && now <= expires).then_some(secret)
+    });
+    if let Some(secret) = waiting {
+        return secret;
+    }
     let secret = two_step::new_secret();
-    let uri = crate::domain::totp::otpauth_uri("Kerbside", user.actor.username(), &secret);
-    Ok(render(
-        "two_step",
-        &shell,
-        json!({ "on": on, "required": required, "secret": secret, "uri": uri }),
-    ))
+    cookies.add_private(
+        rocket::http::Cookie::build((
+            SETUP_COOKIE,
+            format!("{user_id}:{}:{secret}", now + SETUP_SECONDS),
+        ))
+        .path("/account/two-step")
+        .http_only(true)
+        .same_site(rocket::http::SameSite::Strict)
+        .secure(app.settings.https)
+        .build(),
+    );
+    secret
+}
+
+async fn two_step_page(
+    app: &AppState,
+    user: &SignedIn,
+    shell: &Shell,
+    cookies: &CookieJar<'_>,
+    errors: Option<&crate::domain::validation::FieldErrors>,
+) -> AppResult<Template> {
+    let (on, required) = two_step::status(app, &user.actor).await?;
+    let uid = user.actor.user_id().ok_or(AppError::Forbidden)?;
+    let (secret, uri) = if on {
+        (None, None)
+    } else {
+        let secret = setup_secret(app, cookies, uid);
+        let uri = crate::domain::totp::otpauth_uri("Kerbside", user.actor.username(), &secret);
+        (Some(secret), Some(uri))
+    };
+    let mut data = json!({ "on": on, "required": required, "secret": secret, "uri": uri });
+    if let Some(e) = errors {
+        data["errors"] = errors_json(e);
+    }
+    Ok(render("two_step", shell, data))
+}
+
+#[get("/account/two-step")]
+async fn show_two_step(
+    app: &State<AppState>,
+    user: SignedIn,
+    shell: Shell,
+    cookies: &CookieJar<'_>,
+) -> AppResult<Template> {
+    two_step_page(app, &user, &shell, cookies, None).await
 }
 
 #[derive(FromForm)]
 struct TwoStepForm {
-    #[field(default = String::new())]
-    secret: String,
     #[field(default = String::new())]
     code: String,
 }
@@ -190,37 +244,59 @@ async fn enable_two_step(
     user: SignedIn,
     shell: Shell,
     form: Form<TwoStepForm>,
+    cookies: &CookieJar<'_>,
 ) -> AppResult<FormOutcome> {
-    let f = form.into_inner();
-    match two_step::enable(app, &user.actor, &f.secret, &f.code).await {
-        Ok(()) => Ok(FormOutcome::done(
-            "/account",
-            "Two-step verification is on. You will be asked for a code each time you sign in.",
-        )),
-        Err(AppError::Invalid(e)) => {
-            let (on, required) = two_step::status(app, &user.actor).await?;
-            let uri =
-                crate::domain::totp::otpauth_uri("Kerbside", user.actor.username(), &f.secret);
-            Ok(FormOutcome::again(render(
-                "two_step",
-                &shell,
-                json!({ "on": on, "required": required, "secret": f.secret, "uri": uri, "errors": errors_json(&e) }),
-            )))
+    let uid = user.actor.user_id().ok_or(AppError::Forbidden)?;
+    let secret = setup_secret(app, cookies, uid);
+    match two_step::enable(app, &user.actor, &secret, &form.code).await {
+        Ok(()) => {
+            cookies.remove_private(
+                rocket::http::Cookie::build(SETUP_COOKIE).path("/account/two-step"),
+            );
+            Ok(FormOutcome::done(
+                "/account",
+                "Two-step verification is on. You will be asked for a code each time you sign in.",
+            ))
         }
+        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
+            two_step_page(app, &user, &shell, cookies, Some(&e)).await?,
+        )),
         Err(e) => Err(e),
     }
 }
 
-#[post("/account/two-step/remove")]
+#[derive(FromForm)]
+struct RemoveTwoStepForm {
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    code: String,
+}
+
+#[post("/account/two-step/remove", data = "<form>")]
 async fn disable_two_step(
     app: &State<AppState>,
     user: Can<cap::ManageOwnAccount>,
+    shell: Shell,
+    form: Form<RemoveTwoStepForm>,
+    cookies: &CookieJar<'_>,
 ) -> AppResult<FormOutcome> {
-    two_step::disable_own(app, user.actor()).await?;
-    Ok(FormOutcome::done(
-        "/account",
-        "Two-step verification is off",
-    ))
+    match two_step::disable_own(app, user.actor(), &form.password, &form.code).await {
+        Ok(()) if app.settings.require_two_step.requires(user.actor().roles()) => {
+            Ok(FormOutcome::done(
+                "/account/two-step",
+                "Now set up two-step verification on your new phone",
+            ))
+        }
+        Ok(()) => Ok(FormOutcome::done(
+            "/account",
+            "Two-step verification is off",
+        )),
+        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
+            two_step_page(app, &user.user, &shell, cookies, Some(&e)).await?,
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// Two-step verification routes.

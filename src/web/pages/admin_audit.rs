@@ -1,7 +1,7 @@
 //! The audit log for administrators: search by user, action, record, person
 //! and date; export as CSV (itself recorded as a disclosure).
 
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use rocket::{FromForm, Route, State, get, routes};
 use rocket_dyn_templates::Template;
 use serde_json::json;
@@ -37,7 +37,7 @@ fn blank_to_none(s: &Option<String>) -> Option<String> {
 }
 
 fn day_start(s: &Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
-    let d = NaiveDate::parse_from_str(blank_to_none(s)?.as_str(), "%Y-%m-%d").ok()?;
+    let d = crate::domain::dates::parse_iso_date(blank_to_none(s)?.as_str(), "date").ok()?;
     Some(from_london(d.and_hms_opt(0, 0, 0)?))
 }
 

@@ -1,6 +1,5 @@
 //! The arrests list (filters, sorting, pagination, CSV export) and one arrest.
 
-use chrono::NaiveDate;
 use rocket::{FromForm, Route, State, get, routes};
 use rocket_dyn_templates::Template;
 use serde_json::{Value, json};
@@ -33,7 +32,7 @@ struct ListQuery {
 }
 
 fn day(s: &Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
-    let d = NaiveDate::parse_from_str(s.as_deref()?.trim(), "%Y-%m-%d").ok()?;
+    let d = crate::domain::dates::parse_iso_date(s.as_deref()?, "date").ok()?;
     Some(from_london(d.and_hms_opt(0, 0, 0)?))
 }
 

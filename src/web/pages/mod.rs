@@ -18,7 +18,7 @@ mod session;
 mod setup;
 
 use rocket::Route;
-use rocket::response::{Flash, Redirect};
+use rocket::response::Redirect;
 use rocket_dyn_templates::Template;
 
 use crate::domain::validation::FieldErrors;
@@ -46,9 +46,12 @@ pub fn routes() -> Vec<Route> {
     r
 }
 
-/// A local path that is safe to send the user back to after signing in.
+/// A local path that is safe to send the user back to after signing in:
+/// printable ASCII only (a tab, newline, space or non-ASCII character would
+/// fail in the redirect header after the session was already made).
 pub fn is_safe_return_path(path: &str) -> bool {
-    path.starts_with('/')
+    path.chars().all(|c| c.is_ascii_graphic())
+        && path.starts_with('/')
         && !path.starts_with("//")
         && !path.contains('\\')
         && !path.contains("://")
@@ -81,14 +84,33 @@ pub enum PageOrRedirect {
 /// again (422) with the typed values and the errors.
 #[derive(rocket::Responder)]
 pub enum FormOutcome {
-    Done(Flash<Redirect>),
+    Done(NoticeRedirect),
     Again((rocket::http::Status, Template)),
+}
+
+/// A redirect carrying a one-off notice for the next page. The notice travels
+/// in an encrypted, HttpOnly cookie (see [`crate::web::shell::NOTICE_COOKIE`]),
+/// never readable by scripts or anyone holding the browser: notices can name a
+/// man ("Arrest recorded for ...").
+pub struct NoticeRedirect {
+    to: String,
+    message: String,
+}
+
+impl<'r> rocket::response::Responder<'r, 'static> for NoticeRedirect {
+    fn respond_to(self, req: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
+        crate::web::shell::leave_notice(req, &self.message);
+        Redirect::to(self.to).respond_to(req)
+    }
 }
 
 impl FormOutcome {
     /// Success: go to `to` and show `message` there.
     pub fn done(to: impl Into<String>, message: impl Into<String>) -> FormOutcome {
-        FormOutcome::Done(Flash::success(Redirect::to(to.into()), message.into()))
+        FormOutcome::Done(NoticeRedirect {
+            to: to.into(),
+            message: message.into(),
+        })
     }
 
     /// Show the form again.
@@ -100,4 +122,29 @@ impl FormOutcome {
 /// The field errors as a JSON object for templates.
 pub fn errors_json(errors: &FieldErrors) -> serde_json::Value {
     serde_json::to_value(errors).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_safe_return_path;
+
+    #[test]
+    fn only_plain_local_paths_are_returned_to() {
+        for good in ["/", "/people/3", "/arrests?page=2"] {
+            assert!(is_safe_return_path(good), "{good}");
+        }
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/people\t/3",
+            "/people\n/3",
+            "/people /3",
+            "/café",
+            "people",
+            "/sign-in",
+        ] {
+            assert!(!is_safe_return_path(bad), "{bad:?}");
+        }
+    }
 }

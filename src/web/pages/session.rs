@@ -100,10 +100,10 @@ async fn create_sign_in(
                 .secure(app.settings.https)
                 .build(),
             );
-            Ok(FormOutcome::Done(rocket::response::Flash::success(
-                rocket::response::Redirect::to("/sign-in/code"),
+            Ok(FormOutcome::done(
+                "/sign-in/code",
                 "Now enter the code from your authenticator app",
-            )))
+            ))
         }
         Err(refused) => {
             let (status, message) = match refused {

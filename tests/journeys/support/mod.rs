@@ -18,6 +18,7 @@ use rocket::local::asynchronous::{Client, LocalResponse};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 pub mod pg;
+pub mod server;
 
 /// The password every test user has.
 pub const PASSWORD: &str = "lantern harbour evening";
@@ -391,11 +392,7 @@ impl Browser {
             .to_string();
         let code = totp_now(app, &secret);
         let r = self
-            .post(
-                app,
-                "/account/two-step",
-                &[("secret", &secret), ("code", &code)],
-            )
+            .post(app, "/account/two-step", &[("code", &code)])
             .await;
         assert!(
             r.redirects_to("/account"),
