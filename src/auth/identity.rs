@@ -149,7 +149,7 @@ async fn from_bearer(app: &AppState, header: &str, now: DateTime<Utc>) -> Identi
         return anonymous;
     };
     let db = &app.db;
-    let Ok(Some(t)) = tokens_repo::find_live_by_hash(db, &hash_token(token)).await else {
+    let Ok(Some(t)) = tokens_repo::find_live_by_hash(db, &hash_token(token), now).await else {
         return anonymous;
     };
     let user = match users_repo::find(db, t.user_id).await {
@@ -171,8 +171,15 @@ async fn from_bearer(app: &AppState, header: &str, now: DateTime<Utc>) -> Identi
     ))
 }
 
-/// Work out who sent `req`. API routes take a bearer token, or a session
-/// cookie for safe methods only; pages take the session cookie.
+/// Is this an API path a page links to for a download (a PDF), which the
+/// browser fetches with its session cookie?
+pub fn is_api_download(path: &str) -> bool {
+    is_api_path(path) && (path.ends_with(".pdf") || path.ends_with("/pdf"))
+}
+
+/// Work out who sent `req`. API routes take a bearer token (or, for a PDF
+/// download linked from a page, the session cookie); pages take the session
+/// cookie.
 pub async fn resolve(req: &Request<'_>, app: &AppState) -> Identity {
     let now = app.now();
     let path = req.uri().path().as_str().to_string();
@@ -180,7 +187,7 @@ pub async fn resolve(req: &Request<'_>, app: &AppState) -> Identity {
         if let Some(h) = req.headers().get_one("Authorization") {
             return from_bearer(app, h, now).await;
         }
-        if is_safe_method(req.method()) {
+        if is_safe_method(req.method()) && is_api_download(&path) {
             return from_session(req, app, now).await;
         }
         return Identity::Anonymous { ended: None };

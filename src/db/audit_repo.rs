@@ -7,7 +7,10 @@ use sea_orm::{
     QuerySelect, Select, Set,
 };
 
-use super::entities::audit_log;
+use sea_orm::Condition;
+use sea_orm::sea_query::Query;
+
+use super::entities::{audit_log, audit_subjects};
 use crate::domain::pagination::PageRequest;
 
 /// A new audit row.
@@ -23,19 +26,12 @@ pub struct NewAuditRow {
     pub changes: Option<String>,
     pub recipient: Option<String>,
     pub reason: Option<String>,
+    /// The men an event about many showed (stored in `audit_subjects`).
+    pub subjects: Vec<i32>,
 }
 
-/// Append a row.
-pub async fn insert(db: &impl ConnectionTrait, row: NewAuditRow) -> Result<(), DbErr> {
-    insert_many(db, std::slice::from_ref(&row)).await
-}
-
-/// Append several rows in one statement.
-pub async fn insert_many(db: &impl ConnectionTrait, rows: &[NewAuditRow]) -> Result<(), DbErr> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    audit_log::Entity::insert_many(rows.iter().map(|row| audit_log::ActiveModel {
+fn model(row: &NewAuditRow) -> audit_log::ActiveModel {
+    audit_log::ActiveModel {
         at: Set(row.at),
         actor_user_id: Set(row.actor_user_id),
         actor_username: Set(row.actor_username.clone()),
@@ -48,9 +44,42 @@ pub async fn insert_many(db: &impl ConnectionTrait, rows: &[NewAuditRow]) -> Res
         recipient: Set(row.recipient.clone()),
         reason: Set(row.reason.clone()),
         ..Default::default()
-    }))
-    .exec(db)
-    .await?;
+    }
+}
+
+/// Append a row, and the men it showed.
+pub async fn insert(db: &impl ConnectionTrait, row: NewAuditRow) -> Result<(), DbErr> {
+    insert_many(db, std::slice::from_ref(&row)).await
+}
+
+/// Append several rows: those that list men one by one (each needs its id),
+/// the rest in one statement.
+pub async fn insert_many(db: &impl ConnectionTrait, rows: &[NewAuditRow]) -> Result<(), DbErr> {
+    let (listing, plain): (Vec<&NewAuditRow>, Vec<&NewAuditRow>) =
+        rows.iter().partition(|r| !r.subjects.is_empty());
+    for row in listing {
+        let id = audit_log::Entity::insert(model(row))
+            .exec(db)
+            .await?
+            .last_insert_id;
+        for chunk in row.subjects.chunks(1000) {
+            audit_subjects::Entity::insert_many(chunk.iter().map(|p| {
+                audit_subjects::ActiveModel {
+                    audit_id: Set(id),
+                    person_id: Set(*p),
+                    ..Default::default()
+                }
+            }))
+            .exec(db)
+            .await?;
+        }
+    }
+    if plain.is_empty() {
+        return Ok(());
+    }
+    audit_log::Entity::insert_many(plain.into_iter().map(model))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -75,7 +104,18 @@ fn filtered(f: &AuditFilter) -> Select<audit_log::Entity> {
         q = q.filter(audit_log::Column::Action.eq(a.clone()));
     }
     if let Some(p) = f.person_id {
-        q = q.filter(audit_log::Column::PersonId.eq(p));
+        // About him alone, or one of the men a list or an export showed.
+        q = q.filter(
+            Condition::any().add(audit_log::Column::PersonId.eq(p)).add(
+                audit_log::Column::Id.in_subquery(
+                    Query::select()
+                        .column(audit_subjects::Column::AuditId)
+                        .from(audit_subjects::Entity)
+                        .and_where(audit_subjects::Column::PersonId.eq(p))
+                        .to_owned(),
+                ),
+            ),
+        );
     }
     if let Some(t) = &f.record_type {
         q = q.filter(audit_log::Column::RecordType.eq(t.clone()));

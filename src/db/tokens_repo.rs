@@ -19,8 +19,10 @@ pub async fn insert(
     token_hash: &str,
     token_prefix: &str,
     now: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
 ) -> Result<ApiToken, DbErr> {
     api_tokens::ActiveModel {
+        expires_at: Set(expires_at),
         user_id: Set(user_id),
         name: Set(name.to_string()),
         token_hash: Set(token_hash.to_string()),
@@ -34,16 +36,37 @@ pub async fn insert(
     .await
 }
 
-/// A live (not revoked) token by hash.
+/// A live token (neither revoked nor expired at `now`) by hash.
 pub async fn find_live_by_hash(
     db: &impl ConnectionTrait,
     token_hash: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<ApiToken>, DbErr> {
     api_tokens::Entity::find()
         .filter(api_tokens::Column::TokenHash.eq(token_hash))
         .filter(api_tokens::Column::RevokedAt.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(api_tokens::Column::ExpiresAt.is_null())
+                .add(api_tokens::Column::ExpiresAt.gt(now)),
+        )
         .one(db)
         .await
+}
+
+/// Revoke every live token of a user; how many.
+pub async fn revoke_all_for_user(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(api_tokens::Entity::update_many()
+        .col_expr(api_tokens::Column::RevokedAt, Expr::val(now))
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// A user's tokens, newest first.

@@ -7,6 +7,7 @@ use sea_orm::TransactionTrait;
 
 use crate::auth::Actor;
 use crate::db::sessions_repo::{self, Session};
+use crate::db::tokens_repo;
 use crate::db::users_repo::{self, NewUser, User};
 use crate::domain::accounts::{parse_roles, validate_new_user};
 use crate::domain::audit_action::AuditAction;
@@ -183,16 +184,21 @@ pub async fn set_disabled(
     let now = app.now();
     let txn = app.db.begin().await?;
     users_repo::set_disabled(&txn, user.id, disabled).await?;
-    let ended = if disabled {
-        sessions_repo::delete_for_user(&txn, user.id, None).await?
+    let (ended, revoked) = if disabled {
+        (
+            sessions_repo::delete_for_user(&txn, user.id, None).await?,
+            tokens_repo::revoke_all_for_user(&txn, user.id, now).await?,
+        )
     } else {
-        0
+        (0, 0)
     };
     let mut entry = AuditEntry::new(AuditAction::UserChanged)
         .record("user", user.id)
         .change("disabled", user.disabled, disabled);
-    if ended > 0 {
-        entry = entry.reason(format!("{ended} session(s) ended"));
+    if ended > 0 || revoked > 0 {
+        entry = entry.reason(format!(
+            "{ended} session(s) ended, {revoked} API token(s) revoked"
+        ));
     }
     audit::record(&txn, actor, now, entry).await?;
     txn.commit().await?;
@@ -216,6 +222,19 @@ async fn store_password(
     let txn = app.db.begin().await?;
     users_repo::set_password(&txn, user.id, &hash, must_change, now).await?;
     sessions_repo::delete_for_user(&txn, user.id, None).await?;
+    // A reset means the account may be in the wrong hands: its API tokens
+    // end too. Changing one's own password keeps them (they are separate
+    // credentials that systems hold; revoke them on the account page).
+    let revoked = if must_change {
+        tokens_repo::revoke_all_for_user(&txn, user.id, now).await?
+    } else {
+        0
+    };
+    let reason = if revoked > 0 {
+        format!("{reason}; {revoked} API token(s) revoked")
+    } else {
+        reason.to_string()
+    };
     audit::record(
         &txn,
         actor,

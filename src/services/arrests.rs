@@ -378,6 +378,7 @@ pub async fn list(
         app.now(),
         AuditEntry::new(AuditAction::Consult)
             .record("arrest_list", "page")
+            .people(rows.iter().map(|r| r.arrest.person_id))
             .reason(format!("list showed {} of {} arrests", rows.len(), total)),
     )
     .await?;
@@ -402,6 +403,7 @@ pub async fn export(
         AuditEntry::new(AuditAction::Disclose)
             .record("arrest_list", "csv")
             .recipient("downloaded by the user")
+            .people(rows.iter().map(|r| r.arrest.person_id))
             .reason(format!("{} arrests exported as CSV", rows.len())),
     )
     .await?;

@@ -32,6 +32,7 @@ pub struct AuditEntry {
     record_type: Option<&'static str>,
     record_id: Option<String>,
     person_id: Option<i32>,
+    subjects: Vec<i32>,
     changes: Vec<FieldChange>,
     recipient: Option<String>,
     reason: Option<String>,
@@ -45,6 +46,7 @@ impl AuditEntry {
             record_type: None,
             record_id: None,
             person_id: None,
+            subjects: Vec::new(),
             changes: Vec::new(),
             recipient: None,
             reason: None,
@@ -61,6 +63,15 @@ impl AuditEntry {
     /// The person the data is about (for the per-person audit trail).
     pub fn person(mut self, person_id: i32) -> AuditEntry {
         self.person_id = Some(person_id);
+        self
+    }
+
+    /// The men an event about many showed: a page of search results, a list,
+    /// an export. Each is findable in that man's audit trail.
+    pub fn people(mut self, ids: impl IntoIterator<Item = i32>) -> AuditEntry {
+        self.subjects.extend(ids);
+        self.subjects.sort_unstable();
+        self.subjects.dedup();
         self
     }
 
@@ -106,6 +117,7 @@ impl AuditEntry {
                 .then(|| serde_json::to_string(&self.changes).unwrap_or_default()),
             recipient: self.recipient,
             reason: self.reason,
+            subjects: self.subjects,
         }
     }
 }

@@ -325,6 +325,7 @@ pub async fn search(
         app.now(),
         AuditEntry::new(AuditAction::Consult)
             .record("person_search", "results")
+            .people(shown.iter().map(|m| m.person.id))
             .reason(format!(
                 "search listed {} of {} people",
                 shown.len(),

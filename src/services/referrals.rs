@@ -65,6 +65,7 @@ pub async fn queue(
         app.now(),
         AuditEntry::new(AuditAction::Consult)
             .record("referral_queue", "page")
+            .people(out.iter().map(|r| r.referral.person_id))
             .reason(format!("queue showed {} of {} referrals", out.len(), total)),
     )
     .await?;

@@ -7,6 +7,7 @@ use crate::auth::Actor;
 use crate::auth::secrets::{hash_token, random_token};
 use crate::db::tokens_repo::{self, ApiToken};
 use crate::db::users_repo;
+use crate::domain::api_tokens::TokenLifetime;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
@@ -33,13 +34,25 @@ fn check_name(name: &str) -> AppResult<String> {
     Ok(n.to_string())
 }
 
-/// Create a token for `user_id`. The actor must be that user or hold
-/// `ManageUsers`. Returns the token text (shown once) and its record.
+/// Create a token for `user_id` that lives the default year. The actor must
+/// be that user or hold `ManageUsers`. Returns the token text (shown once) and
+/// its record.
 pub async fn create(
     app: &AppState,
     actor: &Actor,
     user_id: i32,
     name: &str,
+) -> AppResult<(String, ApiToken)> {
+    create_with_lifetime(app, actor, user_id, name, TokenLifetime::DEFAULT).await
+}
+
+/// [`create`] with a chosen lifetime.
+pub async fn create_with_lifetime(
+    app: &AppState,
+    actor: &Actor,
+    user_id: i32,
+    name: &str,
+    lifetime: TokenLifetime,
 ) -> AppResult<(String, ApiToken)> {
     if actor.user_id() != Some(user_id) {
         actor.require(Capability::ManageUsers)?;
@@ -62,6 +75,7 @@ pub async fn create(
         &hash_token(&secret),
         &shown_prefix,
         now,
+        lifetime.expires_at(now),
     )
     .await?;
     audit::record(
@@ -71,6 +85,7 @@ pub async fn create(
         AuditEntry::new(AuditAction::TokenChanged)
             .record("api_token", token.id)
             .change("name", (), &name)
+            .change("expires_at", (), lifetime.expires_at(now))
             .reason(format!("token created for {}", user.username)),
     )
     .await?;
@@ -99,6 +114,45 @@ pub async fn revoke_own(app: &AppState, actor: &Actor, token_id: i32) -> AppResu
         AuditEntry::new(AuditAction::TokenChanged)
             .record("api_token", token_id)
             .reason("token revoked"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A user's tokens (administrators).
+pub async fn list_for_user(
+    app: &AppState,
+    actor: &Actor,
+    user_id: i32,
+) -> AppResult<Vec<ApiToken>> {
+    actor.require(Capability::ManageUsers)?;
+    Ok(tokens_repo::for_user(&app.db, user_id).await?)
+}
+
+/// Revoke one of another user's tokens (administrators: a lost laptop, a
+/// leaver's nightly job).
+pub async fn revoke_for_user(
+    app: &AppState,
+    actor: &Actor,
+    user_id: i32,
+    token_id: i32,
+) -> AppResult<()> {
+    actor.require(Capability::ManageUsers)?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    if tokens_repo::revoke(&txn, token_id, user_id, now).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &txn,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::TokenChanged)
+            .record("api_token", token_id)
+            .reason(format!(
+                "token of user {user_id} revoked by an administrator"
+            )),
     )
     .await?;
     txn.commit().await?;

@@ -499,3 +499,121 @@ async fn nobody_changes_their_own_roles_and_an_administrator_never_holds_a_case_
     assert_eq!(r.status, Status::UnprocessableEntity);
     assert!(r.json()["error"]["fields"]["roles"].is_string());
 }
+
+#[rocket::async_test]
+async fn signing_in_again_in_the_same_browser_ends_the_session_it_had() {
+    let app = TestApp::start().await;
+    app.create_user("pc.first", &[Role::Police]).await;
+    app.create_user("pc.second", &[Role::Police]).await;
+    let mut b = Browser::new();
+    b.sign_in(&app, "pc.first", PASSWORD).await;
+    let old_cookies = b.cookies.clone();
+    assert_eq!(app.count("sessions").await, 1);
+    let r = b
+        .post(
+            &app,
+            "/sign-in",
+            &[("username", "pc.second"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, Status::SeeOther);
+    assert_eq!(app.count("sessions").await, 1, "the first session ended");
+    let mut stale = Browser::new();
+    stale.cookies = old_cookies;
+    assert!(
+        stale.get(&app, "/account").await.redirects_to("/sign-in"),
+        "the old session cookie no longer works"
+    );
+}
+
+#[rocket::async_test]
+async fn api_tokens_end_with_a_reset_a_disable_an_administrators_revoke_or_their_expiry() {
+    let app = TestApp::start().await;
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    let me = |t: String| {
+        let app = &app;
+        async move { api(app, "GET", "/api/v1/me", Some(&t), None).await.status }
+    };
+    // A password reset ends the account's tokens.
+    let (reset_token, reset_user) = app.token_and_user(&[Role::Police]).await;
+    assert_eq!(me(reset_token.clone()).await, Status::Ok);
+    admin.get(&app, &format!("/admin/users/{reset_user}")).await;
+    admin
+        .post(
+            &app,
+            &format!("/admin/users/{reset_user}/password"),
+            &[("password", "temporary bramble gate orchard")],
+        )
+        .await;
+    assert_eq!(
+        me(reset_token).await,
+        Status::Unauthorized,
+        "ended by the reset"
+    );
+
+    // So does disabling the account.
+    let (disabled_token, disabled_id) = app.token_and_user(&[Role::Police]).await;
+    admin
+        .get(&app, &format!("/admin/users/{disabled_id}"))
+        .await;
+    admin
+        .post(&app, &format!("/admin/users/{disabled_id}/disable"), &[])
+        .await;
+    admin
+        .post(&app, &format!("/admin/users/{disabled_id}/enable"), &[])
+        .await;
+    assert_eq!(
+        me(disabled_token).await,
+        Status::Unauthorized,
+        "still ended after the account is enabled again"
+    );
+
+    // An administrator revokes another user's token from the user's page.
+    let (revoked_token, owner) = app.token_and_user(&[Role::Police]).await;
+    let page = admin.get(&app, &format!("/admin/users/{owner}")).await;
+    let token_id = page
+        .body
+        .split(&format!("/admin/users/{owner}/tokens/"))
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("a revoke button")
+        .to_string();
+    let r = admin
+        .post(
+            &app,
+            &format!("/admin/users/{owner}/tokens/{token_id}/revoke"),
+            &[],
+        )
+        .await;
+    assert!(r.redirects_to(&format!("/admin/users/{owner}")));
+    assert_eq!(me(revoked_token).await, Status::Unauthorized);
+
+    // A token made today stops a year later.
+    let yearly = app.token(&[Role::Police]).await;
+    assert_eq!(me(yearly.clone()).await, Status::Ok);
+    app.clock.advance(chrono::Duration::days(366));
+    assert_eq!(
+        me(yearly).await,
+        Status::Unauthorized,
+        "expired after a year"
+    );
+}
+
+#[rocket::async_test]
+async fn the_api_takes_no_session_cookie_except_for_pdf_downloads() {
+    let app = TestApp::start().await;
+    let mut officer = app.signed_in(&[Role::Police]).await;
+    let r = officer.get(&app, "/api/v1/me").await;
+    assert_eq!(r.status, Status::Unauthorized);
+    let r = officer.get(&app, "/api/v1/arrests").await;
+    assert_eq!(r.status, Status::Unauthorized);
+    assert!(kerbside::auth::identity::is_api_download(
+        "/api/v1/enrolments/4/progress-report.pdf"
+    ));
+    assert!(kerbside::auth::identity::is_api_download(
+        "/api/v1/court-reports/4/pdf"
+    ));
+    assert!(!kerbside::auth::identity::is_api_download(
+        "/api/v1/people/4"
+    ));
+}

@@ -4,6 +4,7 @@ pub mod api_tokens;
 pub mod arrests;
 pub mod assessments;
 pub mod audit_log;
+pub mod audit_subjects;
 pub mod court_hearings;
 pub mod imports;
 pub mod people;

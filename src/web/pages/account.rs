@@ -10,6 +10,7 @@ use super::{FormOutcome, errors_json};
 use crate::auth::SignedIn;
 use crate::auth::guards::{Can, cap};
 use crate::auth::identity::session_cookie;
+use crate::domain::api_tokens::TokenLifetime;
 use crate::error::{AppError, AppResult};
 use crate::services::{accounts, tokens, two_step};
 use crate::state::AppState;
@@ -22,20 +23,17 @@ async fn account_page(
     extra: serde_json::Value,
 ) -> AppResult<Template> {
     let list = tokens::list_own(app, user.actor()).await?;
+    let now = app.now();
     let rows: Vec<_> = list
         .iter()
-        .map(|t| {
-            json!({
-                "id": t.id, "name": t.name, "prefix": t.token_prefix,
-                "created_at": t.created_at, "last_used_at": t.last_used_at, "revoked_at": t.revoked_at,
-            })
-        })
+        .map(|t| super::admin_users::token_row(t, now))
         .collect();
     let mut data = json!({
         "username": user.actor().username(),
         "display_name": user.actor().display_name(),
         "roles": user.actor().roles().roles().iter().map(|r| r.label()).collect::<Vec<_>>(),
         "tokens": rows,
+        "lifetime_options": TokenLifetime::CHOICES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>(),
         "values": {},
     });
     if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
@@ -58,6 +56,8 @@ async fn show_account(
 #[derive(FromForm)]
 struct TokenForm {
     name: String,
+    #[field(default = String::new())]
+    expires: String,
 }
 
 #[post("/account/tokens", data = "<form>")]
@@ -68,7 +68,13 @@ async fn create_token(
     form: Form<TokenForm>,
 ) -> AppResult<(rocket::http::Status, Template)> {
     let uid = user.actor().user_id().ok_or(AppError::Forbidden)?;
-    match tokens::create(app, user.actor(), uid, &form.name).await {
+    let created = match TokenLifetime::parse(&form.expires) {
+        Ok(lifetime) => {
+            tokens::create_with_lifetime(app, user.actor(), uid, &form.name, lifetime).await
+        }
+        Err(m) => Err(AppError::invalid("expires", m)),
+    };
+    match created {
         Ok((secret, token)) => Ok((
             rocket::http::Status::Created,
             account_page(
@@ -85,7 +91,7 @@ async fn create_token(
                 app,
                 &user,
                 &shell,
-                json!({ "errors": errors_json(&e), "values": {"name": form.name} }),
+                json!({ "errors": errors_json(&e), "values": {"name": form.name, "expires": form.expires} }),
             )
             .await?,
         )),

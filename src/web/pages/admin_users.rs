@@ -119,7 +119,13 @@ async fn user_page(
         .filter(|s| crate::domain::accounts::session_state(s.created_at, s.last_seen_at, now, &app.settings.limits).is_ok())
         .map(|s| json!({"id": s.id, "created_at": s.created_at, "last_seen_at": s.last_seen_at, "user_agent": s.user_agent}))
         .collect();
+    let tokens: Vec<_> = crate::services::tokens::list_for_user(app, admin.actor(), id)
+        .await?
+        .iter()
+        .map(|t| token_row(t, now))
+        .collect();
     let mut data = json!({
+        "tokens": tokens,
         "user": {
             "id": d.user.id, "username": d.user.username, "display_name": d.user.display_name,
             "disabled": d.user.disabled, "locked": crate::domain::accounts::is_locked(d.user.locked_until, now),
@@ -177,12 +183,38 @@ async fn update_roles(
     }
 }
 
+/// One API token as the account pages show it.
+pub(super) fn token_row(
+    t: &crate::db::tokens_repo::ApiToken,
+    now: chrono::DateTime<chrono::Utc>,
+) -> serde_json::Value {
+    json!({
+        "id": t.id, "name": t.name, "prefix": t.token_prefix,
+        "created_at": t.created_at, "last_used_at": t.last_used_at, "revoked_at": t.revoked_at,
+        "expires_at": t.expires_at, "expired": t.expires_at.is_some_and(|e| e <= now),
+    })
+}
+
+#[post("/admin/users/<id>/tokens/<token_id>/revoke")]
+async fn revoke_token(
+    app: &State<AppState>,
+    admin: Admin,
+    id: i32,
+    token_id: i32,
+) -> AppResult<FormOutcome> {
+    crate::services::tokens::revoke_for_user(app, admin.actor(), id, token_id).await?;
+    Ok(FormOutcome::done(
+        format!("/admin/users/{id}"),
+        "Token revoked: it can no longer be used",
+    ))
+}
+
 #[post("/admin/users/<id>/disable")]
 async fn disable_user(app: &State<AppState>, admin: Admin, id: i32) -> AppResult<FormOutcome> {
     accounts::set_disabled(app, admin.actor(), id, true).await?;
     Ok(FormOutcome::done(
         format!("/admin/users/{id}"),
-        "Account disabled and its sessions ended",
+        "Account disabled: its sessions ended and its API tokens were revoked",
     ))
 }
 
@@ -211,7 +243,7 @@ async fn reset_password(
     match accounts::reset_password(app, admin.actor(), id, &form.password).await {
         Ok(()) => Ok(FormOutcome::done(
             format!("/admin/users/{id}"),
-            "Temporary password set. Give it to the user in person; they must change it when they sign in.",
+            "Temporary password set and the account's API tokens revoked. Give the password to the user in person; they must change it when they sign in.",
         )),
         Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
             user_page(app, &admin, &shell, id, json!({"errors": errors_json(&e)})).await?,
@@ -266,6 +298,7 @@ pub fn routes() -> Vec<Route> {
         enable_user,
         reset_password,
         reset_two_step,
+        revoke_token,
         list_sessions,
         end_session
     ]

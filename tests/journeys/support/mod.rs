@@ -166,12 +166,19 @@ impl TestApp {
 
     /// An API token for a new user holding `roles`.
     pub async fn token(&self, roles: &[Role]) -> String {
+        self.token_and_user(roles).await.0
+    }
+
+    /// An API token for a new user holding `roles`, and that user's id.
+    pub async fn token_and_user(&self, roles: &[Role]) -> (String, i32) {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let id = self.create_user(&format!("api{n}"), roles).await;
-        kerbside::services::tokens::create(self.state(), &Actor::command_line(), id, "test")
-            .await
-            .expect("token")
-            .0
+        let token =
+            kerbside::services::tokens::create(self.state(), &Actor::command_line(), id, "test")
+                .await
+                .expect("token")
+                .0;
+        (token, id)
     }
 
     pub async fn count(&self, table: &str) -> i64 {
