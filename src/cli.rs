@@ -268,7 +268,25 @@ async fn backup(settings: &Settings, to: &str) -> ExitCode {
     }
 }
 
+/// In the release profile, refuse to start with a secret key that anyone
+/// could know (Rocket itself only warns).
+fn check_release_secret(figment: &rocket::figment::Figment) -> Result<(), String> {
+    if figment.profile() != "release" {
+        return Ok(());
+    }
+    match figment.extract_inner::<String>("secret_key") {
+        Ok(key) => crate::auth::secrets::check_secret_key(&key),
+        Err(_) => Err(
+            "ROCKET_SECRET_KEY is not set: generate one with `openssl rand -base64 32` and give every server the same one"
+                .into(),
+        ),
+    }
+}
+
 async fn serve(settings: Settings) -> ExitCode {
+    if let Err(e) = check_release_secret(&rocket::Config::figment()) {
+        return fail(e);
+    }
     let app = match open(&settings).await {
         Ok(a) => a,
         Err(code) => return code,

@@ -333,3 +333,25 @@ async fn the_server_log_never_carries_a_query_string_or_a_name() {
     );
     assert!(!log.contains('?'), "a query string reached the log:\n{log}");
 }
+
+#[test]
+fn a_release_server_refuses_a_published_or_weak_secret_key_with_one_line() {
+    for key in [
+        "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    ] {
+        let mut c = kerbside("sqlite::memory:");
+        let out = c
+            .arg("serve")
+            .env("ROCKET_PROFILE", "release")
+            .env("ROCKET_SECRET_KEY", key)
+            .env("ROCKET_PORT", "0")
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{key}: {err}");
+        assert!(err.starts_with("kerbside: ROCKET_SECRET_KEY"), "{err}");
+        assert!(err.contains("openssl rand -base64 32"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
