@@ -63,7 +63,7 @@ pub fn check_secret_key(key: &str) -> Result<(), String> {
     let bytes = <base64ct::Base64 as base64ct::Encoding>::decode_vec(key)
         .ok()
         .or_else(|| {
-            (key.len() % 2 == 0 && key.chars().all(|c| c.is_ascii_hexdigit())).then(|| {
+            (key.len().is_multiple_of(2) && key.chars().all(|c| c.is_ascii_hexdigit())).then(|| {
                 (0..key.len())
                     .step_by(2)
                     .filter_map(|i| u8::from_str_radix(&key[i..i + 2], 16).ok())

@@ -45,7 +45,11 @@ impl SignInThrottle {
     /// Count an attempt from `client`; `false` when it must be refused. An
     /// unknown address (a request from inside the process) is never throttled.
     pub fn allow(&self, client: Option<IpAddr>) -> bool {
-        if self.checks.fetch_add(1, Ordering::Relaxed) % FORGET_EVERY == 0 {
+        if self
+            .checks
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(FORGET_EVERY)
+        {
             self.limiter.retain_recent();
         }
         match client {

@@ -82,6 +82,7 @@ pub enum PageOrRedirect {
 
 /// What a form POST answers: a redirect with a notice on success, or the form
 /// again (422) with the typed values and the errors.
+#[allow(clippy::large_enum_variant)]
 #[derive(rocket::Responder)]
 pub enum FormOutcome {
     Done(NoticeRedirect),
