@@ -67,9 +67,11 @@ pub fn is_api_path(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
-/// Paths that must not count as activity (the session-expiry warning page).
+/// Paths that must not count as activity by merely being asked for: the
+/// session-expiry warning page (asked for by a timer, not a person), and
+/// "stay signed in", which extends the session itself.
 fn is_passive(path: &str) -> bool {
-    path == "/session/expiring"
+    path == "/session/expiring" || path == "/session/extend"
 }
 
 const TOUCH_EVERY: i64 = 30;

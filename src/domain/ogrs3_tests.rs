@@ -552,3 +552,203 @@ fn age_sex_table_boundaries() {
     assert_eq!(age_sex_coefficient(Sex::Male, 50), -2.025261458);
     assert_eq!(age_sex_coefficient(Sex::Female, 90), -2.44983716);
 }
+
+// Independent cases for every offence category and every age band. The
+// expected values were worked out from the formula and coefficient tables in
+// ../shared/domain/ogrs3.md by a separate implementation (a few lines of
+// Python with its own age arithmetic and logistic function), not by this
+// module, so a coefficient mistyped here and in the table would be caught.
+
+/// (category, p1, p2, percent 1y, percent 2y, band): a man born 1980-06-15,
+/// convicted 2025-03-10 (aged 44), follow-up from 2025-04-01, first sanction
+/// at 30, three sanctions.
+const CATEGORY_CASES: [(&str, f64, f64, u32, u32, &str); 20] = [
+    ("violence", 0.096589591, 0.179968242, 10, 18, "low"),
+    ("robbery", 0.053631174, 0.104204337, 5, 10, "low"),
+    ("public_order", 0.113670186, 0.208392116, 11, 21, "low"),
+    (
+        "sexual_not_against_child",
+        0.096875862,
+        0.180452268,
+        10,
+        18,
+        "low",
+    ),
+    (
+        "sexual_against_child",
+        0.052693028,
+        0.102477333,
+        5,
+        10,
+        "low",
+    ),
+    (
+        "soliciting_or_prostitution",
+        0.186169115,
+        0.319525382,
+        19,
+        32,
+        "low",
+    ),
+    ("burglary_domestic", 0.086301830, 0.162396197, 9, 16, "low"),
+    ("burglary_other", 0.119718190, 0.218239006, 12, 22, "low"),
+    ("theft_non_motor", 0.171581280, 0.298318404, 17, 30, "low"),
+    (
+        "handling_stolen_goods",
+        0.131948541,
+        0.237815100,
+        13,
+        24,
+        "low",
+    ),
+    ("fraud_and_forgery", 0.111471698, 0.204784901, 11, 20, "low"),
+    (
+        "absconding_or_bail",
+        0.182078674,
+        0.313634069,
+        18,
+        31,
+        "low",
+    ),
+    (
+        "taking_and_driving_away",
+        0.135211292,
+        0.242962949,
+        14,
+        24,
+        "low",
+    ),
+    (
+        "theft_from_vehicles",
+        0.140821890,
+        0.251743136,
+        14,
+        25,
+        "low",
+    ),
+    ("other_motoring", 0.122015856, 0.221950763, 12, 22, "low"),
+    ("drink_driving", 0.086499494, 0.162737104, 9, 16, "low"),
+    ("criminal_damage", 0.116012448, 0.212218863, 12, 21, "low"),
+    (
+        "drug_import_export_production",
+        0.046033361,
+        0.090124228,
+        5,
+        9,
+        "low",
+    ),
+    (
+        "drug_possession_supply",
+        0.103535876,
+        0.191638775,
+        10,
+        19,
+        "low",
+    ),
+    ("other_offence", 0.091423753, 0.171188112, 9, 17, "low"),
+];
+
+#[test]
+fn every_offence_category_matches_an_independent_calculation() {
+    for (category, p1, p2, pc1, pc2, band) in CATEGORY_CASES {
+        let input = Ogrs3Input {
+            sex: Some("male".into()),
+            date_of_birth: Some(d("1980-06-15")),
+            conviction_date: Some(d("2025-03-10")),
+            follow_up_start_date: Some(d("2025-04-01")),
+            age_at_first_sanction: Some(30),
+            first_sanction_date: None,
+            total_sanctions: Some(3),
+            offence_category: Some(category.into()),
+            current_sanction: Some("conviction".into()),
+        };
+        let r = calculate(&input).unwrap_or_else(|e| panic!("{category}: {e:?}"));
+        close(r.one_year_probability, p1);
+        close(r.two_year_probability, p2);
+        assert_eq!(
+            (r.one_year_percent, r.two_year_percent),
+            (pc1, pc2),
+            "{category}"
+        );
+        assert_eq!(r.band.as_str(), band, "{category}");
+    }
+}
+
+/// (sex, age at follow-up, p1, p2, percent 1y, percent 2y, band): born on
+/// 1 January, convicted and followed up on 2025-06-01 at that age, first
+/// sanction at 10, two sanctions, violence. The lowest and highest age of each
+/// band, so a band edge in the wrong place is caught.
+const AGE_CASES: [(&str, u32, f64, f64, u32, u32, &str); 44] = [
+    ("male", 10, 0.463071873, 0.639031102, 46, 64, "medium"),
+    ("female", 10, 0.282312331, 0.446733603, 28, 45, "low"),
+    ("male", 12, 0.427473671, 0.605151637, 43, 61, "medium"),
+    ("female", 12, 0.270923730, 0.432711268, 27, 43, "low"),
+    ("male", 14, 0.379145940, 0.556252950, 38, 56, "medium"),
+    ("female", 14, 0.224702077, 0.373009230, 22, 37, "low"),
+    ("male", 16, 0.310537165, 0.480393580, 31, 48, "low"),
+    ("female", 16, 0.155093916, 0.273675986, 16, 27, "low"),
+    ("male", 18, 0.181164187, 0.312311139, 18, 31, "low"),
+    ("female", 18, 0.144197322, 0.256982065, 14, 26, "low"),
+    ("male", 21, 0.106428496, 0.196453435, 11, 20, "low"),
+    ("female", 21, 0.108638289, 0.200113827, 11, 20, "low"),
+    ("male", 25, 0.078633867, 0.149070274, 8, 15, "low"),
+    ("female", 25, 0.087292291, 0.164103122, 9, 16, "low"),
+    ("male", 30, 0.054761016, 0.106279949, 5, 11, "low"),
+    ("female", 30, 0.065889808, 0.126477734, 7, 13, "low"),
+    ("male", 35, 0.043797612, 0.085939987, 4, 9, "low"),
+    ("female", 35, 0.041597837, 0.081804655, 4, 8, "low"),
+    ("male", 40, 0.032859601, 0.065194924, 3, 7, "low"),
+    ("female", 40, 0.032075519, 0.063690082, 3, 6, "low"),
+    ("male", 50, 0.014966658, 0.030245155, 1, 3, "low"),
+    ("female", 50, 0.009839850, 0.019990933, 1, 2, "low"),
+    ("male", 11, 0.433588021, 0.611094785, 43, 61, "medium"),
+    ("female", 11, 0.258790328, 0.417481172, 26, 42, "low"),
+    ("male", 13, 0.403161479, 0.580988811, 40, 58, "medium"),
+    ("female", 13, 0.251602386, 0.408313637, 25, 41, "low"),
+    ("male", 15, 0.359049143, 0.534855815, 36, 53, "medium"),
+    ("female", 15, 0.210022364, 0.353052741, 21, 35, "low"),
+    ("male", 17, 0.294535242, 0.461497659, 29, 46, "low"),
+    ("female", 17, 0.145412597, 0.258860360, 15, 26, "low"),
+    ("male", 20, 0.162424384, 0.284722473, 16, 28, "low"),
+    ("female", 20, 0.128680482, 0.232627656, 13, 23, "low"),
+    ("male", 24, 0.091553093, 0.171409008, 9, 17, "low"),
+    ("female", 24, 0.093486339, 0.174704218, 9, 17, "low"),
+    ("male", 29, 0.066189795, 0.127016061, 7, 13, "low"),
+    ("female", 29, 0.073587432, 0.140191285, 7, 14, "low"),
+    ("male", 34, 0.047198076, 0.092296580, 5, 9, "low"),
+    ("female", 34, 0.056882384, 0.110164490, 6, 11, "low"),
+    ("male", 39, 0.038465121, 0.075883725, 4, 8, "low"),
+    ("female", 39, 0.036522945, 0.072194070, 4, 7, "low"),
+    ("male", 49, 0.025680584, 0.051326346, 3, 5, "low"),
+    ("female", 49, 0.025063366, 0.050124456, 3, 5, "low"),
+    ("male", 70, 0.009875055, 0.020061723, 1, 2, "low"),
+    ("female", 70, 0.006480893, 0.013213018, 1, 1, "low"),
+];
+
+#[test]
+fn every_age_band_for_both_sexes_matches_an_independent_calculation() {
+    for (sex, age, p1, p2, pc1, pc2, band) in AGE_CASES {
+        let born = d(&format!("{}-01-01", 2025 - age as i32));
+        let input = Ogrs3Input {
+            sex: Some(sex.into()),
+            date_of_birth: Some(born),
+            conviction_date: Some(d("2025-06-01")),
+            follow_up_start_date: Some(d("2025-06-01")),
+            age_at_first_sanction: Some(10),
+            first_sanction_date: None,
+            total_sanctions: Some(2),
+            offence_category: Some("violence".into()),
+            current_sanction: Some("conviction".into()),
+        };
+        let r = calculate(&input).unwrap_or_else(|e| panic!("{sex} {age}: {e:?}"));
+        assert_eq!(r.age_at_follow_up_start, age);
+        close(r.one_year_probability, p1);
+        close(r.two_year_probability, p2);
+        assert_eq!(
+            (r.one_year_percent, r.two_year_percent),
+            (pc1, pc2),
+            "{sex} {age}"
+        );
+        assert_eq!(r.band.as_str(), band, "{sex} {age}");
+    }
+}

@@ -148,18 +148,33 @@ mod tests {
 
     #[test]
     fn a_code_is_accepted_one_step_either_side_and_never_twice() {
-        let t = 1_234_567_890;
+        // The middle of a step, so that "one step later" is a different step.
+        let t = 41_152_263 * 30 + 15;
         let code = format!("{:06}", code_at(RFC_SECRET, step_of(t) as u64));
-        let step = verify(RFC_SECRET, &code, t + 29, None).unwrap();
-        assert_eq!(step, step_of(t));
+        assert_eq!(verify(RFC_SECRET, &code, t, None), Some(step_of(t)));
+        assert_eq!(
+            verify(RFC_SECRET, &code, t + 30, None),
+            Some(step_of(t)),
+            "a code from the step before is still accepted (a slow typist)"
+        );
+        assert_eq!(
+            verify(RFC_SECRET, &code, t - 30, None),
+            Some(step_of(t)),
+            "a code from the step after is accepted (a phone clock a little ahead)"
+        );
+        assert!(
+            verify(RFC_SECRET, &code, t + 60, None).is_none(),
+            "two steps late is too late"
+        );
+        assert!(
+            verify(RFC_SECRET, &code, t - 60, None).is_none(),
+            "two steps early is refused"
+        );
+        let step = step_of(t);
         assert_eq!(
             verify(RFC_SECRET, &code, t, Some(step)),
             None,
             "replay refused"
-        );
-        assert!(
-            verify(RFC_SECRET, &code, t + 95, None).is_none(),
-            "too late"
         );
         assert!(verify(RFC_SECRET, "12345", t, None).is_none());
         assert!(verify(RFC_SECRET, "abcdef", t, None).is_none());

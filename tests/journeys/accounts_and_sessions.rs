@@ -81,6 +81,21 @@ async fn the_timeout_warning_page_lets_the_user_stay_signed_in() {
 }
 
 #[rocket::async_test]
+async fn the_warning_page_itself_does_not_keep_a_session_alive() {
+    let app = TestApp::start().await;
+    let mut b = app.signed_in(&[Role::Probation]).await;
+    b.get(&app, "/").await;
+    app.clock.advance(Duration::minutes(26));
+    let warning = b.get(&app, "/session/expiring?back=/").await;
+    assert_eq!(warning.status, Status::Ok);
+    app.clock.advance(Duration::minutes(5));
+    assert!(
+        b.get(&app, "/").await.redirects_to("/sign-in"),
+        "30 minutes after the last real use the session ended, warning page or not"
+    );
+}
+
+#[rocket::async_test]
 async fn disabling_a_user_ends_their_sessions_at_once() {
     let app = TestApp::start().await;
     let mut police = app.signed_in(&[Role::Police]).await;

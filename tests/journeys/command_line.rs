@@ -1,10 +1,8 @@
 //! The `kerbside` binary: usage errors, user and token creation, backup, and
 //! several servers starting at once on one database.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use crate::support::TestDatabase;
 
@@ -228,68 +226,29 @@ fn an_unreachable_database_stops_start_up_with_one_clear_line() {
     assert!(!err.contains("panicked"));
 }
 
-fn healthy(port: u16) -> bool {
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .is_err()
-    {
-        return false;
-    }
-    let mut buf = String::new();
-    let _ = s.read_to_string(&mut buf);
-    buf.starts_with("HTTP/1.1 200") && buf.contains("\"status\":\"ok\"")
-}
-
 #[rocket::async_test]
 async fn two_servers_started_together_on_a_fresh_database_both_come_up_and_migrate_once() {
     use migration::MigratorTrait;
     let db = TestDatabase::shared().await;
-    // hold both listeners while choosing, so the two ports differ
-    let held: Vec<std::net::TcpListener> = (0..2)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("port"))
-        .collect();
-    let ports: Vec<u16> = held
-        .iter()
-        .map(|l| l.local_addr().map(|a| a.port()).expect("addr"))
-        .collect();
-    drop(held);
-    let mut children: Vec<_> = ports
-        .iter()
-        .map(|p| {
-            kerbside(&db.url)
-                .arg("serve")
-                .env("ROCKET_PORT", p.to_string())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn")
-        })
-        .collect();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut up = [false, false];
-    while Instant::now() < deadline && !(up[0] && up[1]) {
-        for (i, p) in ports.iter().enumerate() {
-            up[i] = up[i] || healthy(*p);
-        }
-        std::thread::sleep(Duration::from_millis(200));
+    // Both start at the same moment, each on a port of the system's choosing.
+    let servers: Vec<crate::support::server::ServerProcess> = std::thread::scope(|s| {
+        let starts: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| crate::support::server::ServerProcess::start(&db.url, &[])))
+            .collect();
+        starts
+            .into_iter()
+            .map(|h| h.join().expect("a server started"))
+            .collect()
+    });
+    assert_ne!(servers[0].port, servers[1].port);
+    for server in &servers {
+        let (status, body) = server.request("GET", "/healthz", &[]);
+        assert_eq!(status, 200, "{body}\n{}", server.output());
+        assert!(body.contains("\"status\":\"ok\""), "{body}");
     }
-    let mut logs = Vec::new();
-    for c in children.iter_mut() {
-        let _ = c.kill();
-        let _ = c.wait();
-        let mut err = String::new();
-        if let Some(mut e) = c.stderr.take() {
-            let _ = e.read_to_string(&mut err);
-        }
-        logs.push(err);
+    for server in servers {
+        server.stop();
     }
-    assert!(
-        up[0] && up[1],
-        "both servers answered /healthz: {up:?}\n{logs:?}"
-    );
     let conn = kerbside::db::connect(&db.url).await.expect("connect");
     let applied = migration::Migrator::get_applied_migrations(&conn)
         .await

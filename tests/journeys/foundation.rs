@@ -225,18 +225,25 @@ async fn a_form_that_is_too_large_gets_a_clear_413() {
         .await;
     assert_eq!(r.status, Status::PayloadTooLarge);
     assert!(r.body.contains("too large"));
+    let users_before = app.count("users").await;
+    let token = app.token(&[Role::Admin]).await;
     let r = api(
         &app,
         "POST",
         "/api/v1/users",
-        Some("nonsense"),
-        Some(serde_json::json!({"name": "x".repeat(2 * 1024 * 1024)})),
+        Some(&token),
+        Some(
+            serde_json::json!({"username": "big.api", "name": "x".repeat(2 * 1024 * 1024),
+            "roles": ["police"], "password": "lantern harbour morning"}),
+        ),
     )
     .await;
-    assert!(
-        r.status == Status::PayloadTooLarge || r.status == Status::Unauthorized,
-        "{}",
-        r.status
+    assert_eq!(r.status, Status::PayloadTooLarge, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "payload_too_large");
+    assert_eq!(
+        app.count("users").await,
+        users_before + 1,
+        "only the token's own user was made"
     );
 }
 

@@ -478,3 +478,66 @@ async fn an_officer_corrects_an_arrest_and_the_change_is_audited_with_old_and_ne
         "a record route the role may not use is not confirmed to exist"
     );
 }
+
+#[rocket::async_test]
+async fn two_saves_of_one_record_at_the_same_moment_keep_one_and_refuse_the_other() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Probation]).await;
+    let p = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "Race", "forenames": "Sam", "date_of_birth": "1960-01-01", "sex": "male"}))).await.json();
+    let path = format!("/people/{}", p["id"]);
+    let mut a = app.signed_in(&[Role::Police]).await;
+    let mut b = app.signed_in(&[Role::Probation]).await;
+    a.get(&app, &format!("{path}/edit")).await;
+    b.get(&app, &format!("{path}/edit")).await;
+    let fields = |postcode: &'static str| {
+        vec![
+            ("version", "1"),
+            ("person.surname", "Race"),
+            ("person.forenames", "Sam"),
+            ("person.date_of_birth_day", "1"),
+            ("person.date_of_birth_month", "1"),
+            ("person.date_of_birth_year", "1960"),
+            ("person.sex", "male"),
+            ("person.address", ""),
+            ("person.postcode", postcode),
+            ("person.phone", ""),
+            ("person.pnc_id", ""),
+            ("person.contact_preference", ""),
+            ("person.category", "suspect"),
+        ]
+    };
+    let (fa, fb) = (fields("IP1 1AA"), fields("IP2 2BB"));
+    let (ra, rb) = futures::future::join(a.post(&app, &path, &fa), b.post(&app, &path, &fb)).await;
+    let statuses = [ra.status, rb.status];
+    assert!(
+        statuses.contains(&Status::SeeOther) && statuses.contains(&Status::Conflict),
+        "one kept, one refused: {statuses:?}"
+    );
+    let now = api(
+        &app,
+        "GET",
+        &format!("/api/v1/people/{}", p["id"]),
+        Some(&token),
+        None,
+    )
+    .await
+    .json();
+    let kept = if ra.status == Status::SeeOther {
+        "IP1 1AA"
+    } else {
+        "IP2 2BB"
+    };
+    assert_eq!(
+        now["postcode"], kept,
+        "the record holds the save that was answered as kept"
+    );
+    assert_eq!(
+        app.audit_actions()
+            .await
+            .iter()
+            .filter(|x| *x == "alter:person")
+            .count(),
+        1,
+        "one change, one entry"
+    );
+}

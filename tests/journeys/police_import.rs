@@ -201,3 +201,49 @@ async fn an_officer_uploads_a_file_checks_it_and_watches_it_import() {
         "another officer cannot see this upload"
     );
 }
+
+#[rocket::async_test]
+async fn an_import_that_fails_in_the_database_half_way_writes_nothing() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let audit_before = app.count("audit_log").await;
+    // Every fifth row is a conditional caution, so the referral insert for the
+    // first of them fails after people and arrests were already written.
+    app.db()
+        .execute_unprepared(
+            "ALTER TABLE referral_status_history RENAME TO referral_status_history_away",
+        )
+        .await
+        .expect("rename");
+    let r = app
+        .client
+        .post("/api/v1/arrests/import")
+        .header(Header::new("Authorization", format!("Bearer {token}")))
+        .header(ContentType::CSV)
+        .body(file(30, None))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::InternalServerError);
+    app.db()
+        .execute_unprepared(
+            "ALTER TABLE referral_status_history_away RENAME TO referral_status_history",
+        )
+        .await
+        .expect("rename back");
+    assert_eq!(app.count("people").await, 0, "rolled back");
+    assert_eq!(app.count("arrests").await, 0, "rolled back");
+    assert_eq!(app.count("referrals").await, 0, "rolled back");
+    assert_eq!(
+        app.count("audit_log").await,
+        audit_before,
+        "no collect entries for rows that were not kept"
+    );
+    let (status, again) = upload(&app, &token, &file(30, None), false).await;
+    assert_eq!(
+        status,
+        Status::Ok,
+        "the same file goes in once the fault is gone: {again}"
+    );
+    assert_eq!(again["imported"], 30);
+}

@@ -445,3 +445,240 @@ async fn a_bad_risk_level_is_named_and_a_second_draft_is_refused() {
     .json();
     assert_eq!(q["items"][0]["assigned_to"], me);
 }
+
+#[rocket::async_test]
+async fn two_saves_of_one_draft_from_the_same_version_give_the_second_a_conflict() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (p, a) = arrested_man(
+        &app,
+        &police,
+        "Twice",
+        "conditional_caution",
+        json!({"course_deadline": "2027-03-01"}),
+    )
+    .await;
+    let (mut page, token) = app.signed_in_with_token(&[Role::Probation]).await;
+    let created = api(
+        &app,
+        "POST",
+        "/api/v1/assessments",
+        Some(&token),
+        Some(full_assessment(&p["id"], &a["referral_id"])),
+    )
+    .await
+    .json();
+    let id = created["id"].to_string();
+    let version = created["lock_version"].to_string();
+    // Through the API: the first save with the version read wins, the second
+    // from the same version is refused.
+    let mut first = full_assessment(&p["id"], &a["referral_id"]);
+    first["lock_version"] = json!(created["lock_version"]);
+    first["rationale"] = json!("first editor's rationale");
+    let r1 = api(
+        &app,
+        "PUT",
+        &format!("/api/v1/assessments/{id}"),
+        Some(&token),
+        Some(first),
+    )
+    .await;
+    assert_eq!(r1.status, Status::Ok, "{}", r1.body);
+    let mut second = full_assessment(&p["id"], &a["referral_id"]);
+    second["lock_version"] = json!(created["lock_version"]);
+    second["rationale"] = json!("second editor's rationale");
+    let r2 = api(
+        &app,
+        "PUT",
+        &format!("/api/v1/assessments/{id}"),
+        Some(&token),
+        Some(second),
+    )
+    .await;
+    assert_eq!(r2.status, Status::Conflict, "{}", r2.body);
+    let now = api(
+        &app,
+        "GET",
+        &format!("/api/v1/assessments/{id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert!(
+        now.body.contains("first editor's rationale"),
+        "nothing was overwritten"
+    );
+
+    // Through the pages: a section form posted with the old version is refused too.
+    page.get(&app, &format!("/assessments/{id}/suitability"))
+        .await;
+    let stale = page
+        .post(
+            &app,
+            &format!("/assessments/{id}/suitability"),
+            &[
+                ("lock_version", version.as_str()),
+                ("suitability", "not_suitable"),
+                ("rationale", "typed on an old copy of the page"),
+                ("recommended_intervention", ""),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, Status::Conflict, "{}", stale.body);
+    let now = api(
+        &app,
+        "GET",
+        &format!("/api/v1/assessments/{id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert!(!now.body.contains("typed on an old copy"));
+}
+
+#[rocket::async_test]
+async fn every_section_form_saves_what_the_officer_chose() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (_, a) = arrested_man(
+        &app,
+        &police,
+        "Sections",
+        "conditional_caution",
+        json!({"course_deadline": "2027-03-01"}),
+    )
+    .await;
+    let (mut page, token) = app.signed_in_with_token(&[Role::Probation]).await;
+    let started = page
+        .post(
+            &app,
+            &format!("/referrals/{}/assessments", a["referral_id"]),
+            &[],
+        )
+        .await;
+    let task_list = started.location.clone().expect("the task list");
+    let id = task_list.trim_start_matches("/assessments/").to_string();
+    async fn version(app: &TestApp, id: &str, token: &str) -> String {
+        api(
+            app,
+            "GET",
+            &format!("/api/v1/assessments/{id}"),
+            Some(token),
+            None,
+        )
+        .await
+        .json()["lock_version"]
+            .to_string()
+    }
+    let answers: Vec<(String, String)> = (0..24)
+        .map(|i| {
+            (
+                format!("answers[{}]", i + 1),
+                if i < 15 { "yes" } else { "no" }.to_string(),
+            )
+        })
+        .collect();
+    let mut da = vec![
+        ("known_to_marac".to_string(), "no".to_string()),
+        ("marac_date.day".into(), String::new()),
+        ("marac_date.month".into(), String::new()),
+        ("marac_date.year".into(), String::new()),
+        ("police_callouts".into(), "2".into()),
+        (
+            "concerns".into(),
+            "Two call-outs to the family home in 2025.".into(),
+        ),
+        ("dash_taken".into(), "yes".into()),
+        ("dash_rationale".into(), String::new()),
+        ("incidents_in_window".into(), "3".into()),
+        ("previous_marac_referral_date.day".into(), String::new()),
+        ("previous_marac_referral_date.month".into(), String::new()),
+        ("previous_marac_referral_date.year".into(), String::new()),
+        ("latest_incident_date.day".into(), String::new()),
+        ("latest_incident_date.month".into(), String::new()),
+        ("latest_incident_date.year".into(), String::new()),
+    ];
+    da.extend(answers);
+    let sections: Vec<(&str, Vec<(String, String)>)> = vec![
+        (
+            "rosh",
+            vec![
+                ("public".into(), "low".into()),
+                ("known_adult".into(), "high".into()),
+                ("children".into(), "medium".into()),
+                ("staff".into(), "low".into()),
+            ],
+        ),
+        ("domestic-abuse", da),
+        (
+            "needs",
+            kerbside::domain::assessment::NEEDS
+                .iter()
+                .map(|(k, _)| (format!("needs[{k}].severity"), "standard".to_string()))
+                .chain(std::iter::once((
+                    "needs[motivation].note".to_string(),
+                    "Keen to change.".to_string(),
+                )))
+                .collect(),
+        ),
+        (
+            "suitability",
+            vec![
+                ("suitability".into(), "suitable_not_ready".into()),
+                (
+                    "rationale".into(),
+                    "Needs his domestic abuse addressed first.".into(),
+                ),
+                (
+                    "recommended_intervention".into(),
+                    "Building Better Relationships".into(),
+                ),
+            ],
+        ),
+    ];
+    for (section, fields) in sections {
+        page.get(&app, &format!("/assessments/{id}/{section}"))
+            .await;
+        let mut all = vec![("lock_version".to_string(), version(&app, &id, &token).await)];
+        all.extend(fields);
+        let borrowed: Vec<(&str, &str)> =
+            all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = page
+            .post(&app, &format!("/assessments/{id}/{section}"), &borrowed)
+            .await;
+        assert!(
+            r.redirects_to(&task_list),
+            "{section}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    let saved = api(
+        &app,
+        "GET",
+        &format!("/api/v1/assessments/{id}"),
+        Some(&token),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(saved["rosh"]["known_adult"], "high", "{saved}");
+    assert_eq!(saved["rosh"]["children"], "medium");
+    assert_eq!(saved["domestic_abuse"]["police_callouts"], 2);
+    assert_eq!(saved["dash_result"]["score"], 15, "fifteen yes answers");
+    assert_eq!(
+        saved["dash_result"]["refer_to_marac"], true,
+        "14 or more, and 3 incidents"
+    );
+    assert_eq!(saved["needs"]["motivation"]["note"], "Keen to change.");
+    assert_eq!(saved["needs"]["accommodation"]["severity"], "standard");
+    assert_eq!(saved["suitability"], "suitable_not_ready");
+    assert_eq!(
+        saved["recommended_intervention"],
+        "Building Better Relationships"
+    );
+    assert_eq!(
+        saved["ogrs3"]["sex"], "male",
+        "OGRS3 prefilled from the arrest: {saved}"
+    );
+}

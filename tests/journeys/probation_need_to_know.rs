@@ -12,24 +12,54 @@ use crate::support::{TestApp, api};
 
 const SECRETS: [&str; 4] = ["PJ-MARKER", "CONCERNS-MARKER", "NEEDS-MARKER", "dont_know"];
 
-fn fill(path: &str, person: &str, assessment: &str, referral: &str, arrest: &str) -> String {
+/// The sections of an assessment, as `/assessments/<id>/<section>` names them.
+const SECTIONS: [&str; 6] = [
+    "ogrs3",
+    "rosh",
+    "domestic-abuse",
+    "needs",
+    "suitability",
+    "complete",
+];
+
+/// Every concrete address for a route: its parameters filled with the ids of
+/// real records, and a `<section>` with each section in turn.
+fn fill(path: &str, person: &str, assessment: &str, referral: &str, arrest: &str) -> Vec<String> {
     let segs: Vec<&str> = path.split('/').collect();
-    let mut out = Vec::new();
+    let mut out = vec![String::new()];
     for (i, seg) in segs.iter().enumerate() {
-        if seg.starts_with('<') {
+        let choices: Vec<&str> = if *seg == "<section>" {
+            SECTIONS.to_vec()
+        } else if seg.starts_with('<') {
             let owner = if i > 0 { segs[i - 1] } else { "" };
-            out.push(match owner {
-                "people" => person,
+            vec![match owner {
+                "people" | "for" => person,
                 "assessments" => assessment,
                 "referrals" => referral,
                 "arrests" => arrest,
-                _ => "1",
-            });
+                // records that hold no case content: any id will do
+                "setup" => "nosuchtoken",
+                "static" => "app.css",
+                "import" | "users" | "sessions" | "tokens" => "1",
+                other => panic!("no record to fill in for {seg} after '{other}' in {path}: add it"),
+            }]
         } else {
-            out.push(seg);
-        }
+            vec![seg]
+        };
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                choices.iter().map(move |c| {
+                    if i == 0 {
+                        c.to_string()
+                    } else {
+                        format!("{prefix}/{c}")
+                    }
+                })
+            })
+            .collect();
     }
-    out.join("/")
+    out
 }
 
 #[rocket::async_test]
@@ -44,7 +74,7 @@ async fn a_facilitator_cannot_see_domestic_abuse_answers_through_any_page_or_api
         json!({"course_deadline": "2027-03-01"}),
     )
     .await;
-    let probation = app.token(&[Role::Probation]).await;
+    let (mut probation_page, probation) = app.signed_in_with_token(&[Role::Probation]).await;
     let created = api(
         &app,
         "POST",
@@ -54,25 +84,49 @@ async fn a_facilitator_cannot_see_domestic_abuse_answers_through_any_page_or_api
     )
     .await
     .json();
-    let aid = created["id"].to_string();
+    let completed = created["id"].to_string();
     api(
         &app,
         "POST",
-        &format!("/api/v1/assessments/{aid}/complete"),
+        &format!("/api/v1/assessments/{completed}/complete"),
         Some(&probation),
         None,
     )
     .await;
+    // A second version, left as a draft, so its section forms show its answers.
+    let draft = api(
+        &app,
+        "POST",
+        "/api/v1/assessments",
+        Some(&probation),
+        Some(full_assessment(&p["id"], &a["referral_id"])),
+    )
+    .await;
+    assert_eq!(draft.status, Status::Created, "{}", draft.body);
+    let aid = draft.json()["id"].to_string();
     // probation does see them (so the markers are really there to find)
     let seen = api(
         &app,
         "GET",
-        &format!("/api/v1/assessments/{aid}"),
+        &format!("/api/v1/assessments/{completed}"),
         Some(&probation),
         None,
     )
     .await;
     assert!(seen.body.contains("PJ-MARKER") && seen.body.contains("dont_know"));
+    for (section, marker) in [
+        ("domestic-abuse", "CONCERNS-MARKER"),
+        ("needs", "NEEDS-MARKER"),
+        ("suitability", "PJ-MARKER"),
+    ] {
+        let page = probation_page
+            .get(&app, &format!("/assessments/{aid}/{section}"))
+            .await;
+        assert!(
+            page.body.contains(marker),
+            "the author sees {marker} on the {section} form, so its absence elsewhere means something"
+        );
+    }
     let (pid, rid, arid) = (
         p["id"].to_string(),
         a["referral_id"].to_string(),
@@ -90,8 +144,10 @@ async fn a_facilitator_cannot_see_domestic_abuse_answers_through_any_page_or_api
     let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
     let mut officer = app.signed_in(&[Role::Police]).await;
     let mut checked = 0;
-    for (_, path) in &routes {
-        let target = fill(path, &pid, &aid, &rid, &arid);
+    for target in routes
+        .iter()
+        .flat_map(|(_, path)| fill(path, &pid, &aid, &rid, &arid))
+    {
         for (who, reply) in [
             ("facilitator page", facilitator.get(&app, &target).await),
             ("police page", officer.get(&app, &target).await),
@@ -113,7 +169,7 @@ async fn a_facilitator_cannot_see_domestic_abuse_answers_through_any_page_or_api
         }
         checked += 1;
     }
-    assert!(checked > 20);
+    assert!(checked > 25, "{checked} addresses checked");
     assert_eq!(
         facilitator
             .get(&app, &format!("/assessments/{aid}"))
@@ -135,4 +191,100 @@ async fn a_facilitator_cannot_see_domestic_abuse_answers_through_any_page_or_api
         .filter(|x| *x == "consult:assessment")
         .count();
     assert!(consults >= 1, "probation's views are audited");
+}
+
+/// The newest audit entry's action and record type, after a request.
+async fn audited_as(app: &TestApp) -> String {
+    let (action, record_type, _, _) = app.last_audit().await;
+    format!("{action}:{}", record_type.unwrap_or_default())
+}
+
+#[rocket::async_test]
+async fn every_view_of_a_man_a_referral_a_list_or_the_hearing_form_writes_a_consult_entry() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (p, a) = arrested_man(
+        &app,
+        &police,
+        "Viewed",
+        "charged",
+        json!({"court": "Ipswich Magistrates' Court", "first_hearing_date": "2026-12-20"}),
+    )
+    .await;
+    let (pid, rid, arid) = (&p["id"], &a["referral_id"], &a["id"]);
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    for (path, expected) in [
+        (format!("/people/{pid}"), "consult:person"),
+        (format!("/referrals/{rid}"), "consult:referral"),
+        ("/referrals".to_string(), "consult:referral_queue"),
+        ("/arrests".to_string(), "consult:arrest_list"),
+        (format!("/arrests/{arid}"), "consult:arrest"),
+        (format!("/arrests/{arid}/hearings/new"), "consult:person"),
+        (format!("/people/{pid}/assessments"), "consult:person"),
+    ] {
+        let before = app.count("audit_log").await;
+        let r = officer.get(&app, &path).await;
+        assert_eq!(r.status, Status::Ok, "{path}");
+        assert!(
+            app.count("audit_log").await > before,
+            "{path} wrote nothing"
+        );
+        assert_eq!(audited_as(&app).await, expected, "{path}");
+    }
+}
+
+#[rocket::async_test]
+async fn the_audit_log_administrators_read_holds_no_assessment_content() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (p, a) = arrested_man(
+        &app,
+        &police,
+        "Confidential",
+        "conditional_caution",
+        json!({"course_deadline": "2027-03-01"}),
+    )
+    .await;
+    let probation = app.token(&[Role::Probation]).await;
+    let created = api(
+        &app,
+        "POST",
+        "/api/v1/assessments",
+        Some(&probation),
+        Some(full_assessment(&p["id"], &a["referral_id"])),
+    )
+    .await
+    .json();
+    let aid = created["id"].to_string();
+    let mut changed = full_assessment(&p["id"], &a["referral_id"]);
+    changed["domestic_abuse"]["concerns"] = json!("CONCERNS-MARKER revised after the MARAC");
+    let put = api(
+        &app,
+        "PUT",
+        &format!("/api/v1/assessments/{aid}"),
+        Some(&probation),
+        Some(changed),
+    )
+    .await;
+    assert_eq!(put.status, Status::Ok, "{}", put.body);
+    api(
+        &app,
+        "POST",
+        &format!("/api/v1/assessments/{aid}/complete"),
+        Some(&probation),
+        None,
+    )
+    .await;
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    let page = admin.get(&app, "/admin/audit").await;
+    let csv = admin.get(&app, "/admin/audit.csv").await;
+    assert!(
+        page.body.contains("assessment"),
+        "the assessment's entries are listed"
+    );
+    for body in [&page.body, &csv.body] {
+        for secret in SECRETS {
+            assert!(!body.contains(secret), "the audit log shows {secret}");
+        }
+    }
 }

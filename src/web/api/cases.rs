@@ -73,6 +73,9 @@ async fn list_referrals(
 struct AssessmentBody {
     person_id: Option<i32>,
     referral_id: Option<i32>,
+    /// On PUT: the `lock_version` the client read. When given, a save from an
+    /// out-of-date copy answers 409 instead of overwriting a newer change.
+    lock_version: Option<i32>,
     #[serde(flatten)]
     input: AssessmentInput,
 }
@@ -119,7 +122,7 @@ async fn replace_assessment(
 ) -> AppResult<Json<Value>> {
     let body = body.into_inner();
     assessments::require_api_fields(&body.input)?;
-    assessments::save(app, user.actor(), id, None, &body.input).await?;
+    assessments::save(app, user.actor(), id, body.lock_version, &body.input).await?;
     Ok(Json(assessment_json(
         &assessments::view(app, user.actor(), id).await?,
     )))

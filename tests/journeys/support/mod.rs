@@ -25,6 +25,20 @@ pub const PASSWORD: &str = "lantern harbour evening";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// The PostgreSQL server `TEST_DATABASE_URL` names, if set. Anything set
+/// that is not a PostgreSQL URL stops the run: silently testing SQLite
+/// instead would report PostgreSQL as tested.
+fn postgres_server() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.trim().is_empty() => None,
+        Ok(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Some(url),
+        Ok(other) => panic!(
+            "TEST_DATABASE_URL must be a postgres:// URL (it is '{other}'); unset it to test on SQLite"
+        ),
+        Err(_) => None,
+    }
+}
+
 /// A fresh database: in-memory SQLite, or a new PostgreSQL database.
 pub struct TestDatabase {
     pub url: String,
@@ -33,15 +47,15 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub async fn fresh() -> TestDatabase {
-        match std::env::var("TEST_DATABASE_URL") {
-            Ok(admin) if admin.starts_with("postgres") => {
+        match postgres_server() {
+            Some(admin) => {
                 let pg = pg::PgDatabase::create(&admin).await;
                 TestDatabase {
                     url: pg.url.clone(),
                     pg: Some(pg),
                 }
             }
-            _ => TestDatabase {
+            None => TestDatabase {
                 url: "sqlite::memory:".to_string(),
                 pg: None,
             },
@@ -50,9 +64,9 @@ impl TestDatabase {
 
     /// A database a separate process can open too (a file for SQLite).
     pub async fn shared() -> TestDatabase {
-        match std::env::var("TEST_DATABASE_URL") {
-            Ok(admin) if admin.starts_with("postgres") => TestDatabase::fresh().await,
-            _ => {
+        match postgres_server() {
+            Some(_) => TestDatabase::fresh().await,
+            None => {
                 let dir = std::env::temp_dir().join(format!(
                     "kerbside-test-{}-{}",
                     std::process::id(),
@@ -162,6 +176,23 @@ impl TestApp {
         }
         b.username = name;
         b
+    }
+
+    /// A browser signed in as a new user holding `roles`, and an API token of
+    /// the same user (so that what the token creates is that user's own).
+    pub async fn signed_in_with_token(&self, roles: &[Role]) -> (Browser, String) {
+        let browser = self.signed_in(roles).await;
+        let id = kerbside::db::users_repo::find_by_username(self.db(), &browser.username)
+            .await
+            .expect("db")
+            .expect("user")
+            .id;
+        let token =
+            kerbside::services::tokens::create(self.state(), &Actor::command_line(), id, "test")
+                .await
+                .expect("token")
+                .0;
+        (browser, token)
     }
 
     /// An API token for a new user holding `roles`.
@@ -285,6 +316,41 @@ async fn reply(r: LocalResponse<'_>) -> Reply {
         headers,
         set_cookies,
     }
+}
+
+/// The body rows of the page's first table, as the text of each cell (tags
+/// removed, whitespace squeezed): what a reader of the table sees.
+pub fn table_rows(html: &str) -> Vec<Vec<String>> {
+    let Some(body) = html
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|b| b.split("</tbody>").next())
+    else {
+        return Vec::new();
+    };
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let inner = cell.split_once('>').map(|(_, r)| r).unwrap_or("");
+                    let inner = inner.split("</td>").next().unwrap_or("");
+                    let mut text = String::new();
+                    let mut in_tag = false;
+                    for c in inner.chars() {
+                        match c {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            c if !in_tag => text.push(c),
+                            _ => {}
+                        }
+                    }
+                    text.split_whitespace().collect::<Vec<_>>().join(" ")
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Pull the CSRF token out of a page.

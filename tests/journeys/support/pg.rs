@@ -29,6 +29,34 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// Drop test databases left by test processes that have ended (a crash, a
+/// kill, a drop that failed), so a leak never outlives the next run.
+async fn drop_orphans(admin: &sea_orm::DatabaseConnection) {
+    let Ok(rows) = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'kerbside_t_%'",
+        ))
+        .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let pid: Option<u32> = name.split('_').nth(2).and_then(|p| p.parse().ok());
+        let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+static CLEANED: std::sync::Once = std::sync::Once::new();
+
 impl PgDatabase {
     pub async fn create(admin_url: &str) -> PgDatabase {
         let name = format!(
@@ -43,6 +71,11 @@ impl PgDatabase {
         let admin = Database::connect(admin_url)
             .await
             .expect("connect to TEST_DATABASE_URL");
+        let mut first = false;
+        CLEANED.call_once(|| first = true);
+        if first {
+            drop_orphans(&admin).await;
+        }
         admin
             .execute_unprepared(&format!("CREATE DATABASE {name}"))
             .await
@@ -68,12 +101,23 @@ impl Drop for PgDatabase {
                 return;
             };
             rt.block_on(async move {
-                if let Ok(admin) = Database::connect(&admin_url).await {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    let _ = admin.close().await;
+                // A drop can fail while the server is busy; try a few times and
+                // say so if it never works (the next run drops it as an orphan).
+                for attempt in 1..=3 {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let done = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                        if done.is_ok() {
+                            return;
+                        }
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
                 }
+                eprintln!("test database {name} could not be dropped; the next run drops it");
             });
         })
         .join();
