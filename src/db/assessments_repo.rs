@@ -8,15 +8,16 @@ use sea_orm::{
 };
 
 use super::entities::assessments;
-use crate::domain::assessment::AssessmentStatus;
+use crate::domain::assessment::{AssessmentStatus, Suitability};
+use crate::domain::rosh::RoshLevel;
 
 pub use assessments::Model as Assessment;
 
 /// Facts kept in columns so that other features can query them.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
-    pub suitability: Option<String>,
-    pub rosh_overall: Option<String>,
+    pub suitability: Option<Suitability>,
+    pub rosh_overall: Option<RoshLevel>,
     pub ogrs3_two_year_percent: Option<i32>,
     pub known_to_marac: bool,
 }
@@ -39,11 +40,11 @@ pub async fn insert(
         referral_id: Set(referral_id),
         version_number: Set(version_number),
         supersedes_id: Set(supersedes_id),
-        status: Set(AssessmentStatus::Draft.as_str().into()),
+        status: Set(AssessmentStatus::Draft),
         author_id: Set(author_id),
         content: Set(content.to_string()),
-        suitability: Set(summary.suitability.clone()),
-        rosh_overall: Set(summary.rosh_overall.clone()),
+        suitability: Set(summary.suitability),
+        rosh_overall: Set(summary.rosh_overall),
         ogrs3_two_year_percent: Set(summary.ogrs3_two_year_percent),
         known_to_marac: Set(summary.known_to_marac),
         created_at: Set(now),
@@ -75,11 +76,11 @@ pub async fn save_draft(
         .col_expr(assessments::Column::Content, Expr::val(content))
         .col_expr(
             assessments::Column::Suitability,
-            Expr::val(summary.suitability.clone()),
+            Expr::val(summary.suitability),
         )
         .col_expr(
             assessments::Column::RoshOverall,
-            Expr::val(summary.rosh_overall.clone()),
+            Expr::val(summary.rosh_overall),
         )
         .col_expr(
             assessments::Column::Ogrs3TwoYearPercent,

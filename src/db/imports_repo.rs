@@ -7,6 +7,7 @@ use sea_orm::{
 };
 
 use super::entities::imports;
+use crate::domain::arrest_import::ImportStatus;
 
 pub use imports::Model as ImportRun;
 
@@ -24,7 +25,7 @@ pub async fn insert(
         rows: Set(rows),
         imported: Set(0),
         skipped_existing: Set(0),
-        status: Set("checked".into()),
+        status: Set(ImportStatus::Checked),
         content: Set(Some(content.to_string())),
         errors: Set(None),
         error: Set(None),
@@ -45,9 +46,9 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<ImportRun
 /// Claim a checked run for importing; false if it was already claimed.
 pub async fn claim(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
     let r = imports::Entity::update_many()
-        .col_expr(imports::Column::Status, Expr::val("running"))
+        .col_expr(imports::Column::Status, Expr::val(ImportStatus::Running))
         .filter(imports::Column::Id.eq(id))
-        .filter(imports::Column::Status.eq("checked"))
+        .filter(imports::Column::Status.eq(ImportStatus::Checked))
         .exec(db)
         .await?;
     Ok(r.rows_affected == 1)
@@ -57,7 +58,7 @@ pub async fn claim(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
 pub async fn finish(
     db: &impl ConnectionTrait,
     id: i32,
-    status: &str,
+    status: ImportStatus,
     imported: i32,
     skipped: i32,
     error: Option<String>,
@@ -81,18 +82,18 @@ pub async fn finish(
 /// rolled back, so nothing was imported).
 pub async fn expire(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let unused = imports::Entity::update_many()
-        .col_expr(imports::Column::Status, Expr::val("expired"))
+        .col_expr(imports::Column::Status, Expr::val(ImportStatus::Expired))
         .col_expr(imports::Column::Content, Expr::val(Option::<String>::None))
-        .filter(imports::Column::Status.eq("checked"))
+        .filter(imports::Column::Status.eq(ImportStatus::Checked))
         .filter(imports::Column::CreatedAt.lt(now - chrono::Duration::days(1)))
         .exec(db)
         .await?
         .rows_affected;
     let stuck = imports::Entity::update_many()
-        .col_expr(imports::Column::Status, Expr::val("failed"))
+        .col_expr(imports::Column::Status, Expr::val(ImportStatus::Failed))
         .col_expr(imports::Column::Content, Expr::val(Option::<String>::None))
         .col_expr(imports::Column::Error, Expr::val(Some("The server stopped during the import; nothing was imported. Upload the file again.".to_string())))
-        .filter(imports::Column::Status.eq("running"))
+        .filter(imports::Column::Status.eq(ImportStatus::Running))
         .filter(imports::Column::CreatedAt.lt(now - chrono::Duration::hours(1)))
         .exec(db)
         .await?

@@ -4,6 +4,7 @@
 pub mod arrests_repo;
 pub mod assessments_repo;
 pub mod audit_repo;
+pub mod codes;
 pub mod entities;
 pub mod hearings_repo;
 pub mod imports_repo;

@@ -32,13 +32,13 @@ pub async fn insert(
         surname_key: Set(surname_key(&p.surname)),
         forename_key: Set(forename_key(&p.forenames)),
         date_of_birth: Set(p.date_of_birth),
-        sex: Set(p.sex.as_str().to_string()),
+        sex: Set(p.sex),
         address: Set(p.address.clone()),
         postcode: Set(p.postcode.clone()),
         phone: Set(p.phone.clone()),
         pnc_id: Set(p.pnc_id.clone()),
-        contact_preference: Set(p.contact_preference.clone()),
-        category: Set(p.category.as_str().to_string()),
+        contact_preference: Set(p.contact_preference),
+        category: Set(p.category),
         review_date: Set(None),
         created_at: Set(now),
         created_by: Set(by),
@@ -85,7 +85,7 @@ pub async fn update(
         .col_expr(people::Column::PncId, Expr::val(p.pnc_id.clone()))
         .col_expr(
             people::Column::ContactPreference,
-            Expr::val(p.contact_preference.clone()),
+            Expr::val(p.contact_preference),
         )
         .col_expr(people::Column::Category, Expr::val(p.category.as_str()))
         .col_expr(people::Column::UpdatedAt, Expr::val(now))

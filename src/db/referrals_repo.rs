@@ -17,7 +17,7 @@ pub async fn insert(
     db: &impl ConnectionTrait,
     person_id: i32,
     arrest_id: i32,
-    reason: &str,
+    reason: crate::domain::arrest::Disposal,
     due: NaiveDate,
     by: Option<i32>,
     now: DateTime<Utc>,
@@ -25,9 +25,9 @@ pub async fn insert(
     let r = referrals::ActiveModel {
         person_id: Set(person_id),
         arrest_id: Set(arrest_id),
-        reason: Set(reason.to_string()),
+        reason: Set(reason),
         due_date: Set(due),
-        status: Set(ReferralStatus::New.as_str().to_string()),
+        status: Set(ReferralStatus::New),
         assigned_to: Set(None),
         created_at: Set(now),
         created_by: Set(by),
@@ -39,14 +39,11 @@ pub async fn insert(
     referral_status_history::ActiveModel {
         referral_id: Set(r.id),
         from_status: Set(None),
-        to_status: Set(r.status.clone()),
+        to_status: Set(r.status),
         assigned_to: Set(None),
         at: Set(now),
         by_user_id: Set(by),
-        note: Set(Some(format!(
-            "Made by the disposal: {}",
-            crate::domain::arrest::Disposal::parse(reason).map_or(reason, |d| d.label())
-        ))),
+        note: Set(Some(format!("Made by the disposal: {}", reason.label()))),
         ..Default::default()
     }
     .insert(db)
@@ -129,7 +126,7 @@ pub async fn move_to(
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let n = referrals::Entity::update_many()
-        .col_expr(referrals::Column::Status, Expr::val(to.as_str()))
+        .col_expr(referrals::Column::Status, Expr::val(to))
         .col_expr(referrals::Column::AssignedTo, Expr::val(assigned_to))
         .col_expr(
             referrals::Column::Version,
@@ -143,8 +140,8 @@ pub async fn move_to(
     if n == 1 {
         referral_status_history::ActiveModel {
             referral_id: Set(r.id),
-            from_status: Set(Some(r.status.clone())),
-            to_status: Set(to.as_str().to_string()),
+            from_status: Set(Some(r.status)),
+            to_status: Set(to),
             assigned_to: Set(assigned_to),
             at: Set(now),
             by_user_id: Set(by),

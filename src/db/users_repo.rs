@@ -65,9 +65,7 @@ pub async fn roles_for(
         .await?;
     let mut map: HashMap<i32, Vec<Role>> = HashMap::new();
     for r in rows {
-        if let Some(role) = Role::parse(&r.role) {
-            map.entry(r.user_id).or_default().push(role);
-        }
+        map.entry(r.user_id).or_default().push(r.role);
     }
     for roles in map.values_mut() {
         roles.sort();
@@ -118,7 +116,7 @@ pub async fn set_roles(
     }
     user_roles::Entity::insert_many(roles.iter().map(|r| user_roles::ActiveModel {
         user_id: Set(user_id),
-        role: Set(r.as_str().to_string()),
+        role: Set(*r),
     }))
     .exec(db)
     .await?;

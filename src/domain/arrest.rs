@@ -8,36 +8,7 @@ use super::identifiers::parse_vehicle_reg;
 use super::london_time::london_date;
 use super::validation::FieldErrors;
 
-macro_rules! coded_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $value:literal, $label:literal;)* }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vdoc])* $variant,)* }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            /// The stored / API value.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $value,)* }
-            }
-
-            /// The label shown to people.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label,)* }
-            }
-
-            /// Parse the stored / API value.
-            pub fn parse(raw: &str) -> Option<$name> {
-                let t = raw.trim();
-                $name::ALL.iter().copied().find(|v| v.as_str() == t)
-            }
-        }
-    };
-}
-pub(crate) use coded_enum;
+use super::code::coded_enum;
 
 coded_enum!(
     /// The offence an arrest was for.

@@ -6,9 +6,33 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::arrest::{ArrestInput, DateErrors, ValidArrest, validate_arrest};
+use super::code::coded_enum;
 use super::dates::{in_supported_range, parse_iso_date, parse_local_datetime, parse_rfc3339};
 use super::london_time::{from_london, london_date};
 use super::person::{PersonInput, ValidPerson, validate_person};
+
+coded_enum!(
+    /// Where an uploaded file stands.
+    ImportStatus {
+        /// Checked without errors, waiting for the officer to confirm.
+        Checked => "checked", "Ready to import";
+        /// Being imported now.
+        Running => "running", "Importing";
+        /// Imported (every row, or nothing: one transaction).
+        Done => "done", "Imported";
+        /// The import failed; nothing was imported.
+        Failed => "failed", "Failed";
+        /// Never confirmed within a day; the file's content was dropped.
+        Expired => "expired", "Expired";
+    }
+);
+
+impl ImportStatus {
+    /// Still going: the progress page keeps refreshing.
+    pub fn in_progress(self) -> bool {
+        matches!(self, ImportStatus::Running)
+    }
+}
 
 /// The columns of an import file, in the documented order.
 pub const COLUMNS: [&str; 20] = [

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::arrest::{Disposal, Offence, coded_enum};
+use super::arrest::{Disposal, Offence};
+use super::code::coded_enum;
 use super::dash::{self, DashInput, DashResult, DashSettings};
 use super::ogrs3::{self, Ogrs3Input, Ogrs3Result};
 use super::rosh::{RoshRatings, RoshRatingsInput};
@@ -40,23 +41,27 @@ coded_enum!(
     }
 );
 
-/// Which date an OGRS3 follow-up period starts from: (value, label).
-pub const FOLLOW_UP_BASES: [(&str, &str); 3] = [
-    ("sentence_date", "The sentence date (community sentence)"),
-    ("release_date", "The release date (after custody)"),
-    ("other", "Another date (say why in the rationale)"),
-];
+coded_enum!(
+    /// Which date an OGRS3 follow-up period starts from.
+    FollowUpBasis {
+        SentenceDate => "sentence_date", "The sentence date (community sentence)";
+        ReleaseDate => "release_date", "The release date (after custody)";
+        Other => "other", "Another date (say why in the rationale)";
+    }
+);
 
-/// The need areas, in form order: (key, label).
-pub const NEEDS: [(&str, &str); 7] = [
-    ("accommodation", "Accommodation"),
-    ("employment", "Education, training and employment"),
-    ("relationships", "Relationships"),
-    ("substance_misuse", "Drug and alcohol misuse"),
-    ("attitudes_to_women", "Attitudes to women"),
-    ("attitudes_to_paying_for_sex", "Attitudes to paying for sex"),
-    ("motivation", "Motivation to change"),
-];
+coded_enum!(
+    /// The need areas, in form order.
+    NeedArea {
+        Accommodation => "accommodation", "Accommodation";
+        Employment => "employment", "Education, training and employment";
+        Relationships => "relationships", "Relationships";
+        SubstanceMisuse => "substance_misuse", "Drug and alcohol misuse";
+        AttitudesToWomen => "attitudes_to_women", "Attitudes to women";
+        AttitudesToPayingForSex => "attitudes_to_paying_for_sex", "Attitudes to paying for sex";
+        Motivation => "motivation", "Motivation to change";
+    }
+);
 
 /// One need as recorded.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,7 +181,7 @@ pub fn check_draft(
         }
     }
     for (key, need) in &input.needs {
-        if !NEEDS.iter().any(|(k, _)| k == key) {
+        if NeedArea::parse(key).is_none() {
             e.add(
                 &format!("needs.{key}"),
                 format!("'{key}' is not a need area"),
@@ -203,7 +208,7 @@ pub fn check_draft(
         }
     }
     if let Some(b) = input.follow_up_basis.as_deref().filter(|b| !b.is_empty())
-        && !FOLLOW_UP_BASES.iter().any(|(v, _)| *v == b)
+        && FollowUpBasis::parse(b).is_none()
     {
         e.add(
             "follow_up_basis",
@@ -307,7 +312,7 @@ pub struct PastArrest {
 /// the offence category and sanction of the arrest being assessed, and the
 /// sanctions recorded here (the officer completes them from the PNC check).
 pub fn ogrs3_prefill(
-    sex: &str,
+    sex: super::person::Sex,
     date_of_birth: NaiveDate,
     arrests: &[PastArrest],
     current: Option<PastArrest>,
@@ -319,7 +324,8 @@ pub fn ogrs3_prefill(
         .filter(|a| a.disposal.is_sanction() && cutoff.is_none_or(|d| a.date <= d))
         .collect();
     Ogrs3Input {
-        sex: matches!(sex, "male" | "female").then(|| sex.to_string()),
+        sex: crate::domain::ogrs3::age_sex_coefficient(sex, crate::domain::ogrs3::MIN_AGE)
+            .map(|_| sex.as_str().to_string()),
         date_of_birth: Some(date_of_birth),
         conviction_date: current.map(|c| c.date),
         follow_up_start_date: None,
@@ -350,10 +356,10 @@ pub fn section_states(
         (true, false) => SectionState::InProgress,
         _ => SectionState::NotStarted,
     };
-    let needs_done = NEEDS.iter().all(|(k, _)| {
+    let needs_done = NeedArea::ALL.iter().all(|area| {
         input
             .needs
-            .get(*k)
+            .get(area.as_str())
             .and_then(|n| n.severity.as_deref())
             .is_some_and(|s| Severity::parse(s).is_some())
     });
@@ -519,7 +525,12 @@ mod tests {
                 date: d(2026, 11, 1),
             },
         ];
-        let p = ogrs3_prefill("male", d(1970, 1, 1), &past, Some(past[2]));
+        let p = ogrs3_prefill(
+            crate::domain::person::Sex::Male,
+            d(1970, 1, 1),
+            &past,
+            Some(past[2]),
+        );
         assert_eq!(p.total_sanctions, Some(2));
         assert_eq!(p.first_sanction_date, Some(d(2022, 5, 5)));
         assert_eq!(
@@ -527,7 +538,10 @@ mod tests {
             Some("soliciting_or_prostitution")
         );
         assert_eq!(p.current_sanction.as_deref(), Some("conviction"));
-        assert_eq!(ogrs3_prefill("other", d(1970, 1, 1), &[], None).sex, None);
+        assert_eq!(
+            ogrs3_prefill(crate::domain::person::Sex::Other, d(1970, 1, 1), &[], None).sex,
+            None
+        );
     }
 
     #[test]

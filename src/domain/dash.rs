@@ -12,6 +12,7 @@
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::code::coded_enum;
 use crate::domain::validation::FieldErrors;
 
 /// Number of DASH questions; every one must be answered.
@@ -57,46 +58,17 @@ pub const LOCAL_BAND_LABEL: &str = concat!(
     "0-9 standard, 10-13 medium, 14+ high"
 );
 
-/// One answer to a DASH question.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Answer {
-    /// Yes: adds one to the score.
-    Yes,
-    /// No: adds nothing.
-    No,
-    /// Don't know: adds nothing.
-    DontKnow,
-}
-
-impl Answer {
-    /// All answers, in form order.
-    pub const ALL: [Answer; 3] = [Answer::Yes, Answer::No, Answer::DontKnow];
-
-    /// The API value (`yes`, `no`, `dont_know`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Answer::Yes => "yes",
-            Answer::No => "no",
-            Answer::DontKnow => "dont_know",
-        }
+coded_enum!(
+    /// One answer to a DASH question.
+    Answer {
+        /// Yes: adds one to the score.
+        Yes => "yes", "Yes";
+        /// No: adds nothing.
+        No => "no", "No";
+        /// Don't know: adds nothing.
+        DontKnow => "dont_know", "Don't know";
     }
-
-    /// Text for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Answer::Yes => "Yes",
-            Answer::No => "No",
-            Answer::DontKnow => "Don't know",
-        }
-    }
-
-    /// Read an API value (surrounding spaces and letter case ignored).
-    pub fn parse(value: &str) -> Option<Answer> {
-        let value = value.trim().to_ascii_lowercase();
-        Answer::ALL.into_iter().find(|a| a.as_str() == value)
-    }
-}
+);
 
 /// Local settings for the "potential escalation" criterion: at least
 /// `escalation_incidents` incidents in the last `escalation_months` calendar months.
@@ -154,17 +126,17 @@ pub struct DashInput {
     pub latest_incident_date: Option<NaiveDate>,
 }
 
-/// The local band of a score (see [`LOCAL_BAND_LABEL`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LocalBand {
-    /// 0-9.
-    Standard,
-    /// 10-13.
-    Medium,
-    /// 14 and over.
-    High,
-}
+coded_enum!(
+    /// The local band of a score (see [`LOCAL_BAND_LABEL`]).
+    LocalBand {
+        /// 0-9.
+        Standard => "standard", "Standard";
+        /// 10-13.
+        Medium => "medium", "Medium";
+        /// 14 and over.
+        High => "high", "High";
+    }
+);
 
 impl LocalBand {
     /// The local band of a score.
@@ -175,61 +147,21 @@ impl LocalBand {
             _ => LocalBand::High,
         }
     }
-
-    /// The API value (`standard`, `medium`, `high`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LocalBand::Standard => "standard",
-            LocalBand::Medium => "medium",
-            LocalBand::High => "high",
-        }
-    }
-
-    /// Text for people (show it with [`LOCAL_BAND_LABEL`]).
-    pub fn label(self) -> &'static str {
-        match self {
-            LocalBand::Standard => "Standard",
-            LocalBand::Medium => "Medium",
-            LocalBand::High => "High",
-        }
-    }
 }
 
-/// A MARAC referral criterion; any one is enough to refer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MaracCriterion {
-    /// The practitioner refers because of serious concern, with a written rationale.
-    ProfessionalJudgement,
-    /// At least K incidents in the last N months.
-    PotentialEscalation,
-    /// A further incident within 12 months after a previous MARAC referral.
-    Repeat,
-    /// A DASH score of 14 or more.
-    VisibleHighRisk,
-}
-
-impl MaracCriterion {
-    /// The API value, e.g. `potential_escalation`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MaracCriterion::ProfessionalJudgement => "professional_judgement",
-            MaracCriterion::PotentialEscalation => "potential_escalation",
-            MaracCriterion::Repeat => "repeat",
-            MaracCriterion::VisibleHighRisk => "visible_high_risk",
-        }
+coded_enum!(
+    /// A MARAC referral criterion; any one is enough to refer.
+    MaracCriterion {
+        /// The practitioner refers because of serious concern, with a written rationale.
+        ProfessionalJudgement => "professional_judgement", "Professional judgement";
+        /// At least K incidents in the last N months.
+        PotentialEscalation => "potential_escalation", "Potential escalation";
+        /// A further incident within 12 months after a previous MARAC referral.
+        Repeat => "repeat", "Repeat referral";
+        /// A DASH score of 14 or more.
+        VisibleHighRisk => "visible_high_risk", "Visible high risk";
     }
-
-    /// Text for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            MaracCriterion::ProfessionalJudgement => "Professional judgement",
-            MaracCriterion::PotentialEscalation => "Potential escalation",
-            MaracCriterion::Repeat => "Repeat referral",
-            MaracCriterion::VisibleHighRisk => "Visible high risk",
-        }
-    }
-}
+);
 
 /// The assessment, with the field names of the API answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Court hearings: the outcomes recorded.
 
-use super::arrest::coded_enum;
+use super::code::coded_enum;
 
 coded_enum!(
     /// What happened at a hearing.

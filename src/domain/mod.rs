@@ -7,6 +7,7 @@ pub mod arrest;
 pub mod arrest_import;
 pub mod assessment;
 pub mod audit_action;
+pub mod code;
 pub mod dash;
 pub mod dates;
 pub mod hearing;

@@ -13,6 +13,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::code::coded_enum;
 use crate::domain::dates::in_supported_range;
 use crate::domain::validation::FieldErrors;
 
@@ -49,217 +50,73 @@ pub const REPEAT_SANCTION_COEFFICIENT: f64 = 0.463062792;
 /// validation (not the JSON parser) refuses it with a message naming the field.
 const NOT_WHOLE: i64 = i64::MIN;
 
-fn normalise(value: &str) -> String {
-    value.trim().to_ascii_lowercase()
-}
-
 /// Completed years of age on a date (the project's one rule for ages).
 pub use super::dates::age_on;
 
-/// Sex as OGRS3 models it (it has no other value: anything else is not scored).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    /// Male.
-    Male,
-    /// Female.
-    Female,
-}
+/// Sex, as recorded for the man. OGRS3 has coefficients for male and female
+/// only: any other value is refused by validation and not scored.
+pub use super::person::Sex;
 
-impl Sex {
-    /// Both values, in form order.
-    pub const ALL: [Sex; 2] = [Sex::Male, Sex::Female];
-
-    /// The API value (`male` / `female`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Male => "male",
-            Sex::Female => "female",
-        }
+coded_enum!(
+    /// The sanction being assessed. OGRS3 scores a conviction; a caution gives an
+    /// indicative result only.
+    CurrentSanction {
+        /// A conviction: what OGRS3 was built for.
+        Conviction => "conviction", "Conviction";
+        /// A caution: the result is labelled indicative.
+        Caution => "caution", "Caution";
     }
+);
 
-    /// Text for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Sex::Male => "Male",
-            Sex::Female => "Female",
-        }
+coded_enum!(
+    /// The 20 OGRS3 offence categories, chosen by the assessor (never derived from free
+    /// text). Kerb crawling and soliciting belong to
+    /// [`OffenceCategory::SolicitingOrProstitution`].
+    OffenceCategory {
+        /// Violence against the person.
+        Violence => "violence", "Violence";
+        /// Robbery.
+        Robbery => "robbery", "Robbery";
+        /// Public order offences.
+        PublicOrder => "public_order", "Public order";
+        /// Sexual offences, not against a child.
+        SexualNotAgainstChild => "sexual_not_against_child", "Sexual (not against a child)";
+        /// Sexual offences against a child.
+        SexualAgainstChild => "sexual_against_child", "Sexual (against a child)";
+        /// Soliciting or prostitution, including kerb crawling.
+        SolicitingOrProstitution => "soliciting_or_prostitution", "Soliciting or prostitution (includes kerb crawling)";
+        /// Domestic burglary.
+        BurglaryDomestic => "burglary_domestic", "Burglary (domestic)";
+        /// Other burglary.
+        BurglaryOther => "burglary_other", "Burglary (other)";
+        /// Theft other than of or from motor vehicles.
+        TheftNonMotor => "theft_non_motor", "Theft (non-motor)";
+        /// Handling stolen goods.
+        HandlingStolenGoods => "handling_stolen_goods", "Handling stolen goods";
+        /// Fraud and forgery.
+        FraudAndForgery => "fraud_and_forgery", "Fraud and forgery";
+        /// Absconding or bail offences.
+        AbscondingOrBail => "absconding_or_bail", "Absconding or bail offences";
+        /// Taking and driving away, and related offences.
+        TakingAndDrivingAway => "taking_and_driving_away", "Taking and driving away";
+        /// Theft from vehicles.
+        TheftFromVehicles => "theft_from_vehicles", "Theft from vehicles";
+        /// Other motoring offences.
+        OtherMotoring => "other_motoring", "Other motoring";
+        /// Drink driving.
+        DrinkDriving => "drink_driving", "Drink driving";
+        /// Criminal damage.
+        CriminalDamage => "criminal_damage", "Criminal damage";
+        /// Drug import, export or production.
+        DrugImportExportProduction => "drug_import_export_production", "Drug import, export or production";
+        /// Drug possession or supply.
+        DrugPossessionSupply => "drug_possession_supply", "Drug possession or supply";
+        /// Any other offence.
+        OtherOffence => "other_offence", "Other offence";
     }
-
-    /// Read an API value (surrounding spaces and letter case ignored).
-    pub fn parse(value: &str) -> Option<Sex> {
-        let value = normalise(value);
-        Sex::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-}
-
-/// The sanction being assessed. OGRS3 scores a conviction; a caution gives an
-/// indicative result only.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CurrentSanction {
-    /// A conviction: what OGRS3 was built for.
-    Conviction,
-    /// A caution: the result is labelled indicative.
-    Caution,
-}
-
-impl CurrentSanction {
-    /// Both values, in form order.
-    pub const ALL: [CurrentSanction; 2] = [CurrentSanction::Conviction, CurrentSanction::Caution];
-
-    /// The API value (`conviction` / `caution`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CurrentSanction::Conviction => "conviction",
-            CurrentSanction::Caution => "caution",
-        }
-    }
-
-    /// Text for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            CurrentSanction::Conviction => "Conviction",
-            CurrentSanction::Caution => "Caution",
-        }
-    }
-
-    /// Read an API value (surrounding spaces and letter case ignored).
-    pub fn parse(value: &str) -> Option<CurrentSanction> {
-        let value = normalise(value);
-        CurrentSanction::ALL
-            .into_iter()
-            .find(|s| s.as_str() == value)
-    }
-}
-
-/// The 20 OGRS3 offence categories, chosen by the assessor (never derived from free
-/// text). Kerb crawling and soliciting belong to
-/// [`OffenceCategory::SolicitingOrProstitution`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OffenceCategory {
-    /// Violence against the person.
-    Violence,
-    /// Robbery.
-    Robbery,
-    /// Public order offences.
-    PublicOrder,
-    /// Sexual offences, not against a child.
-    SexualNotAgainstChild,
-    /// Sexual offences against a child.
-    SexualAgainstChild,
-    /// Soliciting or prostitution, including kerb crawling.
-    SolicitingOrProstitution,
-    /// Domestic burglary.
-    BurglaryDomestic,
-    /// Other burglary.
-    BurglaryOther,
-    /// Theft other than of or from motor vehicles.
-    TheftNonMotor,
-    /// Handling stolen goods.
-    HandlingStolenGoods,
-    /// Fraud and forgery.
-    FraudAndForgery,
-    /// Absconding or bail offences.
-    AbscondingOrBail,
-    /// Taking and driving away, and related offences.
-    TakingAndDrivingAway,
-    /// Theft from vehicles.
-    TheftFromVehicles,
-    /// Other motoring offences.
-    OtherMotoring,
-    /// Drink driving.
-    DrinkDriving,
-    /// Criminal damage.
-    CriminalDamage,
-    /// Drug import, export or production.
-    DrugImportExportProduction,
-    /// Drug possession or supply.
-    DrugPossessionSupply,
-    /// Any other offence.
-    OtherOffence,
-}
+);
 
 impl OffenceCategory {
-    /// All 20 categories, in the order of the published table.
-    pub const ALL: [OffenceCategory; 20] = [
-        OffenceCategory::Violence,
-        OffenceCategory::Robbery,
-        OffenceCategory::PublicOrder,
-        OffenceCategory::SexualNotAgainstChild,
-        OffenceCategory::SexualAgainstChild,
-        OffenceCategory::SolicitingOrProstitution,
-        OffenceCategory::BurglaryDomestic,
-        OffenceCategory::BurglaryOther,
-        OffenceCategory::TheftNonMotor,
-        OffenceCategory::HandlingStolenGoods,
-        OffenceCategory::FraudAndForgery,
-        OffenceCategory::AbscondingOrBail,
-        OffenceCategory::TakingAndDrivingAway,
-        OffenceCategory::TheftFromVehicles,
-        OffenceCategory::OtherMotoring,
-        OffenceCategory::DrinkDriving,
-        OffenceCategory::CriminalDamage,
-        OffenceCategory::DrugImportExportProduction,
-        OffenceCategory::DrugPossessionSupply,
-        OffenceCategory::OtherOffence,
-    ];
-
-    /// The API value, e.g. `soliciting_or_prostitution`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OffenceCategory::Violence => "violence",
-            OffenceCategory::Robbery => "robbery",
-            OffenceCategory::PublicOrder => "public_order",
-            OffenceCategory::SexualNotAgainstChild => "sexual_not_against_child",
-            OffenceCategory::SexualAgainstChild => "sexual_against_child",
-            OffenceCategory::SolicitingOrProstitution => "soliciting_or_prostitution",
-            OffenceCategory::BurglaryDomestic => "burglary_domestic",
-            OffenceCategory::BurglaryOther => "burglary_other",
-            OffenceCategory::TheftNonMotor => "theft_non_motor",
-            OffenceCategory::HandlingStolenGoods => "handling_stolen_goods",
-            OffenceCategory::FraudAndForgery => "fraud_and_forgery",
-            OffenceCategory::AbscondingOrBail => "absconding_or_bail",
-            OffenceCategory::TakingAndDrivingAway => "taking_and_driving_away",
-            OffenceCategory::TheftFromVehicles => "theft_from_vehicles",
-            OffenceCategory::OtherMotoring => "other_motoring",
-            OffenceCategory::DrinkDriving => "drink_driving",
-            OffenceCategory::CriminalDamage => "criminal_damage",
-            OffenceCategory::DrugImportExportProduction => "drug_import_export_production",
-            OffenceCategory::DrugPossessionSupply => "drug_possession_supply",
-            OffenceCategory::OtherOffence => "other_offence",
-        }
-    }
-
-    /// Text for people (form options, reports).
-    pub fn label(self) -> &'static str {
-        match self {
-            OffenceCategory::Violence => "Violence",
-            OffenceCategory::Robbery => "Robbery",
-            OffenceCategory::PublicOrder => "Public order",
-            OffenceCategory::SexualNotAgainstChild => "Sexual (not against a child)",
-            OffenceCategory::SexualAgainstChild => "Sexual (against a child)",
-            OffenceCategory::SolicitingOrProstitution => {
-                "Soliciting or prostitution (includes kerb crawling)"
-            }
-            OffenceCategory::BurglaryDomestic => "Burglary (domestic)",
-            OffenceCategory::BurglaryOther => "Burglary (other)",
-            OffenceCategory::TheftNonMotor => "Theft (non-motor)",
-            OffenceCategory::HandlingStolenGoods => "Handling stolen goods",
-            OffenceCategory::FraudAndForgery => "Fraud and forgery",
-            OffenceCategory::AbscondingOrBail => "Absconding or bail offences",
-            OffenceCategory::TakingAndDrivingAway => "Taking and driving away",
-            OffenceCategory::TheftFromVehicles => "Theft from vehicles",
-            OffenceCategory::OtherMotoring => "Other motoring",
-            OffenceCategory::DrinkDriving => "Drink driving",
-            OffenceCategory::CriminalDamage => "Criminal damage",
-            OffenceCategory::DrugImportExportProduction => "Drug import, export or production",
-            OffenceCategory::DrugPossessionSupply => "Drug possession or supply",
-            OffenceCategory::OtherOffence => "Other offence",
-        }
-    }
-
     /// The offence coefficient `O(category)`.
     pub fn coefficient(self) -> f64 {
         match self {
@@ -285,29 +142,21 @@ impl OffenceCategory {
             OffenceCategory::OtherOffence => -0.060667525,
         }
     }
+}
 
-    /// Read an API value (surrounding spaces and letter case ignored).
-    pub fn parse(value: &str) -> Option<OffenceCategory> {
-        let value = normalise(value);
-        OffenceCategory::ALL
-            .into_iter()
-            .find(|c| c.as_str() == value)
+coded_enum!(
+    /// Display band, read from the two-year percent.
+    Band {
+        /// 0-49 %.
+        Low => "low", "Low";
+        /// 50-74 %.
+        Medium => "medium", "Medium";
+        /// 75-89 %.
+        High => "high", "High";
+        /// 90 % and over.
+        VeryHigh => "very_high", "Very high";
     }
-}
-
-/// Display band, read from the two-year percent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Band {
-    /// 0-49 %.
-    Low,
-    /// 50-74 %.
-    Medium,
-    /// 75-89 %.
-    High,
-    /// 90 % and over.
-    VeryHigh,
-}
+);
 
 impl Band {
     /// The band of a (displayed, whole) two-year percent.
@@ -317,26 +166,6 @@ impl Band {
             50..=74 => Band::Medium,
             75..=89 => Band::High,
             _ => Band::VeryHigh,
-        }
-    }
-
-    /// The API value (`low`, `medium`, `high`, `very_high`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Band::Low => "low",
-            Band::Medium => "medium",
-            Band::High => "high",
-            Band::VeryHigh => "very_high",
-        }
-    }
-
-    /// Text for people: "Low", "Medium", "High", "Very high".
-    pub fn label(self) -> &'static str {
-        match self {
-            Band::Low => "Low",
-            Band::Medium => "Medium",
-            Band::High => "High",
-            Band::VeryHigh => "Very high",
         }
     }
 }
@@ -361,9 +190,10 @@ fn logistic(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-/// The age / sex coefficient `G(sex, age at follow-up start)`. Ages under 10 (which
-/// validation refuses) are given the 10-11 row.
-pub fn age_sex_coefficient(sex: Sex, age: u32) -> f64 {
+/// The age / sex coefficient `G(sex, age at follow-up start)`; `None` for a sex
+/// the model has no column for. Ages under 10 (which validation refuses) are
+/// given the 10-11 row.
+pub fn age_sex_coefficient(sex: Sex, age: u32) -> Option<f64> {
     let (male, female) = match age {
         0..=11 => (0.0, -0.785038489),
         12..=13 => (0.083922902, -0.613852078),
@@ -378,8 +208,9 @@ pub fn age_sex_coefficient(sex: Sex, age: u32) -> f64 {
         _ => (-2.025261458, -2.44983716),
     };
     match sex {
-        Sex::Male => male,
-        Sex::Female => female,
+        Sex::Male => Some(male),
+        Sex::Female => Some(female),
+        Sex::Other => None,
     }
 }
 
@@ -533,9 +364,12 @@ fn required_date(value: Option<NaiveDate>, name: &str) -> Result<NaiveDate, Stri
 
 fn check_sex(value: Option<&str>) -> Result<Sex, String> {
     let value = value.ok_or("Sex is required (male or female)")?;
-    Sex::parse(value).ok_or_else(|| {
-        "Sex must be male or female: OGRS3 has no other value, so it cannot be scored".to_string()
-    })
+    Sex::parse(value)
+        .filter(|s| age_sex_coefficient(*s, MIN_AGE).is_some())
+        .ok_or_else(|| {
+            "Sex must be male or female: OGRS3 has no other value, so it cannot be scored"
+                .to_string()
+        })
 }
 
 fn check_category(value: Option<&str>) -> Result<OffenceCategory, String> {
@@ -758,14 +592,15 @@ pub fn validate(input: &Ogrs3Input) -> Result<Ogrs3Checked, FieldErrors> {
     }
 }
 
-/// Score a checked input with the OGRS3 formula.
-pub fn score(input: &Ogrs3Checked) -> Ogrs3Result {
+/// Score a checked input with the OGRS3 formula (`None` only for a sex the
+/// model cannot score, which [`validate`] refuses).
+pub fn score(input: &Ogrs3Checked) -> Option<Ogrs3Result> {
     let counted = input.total_sanctions.clamp(1, SANCTIONS_CAP);
     let career = input
         .age_at_conviction
         .saturating_sub(input.age_at_first_sanction);
     let copas_rate = (f64::from(counted) / (10.0 + f64::from(career))).ln();
-    let linear_score = age_sex_coefficient(input.sex, input.age_at_follow_up_start)
+    let linear_score = age_sex_coefficient(input.sex, input.age_at_follow_up_start)?
         + sanction_coefficient(input.total_sanctions)
         + COPAS_WEIGHT * copas_rate
         + input.offence_category.coefficient();
@@ -782,7 +617,7 @@ pub fn score(input: &Ogrs3Checked) -> Ogrs3Result {
     if sanctions_capped {
         notes.push(CAP_NOTE.to_string());
     }
-    Ogrs3Result {
+    Some(Ogrs3Result {
         copas_rate,
         linear_score,
         one_year_probability,
@@ -797,12 +632,20 @@ pub fn score(input: &Ogrs3Checked) -> Ogrs3Result {
         age_at_conviction: input.age_at_conviction,
         age_at_follow_up_start: input.age_at_follow_up_start,
         age_at_first_sanction: input.age_at_first_sanction,
-    }
+    })
 }
 
 /// Validate then score: the whole calculator.
 pub fn calculate(input: &Ogrs3Input) -> Result<Ogrs3Result, FieldErrors> {
-    validate(input).map(|checked| score(&checked))
+    let checked = validate(input)?;
+    score(&checked).ok_or_else(|| {
+        let mut e = FieldErrors::new();
+        e.add(
+            "sex",
+            "Sex must be male or female: OGRS3 has no other value, so it cannot be scored",
+        );
+        e
+    })
 }
 
 #[cfg(test)]

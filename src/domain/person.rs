@@ -3,89 +3,42 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::code::coded_enum;
 use super::dates::age_on;
 use super::identifiers::{parse_phone, parse_pnc_id, parse_postcode};
 use super::validation::FieldErrors;
 
-/// Sex as recorded by the police.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Male,
-    Female,
-    Other,
-}
-
-impl Sex {
-    /// Every value, for forms.
-    pub const ALL: [Sex; 3] = [Sex::Male, Sex::Female, Sex::Other];
-
-    /// Stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Male => "male",
-            Sex::Female => "female",
-            Sex::Other => "other",
-        }
+coded_enum!(
+    /// Sex as recorded by the police.
+    Sex {
+        Male => "male" | "m", "Male";
+        Female => "female" | "f", "Female";
+        Other => "other" | "x", "Other";
     }
+);
 
-    /// Shown value.
-    pub fn label(self) -> &'static str {
-        match self {
-            Sex::Male => "Male",
-            Sex::Female => "Female",
-            Sex::Other => "Other",
-        }
+coded_enum!(
+    /// The DPA 2018 Part 3 category of a data subject.
+    SubjectCategory {
+        /// Arrested or suspected, not convicted.
+        Suspect => "suspect", "Suspect";
+        /// Convicted (or cautioned) of the offence.
+        Convicted => "convicted", "Convicted";
     }
+);
 
-    /// Parse a stored or typed value (also M / F).
-    pub fn parse(raw: &str) -> Option<Sex> {
-        match raw.trim().to_lowercase().as_str() {
-            "male" | "m" => Some(Sex::Male),
-            "female" | "f" => Some(Sex::Female),
-            "other" | "x" => Some(Sex::Other),
-            _ => None,
-        }
+coded_enum!(
+    /// How a man has asked to be contacted (or not). None recorded is no value.
+    ContactPreference {
+        MobileOnly => "mobile_only", "Mobile phone only";
+        NoLettersHome => "no_letters_home", "No letters to home address";
+        NoContactAtHome => "no_contact_at_home", "No contact at home (phone or visits)";
+        ViaSolicitor => "via_solicitor", "Through his solicitor";
     }
-}
+);
 
-/// The DPA 2018 Part 3 category of a data subject.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectCategory {
-    /// Arrested or suspected, not convicted.
-    Suspect,
-    /// Convicted (or cautioned) of the offence.
-    Convicted,
-}
-
-impl SubjectCategory {
-    /// Stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubjectCategory::Suspect => "suspect",
-            SubjectCategory::Convicted => "convicted",
-        }
-    }
-
-    /// Parse a stored value.
-    pub fn parse(raw: &str) -> Option<SubjectCategory> {
-        match raw.trim() {
-            "suspect" => Some(SubjectCategory::Suspect),
-            "convicted" => Some(SubjectCategory::Convicted),
-            _ => None,
-        }
-    }
-}
-
-/// Ways a man has asked to be contacted (or not).
-pub const CONTACT_PREFERENCES: [(&str, &str); 5] = [
-    ("", "No preference recorded"),
-    ("mobile_only", "Mobile phone only"),
-    ("no_letters_home", "No letters to home address"),
-    ("no_contact_at_home", "No contact at home (phone or visits)"),
-    ("via_solicitor", "Through his solicitor"),
-];
+/// What the form shows when no contact preference is recorded.
+pub const NO_CONTACT_PREFERENCE: &str = "No preference recorded";
 
 /// The person fields as typed (form or API), before checking.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -113,7 +66,7 @@ pub struct ValidPerson {
     pub postcode: Option<String>,
     pub phone: Option<String>,
     pub pnc_id: Option<String>,
-    pub contact_preference: Option<String>,
+    pub contact_preference: Option<ContactPreference>,
     pub category: SubjectCategory,
 }
 
@@ -195,7 +148,7 @@ pub fn validate_person(
         e.check("pnc_id", parse_pnc_id(&input.pnc_id).map(Some))
     };
     let pref = input.contact_preference.trim();
-    if !CONTACT_PREFERENCES.iter().any(|(v, _)| *v == pref) {
+    if !pref.is_empty() && ContactPreference::parse(pref).is_none() {
         e.add(
             "contact_preference",
             "Choose a contact preference from the list",
@@ -231,7 +184,7 @@ pub fn validate_person(
             postcode,
             phone,
             pnc_id,
-            contact_preference: (!pref.is_empty()).then(|| pref.to_string()),
+            contact_preference: ContactPreference::parse(pref),
             category,
         }),
         _ => Err(e),

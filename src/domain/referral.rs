@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::arrest::coded_enum;
+use super::code::coded_enum;
 
 coded_enum!(
     /// Where a referral stands.

@@ -2,73 +2,30 @@
 //! [`Capability`], never for a role, so this table is the one place to read or
 //! change who may do what.
 
-use std::fmt;
+use super::code::coded_enum;
 
-/// A role a user can hold. A user may hold several.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Role {
-    /// Records arrests and sees whether a man has been arrested before.
-    Police,
-    /// Assesses risk, decides suitability, enrols, writes court reports, enforces.
-    Probation,
-    /// Runs programme cohorts and marks attendance for his own cohorts.
-    Facilitator,
-    /// Sees statistics without personal detail.
-    Manager,
-    /// Manages users and settings; sees no case data.
-    Admin,
-}
+coded_enum!(
+    /// A role a user can hold. A user may hold several.
+    Role {
+        /// Records arrests and sees whether a man has been arrested before.
+        Police => "police", "Police";
+        /// Assesses risk, decides suitability, enrols, writes court reports, enforces.
+        Probation => "probation", "Probation";
+        /// Runs programme cohorts and marks attendance for his own cohorts.
+        Facilitator => "facilitator", "Facilitator";
+        /// Sees statistics without personal detail.
+        Manager => "manager", "Manager";
+        /// Manages users and settings; sees no case data.
+        Admin => "admin", "Administrator";
+    }
+);
 
 impl Role {
-    /// Every role, in the order they are shown.
-    pub const ALL: [Role; 5] = [
-        Role::Police,
-        Role::Probation,
-        Role::Facilitator,
-        Role::Manager,
-        Role::Admin,
-    ];
-
-    /// The value stored and used in the API and command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Police => "police",
-            Role::Probation => "probation",
-            Role::Facilitator => "facilitator",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// The name shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Police => "Police",
-            Role::Probation => "Probation",
-            Role::Facilitator => "Facilitator",
-            Role::Manager => "Manager",
-            Role::Admin => "Administrator",
-        }
-    }
-
     /// Does this role see case data (men's records, assessments, registers)?
     /// An administrator must never hold one: whoever manages accounts could
     /// otherwise grant himself what he reads.
     pub fn sees_case_data(self) -> bool {
         matches!(self, Role::Police | Role::Probation | Role::Facilitator)
-    }
-
-    /// Parse the stored value; `None` for anything else.
-    pub fn parse(value: &str) -> Option<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == value.trim().to_ascii_lowercase())
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -194,7 +151,7 @@ mod tests {
     #[test]
     fn roles_parse_from_their_stored_names_only() {
         for r in Role::ALL {
-            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert_eq!(Role::parse(r.as_str()), Some(*r));
         }
         assert_eq!(Role::parse("Police"), Some(Role::Police));
         assert_eq!(Role::parse("superuser"), None);

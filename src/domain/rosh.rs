@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::code::coded_enum;
 use crate::domain::validation::FieldErrors;
 
 /// What "serious harm" means, to show on the form.
@@ -16,49 +17,21 @@ pub const SERIOUS_HARM_DEFINITION: &str = concat!(
     "physical or psychological, can be expected to be difficult or impossible."
 );
 
-/// A RoSH level, ordered from low to very high.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoshLevel {
-    /// No current indication of a likelihood of serious harm.
-    Low,
-    /// Could cause serious harm but unlikely to unless circumstances change.
-    Medium,
-    /// Could happen at any time, with serious impact.
-    High,
-    /// Imminent, more likely than not, with serious impact.
-    VeryHigh,
-}
+coded_enum!(
+    /// A RoSH level, ordered from low to very high.
+    RoshLevel {
+        /// No current indication of a likelihood of serious harm.
+        Low => "low", "Low";
+        /// Could cause serious harm but unlikely to unless circumstances change.
+        Medium => "medium", "Medium";
+        /// Could happen at any time, with serious impact.
+        High => "high", "High";
+        /// Imminent, more likely than not, with serious impact.
+        VeryHigh => "very_high", "Very high";
+    }
+);
 
 impl RoshLevel {
-    /// All levels, lowest first.
-    pub const ALL: [RoshLevel; 4] = [
-        RoshLevel::Low,
-        RoshLevel::Medium,
-        RoshLevel::High,
-        RoshLevel::VeryHigh,
-    ];
-
-    /// The API value (`low`, `medium`, `high`, `very_high`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoshLevel::Low => "low",
-            RoshLevel::Medium => "medium",
-            RoshLevel::High => "high",
-            RoshLevel::VeryHigh => "very_high",
-        }
-    }
-
-    /// Text for people: "Low", "Medium", "High", "Very high".
-    pub fn label(self) -> &'static str {
-        match self {
-            RoshLevel::Low => "Low",
-            RoshLevel::Medium => "Medium",
-            RoshLevel::High => "High",
-            RoshLevel::VeryHigh => "Very high",
-        }
-    }
-
     /// What the level means, in our own words, to show next to the choice.
     pub fn definition(self) -> &'static str {
         match self {
@@ -80,57 +53,21 @@ impl RoshLevel {
             }
         }
     }
-
-    /// Read an API value (surrounding spaces and letter case ignored).
-    pub fn parse(value: &str) -> Option<RoshLevel> {
-        let value = value.trim().to_ascii_lowercase();
-        RoshLevel::ALL.into_iter().find(|l| l.as_str() == value)
-    }
 }
 
-/// A group at risk in the community, rated separately.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoshGroup {
-    /// The public.
-    Public,
-    /// A known adult (for example a partner or family member).
-    KnownAdult,
-    /// Children.
-    Children,
-    /// Staff.
-    Staff,
-}
-
-impl RoshGroup {
-    /// All groups, in form order.
-    pub const ALL: [RoshGroup; 4] = [
-        RoshGroup::Public,
-        RoshGroup::KnownAdult,
-        RoshGroup::Children,
-        RoshGroup::Staff,
-    ];
-
-    /// The API field name (`public`, `known_adult`, `children`, `staff`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoshGroup::Public => "public",
-            RoshGroup::KnownAdult => "known_adult",
-            RoshGroup::Children => "children",
-            RoshGroup::Staff => "staff",
-        }
+coded_enum!(
+    /// A group at risk in the community, rated separately.
+    RoshGroup {
+        /// The public.
+        Public => "public", "Public";
+        /// A known adult (for example a partner or family member).
+        KnownAdult => "known_adult", "Known adult";
+        /// Children.
+        Children => "children", "Children";
+        /// Staff.
+        Staff => "staff", "Staff";
     }
-
-    /// Text for people: "Public", "Known adult", "Children", "Staff".
-    pub fn label(self) -> &'static str {
-        match self {
-            RoshGroup::Public => "Public",
-            RoshGroup::KnownAdult => "Known adult",
-            RoshGroup::Children => "Children",
-            RoshGroup::Staff => "Staff",
-        }
-    }
-}
+);
 
 /// The four group ratings, as the API's `rosh` object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -159,7 +96,8 @@ impl RoshRatings {
     /// The overall level: the highest of the four.
     pub fn overall(&self) -> RoshLevel {
         RoshGroup::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|g| self.get(g))
             .max()
             .unwrap_or(RoshLevel::Low)
@@ -169,7 +107,8 @@ impl RoshRatings {
     pub fn highest_groups(&self) -> Vec<RoshGroup> {
         let overall = self.overall();
         RoshGroup::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|g| self.get(*g) == overall)
             .collect()
     }
@@ -280,7 +219,7 @@ mod tests {
         assert!(RoshLevel::ALL.iter().all(|l| !l.definition().is_empty()));
         for l in RoshLevel::ALL {
             assert_eq!(serde_json::to_value(l).unwrap(), l.as_str());
-            assert_eq!(RoshLevel::parse(l.as_str()), Some(l));
+            assert_eq!(RoshLevel::parse(l.as_str()), Some(*l));
         }
         let groups: Vec<_> = RoshGroup::ALL.iter().map(|g| g.label()).collect();
         assert_eq!(groups, ["Public", "Known adult", "Children", "Staff"]);

@@ -72,7 +72,7 @@ pub(crate) async fn insert_arrest_unaudited(
                 db,
                 person_id,
                 arrest.id,
-                a.disposal.as_str(),
+                a.disposal,
                 due,
                 actor.user_id(),
                 now,
@@ -202,7 +202,7 @@ pub async fn update(
     let areas = settings_repo::areas(&app.db).await?;
     // the disposal and its conditions stay as recorded
     let kept = ArrestInput {
-        disposal: old.disposal.clone(),
+        disposal: old.disposal.as_str().to_string(),
         course_deadline: old.course_deadline,
         course_condition: None,
         court: old.court.clone().unwrap_or_default(),
@@ -264,7 +264,7 @@ pub async fn update(
         ),
         (
             "offence",
-            Some(old.offence.clone()),
+            Some(old.offence.as_str().to_string()),
             Some(valid.offence.as_str().to_string()),
         ),
         (

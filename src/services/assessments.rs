@@ -10,10 +10,9 @@ use serde_json::Value;
 use crate::auth::Actor;
 use crate::db::assessments_repo::{self, Assessment, Summary};
 use crate::db::{arrests_repo, people_repo, referrals_repo, users_repo};
-use crate::domain::arrest::{Disposal, Offence};
 use crate::domain::assessment::{
-    AssessmentInput, AssessmentResults, AssessmentStatus, PastArrest, check_complete, check_draft,
-    ogrs3_prefill, partial_results,
+    AssessmentInput, AssessmentResults, AssessmentStatus, PastArrest, Suitability, check_complete,
+    check_draft, ogrs3_prefill, partial_results,
 };
 use crate::domain::audit_action::AuditAction;
 use crate::domain::dash::DashSettings;
@@ -38,11 +37,8 @@ fn settings(app: &AppState) -> DashSettings {
 
 fn summary(input: &AssessmentInput, results: &AssessmentResults) -> Summary {
     Summary {
-        suitability: input.suitability.clone().filter(|s| !s.is_empty()),
-        rosh_overall: results
-            .rosh
-            .as_ref()
-            .map(|r| r.overall().as_str().to_string()),
+        suitability: input.suitability.as_deref().and_then(Suitability::parse),
+        rosh_overall: results.rosh.as_ref().map(|r| r.overall()),
         ogrs3_two_year_percent: results.ogrs3.as_ref().map(|o| o.two_year_percent as i32),
         known_to_marac: input
             .domestic_abuse
@@ -88,12 +84,10 @@ async fn prefill(
     let arrests = arrests_repo::for_person(db, person_id).await?;
     let past: Vec<PastArrest> = arrests
         .iter()
-        .filter_map(|a| {
-            Some(PastArrest {
-                offence: Offence::parse(&a.offence)?,
-                disposal: Disposal::parse(&a.disposal)?,
-                date: london_date(a.arrested_at),
-            })
+        .map(|a| PastArrest {
+            offence: a.offence,
+            disposal: a.disposal,
+            date: london_date(a.arrested_at),
         })
         .collect();
     let current_arrest_id = match referral_id {
@@ -108,16 +102,14 @@ async fn prefill(
     let current = arrests
         .iter()
         .find(|a| Some(a.id) == current_arrest_id)
-        .and_then(|a| {
-            Some(PastArrest {
-                offence: Offence::parse(&a.offence)?,
-                disposal: Disposal::parse(&a.disposal)?,
-                date: london_date(a.arrested_at),
-            })
+        .map(|a| PastArrest {
+            offence: a.offence,
+            disposal: a.disposal,
+            date: london_date(a.arrested_at),
         });
     Ok(AssessmentInput {
         ogrs3: Some(ogrs3_prefill(
-            &person.sex,
+            person.sex,
             person.date_of_birth,
             &past,
             current,
@@ -146,7 +138,7 @@ async fn insert_new(
     if let Some(d) = assessments_repo::for_person(&app.db, person_id)
         .await?
         .into_iter()
-        .find(|a| a.status == AssessmentStatus::Draft.as_str())
+        .find(|a| a.status == AssessmentStatus::Draft)
     {
         return Err(AppError::conflict(format!(
             "An assessment of this man is already in progress (version {}): continue that one at /assessments/{}",
@@ -156,7 +148,7 @@ async fn insert_new(
     if let Some(rid) = referral_id
         && referrals_repo::find(&app.db, rid)
             .await?
-            .is_some_and(|r| r.status == ReferralStatus::Closed.as_str())
+            .is_some_and(|r| r.status == ReferralStatus::Closed)
     {
         return Err(AppError::conflict(
             "This referral is closed: start an assessment from the man's record instead",
@@ -198,10 +190,7 @@ async fn insert_new(
     .await?;
     if let Some(rid) = referral_id
         && let Some(r) = referrals_repo::find(&txn, rid).await?
-        && matches!(
-            ReferralStatus::parse(&r.status),
-            Some(ReferralStatus::New | ReferralStatus::Allocated)
-        )
+        && matches!(r.status, ReferralStatus::New | ReferralStatus::Allocated)
     {
         move_referral(
             &txn,
@@ -390,7 +379,7 @@ pub async fn save(
     input: &AssessmentInput,
 ) -> AppResult<Assessment> {
     let a = load(app, actor, id).await?;
-    if a.status != AssessmentStatus::Draft.as_str() {
+    if a.status != AssessmentStatus::Draft {
         return Err(conflict_locked());
     }
     if actor.user_id() != Some(a.author_id) {
@@ -446,7 +435,7 @@ pub async fn save_section(
 /// superseded and the referral marked assessed.
 pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Assessment> {
     let a = load(app, actor, id).await?;
-    if a.status != AssessmentStatus::Draft.as_str() {
+    if a.status != AssessmentStatus::Draft {
         return Err(conflict_locked());
     }
     if actor.user_id() != Some(a.author_id) {
@@ -502,7 +491,7 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
     .await?;
     if let Some(rid) = a.referral_id
         && let Some(r) = referrals_repo::find(&txn, rid).await?
-        && r.status == ReferralStatus::InAssessment.as_str()
+        && r.status == ReferralStatus::InAssessment
     {
         move_referral(
             &txn,
@@ -525,7 +514,7 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
 /// the new one is completed).
 pub async fn new_version(app: &AppState, actor: &Actor, id: i32) -> AppResult<Assessment> {
     let a = load(app, actor, id).await?;
-    if a.status == AssessmentStatus::Draft.as_str() {
+    if a.status == AssessmentStatus::Draft {
         return Err(AppError::conflict(
             "This assessment is still a draft: change it directly.",
         ));

@@ -109,7 +109,7 @@ impl AuditEntry {
             actor_user_id: user_id,
             actor_username: username.to_string(),
             api_token_id: token,
-            action: self.action.as_str().to_string(),
+            action: self.action,
             record_type: self.record_type.map(str::to_string),
             record_id: self.record_id,
             person_id: self.person_id,

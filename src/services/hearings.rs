@@ -36,7 +36,7 @@ pub async fn record(
     let arrest = arrests_repo::find(&app.db, arrest_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if arrest.disposal != Disposal::Charged.as_str() {
+    if arrest.disposal != Disposal::Charged {
         return Err(AppError::conflict(
             "Hearings are recorded only for an arrest that led to a charge",
         ));
@@ -76,7 +76,7 @@ pub async fn record(
         arrest.id,
         date,
         court,
-        outcome.as_str(),
+        outcome,
         notes,
         actor.user_id(),
         now,

@@ -405,7 +405,7 @@ pub async fn update(
         ),
         (
             "sex",
-            Some(old.sex.clone()),
+            Some(old.sex.as_str().to_string()),
             Some(valid.sex.as_str().to_string()),
         ),
         ("address", old.address.clone(), valid.address.clone()),
@@ -414,12 +414,12 @@ pub async fn update(
         ("pnc_id", old.pnc_id.clone(), valid.pnc_id.clone()),
         (
             "contact_preference",
-            old.contact_preference.clone(),
-            valid.contact_preference.clone(),
+            old.contact_preference.map(|c| c.as_str().to_string()),
+            valid.contact_preference.map(|c| c.as_str().to_string()),
         ),
         (
             "category",
-            Some(old.category.clone()),
+            Some(old.category.as_str().to_string()),
             Some(valid.category.as_str().to_string()),
         ),
     ];

@@ -83,8 +83,7 @@ pub(crate) async fn move_referral(
     note: &str,
     now: DateTime<chrono::Utc>,
 ) -> AppResult<()> {
-    let from = ReferralStatus::parse(&r.status)
-        .ok_or_else(|| AppError::internal("unknown referral status"))?;
+    let from = r.status;
     let t = transition(from, to).ok_or_else(|| {
         AppError::conflict(format!(
             "A referral that is {} cannot become {}",
@@ -115,7 +114,7 @@ pub(crate) async fn move_referral(
         AuditEntry::new(AuditAction::Alter)
             .record("referral", r.id)
             .person(r.person_id)
-            .change("status", &r.status, to.as_str())
+            .change("status", r.status, to.as_str())
             .change("assigned_to", r.assigned_to, assigned_to),
     )
     .await?;
@@ -140,7 +139,7 @@ pub async fn assign(
             "Choose a probation officer",
         ));
     }
-    let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::New);
+    let from = r.status;
     let to = if from == ReferralStatus::New {
         ReferralStatus::Allocated
     } else {

@@ -612,9 +612,9 @@ async fn every_section_form_saves_what_the_officer_chose() {
         ("domestic-abuse", da),
         (
             "needs",
-            kerbside::domain::assessment::NEEDS
+            kerbside::domain::assessment::NeedArea::ALL
                 .iter()
-                .map(|(k, _)| (format!("needs[{k}].severity"), "standard".to_string()))
+                .map(|k| (format!("needs[{k}].severity"), "standard".to_string()))
                 .chain(std::iter::once((
                     "needs[motivation].note".to_string(),
                     "Keen to change.".to_string(),

@@ -121,7 +121,7 @@ async fn every_route_refuses_anonymous_visitors_and_users_without_the_capability
     anon.get(&app, "/sign-in").await; // a valid pre-session form token, so CSRF is not what refuses
     let mut users = Vec::new();
     let mut tokens = Vec::new();
-    for role in Role::ALL {
+    for role in Role::ALL.iter().copied() {
         users.push((role, app.signed_in(&[role]).await));
         tokens.push(app.token(&[role]).await);
     }

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::arrest::{Disposal, Offence};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "arrests")]
 pub struct Model {
@@ -13,8 +15,8 @@ pub struct Model {
     pub area: String,
     pub operation: Option<String>,
     pub vehicle_registration: Option<String>,
-    pub offence: String,
-    pub disposal: String,
+    pub offence: Offence,
+    pub disposal: Disposal,
     pub course_deadline: Option<Date>,
     pub court: Option<String>,
     pub first_hearing_date: Option<Date>,

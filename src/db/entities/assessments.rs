@@ -1,5 +1,8 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::assessment::{AssessmentStatus, Suitability};
+use crate::domain::rosh::RoshLevel;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "assessments")]
 pub struct Model {
@@ -9,12 +12,12 @@ pub struct Model {
     pub referral_id: Option<i32>,
     pub version_number: i32,
     pub supersedes_id: Option<i32>,
-    pub status: String,
+    pub status: AssessmentStatus,
     pub author_id: i32,
     #[sea_orm(column_type = "Text")]
     pub content: String,
-    pub suitability: Option<String>,
-    pub rosh_overall: Option<String>,
+    pub suitability: Option<Suitability>,
+    pub rosh_overall: Option<RoshLevel>,
     pub ogrs3_two_year_percent: Option<i32>,
     pub known_to_marac: bool,
     pub created_at: DateTimeUtc,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::audit_action::AuditAction;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub actor_user_id: Option<i32>,
     pub actor_username: String,
     pub api_token_id: Option<i32>,
-    pub action: String,
+    pub action: AuditAction,
     pub record_type: Option<String>,
     pub record_id: Option<String>,
     pub person_id: Option<i32>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::hearing::HearingOutcome;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "court_hearings")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub arrest_id: i32,
     pub hearing_date: Date,
     pub court: String,
-    pub outcome: String,
+    pub outcome: HearingOutcome,
     #[sea_orm(column_type = "Text", nullable)]
     pub notes: Option<String>,
     pub created_at: DateTimeUtc,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::arrest_import::ImportStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "imports")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub rows: i32,
     pub imported: i32,
     pub skipped_existing: i32,
-    pub status: String,
+    pub status: ImportStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub content: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

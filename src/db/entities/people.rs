@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::person::{ContactPreference, Sex, SubjectCategory};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "people")]
 pub struct Model {
@@ -14,14 +16,14 @@ pub struct Model {
     pub surname_key: String,
     pub forename_key: String,
     pub date_of_birth: Date,
-    pub sex: String,
+    pub sex: Sex,
     #[sea_orm(column_type = "Text", nullable)]
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub phone: Option<String>,
     pub pnc_id: Option<String>,
-    pub contact_preference: Option<String>,
-    pub category: String,
+    pub contact_preference: Option<ContactPreference>,
+    pub category: SubjectCategory,
     pub review_date: Option<Date>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i32>,

@@ -1,5 +1,8 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::arrest::Disposal;
+use crate::domain::referral::ReferralStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "referrals")]
 pub struct Model {
@@ -7,9 +10,9 @@ pub struct Model {
     pub id: i32,
     pub person_id: i32,
     pub arrest_id: i32,
-    pub reason: String,
+    pub reason: Disposal,
     pub due_date: Date,
-    pub status: String,
+    pub status: ReferralStatus,
     pub assigned_to: Option<i32>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i32>,

@@ -109,12 +109,12 @@ async fn create_arrest(
         de,
     )
     .await?;
-    let mut v = present::arrest(&r.arrest);
+    let mut v = json!(present::arrest(&r.arrest));
     v["previous_arrests"] = json!(r.previous.len());
-    v["previous"] = Value::Array(r.previous.iter().map(present::arrest).collect());
+    v["previous"] = json!(r.previous.iter().map(present::arrest).collect::<Vec<_>>());
     v["referral_id"] = json!(r.referral.as_ref().map(|x| x.id));
     v["referral_due_date"] = json!(r.referral.as_ref().map(|x| x.due_date));
-    v["person"] = present::person(&r.person);
+    v["person"] = json!(present::person(&r.person));
     Ok((Status::Created, Json(v)))
 }
 
@@ -164,12 +164,8 @@ async fn list_arrests(
     let items = rows
         .iter()
         .map(|r| {
-            let mut v = present::arrest(&r.arrest);
-            v["person"] = r
-                .person
-                .as_ref()
-                .map(present::person)
-                .unwrap_or(Value::Null);
+            let mut v = json!(present::arrest(&r.arrest));
+            v["person"] = json!(r.person.as_ref().map(present::person));
             v
         })
         .collect();

@@ -50,18 +50,10 @@ async fn list_referrals(
     let items = rows
         .iter()
         .map(|r| {
-            let mut v = present::referral(&r.referral);
+            let mut v = json!(present::referral(&r.referral));
             v["days_left"] = json!(r.days_left);
-            v["person"] = r
-                .person
-                .as_ref()
-                .map(present::person)
-                .unwrap_or(Value::Null);
-            v["arrest"] = r
-                .arrest
-                .as_ref()
-                .map(present::arrest)
-                .unwrap_or(Value::Null);
+            v["person"] = json!(r.person.as_ref().map(present::person));
+            v["arrest"] = json!(r.arrest.as_ref().map(present::arrest));
             v["assigned_name"] = json!(r.assigned_name);
             v
         })

@@ -72,7 +72,7 @@ async fn create_person(
 ) -> AppResult<(Status, Json<Value>)> {
     let (input, dob_error) = body.into_inner().into_input();
     let p = people::create_person(app, user.actor(), &input, dob_error).await?;
-    Ok((Status::Created, Json(present::person(&p))))
+    Ok((Status::Created, Json(json!(present::person(&p)))))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -106,7 +106,7 @@ async fn search_people(
     let items = matches
         .iter()
         .map(|m| {
-            let mut v = present::person(&m.person);
+            let mut v = json!(present::person(&m.person));
             v["score"] = json!((m.score * 1000.0).round() / 1000.0);
             v["reasons"] = json!(m.reasons);
             v
@@ -122,8 +122,14 @@ async fn show_person(
     id: i32,
 ) -> AppResult<Json<Value>> {
     let record = people::show(app, user.actor(), id).await?;
-    let mut v = present::person(&record.person);
-    v["arrests"] = Value::Array(record.arrests.iter().map(present::arrest).collect());
+    let mut v = json!(present::person(&record.person));
+    v["arrests"] = json!(
+        record
+            .arrests
+            .iter()
+            .map(present::arrest)
+            .collect::<Vec<_>>()
+    );
     Ok(Json(v))
 }
 

@@ -142,7 +142,7 @@ async fn export_audit(
             r.at.to_rfc3339(),
             r.actor_username,
             r.api_token_id.map(|t| t.to_string()).unwrap_or_default(),
-            r.action,
+            r.action.to_string(),
             r.record_type.unwrap_or_default(),
             r.record_id.unwrap_or_default(),
             r.person_id.map(|p| p.to_string()).unwrap_or_default(),

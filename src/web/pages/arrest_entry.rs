@@ -131,13 +131,13 @@ async fn form_page(
             .await?
             .iter()
             .map(present::arrest)
-            .collect(),
+            .collect::<Vec<_>>(),
         None => Vec::new(),
     };
     let mut data = options(&areas);
     data["values"] = values;
-    data["person"] = person.map(present::person).unwrap_or(Value::Null);
-    data["previous"] = Value::Array(previous);
+    data["person"] = json!(person.map(present::person));
+    data["previous"] = json!(previous);
     data["errors"] = errors.unwrap_or(Value::Null);
     Ok(render("arrest_form", shell, data))
 }
@@ -333,8 +333,8 @@ async fn edit_page(
 ) -> AppResult<Template> {
     let record = arrests::show(app, police.actor(), id).await?;
     let mut data = options(&settings_repo::areas(&app.db).await?);
-    data["person"] = present::person(&record.person);
-    data["arrest"] = present::arrest(&record.arrest);
+    data["person"] = json!(present::person(&record.person));
+    data["arrest"] = json!(present::arrest(&record.arrest));
     data["version"] = json!(record.arrest.version);
     data["values"] = values.unwrap_or_else(|| fields_of(&record.arrest));
     data["errors"] = errors.unwrap_or(Value::Null);

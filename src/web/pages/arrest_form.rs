@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::domain::arrest::{ArrestInput, DateErrors, Disposal, Offence};
 use crate::domain::dates::{parse_date_parts, parse_time};
 use crate::domain::london_time::from_london;
-use crate::domain::person::{CONTACT_PREFERENCES, PersonInput, Sex};
+use crate::domain::person::{ContactPreference, NO_CONTACT_PREFERENCE, PersonInput, Sex};
 
 /// Person fields of a form.
 #[derive(FromForm, Serialize, Default, Clone, Debug)]
@@ -192,7 +192,7 @@ pub fn options(areas: &[String]) -> Value {
     area_options.extend(areas.iter().map(|a| json!({"value": a, "label": a})));
     json!({
         "sex_options": Sex::ALL.iter().map(|s| json!({"value": s.as_str(), "label": s.label()})).collect::<Vec<_>>(),
-        "contact_options": CONTACT_PREFERENCES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>(),
+        "contact_options": crate::web::present::choices_or_none::<ContactPreference>(NO_CONTACT_PREFERENCE),
         "area_options": area_options,
         "offence_options": Offence::ALL.iter().map(|o| json!({"value": o.as_str(), "label": o.label()})).collect::<Vec<_>>(),
         "disposal_options": Disposal::ALL.iter().map(|d| json!({

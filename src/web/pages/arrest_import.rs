@@ -114,7 +114,7 @@ async fn run_import(app: AppState, actor: Actor, id: i32, text: String) {
             imports_repo::finish(
                 &app.db,
                 id,
-                "done",
+                crate::domain::arrest_import::ImportStatus::Done,
                 s.imported as i32,
                 s.skipped_existing as i32,
                 None,
@@ -126,7 +126,7 @@ async fn run_import(app: AppState, actor: Actor, id: i32, text: String) {
             imports_repo::finish(
                 &app.db,
                 id,
-                "failed",
+                crate::domain::arrest_import::ImportStatus::Failed,
                 0,
                 0,
                 Some(format!(
@@ -139,7 +139,7 @@ async fn run_import(app: AppState, actor: Actor, id: i32, text: String) {
         }
         Err(e) => {
             crate::web::request_log::error(format!("import {id} failed: {e}"));
-            imports_repo::finish(&app.db, id, "failed", 0, 0, Some("The import failed and nothing was imported. Upload the file again; if it fails again, tell your administrator.".into()), now).await
+            imports_repo::finish(&app.db, id, crate::domain::arrest_import::ImportStatus::Failed, 0, 0, Some("The import failed and nothing was imported. Upload the file again; if it fails again, tell your administrator.".into()), now).await
         }
     };
     if let Ok(mut p) = app.import_progress.lock() {
@@ -188,7 +188,7 @@ async fn show_import(
         json!({
             "run": {"id": run.id, "rows": run.rows, "imported": run.imported, "skipped_existing": run.skipped_existing, "status": run.status, "error": run.error, "finished_at": run.finished_at},
             "done": progress.map(|p| p.0), "total": progress.map(|p| p.1),
-            "refresh": run.status == "running",
+            "refresh": run.status.in_progress(),
         }),
     ))
 }

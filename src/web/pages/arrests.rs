@@ -117,12 +117,8 @@ async fn list_arrests(
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {
-            let mut v = present::arrest(&r.arrest);
-            v["person"] = r
-                .person
-                .as_ref()
-                .map(present::person)
-                .unwrap_or(Value::Null);
+            let mut v = json!(present::arrest(&r.arrest));
+            v["person"] = json!(r.person.as_ref().map(present::person));
             v
         })
         .collect();
@@ -213,8 +209,8 @@ async fn export_arrests(
             a.area.clone(),
             a.operation.clone().unwrap_or_default(),
             present::vehicle_display(a.vehicle_registration.as_deref()).unwrap_or_default(),
-            a.offence.clone(),
-            a.disposal.clone(),
+            a.offence.to_string(),
+            a.disposal.to_string(),
             a.course_deadline.map(|d| d.to_string()).unwrap_or_default(),
             a.court.clone().unwrap_or_default(),
             a.first_hearing_date
@@ -245,7 +241,7 @@ async fn show_arrest(
             "officer_name": r.officer_name,
             "can_edit": user.actor().can(crate::domain::roles::Capability::RecordArrests),
             "hearings": if user.actor().can(crate::domain::roles::Capability::ManageCases) { crate::db::hearings_repo::for_arrest(&app.db, id).await?.iter().map(present::hearing).collect::<Vec<_>>() } else { Vec::new() },
-            "can_record_hearing": user.actor().can(crate::domain::roles::Capability::ManageCases) && r.arrest.disposal == "charged",
+            "can_record_hearing": user.actor().can(crate::domain::roles::Capability::ManageCases) && r.arrest.disposal == crate::domain::arrest::Disposal::Charged,
         }),
     ))
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::FormOutcome;
 use super::assessments::{Probation, page_data};
 use crate::domain::assessment::{
-    AssessmentInput, DomesticAbuseInput, NEEDS, NeedInput, Severity, Suitability,
+    AssessmentInput, DomesticAbuseInput, NeedArea, NeedInput, Severity, Suitability,
 };
 use crate::domain::dash::{Answer, DashInput, TOPICS};
 use crate::domain::dates::parse_date_parts;
@@ -47,7 +47,7 @@ fn optional_date(
 
 fn options() -> Value {
     json!({
-        "basis_options": crate::domain::assessment::FOLLOW_UP_BASES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>(),
+        "basis_options": crate::web::present::choices::<crate::domain::assessment::FollowUpBasis>(),
         "sex_options": [{"value": "male", "label": "Male"}, {"value": "female", "label": "Female"}],
         "sanction_options": [{"value": "conviction", "label": "Conviction", "hint": ""}, {"value": "caution", "label": "Caution", "hint": "OGRS3 scores convictions: the result will be marked indicative"}],
         "category_options": OffenceCategory::ALL.iter().map(|c| json!({"value": c.as_str(), "label": c.label()})).collect::<Vec<_>>(),
@@ -57,7 +57,7 @@ fn options() -> Value {
         "yes_no": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
         "severity_options": Severity::ALL.iter().map(|s| json!({"value": s.as_str(), "label": s.label()})).collect::<Vec<_>>(),
         "suitability_options": Suitability::ALL.iter().map(|s| json!({"value": s.as_str(), "label": s.label()})).collect::<Vec<_>>(),
-        "needs_areas": NEEDS.iter().map(|(k, l)| json!({"key": k, "label": l, "note_label": format!("Note on {} (optional)", l.to_lowercase())})).collect::<Vec<_>>(),
+        "needs_areas": NeedArea::ALL.iter().map(|a| json!({"key": a.as_str(), "label": a.label(), "note_label": format!("Note on {} (optional)", a.label().to_lowercase())})).collect::<Vec<_>>(),
         "topics": TOPICS.iter().enumerate().map(|(i, t)| json!({"number": i + 1, "key": (i + 1).to_string(), "topic": t})).collect::<Vec<_>>(),
     })
 }
@@ -79,7 +79,8 @@ impl Section<'_> {
     ) -> AppResult<Template> {
         let v = assessments::view(self.app, self.user.actor(), self.id).await?;
         let mut data = page_data(self.app, &v).await?;
-        if !v.is_author || v.assessment.status != "draft" {
+        if !v.is_author || v.assessment.status != crate::domain::assessment::AssessmentStatus::Draft
+        {
             return Err(AppError::conflict(
                 "Only the author can change a draft assessment; a completed one is locked.",
             ));

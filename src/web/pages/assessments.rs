@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use super::FormOutcome;
 use crate::auth::guards::{Can, cap};
 use crate::db::people_repo;
-use crate::domain::assessment::{AssessmentStatus, NEEDS, Severity, Suitability, section_states};
+use crate::domain::assessment::{
+    AssessmentStatus, NeedArea, Severity, Suitability, section_states,
+};
 use crate::domain::dash::TOPICS;
 use crate::domain::london_time::format_datetime;
 use crate::domain::rosh::RoshGroup;
@@ -36,11 +38,11 @@ pub(super) async fn page_data(app: &AppState, v: &AssessmentView) -> AppResult<V
             .collect(),
         None => Vec::new(),
     };
-    let needs: Vec<Value> = NEEDS
+    let needs: Vec<Value> = NeedArea::ALL
         .iter()
-        .map(|(k, label)| {
-            let n = v.input.needs.get(*k);
-            json!({"key": k, "label": label, "severity": n.and_then(|n| n.severity.as_deref()).and_then(Severity::parse).map(|s| s.label()), "note": n.and_then(|n| n.note.clone())})
+        .map(|area| {
+            let n = v.input.needs.get(area.as_str());
+            json!({"key": area.as_str(), "label": area.label(), "severity": n.and_then(|n| n.severity.as_deref()).and_then(Severity::parse).map(|s| s.label()), "note": n.and_then(|n| n.note.clone())})
         })
         .collect();
     let dash_answers: Vec<Value> = v.input.dash.as_ref().map(|d| d.answers.iter().enumerate().map(|(i, a)| json!({"number": i + 1, "topic": TOPICS.get(i).copied().unwrap_or(""), "answer": a.label()})).collect()).unwrap_or_default();
@@ -48,8 +50,8 @@ pub(super) async fn page_data(app: &AppState, v: &AssessmentView) -> AppResult<V
         "person": present::person(&person),
         "assessment": {
             "id": v.assessment.id, "version": v.assessment.version_number, "status": v.assessment.status,
-            "status_text": AssessmentStatus::parse(&v.assessment.status).map(|s| s.label()).unwrap_or(""),
-            "is_draft": v.assessment.status == AssessmentStatus::Draft.as_str(),
+            "status_text": v.assessment.status.label(),
+            "is_draft": v.assessment.status == AssessmentStatus::Draft,
             "lock_version": v.assessment.lock_version, "author": v.author_name, "is_author": v.is_author,
             "created_at": format_datetime(v.assessment.created_at), "completed_at": v.assessment.completed_at.map(format_datetime),
             "supersedes_id": v.assessment.supersedes_id,

@@ -9,7 +9,6 @@ use super::arrest_form::{PersonFields, options};
 use super::{FormOutcome, errors_json};
 use crate::auth::guards::{Can, cap};
 use crate::db::{assessments_repo, hearings_repo, referrals_repo, settings_repo};
-use crate::domain::assessment::{AssessmentStatus, Suitability};
 use crate::domain::dates::parse_date_parts;
 use crate::domain::london_time::format_datetime;
 use crate::domain::pagination::PageRequest;
@@ -126,7 +125,6 @@ async fn show_person(
     let suitability = assessments_repo::current_completed(&app.db, id)
         .await?
         .and_then(|a| a.suitability)
-        .and_then(|s| Suitability::parse(&s))
         .map(|s| s.label());
     Ok(render(
         "person",
@@ -162,9 +160,9 @@ async fn person_assessments(
         .iter()
         .map(|a| json!({
             "id": a.id, "version": a.version_number, "status": a.status,
-            "status_text": AssessmentStatus::parse(&a.status).map(|s| s.label()),
-            "suitability": a.suitability.as_deref().and_then(Suitability::parse).map(|s| s.label()),
-            "rosh_overall": a.rosh_overall.as_deref().and_then(crate::domain::rosh::RoshLevel::parse).map(|r| r.label()),
+            "status_text": a.status.label(),
+            "suitability": a.suitability.map(|s| s.label()),
+            "rosh_overall": a.rosh_overall.map(|r| r.label()),
             "ogrs3": a.ogrs3_two_year_percent,
                     "indicative": serde_json::from_str::<crate::domain::assessment::AssessmentInput>(&a.content).ok().and_then(|i| i.ogrs3).and_then(|o| o.current_sanction).as_deref() == Some("caution"), "author": names.get(&a.author_id),
             "updated_at": format_datetime(a.updated_at),
@@ -225,7 +223,7 @@ fn fields_of(p: &crate::db::people_repo::Person) -> Value {
         "date_of_birth_month": p.date_of_birth.format("%-m").to_string(),
         "date_of_birth_year": p.date_of_birth.format("%Y").to_string(),
         "sex": p.sex, "address": p.address, "postcode": p.postcode, "phone": p.phone, "pnc_id": p.pnc_id,
-        "contact_preference": p.contact_preference.clone().unwrap_or_default(), "category": p.category,
+        "contact_preference": p.contact_preference.map(|c| c.as_str()).unwrap_or_default(), "category": p.category,
     })
 }
 
@@ -238,7 +236,7 @@ async fn edit_page(
     errors: Option<Value>,
 ) -> AppResult<Template> {
     let mut data = options(&settings_repo::areas(&app.db).await?);
-    data["person"] = present::person(person);
+    data["person"] = json!(present::person(person));
     data["values"] = values;
     data["version"] = json!(version);
     data["errors"] = errors.unwrap_or(Value::Null);

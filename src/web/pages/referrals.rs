@@ -95,7 +95,7 @@ async fn show_referral(
         .iter()
         .map(|h| {
             json!({
-                "at": format_datetime(h.at), "to": ReferralStatus::parse(&h.to_status).map(|s| s.label()).unwrap_or(""),
+                "at": format_datetime(h.at), "to": h.to_status.label(),
                 "by": h.by_user_id.and_then(|u| d.names.get(&u).cloned()).unwrap_or_else(|| "Kerbside".into()),
                 "assigned": h.assigned_to.and_then(|u| d.names.get(&u).cloned()), "note": h.note,
             })
