@@ -15,6 +15,9 @@ use crate::config::Settings;
 /// Rows done and rows in all, per import run being written on this server.
 pub type ImportProgress = Arc<Mutex<HashMap<i32, (usize, usize)>>>;
 
+/// Per import run started on this server: becomes `true` when it has ended.
+pub type ImportDone = Arc<Mutex<HashMap<i32, tokio::sync::watch::Receiver<bool>>>>;
+
 /// Shared application state (Rocket managed state). Cheap to clone: every
 /// field is shared, so background jobs can hold their own copy.
 #[derive(Clone)]
@@ -31,6 +34,8 @@ pub struct AppState {
     pub sign_in_throttle: SignInThrottle,
     /// Progress of imports running on this server.
     pub import_progress: ImportProgress,
+    /// Imports started on this server, for waiting on their end.
+    pub import_done: ImportDone,
 }
 
 impl AppState {
@@ -45,6 +50,7 @@ impl AppState {
             clock,
             hasher,
             import_progress: ImportProgress::default(),
+            import_done: ImportDone::default(),
         }
     }
 

@@ -101,6 +101,38 @@ pub async fn for_person(db: &impl ConnectionTrait, person_id: i32) -> Result<Vec
         .await
 }
 
+/// Several arrests by id (one query).
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<std::collections::HashMap<i32, Arrest>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(arrests::Entity::find()
+        .filter(arrests::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
+}
+
+/// The arrests of several men, newest first (one query).
+pub async fn for_people(
+    db: &impl ConnectionTrait,
+    person_ids: &[i32],
+) -> Result<Vec<Arrest>, DbErr> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    arrests::Entity::find()
+        .filter(arrests::Column::PersonId.is_in(person_ids.iter().copied()))
+        .order_by_desc(arrests::Column::ArrestedAt)
+        .all(db)
+        .await
+}
+
 /// Which of these occurrence references are already recorded.
 pub async fn existing_occurrences(
     db: &impl ConnectionTrait,
@@ -143,7 +175,7 @@ pub struct ArrestFilter {
     pub to: Option<DateTime<Utc>>,
     pub area: Option<String>,
     pub operation: Option<String>,
-    pub disposal: Option<String>,
+    pub disposal: Option<crate::domain::arrest::Disposal>,
     pub officer_user_id: Option<i32>,
     pub person_id: Option<i32>,
 }
@@ -171,8 +203,8 @@ fn filtered(f: &ArrestFilter) -> Select<arrests::Entity> {
     if let Some(v) = &f.operation {
         q = q.filter(arrests::Column::Operation.eq(v.clone()));
     }
-    if let Some(v) = &f.disposal {
-        q = q.filter(arrests::Column::Disposal.eq(v.clone()));
+    if let Some(v) = f.disposal {
+        q = q.filter(arrests::Column::Disposal.eq(v));
     }
     if let Some(v) = f.officer_user_id {
         q = q.filter(arrests::Column::OfficerUserId.eq(v));

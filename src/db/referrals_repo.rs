@@ -78,16 +78,16 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Referral>
 #[derive(Clone, Debug, Default)]
 pub struct QueueFilter {
     /// Only these statuses (empty: every open status).
-    pub statuses: Vec<String>,
+    pub statuses: Vec<ReferralStatus>,
     pub assigned_to: Option<i32>,
 }
 
 fn queue_query(f: &QueueFilter) -> sea_orm::Select<referrals::Entity> {
     let mut q = referrals::Entity::find();
     if f.statuses.is_empty() {
-        q = q.filter(referrals::Column::Status.ne(ReferralStatus::Closed.as_str()));
+        q = q.filter(referrals::Column::Status.ne(ReferralStatus::Closed));
     } else {
-        q = q.filter(referrals::Column::Status.is_in(f.statuses.iter().cloned()));
+        q = q.filter(referrals::Column::Status.is_in(f.statuses.iter().copied()));
     }
     if let Some(a) = f.assigned_to {
         q = q.filter(referrals::Column::AssignedTo.eq(a));

@@ -52,6 +52,12 @@ impl Disposal {
         matches!(self, Disposal::ConditionalCaution | Disposal::Charged)
     }
 
+    /// Does this disposal send him to court, so that hearings are recorded
+    /// against the arrest? (Only a charge.)
+    pub fn goes_to_court(self) -> bool {
+        matches!(self, Disposal::Charged)
+    }
+
     /// Is this a sanction that counts towards a man's record (OGRS3)?
     pub fn is_sanction(self) -> bool {
         matches!(

@@ -28,9 +28,15 @@ coded_enum!(
 );
 
 impl ImportStatus {
-    /// Still going: the progress page keeps refreshing.
-    pub fn in_progress(self) -> bool {
-        matches!(self, ImportStatus::Running)
+    /// Not finished yet (waiting to start, or running): the progress page
+    /// keeps refreshing.
+    pub fn is_pending(self) -> bool {
+        matches!(self, ImportStatus::Checked | ImportStatus::Running)
+    }
+
+    /// Ended without importing anything.
+    pub fn is_failure(self) -> bool {
+        matches!(self, ImportStatus::Failed | ImportStatus::Expired)
     }
 }
 

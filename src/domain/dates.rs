@@ -87,6 +87,20 @@ pub fn parse_date_parts(
     }
 }
 
+/// [`parse_date_parts`] for a date that may be left out: all three boxes empty
+/// is `None`.
+pub fn parse_optional_date_parts(
+    day: &str,
+    month: &str,
+    year: &str,
+    what: &str,
+) -> Result<Option<NaiveDate>, String> {
+    if day.trim().is_empty() && month.trim().is_empty() && year.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_date_parts(day, month, year, what).map(Some)
+}
+
 fn month_number(m: &str) -> Option<u32> {
     if let Ok(n) = m.parse::<u32>() {
         return (1..=12).contains(&n).then_some(n);
@@ -99,6 +113,37 @@ fn month_number(m: &str) -> Option<u32> {
         .iter()
         .position(|n| l.starts_with(n))
         .map(|i| i as u32 + 1)
+}
+
+/// The instants a filtered period runs between, each end optional.
+pub type Period = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// A period typed into a list's filter, `from` and `to` as `YYYY-MM-DD`
+/// London dates, both days included: the instants it runs between (`to` is
+/// the start of the day after). The one rule for date filters, used by the
+/// pages (a field error) and the API (a 422) alike.
+pub fn filter_period(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Period, super::validation::FieldErrors> {
+    let mut errors = super::validation::FieldErrors::new();
+    let mut day = |field: &str, raw: Option<&str>| {
+        let raw = raw.map(str::trim).filter(|r| !r.is_empty())?;
+        errors.check(field, parse_iso_date(raw, field))
+    };
+    let start = day("from", from);
+    let end = day("to", to);
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        errors.add("to", "The end of the period must not be before its start");
+    }
+    errors.into_result()?;
+    let midnight = |d: NaiveDate| super::london_time::from_london(d.and_time(NaiveTime::MIN));
+    Ok((
+        start.map(midnight),
+        end.and_then(|e| e.succ_opt()).map(midnight),
+    ))
 }
 
 /// A 24-hour time `HH:MM`.

@@ -93,6 +93,32 @@ pub fn transition(from: ReferralStatus, to: ReferralStatus) -> Option<&'static T
     TRANSITIONS.iter().find(|t| t.from == from && t.to == to)
 }
 
+/// How many days before its due date a referral counts as due soon.
+pub const DUE_SOON_DAYS: i64 = 7;
+
+/// How pressing a referral is, from the days left until it is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "days", rename_all = "snake_case")]
+pub enum Urgency {
+    /// Past its due date by this many days.
+    Overdue(i64),
+    /// Due within [`DUE_SOON_DAYS`].
+    DueSoon(i64),
+    /// Not yet pressing.
+    Later(i64),
+}
+
+/// The urgency of a referral with `days_left` until it is due.
+pub fn urgency(days_left: i64) -> Urgency {
+    if days_left < 0 {
+        Urgency::Overdue(-days_left)
+    } else if days_left <= DUE_SOON_DAYS {
+        Urgency::DueSoon(days_left)
+    } else {
+        Urgency::Later(days_left)
+    }
+}
+
 impl ReferralStatus {
     /// Still on the queue?
     pub fn is_open(self) -> bool {

@@ -10,7 +10,7 @@ use crate::db::arrests_repo::{self, Arrest, ArrestFilter, ArrestSort};
 use crate::db::people_repo::{self, Person};
 use crate::db::referrals_repo::{self, Referral};
 use crate::db::settings_repo;
-use crate::domain::arrest::{ArrestInput, DateErrors, ValidArrest, validate_arrest};
+use crate::domain::arrest::{ArrestInput, DateErrors, Disposal, ValidArrest, validate_arrest};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::london_time::london_date;
 use crate::domain::pagination::{PageInfo, PageRequest};
@@ -300,6 +300,10 @@ pub struct ArrestRecord {
     pub others: Vec<Arrest>,
     pub referrals: Vec<Referral>,
     pub officer_name: Option<String>,
+    /// The arrest's court hearings: probation's record, empty for anyone else.
+    pub hearings: Vec<crate::db::hearings_repo::Hearing>,
+    /// The actor may record a hearing: probation, on an arrest that went to court.
+    pub may_record_hearing: bool,
 }
 
 /// Show one arrest (police, probation), audited as a consult.
@@ -332,12 +336,21 @@ pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<ArrestRec
             .person(person.id),
     )
     .await?;
+    let probation = actor.can(Capability::ManageCases);
+    let hearings = if probation {
+        crate::db::hearings_repo::for_arrest(&app.db, id).await?
+    } else {
+        Vec::new()
+    };
+    let may_record_hearing = probation && arrest.disposal.goes_to_court();
     Ok(ArrestRecord {
         arrest,
         person,
         others,
         referrals,
         officer_name,
+        hearings,
+        may_record_hearing,
     })
 }
 
@@ -358,6 +371,73 @@ async fn with_people(db: &impl ConnectionTrait, rows: Vec<Arrest>) -> AppResult<
             ArrestRow { arrest, person }
         })
         .collect())
+}
+
+/// A man who may be the one arrested, with his arrest history in brief: what
+/// the officer sees before choosing "This is him".
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub found: crate::services::people::PersonMatch,
+    /// How many times he has been arrested before.
+    pub arrest_count: usize,
+    /// His latest arrest.
+    pub last_arrest: Option<Arrest>,
+}
+
+/// Search for the man being arrested (audited like any search), with each
+/// candidate's previous arrests counted in one query.
+pub async fn candidates(
+    app: &AppState,
+    actor: &Actor,
+    search: &crate::services::people::PersonSearch,
+    page: crate::domain::pagination::PageRequest,
+) -> AppResult<Vec<Candidate>> {
+    actor.require(Capability::RecordArrests)?;
+    let (matches, _) = crate::services::people::search(app, actor, search, page).await?;
+    let ids: Vec<i32> = matches.iter().map(|m| m.person.id).collect();
+    let mut by_person: std::collections::HashMap<i32, Vec<Arrest>> =
+        std::collections::HashMap::new();
+    for a in arrests_repo::for_people(&app.db, &ids).await? {
+        by_person.entry(a.person_id).or_default().push(a);
+    }
+    Ok(matches
+        .into_iter()
+        .map(|found| {
+            let arrests = by_person.remove(&found.person.id).unwrap_or_default();
+            Candidate {
+                arrest_count: arrests.len(),
+                last_arrest: arrests.into_iter().next(),
+                found,
+            }
+        })
+        .collect())
+}
+
+/// The operation names arrests have been recorded under, for a filter.
+pub async fn operations(app: &AppState, actor: &Actor) -> AppResult<Vec<String>> {
+    actor.require(Capability::ViewPeople)?;
+    Ok(arrests_repo::operations(&app.db).await?)
+}
+
+/// Read a list's disposal filter: a disposal code, or blank for any. The one
+/// check for the pages and the API.
+pub fn disposal_filter(raw: Option<&str>) -> AppResult<Option<Disposal>> {
+    match raw.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(code) => Disposal::parse(code).map(Some).ok_or_else(|| {
+            AppError::invalid(
+                "disposal",
+                format!(
+                    "Choose a disposal: {}",
+                    Disposal::ALL
+                        .iter()
+                        .map(|d| d.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        }),
+    }
 }
 
 /// A page of arrests (police, probation), audited as one consult.

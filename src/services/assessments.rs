@@ -532,12 +532,35 @@ pub async fn new_version(app: &AppState, actor: &Actor, id: i32) -> AppResult<As
     .await
 }
 
+/// One of a man's assessments, as his assessments list shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AssessmentListing {
+    pub assessment: Assessment,
+    pub author_name: Option<String>,
+    /// Its OGRS3 score is for a caution, so only indicative.
+    pub ogrs3_indicative: bool,
+}
+
 /// A man's assessments, newest first (probation).
 pub async fn for_person(
     app: &AppState,
     actor: &Actor,
     person_id: i32,
-) -> AppResult<Vec<Assessment>> {
+) -> AppResult<Vec<AssessmentListing>> {
     actor.require(Capability::ManageCases)?;
-    Ok(assessments_repo::for_person(&app.db, person_id).await?)
+    let list = assessments_repo::for_person(&app.db, person_id).await?;
+    let authors: Vec<i32> = list.iter().map(|a| a.author_id).collect();
+    let names = users_repo::names_for(&app.db, &authors).await?;
+    Ok(list
+        .into_iter()
+        .map(|a| AssessmentListing {
+            author_name: names.get(&a.author_id).cloned(),
+            ogrs3_indicative: parse_content(&a)
+                .ogrs3
+                .and_then(|o| o.current_sanction)
+                .and_then(|c| crate::domain::ogrs3::CurrentSanction::parse(&c))
+                == Some(crate::domain::ogrs3::CurrentSanction::Caution),
+            assessment: a,
+        })
+        .collect())
 }

@@ -6,7 +6,6 @@ use sea_orm::TransactionTrait;
 use crate::auth::Actor;
 use crate::db::arrests_repo;
 use crate::db::hearings_repo::{self, Hearing};
-use crate::domain::arrest::Disposal;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::hearing::HearingOutcome;
 use crate::domain::roles::Capability;
@@ -36,7 +35,7 @@ pub async fn record(
     let arrest = arrests_repo::find(&app.db, arrest_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if arrest.disposal != Disposal::Charged {
+    if !arrest.disposal.goes_to_court() {
         return Err(AppError::conflict(
             "Hearings are recorded only for an arrest that led to a charge",
         ));

@@ -9,13 +9,14 @@ use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
+use crate::db::imports_repo::{self, ImportRun};
 use crate::db::{arrests_repo, people_repo, settings_repo};
-use crate::domain::arrest_import::{RowError, read_file};
+use crate::domain::arrest_import::{ImportStatus, RowError, read_file};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::names::fold;
 use crate::domain::person::ValidPerson;
 use crate::domain::roles::Capability;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::services::arrests::insert_arrest_unaudited;
 use crate::services::audit::{self, AuditEntry};
 use crate::services::people::fresh_references;
@@ -145,4 +146,165 @@ pub async fn import_csv(
         p(fresh.len(), fresh.len());
     }
     Ok(Ok(summary))
+}
+
+/// A file checked on the pages and kept until the officer confirms it.
+#[derive(Clone, Debug)]
+pub struct CheckedUpload {
+    pub summary: ImportSummary,
+    /// The run to start with [`start_run`].
+    pub run_id: i32,
+}
+
+/// Check an uploaded file; when every row is right, keep it as a run waiting
+/// for the officer's confirmation. `Ok(Err(problems))` names every problem.
+pub async fn check_upload(
+    app: &AppState,
+    actor: &Actor,
+    text: &str,
+) -> AppResult<Result<CheckedUpload, Vec<RowError>>> {
+    let summary = match import_csv(app, actor, text, "upload", true, None).await? {
+        Ok(s) => s,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let run = imports_repo::insert(
+        &app.db,
+        "upload",
+        summary.rows as i32,
+        text,
+        actor.user_id(),
+        app.now(),
+    )
+    .await?;
+    Ok(Ok(CheckedUpload {
+        summary,
+        run_id: run.id,
+    }))
+}
+
+/// A run as its officer sees it: where it stands and how far it has got.
+#[derive(Clone, Debug)]
+pub struct RunStatus {
+    pub run: ImportRun,
+    /// (rows written, rows in all) while it runs on this server.
+    pub progress: Option<(usize, usize)>,
+}
+
+/// One of the actor's own runs (nobody else's, not even its existence).
+async fn owned_run(app: &AppState, actor: &Actor, id: i32) -> AppResult<ImportRun> {
+    actor.require(Capability::RecordArrests)?;
+    imports_repo::find(&app.db, id)
+        .await?
+        .filter(|run| run.created_by.is_some() && run.created_by == actor.user_id())
+        .ok_or(AppError::NotFound)
+}
+
+/// Where a run stands.
+pub async fn run_status(app: &AppState, actor: &Actor, id: i32) -> AppResult<RunStatus> {
+    let run = owned_run(app, actor, id).await?;
+    let progress = app
+        .import_progress
+        .lock()
+        .ok()
+        .and_then(|p| p.get(&id).copied());
+    Ok(RunStatus { run, progress })
+}
+
+/// Whether a confirmed run started now or was already started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Started {
+    /// Running now, in the background.
+    Now,
+    /// Someone (this officer, in another tab) had already started it.
+    Already,
+}
+
+/// Start importing a checked run in the background. The run is claimed in
+/// the database first, so that two clicks (or two servers) import it once.
+/// [`wait_for`] resolves when it ends.
+pub async fn start_run(app: &AppState, actor: &Actor, id: i32) -> AppResult<Started> {
+    let run = owned_run(app, actor, id).await?;
+    if !imports_repo::claim(&app.db, id).await? {
+        return Ok(Started::Already);
+    }
+    let (done_tx, done_rx) = tokio::sync::watch::channel(false);
+    if let Ok(mut waiting) = app.import_done.lock() {
+        waiting.insert(id, done_rx);
+    }
+    let text = run.content.unwrap_or_default();
+    let app = app.clone();
+    let actor = actor.clone();
+    tokio::spawn(async move {
+        finish_run(&app, &actor, id, &text).await;
+        let _ = done_tx.send(true);
+        if let Ok(mut waiting) = app.import_done.lock() {
+            waiting.remove(&id);
+        }
+    });
+    Ok(Started::Now)
+}
+
+/// Resolve when the run started by [`start_run`] on this server has ended
+/// (at once if it is not running here).
+pub async fn wait_for(app: &AppState, id: i32) {
+    let waiting = app
+        .import_done
+        .lock()
+        .ok()
+        .and_then(|w| w.get(&id).cloned());
+    if let Some(mut done) = waiting {
+        let _ = done.wait_for(|finished| *finished).await;
+    }
+}
+
+async fn finish_run(app: &AppState, actor: &Actor, id: i32, text: &str) {
+    let progress = app.import_progress.clone();
+    let report = move |done: usize, total: usize| {
+        if let Ok(mut p) = progress.lock() {
+            p.insert(id, (done, total));
+        }
+    };
+    let result = import_csv(
+        app,
+        actor,
+        text,
+        &format!("upload {id}"),
+        false,
+        Some(&report),
+    )
+    .await;
+    let (status, imported, skipped, error) = match result {
+        Ok(Ok(s)) => (
+            ImportStatus::Done,
+            s.imported as i32,
+            s.skipped_existing as i32,
+            None,
+        ),
+        Ok(Err(problems)) => (
+            ImportStatus::Failed,
+            0,
+            0,
+            Some(format!(
+                "{} problem(s) appeared since the check: nothing was imported",
+                problems.len()
+            )),
+        ),
+        Err(e) => {
+            eprintln!("import {id} failed: {e}");
+            (
+                ImportStatus::Failed,
+                0,
+                0,
+                Some("The import failed and nothing was imported. Upload the file again; if it fails again, tell your administrator.".into()),
+            )
+        }
+    };
+    if let Err(e) =
+        imports_repo::finish(&app.db, id, status, imported, skipped, error, app.now()).await
+    {
+        eprintln!("import {id}: could not record how it ended: {e}");
+    }
+    if let Ok(mut p) = app.import_progress.lock() {
+        p.remove(&id);
+    }
 }

@@ -7,7 +7,11 @@ use serde::Serialize;
 use crate::auth::Actor;
 use crate::auth::secrets::random_bytes;
 use crate::db::arrests_repo::{self, Arrest};
+use crate::db::assessments_repo;
+use crate::db::hearings_repo::{self, Hearing};
 use crate::db::people_repo::{self, CandidateKeys, Person};
+use crate::db::referrals_repo::{self, Referral};
+use crate::domain::assessment::Suitability;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::identifiers::{
     looks_like_reference, make_reference, parse_pnc_id, parse_vehicle_reg,
@@ -336,20 +340,41 @@ pub async fn search(
     Ok((shown, info))
 }
 
-/// A man's record with his arrests, audited as a consult.
+/// A man's record as the actor may see it: the one answer both the person
+/// page and `GET /api/v1/people/{id}` render.
 #[derive(Clone, Debug, Serialize)]
 pub struct PersonRecord {
     pub person: Person,
+    /// His arrests, newest first.
     pub arrests: Vec<Arrest>,
+    /// His referrals to probation, newest first (police see their status).
+    pub referrals: Vec<Referral>,
+    /// His court hearings: probation's record, empty for anyone else.
+    pub hearings: Vec<Hearing>,
+    /// The decision of his current completed assessment: the only part of
+    /// an assessment that police are told.
+    pub suitability: Option<Suitability>,
 }
 
-/// Show a man's record (police, probation).
-pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<PersonRecord> {
+impl PersonRecord {
+    /// Arrested more than once: say so before anything else.
+    pub fn is_repeat(&self) -> bool {
+        self.arrests.len() > 1
+    }
+}
+
+/// The man alone, for the identity bar of a page about him: audited as a
+/// consult of his record like [`show`].
+pub async fn identity(app: &AppState, actor: &Actor, id: i32) -> AppResult<Person> {
     actor.require(Capability::ViewPeople)?;
     let person = people_repo::find(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let arrests = arrests_repo::for_person(&app.db, id).await?;
+    audit_consult(app, actor, id).await?;
+    Ok(person)
+}
+
+async fn audit_consult(app: &AppState, actor: &Actor, id: i32) -> AppResult<()> {
     audit::record(
         &app.db,
         actor,
@@ -359,7 +384,33 @@ pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<PersonRec
             .person(id),
     )
     .await?;
-    Ok(PersonRecord { person, arrests })
+    Ok(())
+}
+
+/// Show a man's record (police, probation), cut to what the actor may see.
+pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<PersonRecord> {
+    actor.require(Capability::ViewPeople)?;
+    let person = people_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let arrests = arrests_repo::for_person(&app.db, id).await?;
+    let referrals = referrals_repo::for_person(&app.db, id).await?;
+    let hearings = if actor.can(Capability::ManageCases) {
+        hearings_repo::for_person(&app.db, id).await?
+    } else {
+        Vec::new()
+    };
+    let suitability = assessments_repo::current_completed(&app.db, id)
+        .await?
+        .and_then(|a| a.suitability);
+    audit_consult(app, actor, id).await?;
+    Ok(PersonRecord {
+        person,
+        arrests,
+        referrals,
+        hearings,
+        suitability,
+    })
 }
 
 /// Correct a man's details. `version` is what the editor saw: if someone

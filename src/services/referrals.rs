@@ -30,6 +30,36 @@ pub struct QueueRow {
     pub assigned_name: Option<String>,
 }
 
+/// Read the queue's status filter: codes separated by commas (blank: every
+/// open status). The one check for the pages and the API.
+pub fn status_filter(raw: Option<&str>) -> AppResult<Vec<ReferralStatus>> {
+    let mut statuses = Vec::new();
+    for code in raw
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        match ReferralStatus::parse(code) {
+            Some(s) => statuses.push(s),
+            None => {
+                return Err(AppError::invalid(
+                    "status",
+                    format!(
+                        "Choose a status: {}",
+                        ReferralStatus::ALL
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(statuses)
+}
+
 /// The queue (probation), audited as one consult.
 pub async fn queue(
     app: &AppState,
@@ -45,20 +75,24 @@ pub async fn queue(
         &rows.iter().map(|r| r.person_id).collect::<Vec<_>>(),
     )
     .await?;
+    let arrests = arrests_repo::by_ids(
+        &app.db,
+        &rows.iter().map(|r| r.arrest_id).collect::<Vec<_>>(),
+    )
+    .await?;
     let officers: Vec<i32> = rows.iter().filter_map(|r| r.assigned_to).collect();
     let names = users_repo::names_for(&app.db, &officers).await?;
     let today = london_date(app.now());
-    let mut out = Vec::new();
-    for r in rows {
-        let arrest = arrests_repo::find(&app.db, r.arrest_id).await?;
-        out.push(QueueRow {
+    let out: Vec<QueueRow> = rows
+        .into_iter()
+        .map(|r| QueueRow {
             days_left: (r.due_date - today).num_days(),
             person: people.get(&r.person_id).cloned(),
             assigned_name: r.assigned_to.and_then(|a| names.get(&a).cloned()),
-            arrest,
+            arrest: arrests.get(&r.arrest_id).cloned(),
             referral: r,
-        });
-    }
+        })
+        .collect();
     audit::record(
         &app.db,
         actor,
@@ -155,8 +189,13 @@ pub async fn assign(
 #[derive(Clone, Debug, Serialize)]
 pub struct ReferralDetail {
     pub referral: Referral,
+    pub person: Person,
+    pub arrest: Option<Arrest>,
     pub history: Vec<crate::db::entities::referral_status_history::Model>,
+    /// Names of the users the history mentions.
     pub names: std::collections::HashMap<i32, String>,
+    /// The probation officers it can be assigned to.
+    pub officers: Vec<(i32, String)>,
 }
 
 /// One referral with its history (probation).
@@ -172,6 +211,15 @@ pub async fn detail(app: &AppState, actor: &Actor, referral_id: i32) -> AppResul
         .chain(history.iter().filter_map(|h| h.assigned_to))
         .collect();
     let names = users_repo::names_for(&app.db, &ids).await?;
+    let person = people_repo::find(&app.db, referral.person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let arrest = arrests_repo::find(&app.db, referral.arrest_id).await?;
+    let officers = users_repo::with_role(&app.db, Role::Probation)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
     audit::record(
         &app.db,
         actor,
@@ -183,7 +231,10 @@ pub async fn detail(app: &AppState, actor: &Actor, referral_id: i32) -> AppResul
     .await?;
     Ok(ReferralDetail {
         referral,
+        person,
+        arrest,
         history,
         names,
+        officers,
     })
 }

@@ -10,6 +10,7 @@ use crate::db::hearings_repo::Hearing;
 use crate::db::people_repo::Person;
 use crate::db::referrals_repo::Referral;
 use crate::domain::arrest::{Disposal, Offence};
+use crate::domain::assessment::AssessmentStatus;
 use crate::domain::code::Coded;
 use crate::domain::hearing::HearingOutcome;
 use crate::domain::identifiers::parse_vehicle_reg;
@@ -47,6 +48,27 @@ pub fn choices_or_none<T: Coded>(none: &'static str) -> Vec<Choice> {
     all
 }
 
+/// The colour of a status tag (GOV.UK tag pattern; the words carry the
+/// meaning, the colour only supports them).
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Tag {
+    Grey,
+    Blue,
+    Green,
+    Yellow,
+    Red,
+}
+
+/// An assessment's status tag: drafts stand out, completed ones are done.
+pub fn assessment_status_tag(status: AssessmentStatus) -> Tag {
+    match status {
+        AssessmentStatus::Draft => Tag::Yellow,
+        AssessmentStatus::Completed => Tag::Green,
+        AssessmentStatus::Superseded => Tag::Grey,
+    }
+}
+
 /// A registration as shown on the plate.
 pub fn vehicle_display(normalised: Option<&str>) -> Option<String> {
     normalised.map(|v| {
@@ -75,6 +97,7 @@ pub struct PersonView {
     pub contact_preference: Option<ContactPreference>,
     pub contact_preference_text: Option<&'static str>,
     pub category: SubjectCategory,
+    pub category_text: &'static str,
     pub version: i32,
 }
 
@@ -97,6 +120,7 @@ pub fn person(p: &Person) -> PersonView {
         contact_preference: p.contact_preference,
         contact_preference_text: p.contact_preference.map(|c| c.label()),
         category: p.category,
+        category_text: p.category.label(),
         version: p.version,
     }
 }

@@ -1,26 +1,24 @@
 //! `/api/v1/arrests`: record, list and import arrests.
 
-use chrono::{DateTime, Utc};
 use rocket::data::{Data, ToByteUnit};
 use rocket::http::Status;
 use rocket::serde::json::Json;
 
 use super::json_body::ApiJson;
 use rocket::{Route, State, get, post, routes};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::list_body;
+use super::ListBody;
 use crate::auth::guards::{Can, cap};
 use crate::db::arrests_repo::{ArrestFilter, ArrestSort};
 use crate::domain::arrest::{ArrestInput, DateErrors};
-use crate::domain::dates::parse_iso_date;
+use crate::domain::dates::{filter_period, parse_iso_date};
 use crate::domain::pagination::PageRequest;
 use crate::error::{AppError, AppResult};
 use crate::services::arrests::{self, ArrestedPerson};
 use crate::services::import;
 use crate::state::AppState;
-use crate::web::present;
+use crate::web::present::{self, ArrestView, PersonView};
 
 #[derive(Deserialize, Default)]
 struct ArrestBody {
@@ -51,12 +49,26 @@ fn date_field(
     }
 }
 
+/// A recorded arrest, with what Kerbside already knew of the man.
+#[derive(Serialize)]
+pub struct ArrestRecorded {
+    #[serde(flatten)]
+    pub arrest: ArrestView,
+    /// How many times he was arrested before.
+    pub previous_arrests: usize,
+    pub previous: Vec<ArrestView>,
+    /// The referral to probation the disposal made, if any.
+    pub referral_id: Option<i32>,
+    pub referral_due_date: Option<chrono::NaiveDate>,
+    pub person: PersonView,
+}
+
 #[post("/arrests", format = "json", data = "<body>")]
 async fn create_arrest(
     app: &State<AppState>,
     user: Can<cap::RecordArrests>,
     body: ApiJson<ArrestBody>,
-) -> AppResult<(Status, Json<Value>)> {
+) -> AppResult<(Status, Json<ArrestRecorded>)> {
     let b = body.into_inner();
     let Some(person_id) = b.person_id else {
         return Err(AppError::invalid(
@@ -109,24 +121,25 @@ async fn create_arrest(
         de,
     )
     .await?;
-    let mut v = json!(present::arrest(&r.arrest));
-    v["previous_arrests"] = json!(r.previous.len());
-    v["previous"] = json!(r.previous.iter().map(present::arrest).collect::<Vec<_>>());
-    v["referral_id"] = json!(r.referral.as_ref().map(|x| x.id));
-    v["referral_due_date"] = json!(r.referral.as_ref().map(|x| x.due_date));
-    v["person"] = json!(present::person(&r.person));
-    Ok((Status::Created, Json(v)))
+    Ok((
+        Status::Created,
+        Json(ArrestRecorded {
+            arrest: present::arrest(&r.arrest),
+            previous_arrests: r.previous.len(),
+            previous: r.previous.iter().map(present::arrest).collect(),
+            referral_id: r.referral.as_ref().map(|x| x.id),
+            referral_due_date: r.referral.as_ref().map(|x| x.due_date),
+            person: present::person(&r.person),
+        }),
+    ))
 }
 
-fn day(raw: &Option<String>, field: &str) -> AppResult<Option<DateTime<Utc>>> {
-    match raw.as_deref().filter(|s| !s.trim().is_empty()) {
-        None => Ok(None),
-        Some(s) => {
-            let d = parse_iso_date(s, field).map_err(|m| AppError::invalid(field, m))?;
-            Ok(d.and_hms_opt(0, 0, 0)
-                .map(crate::domain::london_time::from_london))
-        }
-    }
+/// An arrest in a list, with its man.
+#[derive(Serialize)]
+pub struct ArrestListItem {
+    #[serde(flatten)]
+    pub arrest: ArrestView,
+    pub person: Option<PersonView>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -142,13 +155,14 @@ async fn list_arrests(
     person_id: Option<i32>,
     page: Option<u64>,
     per_page: Option<u64>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ListBody<ArrestListItem>>> {
+    let (from, to) = filter_period(from.as_deref(), to.as_deref()).map_err(AppError::Invalid)?;
     let filter = ArrestFilter {
-        from: day(&from, "from")?,
-        to: day(&to, "to")?.map(|t| t + chrono::Duration::days(1)),
+        from,
+        to,
         area: area.filter(|s| !s.is_empty()),
         operation: operation.filter(|s| !s.is_empty()),
-        disposal: disposal.filter(|s| !s.is_empty()),
+        disposal: arrests::disposal_filter(disposal.as_deref())?,
         person_id,
         officer_user_id: None,
     };
@@ -163,13 +177,12 @@ async fn list_arrests(
     .await?;
     let items = rows
         .iter()
-        .map(|r| {
-            let mut v = json!(present::arrest(&r.arrest));
-            v["person"] = json!(r.person.as_ref().map(present::person));
-            v
+        .map(|r| ArrestListItem {
+            arrest: present::arrest(&r.arrest),
+            person: r.person.as_ref().map(present::person),
         })
         .collect();
-    Ok(Json(list_body(items, &info)))
+    Ok(Json(ListBody::new(items, &info)))
 }
 
 #[post("/arrests/import?<dry_run>", data = "<body>")]
@@ -178,7 +191,7 @@ async fn import_arrests(
     user: Can<cap::RecordArrests>,
     dry_run: Option<bool>,
     body: Data<'_>,
-) -> AppResult<(Status, Json<Value>)> {
+) -> AppResult<(Status, Json<serde_json::Value>)> {
     let text = body.open(20.mebibytes()).into_string().await.map_err(|e| {
         AppError::BadRequest(format!("the file could not be read as UTF-8 text: {e}"))
     })?;
@@ -197,10 +210,10 @@ async fn import_arrests(
     )
     .await?
     {
-        Ok(summary) => Ok((Status::Ok, Json(json!(summary)))),
+        Ok(summary) => Ok((Status::Ok, Json(serde_json::json!(summary)))),
         Err(errors) => Ok((
             Status::UnprocessableEntity,
-            Json(json!({
+            Json(serde_json::json!({
                 "error": {"code": "validation_failed", "message": format!("{} problem(s) found: nothing was imported", errors.len())},
                 "errors": errors,
             })),

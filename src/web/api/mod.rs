@@ -2,12 +2,13 @@
 //! and the health check.
 
 mod arrests;
+mod assessments;
 mod calculators;
-mod cases;
 pub mod json_body;
 mod me;
 pub mod openapi;
 mod people;
+mod referrals;
 mod users;
 
 use rocket::serde::json::Json;
@@ -23,7 +24,8 @@ pub fn routes() -> Vec<Route> {
     r.extend(users::routes());
     r.extend(people::routes());
     r.extend(arrests::routes());
-    r.extend(cases::routes());
+    r.extend(referrals::routes());
+    r.extend(assessments::routes());
     r.extend(calculators::routes());
     r
 }
@@ -39,9 +41,26 @@ async fn healthz(app: &State<AppState>) -> (rocket::http::Status, Json<Value>) {
     }
 }
 
-/// The list envelope of the API: items, total, page, per_page.
-pub fn list_body(items: Vec<Value>, info: &crate::domain::pagination::PageInfo) -> Value {
-    json!({ "items": items, "total": info.total, "page": info.page, "per_page": info.per_page })
+/// The list envelope of the API: a page of items, the total, the page and
+/// its size.
+#[derive(serde::Serialize)]
+pub struct ListBody<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> ListBody<T> {
+    /// A page of `items` as `info` describes it.
+    pub fn new(items: Vec<T>, info: &crate::domain::pagination::PageInfo) -> ListBody<T> {
+        ListBody {
+            items,
+            total: info.total,
+            page: info.page,
+            per_page: info.per_page,
+        }
+    }
 }
 
 /// `GET /healthz`, outside the API prefix.

@@ -5,18 +5,18 @@ use rocket::serde::json::Json;
 
 use super::json_body::ApiJson;
 use rocket::{Route, State, get, post, routes};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::list_body;
+use super::ListBody;
 use crate::auth::guards::{Can, cap};
+use crate::domain::assessment::Suitability;
 use crate::domain::dates::parse_iso_date;
 use crate::domain::pagination::PageRequest;
 use crate::domain::person::PersonInput;
 use crate::error::AppResult;
 use crate::services::people::{self, PersonSearch};
 use crate::state::AppState;
-use crate::web::present;
+use crate::web::present::{self, ArrestView, HearingView, PersonView, ReferralView};
 
 /// The person fields of the API (every one optional, so that validation,
 /// not the JSON parser, names what is missing).
@@ -69,10 +69,20 @@ async fn create_person(
     app: &State<AppState>,
     user: Can<cap::ViewPeople>,
     body: ApiJson<PersonBody>,
-) -> AppResult<(Status, Json<Value>)> {
+) -> AppResult<(Status, Json<PersonView>)> {
     let (input, dob_error) = body.into_inner().into_input();
     let p = people::create_person(app, user.actor(), &input, dob_error).await?;
-    Ok((Status::Created, Json(json!(present::person(&p)))))
+    Ok((Status::Created, Json(present::person(&p))))
+}
+
+/// A search result: the man, how likely he is the one searched for, and why.
+#[derive(Serialize)]
+pub struct PersonMatchView {
+    #[serde(flatten)]
+    pub person: PersonView,
+    /// 0 to 1.
+    pub score: f64,
+    pub reasons: Vec<&'static str>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -86,7 +96,7 @@ async fn search_people(
     vehicle_registration: Option<String>,
     page: Option<u64>,
     per_page: Option<u64>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ListBody<PersonMatchView>>> {
     let dob = match date_of_birth.as_deref().filter(|d| !d.trim().is_empty()) {
         Some(d) => Some(
             parse_iso_date(d, "date_of_birth")
@@ -105,14 +115,28 @@ async fn search_people(
         people::search(app, user.actor(), &search, PageRequest::new(page, per_page)).await?;
     let items = matches
         .iter()
-        .map(|m| {
-            let mut v = json!(present::person(&m.person));
-            v["score"] = json!((m.score * 1000.0).round() / 1000.0);
-            v["reasons"] = json!(m.reasons);
-            v
+        .map(|m| PersonMatchView {
+            person: present::person(&m.person),
+            score: (m.score * 1000.0).round() / 1000.0,
+            reasons: m.reasons.clone(),
         })
         .collect();
-    Ok(Json(list_body(items, &info)))
+    Ok(Json(ListBody::new(items, &info)))
+}
+
+/// A man's record as the caller may see it: the same facts as his page.
+#[derive(Serialize)]
+pub struct PersonRecordView {
+    #[serde(flatten)]
+    pub person: PersonView,
+    pub arrests: Vec<ArrestView>,
+    /// Arrested more than once.
+    pub repeat_arrest: bool,
+    pub referrals: Vec<ReferralView>,
+    /// Probation's record of his hearings (empty for police).
+    pub hearings: Vec<HearingView>,
+    /// The decision of his current completed assessment, if any.
+    pub suitability: Option<Suitability>,
 }
 
 #[get("/people/<id>")]
@@ -120,17 +144,16 @@ async fn show_person(
     app: &State<AppState>,
     user: Can<cap::ViewPeople>,
     id: i32,
-) -> AppResult<Json<Value>> {
-    let record = people::show(app, user.actor(), id).await?;
-    let mut v = json!(present::person(&record.person));
-    v["arrests"] = json!(
-        record
-            .arrests
-            .iter()
-            .map(present::arrest)
-            .collect::<Vec<_>>()
-    );
-    Ok(Json(v))
+) -> AppResult<Json<PersonRecordView>> {
+    let r = people::show(app, user.actor(), id).await?;
+    Ok(Json(PersonRecordView {
+        person: present::person(&r.person),
+        arrests: r.arrests.iter().map(present::arrest).collect(),
+        repeat_arrest: r.is_repeat(),
+        referrals: r.referrals.iter().map(present::referral).collect(),
+        hearings: r.hearings.iter().map(present::hearing).collect(),
+        suitability: r.suitability,
+    }))
 }
 
 pub fn routes() -> Vec<Route> {

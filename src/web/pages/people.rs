@@ -1,28 +1,33 @@
-//! People: search (typo-tolerant), a man's record, correcting his details.
+//! People: search (typo-tolerant), a man's record and its tabs, correcting
+//! his details. Each page renders one typed context; what the actor may see is
+//! decided by the services.
 
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::arrest_form::{PersonFields, options};
+use super::arrests::form::{PersonChoices, PersonFields};
 use super::{FormOutcome, errors_json};
+use crate::auth::Actor;
 use crate::auth::guards::{Can, cap};
-use crate::db::{assessments_repo, hearings_repo, referrals_repo, settings_repo};
-use crate::domain::dates::parse_date_parts;
+use crate::db::people_repo::Person;
+use crate::domain::dates::parse_optional_date_parts;
 use crate::domain::london_time::format_datetime;
-use crate::domain::pagination::PageRequest;
+use crate::domain::pagination::{PageInfo, PageRequest};
 use crate::domain::roles::Capability;
+use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
-use crate::services::assessments;
 use crate::services::people::{self, PersonSearch};
+use crate::services::{assessments, audit};
 use crate::state::AppState;
-use crate::web::present;
+use crate::web::present::{self, ArrestView, HearingView, PersonView, ReferralView, Tag};
 use crate::web::shell::{Shell, render};
 
-type Viewer = Can<cap::ViewPeople>;
+type ViewPeople = Can<cap::ViewPeople>;
+type ManageCases = Can<cap::ManageCases>;
 
-#[derive(FromForm, Default, serde::Serialize)]
+#[derive(FromForm, Default, Serialize)]
 struct SearchQuery {
     q: Option<String>,
     date_of_birth_day: Option<String>,
@@ -30,41 +35,70 @@ struct SearchQuery {
     date_of_birth_year: Option<String>,
 }
 
+/// One search result.
+#[derive(Serialize)]
+struct SearchResult {
+    person: PersonView,
+    /// 0-100.
+    score: f64,
+    reasons: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct SearchPage<'a> {
+    values: &'a SearchQuery,
+    searched: bool,
+    results: Vec<SearchResult>,
+    total: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<serde_json::Value>,
+}
+
 /// The search page. Searches are POSTed so that names and dates of birth
 /// never appear in addresses, histories or server logs.
 #[get("/people")]
-async fn people_page(user: Viewer, shell: Shell) -> AppResult<Template> {
-    let _ = user;
-    Ok(render(
+async fn people_page(_user: ViewPeople, shell: Shell) -> Template {
+    let empty = SearchQuery::default();
+    render(
         "people",
         &shell,
-        json!({ "values": {}, "results": [], "searched": false }),
-    ))
+        SearchPage {
+            values: &empty,
+            searched: false,
+            results: Vec::new(),
+            total: 0,
+            errors: None,
+        },
+    )
 }
 
 #[post("/people/search", data = "<q>")]
 async fn search_people(
     app: &State<AppState>,
-    user: Viewer,
+    user: ViewPeople,
     shell: Shell,
     q: Form<SearchQuery>,
 ) -> AppResult<Template> {
     let q = q.into_inner();
-    let (d, m, y) = (
-        q.date_of_birth_day.clone().unwrap_or_default(),
-        q.date_of_birth_month.clone().unwrap_or_default(),
-        q.date_of_birth_year.clone().unwrap_or_default(),
-    );
-    let mut data = json!({ "values": q, "results": [], "searched": false });
-    let dob = if d.trim().is_empty() && m.trim().is_empty() && y.trim().is_empty() {
-        None
-    } else {
-        match parse_date_parts(&d, &m, &y, "the date of birth") {
-            Ok(v) => Some(v),
-            Err(e) => {
-                data["errors"] = json!({ "date_of_birth": e });
-                return Ok(render("people", &shell, data));
-            }
+    let mut page = SearchPage {
+        values: &q,
+        searched: false,
+        results: Vec::new(),
+        total: 0,
+        errors: None,
+    };
+    let dob = match parse_optional_date_parts(
+        q.date_of_birth_day.as_deref().unwrap_or_default(),
+        q.date_of_birth_month.as_deref().unwrap_or_default(),
+        q.date_of_birth_year.as_deref().unwrap_or_default(),
+        "the date of birth",
+    ) {
+        Ok(d) => d,
+        Err(message) => {
+            let mut e = FieldErrors::new();
+            e.add("date_of_birth", message);
+            page.errors = Some(errors_json(&e));
+            return Ok(render("people", &shell, page));
         }
     };
     let search = PersonSearch {
@@ -80,15 +114,31 @@ async fn search_people(
             PageRequest::new(Some(1), Some(50)),
         )
         .await?;
-        data["results"] = Value::Array(matches.iter().map(|m| json!({ "person": present::person(&m.person), "score": (m.score * 100.0).round(), "reasons": m.reasons })).collect());
-        data["total"] = json!(info.total);
-        data["searched"] = json!(true);
+        page.results = matches
+            .iter()
+            .map(|m| SearchResult {
+                person: present::person(&m.person),
+                score: (m.score * 100.0).round(),
+                reasons: m.reasons.clone(),
+            })
+            .collect();
+        page.total = info.total;
+        page.searched = true;
     }
-    Ok(render("people", &shell, data))
+    Ok(render("people", &shell, page))
+}
+
+/// A link of the sub-navigation inside a man's record.
+#[derive(Serialize)]
+pub(super) struct SubnavItem {
+    key: &'static str,
+    label: &'static str,
+    href: String,
+    current: bool,
 }
 
 /// The sub-navigation of a man's record, by what the user may see.
-pub(super) fn subnav(actor: &crate::auth::Actor, person_id: i32, current: &str) -> Value {
+pub(super) fn subnav(actor: &Actor, person_id: i32, current: &str) -> Vec<SubnavItem> {
     let mut items = vec![("overview", "Overview", format!("/people/{person_id}"))];
     if actor.can(Capability::ManageCases) {
         items.push((
@@ -98,168 +148,253 @@ pub(super) fn subnav(actor: &crate::auth::Actor, person_id: i32, current: &str) 
         ));
         items.push(("history", "History", format!("/people/{person_id}/history")));
     }
-    Value::Array(
-        items
-            .into_iter()
-            .map(|(k, l, h)| json!({"key": k, "label": l, "href": h, "current": k == current}))
-            .collect(),
-    )
+    items
+        .into_iter()
+        .map(|(key, label, href)| SubnavItem {
+            key,
+            label,
+            href,
+            current: key == current,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct PersonPage {
+    person: PersonView,
+    arrests: Vec<ArrestView>,
+    /// Arrested more than once: the page says so first.
+    repeat_arrest: bool,
+    referrals: Vec<ReferralView>,
+    hearings: Vec<HearingView>,
+    suitability: Option<&'static str>,
+    can_record: bool,
+    can_assess: bool,
+    subnav: Vec<SubnavItem>,
 }
 
 #[get("/people/<id>")]
 async fn show_person(
     app: &State<AppState>,
-    user: Viewer,
+    user: ViewPeople,
     shell: Shell,
     id: i32,
 ) -> AppResult<Template> {
     let record = people::show(app, user.actor(), id).await?;
-    let referrals = referrals_repo::for_person(&app.db, id).await?;
-    // hearings are probation's record; police see the referral status and suitability only
-    let hearings = if user.actor().can(Capability::ManageCases) {
-        hearings_repo::for_person(&app.db, id).await?
-    } else {
-        Vec::new()
-    };
-    // police see the suitability outcome only
-    let suitability = assessments_repo::current_completed(&app.db, id)
-        .await?
-        .and_then(|a| a.suitability)
-        .map(|s| s.label());
     Ok(render(
         "person",
         &shell,
-        json!({
-            "person": present::person(&record.person),
-            "arrests": record.arrests.iter().map(present::arrest).collect::<Vec<_>>(),
-            "referrals": referrals.iter().map(present::referral).collect::<Vec<_>>(),
-            "hearings": hearings.iter().map(present::hearing).collect::<Vec<_>>(),
-            "suitability": suitability,
-            "can_record": user.actor().can(Capability::RecordArrests),
-            "can_assess": user.actor().can(Capability::ManageCases),
-            "subnav": subnav(user.actor(), id, "overview"),
-        }),
+        PersonPage {
+            person: present::person(&record.person),
+            arrests: record.arrests.iter().map(present::arrest).collect(),
+            repeat_arrest: record.is_repeat(),
+            referrals: record.referrals.iter().map(present::referral).collect(),
+            hearings: record.hearings.iter().map(present::hearing).collect(),
+            suitability: record.suitability.map(|s| s.label()),
+            can_record: user.actor().can(Capability::RecordArrests),
+            can_assess: user.actor().can(Capability::ManageCases),
+            subnav: subnav(user.actor(), id, "overview"),
+        },
     ))
+}
+
+#[derive(Serialize)]
+struct AssessmentRow {
+    id: i32,
+    version: i32,
+    status_text: &'static str,
+    status_tag: Tag,
+    suitability: Option<&'static str>,
+    rosh_overall: Option<&'static str>,
+    ogrs3: Option<i32>,
+    indicative: bool,
+    author: Option<String>,
+    updated_at: String,
+}
+
+#[derive(Serialize)]
+struct PersonAssessmentsPage {
+    person: PersonView,
+    assessments: Vec<AssessmentRow>,
+    subnav: Vec<SubnavItem>,
 }
 
 #[get("/people/<id>/assessments")]
 async fn person_assessments(
     app: &State<AppState>,
-    user: Can<cap::ManageCases>,
+    user: ManageCases,
     shell: Shell,
     id: i32,
 ) -> AppResult<Template> {
-    let record = people::show(app, user.actor(), id).await?;
+    let person = people::identity(app, user.actor(), id).await?;
     let list = assessments::for_person(app, user.actor(), id).await?;
-    let names = crate::db::users_repo::names_for(
-        &app.db,
-        &list.iter().map(|a| a.author_id).collect::<Vec<_>>(),
-    )
-    .await?;
-    let rows: Vec<Value> = list
-        .iter()
-        .map(|a| json!({
-            "id": a.id, "version": a.version_number, "status": a.status,
-            "status_text": a.status.label(),
-            "suitability": a.suitability.map(|s| s.label()),
-            "rosh_overall": a.rosh_overall.map(|r| r.label()),
-            "ogrs3": a.ogrs3_two_year_percent,
-                    "indicative": serde_json::from_str::<crate::domain::assessment::AssessmentInput>(&a.content).ok().and_then(|i| i.ogrs3).and_then(|o| o.current_sanction).as_deref() == Some("caution"), "author": names.get(&a.author_id),
-            "updated_at": format_datetime(a.updated_at),
-        }))
+    let rows = list
+        .into_iter()
+        .map(|l| {
+            let a = l.assessment;
+            AssessmentRow {
+                id: a.id,
+                version: a.version_number,
+                status_text: a.status.label(),
+                status_tag: present::assessment_status_tag(a.status),
+                suitability: a.suitability.map(|s| s.label()),
+                rosh_overall: a.rosh_overall.map(|r| r.label()),
+                ogrs3: a.ogrs3_two_year_percent,
+                indicative: l.ogrs3_indicative,
+                author: l.author_name,
+                updated_at: format_datetime(a.updated_at),
+            }
+        })
         .collect();
     Ok(render(
         "person_assessments",
         &shell,
-        json!({"person": present::person(&record.person), "assessments": rows, "subnav": subnav(user.actor(), id, "assessments")}),
+        PersonAssessmentsPage {
+            person: present::person(&person),
+            assessments: rows,
+            subnav: subnav(user.actor(), id, "assessments"),
+        },
     ))
+}
+
+#[derive(Serialize)]
+struct HistoryEntry {
+    at: String,
+    who: String,
+    /// What happened, in words ("Consult", "Alter").
+    action: &'static str,
+    what: Option<String>,
+    record_id: Option<String>,
+    reason: Option<String>,
+    recipient: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PersonHistoryPage {
+    person: PersonView,
+    entries: Vec<HistoryEntry>,
+    pagination: PageInfo,
+    base: String,
+    views: bool,
+    subnav: Vec<SubnavItem>,
 }
 
 #[get("/people/<id>/history?<views>&<page>")]
 async fn person_history(
     app: &State<AppState>,
-    user: Can<cap::ManageCases>,
+    user: ManageCases,
     shell: Shell,
     id: i32,
     views: Option<bool>,
     page: Option<u64>,
 ) -> AppResult<Template> {
-    let record = people::show(app, user.actor(), id).await?;
-    let (rows, info) = crate::services::audit::person_timeline(
+    let person = people::identity(app, user.actor(), id).await?;
+    let views = views == Some(true);
+    let (rows, info) = audit::person_timeline(
         app,
         user.actor(),
         id,
-        views == Some(true),
+        views,
         PageRequest::new(page, Some(50)),
     )
     .await?;
-    let entries: Vec<Value> = rows
-        .iter()
-        .map(|r| json!({
-            "at": format_datetime(r.at), "who": r.actor_username, "action": r.action,
-            "what": r.record_type.as_deref().map(|t| t.replace('_', " ")), "record_id": r.record_id,
-            "reason": r.reason, "recipient": r.recipient,
-        }))
+    let entries = rows
+        .into_iter()
+        .map(|r| HistoryEntry {
+            at: format_datetime(r.at),
+            who: r.actor_username,
+            action: r.action.label(),
+            what: r.record_type.map(|t| t.replace('_', " ")),
+            record_id: r.record_id,
+            reason: r.reason,
+            recipient: r.recipient,
+        })
         .collect();
     let base = format!(
         "/people/{id}/history?{}",
-        if views == Some(true) {
-            "views=true&"
-        } else {
-            ""
-        }
+        if views { "views=true&" } else { "" }
     );
     Ok(render(
         "person_history",
         &shell,
-        json!({"person": present::person(&record.person), "entries": entries, "pagination": info, "base": base, "views": views == Some(true), "subnav": subnav(user.actor(), id, "history")}),
+        PersonHistoryPage {
+            person: present::person(&person),
+            entries,
+            pagination: info,
+            base,
+            views,
+            subnav: subnav(user.actor(), id, "history"),
+        },
     ))
 }
 
-fn fields_of(p: &crate::db::people_repo::Person) -> Value {
-    json!({
-        "surname": p.surname, "forenames": p.forenames,
-        "date_of_birth_day": p.date_of_birth.format("%-d").to_string(),
-        "date_of_birth_month": p.date_of_birth.format("%-m").to_string(),
-        "date_of_birth_year": p.date_of_birth.format("%Y").to_string(),
-        "sex": p.sex, "address": p.address, "postcode": p.postcode, "phone": p.phone, "pnc_id": p.pnc_id,
-        "contact_preference": p.contact_preference.map(|c| c.as_str()).unwrap_or_default(), "category": p.category,
-    })
+/// The person fields as the form shows them, from his record.
+fn fields_of(p: &Person) -> PersonFields {
+    PersonFields {
+        surname: p.surname.clone(),
+        forenames: p.forenames.clone(),
+        date_of_birth_day: p.date_of_birth.format("%-d").to_string(),
+        date_of_birth_month: p.date_of_birth.format("%-m").to_string(),
+        date_of_birth_year: p.date_of_birth.format("%Y").to_string(),
+        sex: p.sex.as_str().into(),
+        address: p.address.clone().unwrap_or_default(),
+        postcode: p.postcode.clone().unwrap_or_default(),
+        phone: p.phone.clone().unwrap_or_default(),
+        pnc_id: p.pnc_id.clone().unwrap_or_default(),
+        contact_preference: p
+            .contact_preference
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default(),
+        category: p.category.as_str().into(),
+    }
 }
 
-async fn edit_page(
-    app: &AppState,
-    shell: &Shell,
-    person: &crate::db::people_repo::Person,
-    values: Value,
+#[derive(Serialize)]
+struct PersonEditPage<'a> {
+    person: PersonView,
+    values: &'a PersonFields,
     version: i32,
-    errors: Option<Value>,
-) -> AppResult<Template> {
-    let mut data = options(&settings_repo::areas(&app.db).await?);
-    data["person"] = json!(present::person(person));
-    data["values"] = values;
-    data["version"] = json!(version);
-    data["errors"] = errors.unwrap_or(Value::Null);
-    Ok(render("person_edit", shell, data))
+    #[serde(flatten)]
+    choices: PersonChoices,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<serde_json::Value>,
+}
+
+fn edit_page(
+    shell: &Shell,
+    person: &Person,
+    values: &PersonFields,
+    version: i32,
+    errors: Option<&FieldErrors>,
+) -> Template {
+    render(
+        "person_edit",
+        shell,
+        PersonEditPage {
+            person: present::person(person),
+            values,
+            version,
+            choices: PersonChoices::new(),
+            errors: errors.map(errors_json),
+        },
+    )
 }
 
 #[get("/people/<id>/edit")]
 async fn edit_person(
     app: &State<AppState>,
-    user: Viewer,
+    user: ViewPeople,
     shell: Shell,
     id: i32,
 ) -> AppResult<Template> {
-    let record = people::show(app, user.actor(), id).await?;
-    edit_page(
-        app,
+    let person = people::identity(app, user.actor(), id).await?;
+    Ok(edit_page(
         &shell,
-        &record.person,
-        fields_of(&record.person),
-        record.person.version,
+        &person,
+        &fields_of(&person),
+        person.version,
         None,
-    )
-    .await
+    ))
 }
 
 #[derive(FromForm)]
@@ -271,7 +406,7 @@ struct EditForm {
 #[post("/people/<id>", data = "<form>")]
 async fn update_person(
     app: &State<AppState>,
-    user: Viewer,
+    user: ViewPeople,
     shell: Shell,
     id: i32,
     form: Form<EditForm>,
@@ -284,19 +419,14 @@ async fn update_person(
             "Details updated",
         )),
         Err(AppError::Invalid(e)) => {
-            let record = people::show(app, user.actor(), id).await?;
-            let values = serde_json::to_value(&f.person).unwrap_or_default();
-            Ok(FormOutcome::again(
-                edit_page(
-                    app,
-                    &shell,
-                    &record.person,
-                    values,
-                    f.version,
-                    Some(errors_json(&e)),
-                )
-                .await?,
-            ))
+            let person = people::identity(app, user.actor(), id).await?;
+            Ok(FormOutcome::again(edit_page(
+                &shell,
+                &person,
+                &f.person,
+                f.version,
+                Some(&e),
+            )))
         }
         Err(e) => Err(e),
     }

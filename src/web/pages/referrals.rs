@@ -4,111 +4,160 @@
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::FormOutcome;
 use crate::auth::guards::{Can, cap};
 use crate::db::referrals_repo::QueueFilter;
-use crate::db::{arrests_repo, people_repo, users_repo};
 use crate::domain::london_time::format_datetime;
-use crate::domain::pagination::PageRequest;
-use crate::domain::referral::ReferralStatus;
-use crate::domain::roles::Role;
-use crate::error::{AppError, AppResult};
+use crate::domain::pagination::{PageInfo, PageRequest};
+use crate::domain::referral::{ReferralStatus, Urgency, urgency};
+use crate::error::AppResult;
 use crate::services::{assessments, referrals};
 use crate::state::AppState;
-use crate::web::present;
+use crate::web::present::{self, ArrestView, Choice, PersonView, ReferralView};
 use crate::web::shell::{Shell, render};
 
-type Probation = Can<cap::ManageCases>;
+type ManageCases = Can<cap::ManageCases>;
+
+/// A referral on the queue.
+#[derive(Serialize)]
+struct QueueRow {
+    referral: ReferralView,
+    person: Option<PersonView>,
+    arrest: Option<ArrestView>,
+    urgency: Urgency,
+    assigned_name: Option<String>,
+}
+
+#[derive(Serialize)]
+struct QueuePage {
+    rows: Vec<QueueRow>,
+    pagination: PageInfo,
+    base: String,
+    mine: bool,
+    status: Option<String>,
+    status_options: Vec<Choice>,
+}
 
 #[get("/referrals?<mine>&<status>&<page>")]
 async fn list_referrals(
     app: &State<AppState>,
-    user: Probation,
+    user: ManageCases,
     shell: Shell,
     mine: Option<bool>,
     status: Option<String>,
     page: Option<u64>,
 ) -> AppResult<Template> {
-    let status = status.filter(|s| ReferralStatus::parse(s).is_some());
+    let mine = mine == Some(true);
+    let statuses = referrals::status_filter(status.as_deref())?;
     let filter = QueueFilter {
-        statuses: status.clone().into_iter().collect(),
-        assigned_to: if mine == Some(true) {
-            user.actor().user_id()
-        } else {
-            None
-        },
+        statuses: statuses.clone(),
+        assigned_to: if mine { user.actor().user_id() } else { None },
     };
     let (rows, info) =
         referrals::queue(app, user.actor(), &filter, PageRequest::new(page, Some(50))).await?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "referral": present::referral(&r.referral), "person": r.person.as_ref().map(present::person),
-                "arrest": r.arrest.as_ref().map(present::arrest), "days_left": r.days_left,
-                "overdue": r.days_left < 0, "overdue_days": -r.days_left, "urgent": (0..=7).contains(&r.days_left), "assigned_name": r.assigned_name,
-            })
-        })
-        .collect();
+    let status = statuses.first().map(|s| s.as_str().to_string());
     let mut base = String::from("/referrals?");
-    if mine == Some(true) {
+    if mine {
         base.push_str("mine=true&");
     }
     if let Some(s) = &status {
         base.push_str(&format!("status={s}&"));
     }
-    let statuses: Vec<Value> = std::iter::once(json!({"value": "", "label": "Any open status"}))
-        .chain(
-            ReferralStatus::ALL
-                .iter()
-                .map(|s| json!({"value": s.as_str(), "label": s.label()})),
-        )
-        .collect();
     Ok(render(
         "referrals",
         &shell,
-        json!({ "rows": items, "pagination": info, "base": base, "mine": mine == Some(true), "status": status, "status_options": statuses }),
+        QueuePage {
+            rows: rows
+                .into_iter()
+                .map(|r| QueueRow {
+                    referral: present::referral(&r.referral),
+                    person: r.person.as_ref().map(present::person),
+                    arrest: r.arrest.as_ref().map(present::arrest),
+                    urgency: urgency(r.days_left),
+                    assigned_name: r.assigned_name,
+                })
+                .collect(),
+            pagination: info,
+            base,
+            mine,
+            status,
+            status_options: present::choices_or_none::<ReferralStatus>("Any open status"),
+        },
     ))
+}
+
+/// A move in the referral's history.
+#[derive(Serialize)]
+struct HistoryRow {
+    at: String,
+    to: &'static str,
+    by: String,
+    assigned: Option<String>,
+    note: Option<String>,
+}
+
+/// A probation officer the referral can go to.
+#[derive(Serialize)]
+struct OfficerChoice {
+    value: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct ReferralPage {
+    referral: ReferralView,
+    person: PersonView,
+    arrest: Option<ArrestView>,
+    history: Vec<HistoryRow>,
+    officer_options: Vec<OfficerChoice>,
+    /// Who the choice starts on: the officer it is assigned to, or the reader.
+    selected_officer: Option<String>,
 }
 
 #[get("/referrals/<id>")]
 async fn show_referral(
     app: &State<AppState>,
-    user: Probation,
+    user: ManageCases,
     shell: Shell,
     id: i32,
 ) -> AppResult<Template> {
     let d = referrals::detail(app, user.actor(), id).await?;
-    let person = people_repo::find(&app.db, d.referral.person_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let arrest = arrests_repo::find(&app.db, d.referral.arrest_id).await?;
-    let officers: Vec<Value> = users_repo::with_role(&app.db, Role::Probation)
-        .await?
-        .iter()
-        .map(|u| json!({"value": u.id.to_string(), "label": u.display_name}))
-        .collect();
-    let history: Vec<Value> = d
+    let name_of = |uid: Option<i32>| uid.and_then(|u| d.names.get(&u).cloned());
+    let history = d
         .history
         .iter()
-        .map(|h| {
-            json!({
-                "at": format_datetime(h.at), "to": h.to_status.label(),
-                "by": h.by_user_id.and_then(|u| d.names.get(&u).cloned()).unwrap_or_else(|| "Kerbside".into()),
-                "assigned": h.assigned_to.and_then(|u| d.names.get(&u).cloned()), "note": h.note,
-            })
+        .map(|h| HistoryRow {
+            at: format_datetime(h.at),
+            to: h.to_status.label(),
+            by: name_of(h.by_user_id).unwrap_or_else(|| "Kerbside".into()),
+            assigned: name_of(h.assigned_to),
+            note: h.note.clone(),
         })
         .collect();
     Ok(render(
         "referral",
         &shell,
-        json!({
-            "referral": present::referral(&d.referral), "person": present::person(&person), "arrest": arrest.as_ref().map(present::arrest),
-            "history": history, "officer_options": officers, "me": user.actor().user_id().map(|u| u.to_string()),
-            "assigned": d.referral.assigned_to.map(|u| u.to_string()),
-        }),
+        ReferralPage {
+            referral: present::referral(&d.referral),
+            person: present::person(&d.person),
+            arrest: d.arrest.as_ref().map(present::arrest),
+            history,
+            officer_options: d
+                .officers
+                .iter()
+                .map(|(id, name)| OfficerChoice {
+                    value: id.to_string(),
+                    label: name.clone(),
+                })
+                .collect(),
+            selected_officer: d
+                .referral
+                .assigned_to
+                .or(user.actor().user_id())
+                .map(|u| u.to_string()),
+        },
     ))
 }
 
@@ -120,7 +169,7 @@ struct AssignForm {
 #[post("/referrals/<id>/assign", data = "<form>")]
 async fn assign_referral(
     app: &State<AppState>,
-    user: Probation,
+    user: ManageCases,
     id: i32,
     form: Form<AssignForm>,
 ) -> AppResult<FormOutcome> {
@@ -134,7 +183,7 @@ async fn assign_referral(
 #[post("/referrals/<id>/assessments")]
 async fn start_assessment(
     app: &State<AppState>,
-    user: Probation,
+    user: ManageCases,
     id: i32,
 ) -> AppResult<FormOutcome> {
     let d = referrals::detail(app, user.actor(), id).await?;

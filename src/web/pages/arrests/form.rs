@@ -4,12 +4,12 @@
 
 use rocket::FromForm;
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::domain::arrest::{ArrestInput, DateErrors, Disposal, Offence};
 use crate::domain::dates::{parse_date_parts, parse_time};
 use crate::domain::london_time::from_london;
 use crate::domain::person::{ContactPreference, NO_CONTACT_PREFERENCE, PersonInput, Sex};
+use crate::web::present::{Choice, choices, choices_or_none};
 
 /// Person fields of a form.
 #[derive(FromForm, Serialize, Default, Clone, Debug)]
@@ -186,22 +186,80 @@ impl ArrestFields {
     }
 }
 
-/// Option lists for the person and arrest forms.
-pub fn options(areas: &[String]) -> Value {
-    let mut area_options = vec![json!({"value": "", "label": "Choose an area"})];
-    area_options.extend(areas.iter().map(|a| json!({"value": a, "label": a})));
-    json!({
-        "sex_options": Sex::ALL.iter().map(|s| json!({"value": s.as_str(), "label": s.label()})).collect::<Vec<_>>(),
-        "contact_options": crate::web::present::choices_or_none::<ContactPreference>(NO_CONTACT_PREFERENCE),
-        "area_options": area_options,
-        "offence_options": Offence::ALL.iter().map(|o| json!({"value": o.as_str(), "label": o.label()})).collect::<Vec<_>>(),
-        "disposal_options": Disposal::ALL.iter().map(|d| json!({
-            "value": d.as_str(), "label": d.label(),
-            "hint": match d {
-                Disposal::ConditionalCaution => "Give the course deadline below: a referral to probation is made",
-                Disposal::Charged => "Give the court and first hearing date below: a referral to probation is made",
-                _ => "",
-            }
-        })).collect::<Vec<_>>(),
-    })
+/// The choices of the person fields (`person_fields` template).
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonChoices {
+    pub sex_options: Vec<Choice>,
+    pub contact_options: Vec<Choice>,
+}
+
+impl PersonChoices {
+    /// Sexes and contact preferences.
+    pub fn new() -> PersonChoices {
+        PersonChoices {
+            sex_options: choices::<Sex>(),
+            contact_options: choices_or_none::<ContactPreference>(NO_CONTACT_PREFERENCE),
+        }
+    }
+}
+
+/// A disposal as the arrest form offers it: its hint says when it refers
+/// the man to probation (the rule is `Disposal::creates_referral`).
+#[derive(Clone, Debug, Serialize)]
+pub struct DisposalChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+}
+
+/// The choices of the arrest fields, and of the person fields for a new man.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArrestChoices {
+    #[serde(flatten)]
+    pub person: PersonChoices,
+    pub area_options: Vec<AreaChoice>,
+    pub offence_options: Vec<Choice>,
+    pub disposal_options: Vec<DisposalChoice>,
+}
+
+/// An area, as configured by an administrator.
+#[derive(Clone, Debug, Serialize)]
+pub struct AreaChoice {
+    pub value: String,
+    pub label: String,
+}
+
+impl ArrestChoices {
+    /// The choices, with the configured areas.
+    pub fn new(areas: &[String]) -> ArrestChoices {
+        let mut area_options = vec![AreaChoice {
+            value: String::new(),
+            label: "Choose an area".into(),
+        }];
+        area_options.extend(areas.iter().map(|a| AreaChoice {
+            value: a.clone(),
+            label: a.clone(),
+        }));
+        ArrestChoices {
+            person: PersonChoices::new(),
+            area_options,
+            offence_options: choices::<Offence>(),
+            disposal_options: Disposal::ALL
+                .iter()
+                .map(|d| DisposalChoice {
+                    value: d.as_str(),
+                    label: d.label(),
+                    hint: match (d.creates_referral(), d) {
+                        (true, Disposal::ConditionalCaution) => {
+                            "Give the course deadline below: a referral to probation is made"
+                        }
+                        (true, _) => {
+                            "Give the court and first hearing date below: a referral to probation is made"
+                        }
+                        _ => "",
+                    },
+                })
+                .collect(),
+        }
+    }
 }
