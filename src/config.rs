@@ -101,6 +101,14 @@ fn flag(name: &str) -> Result<bool, String> {
 }
 
 impl Settings {
+    /// The local MARAC escalation rule, as the DASH rules take it.
+    pub fn dash(&self) -> crate::domain::dash::DashSettings {
+        crate::domain::dash::DashSettings {
+            escalation_incidents: self.dash_escalation_incidents,
+            escalation_months: self.dash_escalation_months,
+        }
+    }
+
     /// Read the environment; an `Err` names the variable to fix.
     pub fn from_env() -> Result<Settings, String> {
         let d = Settings::default();

@@ -87,7 +87,7 @@ pub async fn insert_many(db: &impl ConnectionTrait, rows: &[NewAuditRow]) -> Res
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
     pub actor_username: Option<String>,
-    pub action: Option<String>,
+    pub action: Option<crate::domain::audit_action::AuditAction>,
     pub person_id: Option<i32>,
     pub record_type: Option<String>,
     pub record_id: Option<String>,
@@ -100,8 +100,8 @@ fn filtered(f: &AuditFilter) -> Select<audit_log::Entity> {
     if let Some(u) = &f.actor_username {
         q = q.filter(audit_log::Column::ActorUsername.eq(u.clone()));
     }
-    if let Some(a) = &f.action {
-        q = q.filter(audit_log::Column::Action.eq(a.clone()));
+    if let Some(a) = f.action {
+        q = q.filter(audit_log::Column::Action.eq(a));
     }
     if let Some(p) = f.person_id {
         // About him alone, or one of the men a list or an export showed.

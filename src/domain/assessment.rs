@@ -236,6 +236,31 @@ pub fn check_draft(
     e.into_result().map(|()| results)
 }
 
+/// The suitability section's rule: a decision from the list and a written
+/// rationale (checked when the section is saved and again at completion).
+pub fn suitability_errors(input: &AssessmentInput) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    if input
+        .suitability
+        .as_deref()
+        .and_then(Suitability::parse)
+        .is_none()
+    {
+        e.add("suitability", "Record the suitability decision");
+    }
+    if input
+        .rationale
+        .as_deref()
+        .is_none_or(|r| r.trim().is_empty())
+    {
+        e.add(
+            "rationale",
+            "Give the rationale for the suitability decision",
+        );
+    }
+    e
+}
+
 /// What completion needs on top of a valid draft: RoSH for every group, a
 /// suitability decision with a rationale, and (unless not suitable) the
 /// OGRS3 score; the domestic-abuse screen answered.
@@ -248,23 +273,14 @@ pub fn check_complete(
     if results.rosh.is_none() {
         e.add("rosh", "Rate the risk of serious harm for each group");
     }
-    match input.suitability.as_deref().and_then(Suitability::parse) {
-        None => e.add("suitability", "Record the suitability decision"),
-        Some(s) => {
-            if s != Suitability::NotSuitable && results.ogrs3.is_none() {
-                e.add("ogrs3", "Complete the OGRS3 section");
-            }
-        }
-    }
-    if input
-        .rationale
-        .as_deref()
-        .is_none_or(|r| r.trim().is_empty())
+    if let Some(s) = input.suitability.as_deref().and_then(Suitability::parse)
+        && s != Suitability::NotSuitable
+        && results.ogrs3.is_none()
     {
-        e.add(
-            "rationale",
-            "Give the rationale for the suitability decision",
-        );
+        e.add("ogrs3", "Complete the OGRS3 section");
+    }
+    for (field, message) in suitability_errors(input).iter() {
+        e.add(field, message);
     }
     if input
         .domestic_abuse

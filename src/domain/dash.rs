@@ -179,6 +179,31 @@ pub struct DashResult {
     pub refer_to_marac: bool,
 }
 
+/// Read the checklist as a form sends it, numbered 1 to 24 so that an
+/// unanswered question is visible: every question answered, or an error
+/// naming those that are not.
+pub fn answers_from_numbered(
+    numbered: &std::collections::BTreeMap<usize, String>,
+) -> Result<Vec<Answer>, String> {
+    let answers: Vec<Option<Answer>> = (1..=QUESTION_COUNT)
+        .map(|n| numbered.get(&n).and_then(|v| Answer::parse(v)))
+        .collect();
+    let missing: Vec<String> = answers
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.is_none())
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if missing.is_empty() {
+        Ok(answers.into_iter().flatten().collect())
+    } else {
+        Err(format!(
+            "Answer every question (all {QUESTION_COUNT} must be asked): question {} not answered",
+            missing.join(", ")
+        ))
+    }
+}
+
 /// Number of "yes" answers.
 pub fn score(answers: &[Answer]) -> u32 {
     let yes = answers.iter().filter(|a| **a == Answer::Yes).count();

@@ -9,7 +9,7 @@ use crate::auth::Actor;
 use crate::db::sessions_repo::{self, Session};
 use crate::db::tokens_repo;
 use crate::db::users_repo::{self, NewUser, User};
-use crate::domain::accounts::{parse_roles, validate_new_user};
+use crate::domain::accounts::{is_locked, parse_roles, session_state, validate_new_user};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::pagination::{PageInfo, PageRequest};
 use crate::domain::password_policy;
@@ -103,7 +103,18 @@ pub(crate) async fn create_user_unchecked(
 pub struct AccountDetail {
     pub user: User,
     pub roles: Vec<Role>,
+    /// Its sessions still in force (not idle or too old).
     pub sessions: Vec<Session>,
+    /// Its API tokens, newest first.
+    pub tokens: Vec<tokens_repo::ApiToken>,
+    /// Locked now after too many wrong attempts.
+    pub locked: bool,
+}
+
+/// The roles one account holds (administrators).
+pub async fn roles(app: &AppState, actor: &Actor, user_id: i32) -> AppResult<Vec<Role>> {
+    actor.require(Capability::ManageUsers)?;
+    Ok(users_repo::roles_of(&app.db, user_id).await?)
 }
 
 /// A page of accounts.
@@ -124,11 +135,20 @@ pub async fn user_detail(app: &AppState, actor: &Actor, user_id: i32) -> AppResu
         .await?
         .ok_or(AppError::NotFound)?;
     let roles = users_repo::roles_of(&app.db, user_id).await?;
-    let sessions = sessions_repo::for_user(&app.db, user_id).await?;
+    let now = app.now();
+    let limits = &app.settings.limits;
+    let sessions = sessions_repo::for_user(&app.db, user_id)
+        .await?
+        .into_iter()
+        .filter(|s| session_state(s.created_at, s.last_seen_at, now, limits).is_ok())
+        .collect();
+    let tokens = tokens_repo::for_user(&app.db, user_id).await?;
     Ok(AccountDetail {
+        locked: is_locked(user.locked_until, now),
         user,
         roles,
         sessions,
+        tokens,
     })
 }
 

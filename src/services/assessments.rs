@@ -29,10 +29,7 @@ use crate::state::AppState;
 const REDACTED: &str = "[assessment content: not copied to the audit log]";
 
 fn settings(app: &AppState) -> DashSettings {
-    DashSettings {
-        escalation_incidents: app.settings.dash_escalation_incidents,
-        escalation_months: app.settings.dash_escalation_months,
-    }
+    app.settings.dash()
 }
 
 fn summary(input: &AssessmentInput, results: &AssessmentResults) -> Summary {
@@ -60,6 +57,8 @@ fn conflict_locked() -> AppError {
 #[derive(Clone, Debug, Serialize)]
 pub struct AssessmentView {
     pub assessment: Assessment,
+    /// The man assessed (for the identity bar).
+    pub person: crate::db::people_repo::Person,
     pub input: AssessmentInput,
     pub results: AssessmentResults,
     pub author_name: Option<String>,
@@ -293,6 +292,19 @@ pub fn require_api_fields(input: &AssessmentInput) -> AppResult<()> {
     e.into_result().map_err(AppError::Invalid)
 }
 
+/// Read a draft to change it: only its author may, and a completed one is
+/// locked (409). The one home of that rule for the section forms.
+pub async fn editable(app: &AppState, actor: &Actor, id: i32) -> AppResult<AssessmentView> {
+    let v = view(app, actor, id).await?;
+    if v.assessment.status != AssessmentStatus::Draft {
+        return Err(conflict_locked());
+    }
+    if !v.is_author {
+        return Err(AppError::Forbidden);
+    }
+    Ok(v)
+}
+
 /// Read an assessment (probation), audited as a consult.
 pub async fn view(app: &AppState, actor: &Actor, id: i32) -> AppResult<AssessmentView> {
     let assessment = load(app, actor, id).await?;
@@ -311,8 +323,12 @@ pub async fn view(app: &AppState, actor: &Actor, id: i32) -> AppResult<Assessmen
     )
     .await?;
     let is_author = actor.user_id() == Some(assessment.author_id);
+    let person = people_repo::find(&app.db, assessment.person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(AssessmentView {
         assessment,
+        person,
         input,
         results,
         author_name,

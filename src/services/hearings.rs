@@ -24,6 +24,29 @@ pub struct HearingInput {
     pub notes: String,
 }
 
+/// What the hearing form shows: the arrest and its man.
+#[derive(Clone, Debug)]
+pub struct HearingFor {
+    pub arrest: crate::db::arrests_repo::Arrest,
+    pub person: crate::db::people_repo::Person,
+}
+
+/// Open the form for a hearing of this arrest (probation, an arrest that went
+/// to court); showing the man is audited as a consult of his record.
+pub async fn form_for(app: &AppState, actor: &Actor, arrest_id: i32) -> AppResult<HearingFor> {
+    actor.require(Capability::ManageCases)?;
+    let arrest = arrests_repo::find(&app.db, arrest_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !arrest.disposal.goes_to_court() {
+        return Err(AppError::conflict(
+            "Hearings are recorded only for an arrest that led to a charge",
+        ));
+    }
+    let person = crate::services::people::identity(app, actor, arrest.person_id).await?;
+    Ok(HearingFor { arrest, person })
+}
+
 /// Record a hearing for a charged arrest (probation).
 pub async fn record(
     app: &AppState,

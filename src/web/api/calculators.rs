@@ -7,7 +7,7 @@ use rocket::{Route, State, post, routes};
 use serde_json::{Value, json};
 
 use crate::auth::SignedIn;
-use crate::domain::dash::{self, DashInput, DashSettings};
+use crate::domain::dash::{self, DashInput};
 use crate::domain::ogrs3::{self, Ogrs3Input};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -24,11 +24,7 @@ fn calculate_dash(
     _user: SignedIn,
     body: ApiJson<DashInput>,
 ) -> AppResult<Json<Value>> {
-    let settings = DashSettings {
-        escalation_incidents: app.settings.dash_escalation_incidents,
-        escalation_months: app.settings.dash_escalation_months,
-    };
-    let r = dash::assess(&body, &settings).map_err(AppError::Invalid)?;
+    let r = dash::assess(&body, &app.settings.dash()).map_err(AppError::Invalid)?;
     Ok(Json(json!(r)))
 }
 

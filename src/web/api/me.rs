@@ -1,20 +1,35 @@
-//! `GET /api/v1/me`: who the token (or session) acts as.
+//! `GET /api/v1/me`: who the token acts as.
 
 use rocket::serde::json::Json;
 use rocket::{Route, get, routes};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::auth::SignedIn;
+use crate::domain::roles::Role;
+
+/// The caller.
+#[derive(Serialize)]
+pub struct Me {
+    pub username: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    /// `token` (an API token) or `session` (a browser).
+    pub via: &'static str,
+}
 
 #[get("/me")]
-fn show_me(user: SignedIn) -> Json<Value> {
+fn show_me(user: SignedIn) -> Json<Me> {
     let a = &user.actor;
-    Json(json!({
-        "username": a.username(),
-        "name": a.display_name(),
-        "roles": a.roles().roles().iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-        "via": if a.api_token_id().is_some() { "token" } else { "session" },
-    }))
+    Json(Me {
+        username: a.username().to_string(),
+        name: a.display_name().to_string(),
+        roles: a.roles().roles().to_vec(),
+        via: if a.api_token_id().is_some() {
+            "token"
+        } else {
+            "session"
+        },
+    })
 }
 
 pub fn routes() -> Vec<Route> {

@@ -6,10 +6,10 @@ use rocket::serde::json::Json;
 
 use super::json_body::ApiJson;
 use rocket::{Route, State, post, routes};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use crate::auth::guards::{Can, cap};
+use crate::domain::roles::Role;
 use crate::error::AppResult;
 use crate::services::accounts::{self, NewAccount};
 use crate::state::AppState;
@@ -22,12 +22,23 @@ struct NewUserBody {
     password: Option<String>,
 }
 
+/// A new account.
+#[derive(Serialize)]
+pub struct UserCreated {
+    pub id: i32,
+    pub username: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    /// Yes: the person chooses their own password at first sign-in.
+    pub must_change_password: bool,
+}
+
 #[post("/users", format = "json", data = "<body>")]
 async fn create_user(
     app: &State<AppState>,
     admin: Can<cap::ManageUsers>,
     body: ApiJson<NewUserBody>,
-) -> AppResult<(Status, Json<Value>)> {
+) -> AppResult<(Status, Json<UserCreated>)> {
     let b = body.into_inner();
     let new = NewAccount {
         username: b.username.unwrap_or_default(),
@@ -37,14 +48,16 @@ async fn create_user(
         must_change_password: true,
     };
     let user = accounts::create_user(app, admin.actor(), new).await?;
-    let roles = crate::db::users_repo::roles_of(&app.db, user.id).await?;
+    let roles = accounts::roles(app, admin.actor(), user.id).await?;
     Ok((
         Status::Created,
-        Json(json!({
-            "id": user.id, "username": user.username, "name": user.display_name,
-            "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-            "must_change_password": user.must_change_password,
-        })),
+        Json(UserCreated {
+            id: user.id,
+            username: user.username,
+            name: user.display_name,
+            roles,
+            must_change_password: user.must_change_password,
+        }),
     ))
 }
 

@@ -3,22 +3,22 @@
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
-use serde_json::json;
+use serde::Serialize;
 
 use super::{FormOutcome, errors_json};
 use crate::auth::guards::{Can, cap};
-use crate::db::arrests_repo;
 use crate::domain::dates::parse_date_parts;
 use crate::domain::hearing::HearingOutcome;
+use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::hearings::{self, HearingInput};
 use crate::state::AppState;
-use crate::web::present;
+use crate::web::present::{self, ArrestView, Choice, PersonView, choices};
 use crate::web::shell::{Shell, render};
 
-type Probation = Can<cap::ManageCases>;
+type ManageCases = Can<cap::ManageCases>;
 
-#[derive(FromForm, serde::Serialize, Default)]
+#[derive(FromForm, Serialize, Default)]
 struct HearingForm {
     #[field(default = String::new())]
     hearing_date_day: String,
@@ -34,57 +34,54 @@ struct HearingForm {
     notes: String,
 }
 
-async fn page(
-    app: &AppState,
-    actor: &crate::auth::Actor,
-    shell: &Shell,
-    arrest_id: i32,
-    values: serde_json::Value,
+#[derive(Serialize)]
+struct HearingPage<'a> {
+    arrest: ArrestView,
+    person: PersonView,
+    values: &'a HearingForm,
+    outcome_options: Vec<Choice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<serde_json::Value>,
-) -> AppResult<Template> {
-    let arrest = arrests_repo::find(&app.db, arrest_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // showing the man is a consult, audited by the service
-    let person = crate::services::people::show(app, actor, arrest.person_id)
-        .await?
-        .person;
-    let outcomes: Vec<_> = HearingOutcome::ALL
-        .iter()
-        .map(|o| json!({"value": o.as_str(), "label": o.label()}))
-        .collect();
-    Ok(render(
+}
+
+fn page(
+    f: &hearings::HearingFor,
+    shell: &Shell,
+    values: &HearingForm,
+    errors: Option<&FieldErrors>,
+) -> Template {
+    render(
         "hearing_new",
         shell,
-        json!({"arrest": present::arrest(&arrest), "person": present::person(&person), "values": values, "errors": errors, "outcome_options": outcomes}),
-    ))
+        HearingPage {
+            arrest: present::arrest(&f.arrest),
+            person: present::person(&f.person),
+            values,
+            outcome_options: choices::<HearingOutcome>(),
+            errors: errors.map(errors_json),
+        },
+    )
 }
 
 #[get("/arrests/<id>/hearings/new")]
 async fn new_hearing(
     app: &State<AppState>,
-    user: Probation,
+    user: ManageCases,
     shell: Shell,
     id: i32,
 ) -> AppResult<Template> {
-    let arrest = arrests_repo::find(&app.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    page(
-        app,
-        user.actor(),
-        &shell,
-        id,
-        json!({"court": arrest.court}),
-        None,
-    )
-    .await
+    let f = hearings::form_for(app, user.actor(), id).await?;
+    let values = HearingForm {
+        court: f.arrest.court.clone().unwrap_or_default(),
+        ..Default::default()
+    };
+    Ok(page(&f, &shell, &values, None))
 }
 
 #[post("/arrests/<id>/hearings", data = "<form>")]
 async fn create_hearing(
     app: &State<AppState>,
-    user: Probation,
+    user: ManageCases,
     shell: Shell,
     id: i32,
     form: Form<HearingForm>,
@@ -111,17 +108,10 @@ async fn create_hearing(
             format!("/arrests/{id}"),
             "Hearing recorded",
         )),
-        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
-            page(
-                app,
-                user.actor(),
-                &shell,
-                id,
-                serde_json::to_value(&f).unwrap_or_default(),
-                Some(errors_json(&e)),
-            )
-            .await?,
-        )),
+        Err(AppError::Invalid(e)) => {
+            let context = hearings::form_for(app, user.actor(), id).await?;
+            Ok(FormOutcome::again(page(&context, &shell, &f, Some(&e))))
+        }
         Err(e) => Err(e),
     }
 }

@@ -1,11 +1,8 @@
 //! HTML pages, one module per feature, each with its own `routes()`.
 
 mod account;
-mod admin_audit;
-mod admin_settings;
-mod admin_users;
+mod admin;
 mod arrests;
-mod assessment_sections;
 mod assessments;
 mod hearings;
 mod home;
@@ -13,6 +10,7 @@ mod people;
 mod referrals;
 mod session;
 mod setup;
+mod two_step;
 
 use rocket::Route;
 use rocket::response::Redirect;
@@ -27,15 +25,12 @@ pub fn routes() -> Vec<Route> {
     r.extend(session::routes());
     r.extend(setup::routes());
     r.extend(account::routes());
-    r.extend(account::two_step_routes());
-    r.extend(admin_users::routes());
-    r.extend(admin_audit::routes());
-    r.extend(admin_settings::routes());
+    r.extend(two_step::routes());
+    r.extend(admin::routes());
     r.extend(people::routes());
     r.extend(arrests::routes());
     r.extend(referrals::routes());
     r.extend(assessments::routes());
-    r.extend(assessment_sections::routes());
     r.extend(hearings::routes());
     r
 }

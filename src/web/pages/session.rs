@@ -5,7 +5,7 @@ use rocket::form::Form;
 use rocket::http::{Cookie, CookieJar, Status};
 use rocket::response::Redirect;
 use rocket::{FromForm, Route, State, get, post, routes};
-use serde_json::json;
+use serde::Serialize;
 
 use super::{FormOutcome, PageOrRedirect, is_safe_return_path};
 use crate::auth::SignedIn;
@@ -36,6 +36,34 @@ impl<'r> rocket::request::FromRequest<'r> for UserAgent {
     }
 }
 
+/// What the sign-in form holds: the username only (a password is never sent back).
+#[derive(Serialize, Default)]
+struct SignInValues {
+    username: String,
+}
+
+#[derive(Serialize)]
+struct SignInPage {
+    values: SignInValues,
+    next: Option<String>,
+    ended_message: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<serde_json::Value>,
+}
+
+/// The one-time code form; a wrong code is named on the field.
+#[derive(Serialize)]
+struct CodePage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<serde_json::Value>,
+}
+
+fn field_error(field: &str, message: &str) -> Option<serde_json::Value> {
+    let mut e = crate::domain::validation::FieldErrors::new();
+    e.add(field, message);
+    Some(super::errors_json(&e))
+}
+
 #[get("/sign-in?<next>&<ended>")]
 fn new_sign_in(
     identity: &Identity,
@@ -59,7 +87,12 @@ fn new_sign_in(
     PageOrRedirect::Page(render(
         "sign_in",
         &shell,
-        json!({ "values": {"username": ""}, "next": next, "ended_message": ended_message }),
+        SignInPage {
+            values: SignInValues::default(),
+            next,
+            ended_message,
+            errors: None,
+        },
     ))
 }
 
@@ -110,13 +143,19 @@ async fn create_sign_in(
                 Refused::Throttled => (Status::TooManyRequests, THROTTLED_MESSAGE),
                 Refused::Credentials => (Status::UnprocessableEntity, REFUSED_MESSAGE),
             };
-            let errors = json!({ "password": message });
             Ok(FormOutcome::Again((
                 status,
                 render(
                     "sign_in",
                     &shell,
-                    json!({ "values": {"username": f.username}, "errors": errors, "next": f.next }),
+                    SignInPage {
+                        values: SignInValues {
+                            username: f.username,
+                        },
+                        next: f.next,
+                        ended_message: None,
+                        errors: field_error("password", message),
+                    },
                 ),
             )))
         }
@@ -163,7 +202,7 @@ fn new_sign_in_code(
     if pending(app, cookies).is_none() {
         return PageOrRedirect::Redirect(rocket::response::Redirect::to("/sign-in"));
     }
-    PageOrRedirect::Page(render("sign_in_code", &shell, json!({})))
+    PageOrRedirect::Page(render("sign_in_code", &shell, CodePage { errors: None }))
 }
 
 #[derive(FromForm)]
@@ -207,7 +246,9 @@ async fn create_sign_in_code(
                 render(
                     "sign_in_code",
                     &shell,
-                    json!({ "errors": {"code": message} }),
+                    CodePage {
+                        errors: field_error("code", message),
+                    },
                 ),
             )))
         }
@@ -225,6 +266,12 @@ async fn sign_out(
     Ok(FormOutcome::done("/sign-in", "You have signed out"))
 }
 
+#[derive(Serialize)]
+struct ExpiringPage {
+    back: String,
+    ends_at: Option<String>,
+}
+
 #[get("/session/expiring?<back>")]
 fn show_session_expiring(
     user: SignedIn,
@@ -240,7 +287,10 @@ fn show_session_expiring(
     render(
         "session_expiring",
         &shell,
-        json!({ "back": back, "ends_at": ends }),
+        ExpiringPage {
+            back,
+            ends_at: ends,
+        },
     )
 }
 

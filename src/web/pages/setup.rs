@@ -4,7 +4,7 @@
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
-use serde_json::json;
+use serde::Serialize;
 
 use super::{FormOutcome, errors_json};
 use crate::error::{AppError, AppResult};
@@ -19,6 +19,21 @@ struct SetupForm {
     password: String,
 }
 
+/// What the form holds (never the password).
+#[derive(Serialize, Default)]
+struct SetupValues {
+    username: String,
+    display_name: String,
+}
+
+#[derive(Serialize)]
+struct SetupPage<'a> {
+    token: &'a str,
+    values: SetupValues,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<serde_json::Value>,
+}
+
 #[get("/setup/<token>")]
 async fn new_setup(app: &State<AppState>, shell: Shell, token: &str) -> AppResult<Template> {
     if !setup::link_is_live(app, token).await? {
@@ -27,7 +42,11 @@ async fn new_setup(app: &State<AppState>, shell: Shell, token: &str) -> AppResul
     Ok(render(
         "setup",
         &shell,
-        json!({ "token": token, "values": {} }),
+        SetupPage {
+            token,
+            values: SetupValues::default(),
+            errors: None,
+        },
     ))
 }
 
@@ -47,7 +66,14 @@ async fn create_setup(
         Err(AppError::Invalid(errors)) => Ok(FormOutcome::again(render(
             "setup",
             &shell,
-            json!({ "token": token, "values": {"username": f.username, "display_name": f.display_name}, "errors": errors_json(&errors) }),
+            SetupPage {
+                token,
+                values: SetupValues {
+                    username: f.username,
+                    display_name: f.display_name,
+                },
+                errors: Some(errors_json(&errors)),
+            },
         ))),
         Err(e) => Err(e),
     }

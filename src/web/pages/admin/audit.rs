@@ -1,24 +1,28 @@
 //! The audit log for administrators: search by user, action, record, person
 //! and date; export as CSV (itself recorded as a disclosure).
 
-use chrono::Duration;
 use rocket::{FromForm, Route, State, get, routes};
 use rocket_dyn_templates::Template;
-use serde_json::json;
+use serde::Serialize;
 
-use super::urlencode;
 use crate::auth::guards::{Can, cap};
 use crate::db::audit_repo::AuditFilter;
 use crate::domain::audit_action::AuditAction;
-use crate::domain::london_time::{format_datetime, from_london};
-use crate::domain::pagination::PageRequest;
-use crate::error::AppResult;
+use crate::domain::dates::filter_period;
+use crate::domain::london_time::format_datetime;
+use crate::domain::pagination::{PageInfo, PageRequest};
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, AppResult};
 use crate::services::audit;
 use crate::state::AppState;
 use crate::web::csv;
+use crate::web::pages::{errors_json, urlencode};
+use crate::web::present::{Choice, choices_or_none};
 use crate::web::shell::{Shell, render};
 
-#[derive(FromForm, Default, Clone, serde::Serialize)]
+type ViewAuditLog = Can<cap::ViewAuditLog>;
+
+#[derive(FromForm, Default, Clone, Serialize)]
 struct AuditQuery {
     user: Option<String>,
     action: Option<String>,
@@ -36,22 +40,30 @@ fn blank_to_none(s: &Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn day_start(s: &Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
-    let d = crate::domain::dates::parse_iso_date(blank_to_none(s)?.as_str(), "date").ok()?;
-    Some(from_london(d.and_hms_opt(0, 0, 0)?))
-}
-
 impl AuditQuery {
-    fn filter(&self) -> AuditFilter {
-        AuditFilter {
+    /// The filter, or the field errors of one typed wrong.
+    fn filter(&self) -> Result<AuditFilter, FieldErrors> {
+        let (from, to) = filter_period(self.from.as_deref(), self.to.as_deref())?;
+        let action = match blank_to_none(&self.action) {
+            None => None,
+            Some(a) => match AuditAction::parse(&a) {
+                Some(a) => Some(a),
+                None => {
+                    let mut e = FieldErrors::new();
+                    e.add("action", "Choose an action from the list");
+                    return Err(e);
+                }
+            },
+        };
+        Ok(AuditFilter {
             actor_username: blank_to_none(&self.user).map(|u| u.to_lowercase()),
-            action: blank_to_none(&self.action).filter(|a| AuditAction::parse(a).is_some()),
+            action,
             person_id: self.person_id,
             record_type: blank_to_none(&self.record_type),
             record_id: blank_to_none(&self.record_id),
-            from: day_start(&self.from),
-            to: day_start(&self.to).map(|t| t + Duration::days(1)),
-        }
+            from,
+            to,
+        })
     }
 
     fn query_string(&self) -> String {
@@ -74,28 +86,72 @@ impl AuditQuery {
     }
 }
 
+/// One audit entry as the log shows it.
+#[derive(Serialize)]
+struct EntryRow {
+    id: i64,
+    at: String,
+    who: String,
+    token: Option<i32>,
+    action: AuditAction,
+    record_type: Option<String>,
+    record_id: Option<String>,
+    person_id: Option<i32>,
+    changes: Option<String>,
+    recipient: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AuditPage<'a> {
+    entries: Vec<EntryRow>,
+    pagination: PageInfo,
+    base: String,
+    query: &'a AuditQuery,
+    export_query: String,
+    action_options: Vec<Choice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<serde_json::Value>,
+}
+
 #[get("/admin/audit?<q..>")]
 async fn list_audit(
     app: &State<AppState>,
-    admin: Can<cap::ViewAuditLog>,
+    admin: ViewAuditLog,
     shell: Shell,
     q: AuditQuery,
 ) -> AppResult<Template> {
-    let (rows, info) = audit::search(
-        app,
-        admin.actor(),
-        &q.filter(),
-        PageRequest::new(q.page, Some(50)),
-    )
-    .await?;
-    let entries: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id, "at": format_datetime(r.at), "who": r.actor_username, "token": r.api_token_id,
-                "action": r.action, "record_type": r.record_type, "record_id": r.record_id,
-                "person_id": r.person_id, "changes": r.changes, "recipient": r.recipient, "reason": r.reason,
-            })
+    let (rows, info, errors) = match q.filter() {
+        Ok(filter) => {
+            let (rows, info) = audit::search(
+                app,
+                admin.actor(),
+                &filter,
+                PageRequest::new(q.page, Some(50)),
+            )
+            .await?;
+            (rows, info, None)
+        }
+        Err(e) => (
+            Vec::new(),
+            PageInfo::new(PageRequest::new(None, Some(50)), 0),
+            Some(errors_json(&e)),
+        ),
+    };
+    let entries = rows
+        .into_iter()
+        .map(|r| EntryRow {
+            id: r.id,
+            at: format_datetime(r.at),
+            who: r.actor_username,
+            token: r.api_token_id,
+            action: r.action,
+            record_type: r.record_type,
+            record_id: r.record_id,
+            person_id: r.person_id,
+            changes: r.changes,
+            recipient: r.recipient,
+            reason: r.reason,
         })
         .collect();
     let qs = q.query_string();
@@ -107,22 +163,26 @@ async fn list_audit(
     Ok(render(
         "admin_audit",
         &shell,
-        json!({
-            "entries": entries, "pagination": info, "base": base, "query": q, "export_query": qs,
-            "action_options": std::iter::once(json!({"value": "", "label": "Any action"}))
-                .chain(AuditAction::ALL.iter().map(|a| json!({"value": a.as_str(), "label": a.as_str()})))
-                .collect::<Vec<_>>(),
-        }),
+        AuditPage {
+            entries,
+            pagination: info,
+            base,
+            query: &q,
+            export_query: qs,
+            action_options: choices_or_none::<AuditAction>("Any action"),
+            errors,
+        },
     ))
 }
 
 #[get("/admin/audit.csv?<q..>")]
 async fn export_audit(
     app: &State<AppState>,
-    admin: Can<cap::ViewAuditLog>,
+    admin: ViewAuditLog,
     q: AuditQuery,
 ) -> AppResult<csv::CsvDownload> {
-    let rows = audit::export(app, admin.actor(), &q.filter()).await?;
+    let filter = q.filter().map_err(AppError::Invalid)?;
+    let rows = audit::export(app, admin.actor(), &filter).await?;
     let mut body = csv::line(&[
         "id",
         "at_utc",

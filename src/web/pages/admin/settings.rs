@@ -3,14 +3,26 @@
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
-use serde_json::json;
+use serde::Serialize;
 
-use super::{FormOutcome, errors_json};
 use crate::auth::guards::{Can, cap};
 use crate::error::{AppError, AppResult};
 use crate::services::settings;
 use crate::state::AppState;
+use crate::web::pages::{FormOutcome, errors_json};
 use crate::web::shell::{Shell, render};
+
+#[derive(Serialize)]
+struct AreasValues<'a> {
+    areas: &'a str,
+}
+
+#[derive(Serialize)]
+struct SettingsPage<'a> {
+    values: AreasValues<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<serde_json::Value>,
+}
 
 #[get("/admin/settings")]
 async fn edit_settings(
@@ -22,7 +34,12 @@ async fn edit_settings(
     Ok(render(
         "admin_settings",
         &shell,
-        json!({ "values": {"areas": areas.join("\n")} }),
+        SettingsPage {
+            values: AreasValues {
+                areas: &areas.join("\n"),
+            },
+            errors: None,
+        },
     ))
 }
 
@@ -47,7 +64,10 @@ async fn update_areas(
         Err(AppError::Invalid(e)) => Ok(FormOutcome::again(render(
             "admin_settings",
             &shell,
-            json!({ "values": {"areas": form.areas}, "errors": errors_json(&e) }),
+            SettingsPage {
+                values: AreasValues { areas: &form.areas },
+                errors: Some(errors_json(&e)),
+            },
         ))),
         Err(e) => Err(e),
     }
