@@ -146,6 +146,145 @@ fn text(
     Ok(Some(t))
 }
 
+/// What the disposal brings with it, checked against the disposal chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum DisposalDetails {
+    /// No course deadline, court or hearing (or a caution without the
+    /// course condition).
+    Nothing,
+    /// A conditional caution with the course condition: the deadline, when
+    /// given (the API and imports may leave it out).
+    Course { deadline: Option<NaiveDate> },
+    /// Charged: the court and the first hearing.
+    Court {
+        court: String,
+        first_hearing: NaiveDate,
+    },
+}
+
+/// The arrest time: given, not in the future, and not before he was ten.
+fn check_arrested_at(
+    input: &ArrestInput,
+    date_error: Option<String>,
+    date_of_birth: Option<NaiveDate>,
+    now: DateTime<Utc>,
+    e: &mut FieldErrors,
+) -> Option<DateTime<Utc>> {
+    let message = match (input.arrested_at, date_error) {
+        (_, Some(m)) => m,
+        (None, None) => "Enter the date and time of the arrest".to_string(),
+        (Some(at), None) if at > now => "The arrest cannot be in the future".to_string(),
+        (Some(at), None) => {
+            let day = london_date(at);
+            if date_of_birth.is_none_or(|dob| age_on(dob, day).is_some_and(|a| a >= 10)) {
+                return Some(at);
+            }
+            "He must be at least 10 years old on the day of the arrest: check the date of birth and the arrest date".to_string()
+        }
+    };
+    e.add("arrested_at", message);
+    None
+}
+
+/// The course deadline, court and first hearing, which only some disposals
+/// carry. `None` when there are errors (added to `e`).
+fn check_disposal_details(
+    input: &ArrestInput,
+    disposal: Option<Disposal>,
+    arrest_day: Option<NaiveDate>,
+    e: &mut FieldErrors,
+) -> Option<DisposalDetails> {
+    let errors_before = e.len();
+    let details = match disposal {
+        // Only a caution with the course condition goes to probation.
+        Some(Disposal::ConditionalCaution) if input.course_condition == Some(false) => {
+            if input.course_deadline.is_some() {
+                e.add("course_deadline", "Only give a course deadline when the caution has the condition to attend the course");
+            }
+            DisposalDetails::Nothing
+        }
+        Some(Disposal::ConditionalCaution) => {
+            match input.course_deadline {
+                None if input.course_condition.is_some() && e.get("course_deadline").is_none() => e
+                    .add(
+                        "course_deadline",
+                        "Enter the date by which he must complete the course",
+                    ),
+                Some(d) if arrest_day.is_some_and(|a| d <= a) => e.add(
+                    "course_deadline",
+                    "The course deadline must be after the arrest date",
+                ),
+                _ => {}
+            }
+            DisposalDetails::Course {
+                deadline: input.course_deadline,
+            }
+        }
+        Some(Disposal::Charged) => {
+            let court = e
+                .check(
+                    "court",
+                    text(
+                        &input.court,
+                        150,
+                        Some("Enter the court for the first hearing"),
+                        "Court",
+                    ),
+                )
+                .flatten();
+            match input.first_hearing_date {
+                None if e.get("first_hearing_date").is_none() => {
+                    e.add("first_hearing_date", "Enter the date of the first hearing")
+                }
+                Some(d) if arrest_day.is_some_and(|a| d < a) => e.add(
+                    "first_hearing_date",
+                    "The first hearing cannot be before the arrest",
+                ),
+                _ => {}
+            }
+            match (court, input.first_hearing_date) {
+                (Some(court), Some(first_hearing)) => DisposalDetails::Court {
+                    court,
+                    first_hearing,
+                },
+                _ => return None,
+            }
+        }
+        _ => {
+            if input.course_deadline.is_some() {
+                e.add(
+                    "course_deadline",
+                    "Only give a course deadline for a conditional caution",
+                );
+            }
+            if !input.court.trim().is_empty() || input.first_hearing_date.is_some() {
+                e.add(
+                    "court",
+                    "Only give a court and hearing date when he was charged",
+                );
+            }
+            DisposalDetails::Nothing
+        }
+    };
+    (e.len() == errors_before).then_some(details)
+}
+
+/// A collar number: letters, digits and spaces, kept in capitals.
+fn check_collar_number(raw: &str, e: &mut FieldErrors) -> Option<Option<String>> {
+    let collar = e.check("collar_number", text(raw, 20, None, "Collar number"))?;
+    if collar
+        .as_deref()
+        .is_some_and(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == ' '))
+    {
+        e.add(
+            "collar_number",
+            "Collar number can only contain letters and numbers",
+        );
+        return None;
+    }
+    Some(collar.map(|c| c.to_uppercase()))
+}
+
 /// Check an arrest for a man born on `date_of_birth`, at `now`, against the
 /// configured `areas` (any area is accepted when the list is empty).
 pub fn validate_arrest(
@@ -156,29 +295,7 @@ pub fn validate_arrest(
     areas: &[String],
 ) -> Result<ValidArrest, FieldErrors> {
     let mut e = FieldErrors::new();
-    let arrested_at = match (input.arrested_at, date_errors.arrested_at) {
-        (_, Some(m)) => {
-            e.add("arrested_at", m);
-            None
-        }
-        (None, None) => {
-            e.add("arrested_at", "Enter the date and time of the arrest");
-            None
-        }
-        (Some(at), None) if at > now => {
-            e.add("arrested_at", "The arrest cannot be in the future");
-            None
-        }
-        (Some(at), None) => {
-            let day = london_date(at);
-            if date_of_birth.is_some_and(|dob| age_on(dob, day).is_none_or(|a| a < 10)) {
-                e.add("arrested_at", "He must be at least 10 years old on the day of the arrest: check the date of birth and the arrest date");
-                None
-            } else {
-                Some(at)
-            }
-        }
-    };
+    let arrested_at = check_arrested_at(input, date_errors.arrested_at, date_of_birth, now, &mut e);
     let location = e.check(
         "location",
         text(
@@ -218,85 +335,14 @@ pub fn validate_arrest(
     if disposal.is_none() {
         e.add("disposal", "Choose the disposal");
     }
-    let arrest_day = arrested_at.map(london_date);
-    let mut course_deadline = None;
-    let mut court = None;
-    let mut first_hearing = None;
     if let Some(m) = date_errors.course_deadline {
         e.add("course_deadline", m);
     }
     if let Some(m) = date_errors.first_hearing_date {
         e.add("first_hearing_date", m);
     }
-    match disposal {
-        // Only a caution with the course condition goes to probation.
-        Some(Disposal::ConditionalCaution) if input.course_condition == Some(false) => {
-            if input.course_deadline.is_some() {
-                e.add("course_deadline", "Only give a course deadline when the caution has the condition to attend the course");
-            }
-        }
-        Some(Disposal::ConditionalCaution) => match input.course_deadline {
-            None if input.course_condition.is_none() => {}
-            None if e.get("course_deadline").is_none() => e.add(
-                "course_deadline",
-                "Enter the date by which he must complete the course",
-            ),
-            Some(d) if arrest_day.is_some_and(|a| d <= a) => e.add(
-                "course_deadline",
-                "The course deadline must be after the arrest date",
-            ),
-            d => course_deadline = d,
-        },
-        Some(Disposal::Charged) => {
-            court = e
-                .check(
-                    "court",
-                    text(
-                        &input.court,
-                        150,
-                        Some("Enter the court for the first hearing"),
-                        "Court",
-                    ),
-                )
-                .flatten();
-            match input.first_hearing_date {
-                None if e.get("first_hearing_date").is_none() => {
-                    e.add("first_hearing_date", "Enter the date of the first hearing")
-                }
-                Some(d) if arrest_day.is_some_and(|a| d < a) => e.add(
-                    "first_hearing_date",
-                    "The first hearing cannot be before the arrest",
-                ),
-                d => first_hearing = d,
-            }
-        }
-        _ => {
-            if input.course_deadline.is_some() {
-                e.add(
-                    "course_deadline",
-                    "Only give a course deadline for a conditional caution",
-                );
-            }
-            if !input.court.trim().is_empty() || input.first_hearing_date.is_some() {
-                e.add(
-                    "court",
-                    "Only give a court and hearing date when he was charged",
-                );
-            }
-        }
-    }
-    let collar = e.check(
-        "collar_number",
-        text(&input.collar_number, 20, None, "Collar number"),
-    );
-    if let Some(Some(c)) = &collar
-        && !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == ' ')
-    {
-        e.add(
-            "collar_number",
-            "Collar number can only contain letters and numbers",
-        );
-    }
+    let details = check_disposal_details(input, disposal, arrested_at.map(london_date), &mut e);
+    let collar = check_collar_number(&input.collar_number, &mut e);
     let occurrence = e.check(
         "occurrence_reference",
         text(
@@ -318,6 +364,7 @@ pub fn validate_arrest(
         vehicle,
         offence,
         disposal,
+        details,
         collar,
         occurrence,
         notes,
@@ -330,153 +377,39 @@ pub fn validate_arrest(
             Some(vehicle_registration),
             Some(offence),
             Some(disposal),
+            Some(details),
             Some(collar_number),
             Some(occurrence_reference),
             Some(notes),
-        ) => Ok(ValidArrest {
-            arrested_at,
-            location,
-            area,
-            operation,
-            vehicle_registration,
-            offence,
-            disposal,
-            course_deadline,
-            court,
-            first_hearing_date: first_hearing,
-            collar_number: collar_number.map(|c| c.to_uppercase()),
-            occurrence_reference: occurrence_reference.map(|o| o.to_uppercase()),
-            notes,
-        }),
+        ) => {
+            let (course_deadline, court, first_hearing_date) = match details {
+                DisposalDetails::Nothing => (None, None, None),
+                DisposalDetails::Course { deadline } => (deadline, None, None),
+                DisposalDetails::Court {
+                    court,
+                    first_hearing,
+                } => (None, Some(court), Some(first_hearing)),
+            };
+            Ok(ValidArrest {
+                arrested_at,
+                location,
+                area,
+                operation,
+                vehicle_registration,
+                offence,
+                disposal,
+                course_deadline,
+                court,
+                first_hearing_date,
+                collar_number,
+                occurrence_reference: occurrence_reference.map(|o| o.to_uppercase()),
+                notes,
+            })
+        }
         _ => Err(FieldErrors::one("arrested_at", "Check the arrest details")),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-30T12:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
-    }
-
-    fn good() -> ArrestInput {
-        ArrestInput {
-            arrested_at: Some(now() - chrono::Duration::hours(3)),
-            location: "London Road".into(),
-            area: "Central".into(),
-            vehicle_registration: "ab12 cde".into(),
-            offence: "soliciting_s51a_soa2003".into(),
-            disposal: "conditional_caution".into(),
-            course_deadline: NaiveDate::from_ymd_opt(2027, 1, 31),
-            collar_number: "pc 1234".into(),
-            occurrence_reference: "37/123456/26".into(),
-            ..Default::default()
-        }
-    }
-
-    fn dob() -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(1975, 5, 5)
-    }
-
-    #[test]
-    fn a_conditional_caution_is_due_on_its_course_deadline() {
-        let a = validate_arrest(
-            &good(),
-            DateErrors::default(),
-            dob(),
-            now(),
-            &["Central".into()],
-        )
-        .unwrap();
-        assert_eq!(a.referral_due(), NaiveDate::from_ymd_opt(2027, 1, 31));
-        assert_eq!(a.vehicle_registration.as_deref(), Some("AB12CDE"));
-        assert!(a.disposal.creates_referral());
-    }
-
-    #[test]
-    fn only_a_caution_with_the_course_condition_is_referred() {
-        let mut i = good();
-        i.course_condition = Some(true);
-        i.course_deadline = None;
-        assert!(
-            validate_arrest(&i, DateErrors::default(), dob(), now(), &[])
-                .unwrap_err()
-                .get("course_deadline")
-                .is_some()
-        );
-        i.course_condition = Some(false);
-        let a = validate_arrest(&i, DateErrors::default(), dob(), now(), &[]).unwrap();
-        assert_eq!(a.referral_due(), None, "no course condition: no referral");
-        i.course_condition = None;
-        assert_eq!(
-            validate_arrest(&i, DateErrors::default(), dob(), now(), &[])
-                .unwrap()
-                .referral_due(),
-            None,
-            "an import without a deadline has no course condition"
-        );
-    }
-
-    #[test]
-    fn conditional_fields_follow_the_disposal() {
-        let mut i = good();
-        i.course_deadline = None;
-        i.course_condition = Some(true);
-        let e = validate_arrest(&i, DateErrors::default(), dob(), now(), &[]).unwrap_err();
-        assert!(e.get("course_deadline").is_some());
-        i.disposal = "charged".into();
-        let e = validate_arrest(&i, DateErrors::default(), dob(), now(), &[]).unwrap_err();
-        assert!(e.get("court").is_some() && e.get("first_hearing_date").is_some());
-        i.court = "Ipswich Magistrates' Court".into();
-        i.first_hearing_date = NaiveDate::from_ymd_opt(2026, 12, 14);
-        let a = validate_arrest(&i, DateErrors::default(), dob(), now(), &[]).unwrap();
-        assert_eq!(a.referral_due(), NaiveDate::from_ymd_opt(2026, 12, 14));
-        i.disposal = "simple_caution".into();
-        assert!(
-            validate_arrest(&i, DateErrors::default(), dob(), now(), &[])
-                .unwrap_err()
-                .get("court")
-                .is_some()
-        );
-    }
-
-    #[test]
-    fn an_arrest_cannot_be_in_the_future_or_of_a_child_under_ten() {
-        let mut i = good();
-        i.arrested_at = Some(now() + chrono::Duration::minutes(5));
-        assert!(
-            validate_arrest(&i, DateErrors::default(), dob(), now(), &[])
-                .unwrap_err()
-                .get("arrested_at")
-                .is_some()
-        );
-        let e = validate_arrest(
-            &good(),
-            DateErrors::default(),
-            NaiveDate::from_ymd_opt(2017, 1, 1),
-            now(),
-            &[],
-        )
-        .unwrap_err();
-        assert!(
-            e.get("arrested_at")
-                .is_some_and(|m| m.contains("at least 10"))
-        );
-    }
-
-    #[test]
-    fn the_area_must_come_from_the_list() {
-        let e = validate_arrest(
-            &good(),
-            DateErrors::default(),
-            dob(),
-            now(),
-            &["North".into()],
-        )
-        .unwrap_err();
-        assert!(e.get("area").is_some());
-    }
-}
+#[path = "arrest_tests.rs"]
+mod tests;

@@ -80,7 +80,10 @@ pub fn grants(role: Role, capability: Capability) -> bool {
             capability,
             ViewStatistics | UseCalculators | ManageOwnAccount
         ),
-        Role::Admin => matches!(capability, ManageUsers | ViewAuditLog | ManageOwnAccount),
+        Role::Admin => matches!(
+            capability,
+            ManageUsers | ViewAuditLog | UseCalculators | ManageOwnAccount
+        ),
     }
 }
 

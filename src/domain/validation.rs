@@ -3,6 +3,23 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::code::coded_enum;
+
+coded_enum!(
+    /// A yes-or-no question's answer, as a form sends it.
+    YesNo {
+        Yes => "yes", "Yes";
+        No => "no", "No";
+    }
+);
+
+impl YesNo {
+    /// The answer as a boolean.
+    pub fn is_yes(self) -> bool {
+        self == YesNo::Yes
+    }
+}
+
 /// Messages keyed by field name, in the order they were found (which is the
 /// order of the form, so the error summary reads top to bottom).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -52,6 +69,11 @@ impl FieldErrors {
     /// True when nothing was wrong.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// How many fields have a message.
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     /// The message for one field.

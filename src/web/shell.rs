@@ -65,14 +65,17 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
     ),
 ];
 
+/// The home page's address.
+const HOME: &str = "/";
+
 /// The one navigation link that marks the current page: the longest link
 /// that is the path itself or one of its parent folders (so `/arrests/new`
 /// marks "Record an arrest", not "Arrests" as well).
 pub fn current_nav_href<'a>(hrefs: impl Iterator<Item = &'a str>, path: &str) -> Option<&'a str> {
     hrefs
         .filter(|href| {
-            if *href == "/" {
-                path == "/"
+            if *href == HOME {
+                path == HOME
             } else {
                 path == *href
                     || path

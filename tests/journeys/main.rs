@@ -8,6 +8,7 @@ mod accounts_and_sessions;
 mod audit_log;
 mod command_line;
 mod foundation;
+mod person_record;
 mod police_arrests;
 mod police_import;
 mod police_search;

@@ -5,6 +5,7 @@ use kerbside::domain::roles::Role;
 use rocket::http::Status;
 use serde_json::{Value, json};
 
+use crate::support::builders::PersonBuilder;
 use crate::support::{TestApp, api};
 
 async fn person(
@@ -15,9 +16,11 @@ async fn person(
     dob: &str,
     pnc: Option<&str>,
 ) -> Value {
-    let r = api(app, "POST", "/api/v1/people", Some(token), Some(json!({"surname": surname, "forenames": forenames, "date_of_birth": dob, "sex": "male", "pnc_id": pnc}))).await;
-    assert_eq!(r.status, Status::Created, "{}", r.body);
-    r.json()
+    PersonBuilder::named(surname, forenames)
+        .born(dob)
+        .with("pnc_id", json!(pnc))
+        .create(app, token)
+        .await
 }
 
 async fn first_hit(app: &TestApp, token: &str, query: &str) -> Value {

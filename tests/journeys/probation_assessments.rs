@@ -6,7 +6,7 @@ use kerbside::domain::roles::Role;
 use rocket::http::Status;
 use serde_json::{Value, json};
 
-use crate::probation_referrals::arrested_man;
+use crate::support::builders::arrested_man;
 use crate::support::{TestApp, api};
 
 pub fn full_assessment(person_id: &Value, referral_id: &Value) -> Value {

@@ -7,7 +7,7 @@ use rocket::http::{Method, Status};
 use serde_json::json;
 
 use crate::probation_assessments::full_assessment;
-use crate::probation_referrals::arrested_man;
+use crate::support::builders::arrested_man;
 use crate::support::{TestApp, api};
 
 const SECRETS: [&str; 4] = ["PJ-MARKER", "CONCERNS-MARKER", "NEEDS-MARKER", "dont_know"];

@@ -4,27 +4,10 @@
 use chrono::Duration;
 use kerbside::domain::roles::Role;
 use rocket::http::Status;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::support::builders::arrested_man;
 use crate::support::{TestApp, api};
-
-/// A man with one arrest; `disposal_extra` adds the conditional fields.
-pub async fn arrested_man(
-    app: &TestApp,
-    police: &str,
-    surname: &str,
-    disposal: &str,
-    extra: Value,
-) -> (Value, Value) {
-    let p = api(app, "POST", "/api/v1/people", Some(police), Some(json!({"surname": surname, "forenames": "Test", "date_of_birth": "1975-05-05", "sex": "male"}))).await.json();
-    let mut body = json!({"person_id": p["id"], "arrested_at": "2026-11-20T23:00:00Z", "location": "London Road", "area": "Central", "offence": "soliciting_s51a_soa2003", "disposal": disposal});
-    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
-        b.extend(e.clone());
-    }
-    let a = api(app, "POST", "/api/v1/arrests", Some(police), Some(body)).await;
-    assert_eq!(a.status, Status::Created, "{}", a.body);
-    (p, a.json())
-}
 
 #[rocket::async_test]
 async fn the_queue_puts_the_most_urgent_referral_first_and_keeps_its_history() {

@@ -31,7 +31,7 @@ fn access(method: Method, path: &str) -> Access {
         (_, "/admin/audit") | (_, "/admin/audit.csv") => Access::Needs(ViewAuditLog),
         (_, p) if p.starts_with("/admin/") => Access::Needs(ManageUsers),
         (_, "/api/v1/users") => Access::Needs(ManageUsers),
-        (_, p) if p.starts_with("/api/v1/calculators") => Access::SignedIn,
+        (_, p) if p.starts_with("/api/v1/calculators") => Access::Needs(UseCalculators),
         (_, p) if p.starts_with("/api/v1/referrals") || p.starts_with("/api/v1/assessments") => {
             Access::Needs(ManageCases)
         }

@@ -17,6 +17,7 @@ use rocket::http::{ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
+pub mod builders;
 pub mod pg;
 pub mod server;
 
@@ -346,11 +347,30 @@ pub fn table_rows(html: &str) -> Vec<Vec<String>> {
                             _ => {}
                         }
                     }
-                    text.split_whitespace().collect::<Vec<_>>().join(" ")
+                    unescape(&text.split_whitespace().collect::<Vec<_>>().join(" "))
                 })
                 .collect()
         })
         .collect()
+}
+
+/// Page text as a reader sees it: the entities Tera writes turned back into
+/// characters.
+pub fn unescape(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&amp;", "&")
+}
+
+/// The body rows of the table in the region labelled `label` (tables are
+/// wrapped in `<div role="region" aria-label=...>`); empty when absent.
+pub fn table_rows_in(html: &str, label: &str) -> Vec<Vec<String>> {
+    html.split_once(&format!("aria-label=\"{label}\""))
+        .map(|(_, rest)| table_rows(rest))
+        .unwrap_or_default()
 }
 
 /// Pull the CSRF token out of a page.

@@ -14,7 +14,7 @@ use crate::domain::assessment::{DomesticAbuseInput, NeedInput, suitability_error
 use crate::domain::dash::{DashInput, answers_from_numbered};
 use crate::domain::ogrs3::Ogrs3Input;
 use crate::domain::rosh::RoshRatingsInput;
-use crate::domain::validation::FieldErrors;
+use crate::domain::validation::{FieldErrors, YesNo};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::pages::FormOutcome;
@@ -193,14 +193,10 @@ async fn update_domestic_abuse(
 ) -> AppResult<FormOutcome> {
     let f = form.into_inner();
     let mut e = FieldErrors::new();
-    let known = match f.known_to_marac.as_str() {
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => {
-            e.add("known_to_marac", "Say whether he is known to MARAC");
-            None
-        }
-    };
+    let known = YesNo::parse(&f.known_to_marac).map(YesNo::is_yes);
+    if known.is_none() {
+        e.add("known_to_marac", "Say whether he is known to MARAC");
+    }
     let da = DomesticAbuseInput {
         known_to_marac: known,
         marac_date: f.marac_date.read("marac_date", "the MARAC date", &mut e),
@@ -208,7 +204,7 @@ async fn update_domestic_abuse(
             .map(|n| n.clamp(0, 10_000) as u32),
         concerns: some(&f.concerns),
     };
-    let dash = if f.dash_taken == "yes" {
+    let dash = if YesNo::parse(&f.dash_taken).is_some_and(YesNo::is_yes) {
         let answers = e.check("answers", answers_from_numbered(&f.answers));
         Some(DashInput {
             answers: answers.unwrap_or_default(),

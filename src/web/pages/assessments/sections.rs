@@ -17,7 +17,7 @@ use crate::domain::dash::{Answer, TOPICS};
 use crate::domain::dates::parse_optional_date_parts;
 use crate::domain::ogrs3::{CurrentSanction, OffenceCategory, Sex};
 use crate::domain::rosh::{RoshGroup, RoshLevel, RoshRatingsInput};
-use crate::domain::validation::FieldErrors;
+use crate::domain::validation::{FieldErrors, YesNo};
 use crate::error::{AppError, AppResult};
 use crate::services::assessments;
 use crate::state::AppState;
@@ -156,16 +156,7 @@ impl SectionChoices {
                 })
                 .collect(),
             answer_options: choices::<Answer>(),
-            yes_no: vec![
-                Choice {
-                    value: "yes",
-                    label: "Yes",
-                },
-                Choice {
-                    value: "no",
-                    label: "No",
-                },
-            ],
+            yes_no: choices::<YesNo>(),
             severity_options: choices::<Severity>(),
             suitability_options: choices::<Suitability>(),
             needs_areas: NeedArea::ALL
