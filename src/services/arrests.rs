@@ -22,6 +22,10 @@ use crate::services::audit::{self, AuditEntry};
 use crate::services::people::insert_person;
 use crate::state::AppState;
 
+/// Each arrest has its own occurrence reference; this is the answer when
+/// the one typed is already on another arrest.
+const ALREADY_RECORDED: &str = "An arrest with this occurrence reference is already recorded";
+
 /// Who the arrest is of: a man already recorded, or a new one.
 #[derive(Clone, Debug)]
 pub enum ArrestedPerson {
@@ -55,10 +59,9 @@ pub(crate) async fn insert_arrest_unaudited(
     let arrest = arrests_repo::insert(db, person_id, a, actor.user_id(), now)
         .await
         .map_err(|e| match e.sql_err() {
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::invalid(
-                "occurrence_reference",
-                "An arrest with this occurrence reference is already recorded",
-            ),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                AppError::invalid("occurrence_reference", ALREADY_RECORDED)
+            }
             _ => AppError::Database(e),
         })?;
     let mut entries = vec![
@@ -155,10 +158,7 @@ pub async fn record(
             .await?
             .is_empty()
     {
-        errors.add(
-            "occurrence_reference",
-            "An arrest with this occurrence reference is already recorded",
-        );
+        errors.add("occurrence_reference", ALREADY_RECORDED);
     }
     errors.into_result().map_err(AppError::Invalid)?;
     let Some(arrest) = arrest else {
@@ -229,10 +229,7 @@ pub async fn update(
             .await?
             .is_empty()
     {
-        return Err(AppError::invalid(
-            "occurrence_reference",
-            "An arrest with this occurrence reference is already recorded",
-        ));
+        return Err(AppError::invalid("occurrence_reference", ALREADY_RECORDED));
     }
     let now = app.now();
     let txn = app.db.begin().await?;

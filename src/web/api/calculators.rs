@@ -1,14 +1,13 @@
-//! The pure calculators: OGRS3 and DASH (any signed-in role; nothing stored).
+//! The pure calculators: OGRS3 and DASH (every role holding `UseCalculators`; nothing stored).
 
 use rocket::serde::json::Json;
 
 use super::json_body::ApiJson;
 use rocket::{Route, State, post, routes};
-use serde_json::{Value, json};
 
 use crate::auth::guards::{Can, cap};
-use crate::domain::dash::{self, DashInput};
-use crate::domain::ogrs3::{self, Ogrs3Input};
+use crate::domain::dash::{self, DashInput, DashResult};
+use crate::domain::ogrs3::{self, Ogrs3Input, Ogrs3Result};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -16,9 +15,8 @@ use crate::state::AppState;
 fn calculate_ogrs3(
     _user: Can<cap::UseCalculators>,
     body: ApiJson<Ogrs3Input>,
-) -> AppResult<Json<Value>> {
-    let r = ogrs3::calculate(&body).map_err(AppError::Invalid)?;
-    Ok(Json(json!(r)))
+) -> AppResult<Json<Ogrs3Result>> {
+    ogrs3::calculate(&body).map(Json).map_err(AppError::Invalid)
 }
 
 #[post("/calculators/dash", format = "json", data = "<body>")]
@@ -26,9 +24,10 @@ fn calculate_dash(
     app: &State<AppState>,
     _user: Can<cap::UseCalculators>,
     body: ApiJson<DashInput>,
-) -> AppResult<Json<Value>> {
-    let r = dash::assess(&body, &app.settings.dash()).map_err(AppError::Invalid)?;
-    Ok(Json(json!(r)))
+) -> AppResult<Json<DashResult>> {
+    dash::assess(&body, &app.settings.dash())
+        .map(Json)
+        .map_err(AppError::Invalid)
 }
 
 pub fn routes() -> Vec<Route> {
