@@ -299,6 +299,25 @@ struct RolesForm {
     roles: Vec<String>,
 }
 
+/// After a form on a user's page: back to the page with `notice`, or the
+/// page again with the fields' errors.
+async fn back_to_user_page(
+    app: &AppState,
+    admin: &ManageUsers,
+    shell: &Shell,
+    id: i32,
+    result: AppResult<()>,
+    notice: &str,
+) -> AppResult<FormOutcome> {
+    match result {
+        Ok(()) => Ok(FormOutcome::done(format!("/admin/users/{id}"), notice)),
+        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
+            user_page(app, admin, shell, id, Some(&e)).await?,
+        )),
+        Err(e) => Err(e),
+    }
+}
+
 #[post("/admin/users/<id>/roles", data = "<form>")]
 async fn update_roles(
     app: &State<AppState>,
@@ -307,16 +326,8 @@ async fn update_roles(
     id: i32,
     form: Form<RolesForm>,
 ) -> AppResult<FormOutcome> {
-    match accounts::change_roles(app, admin.actor(), id, &form.roles).await {
-        Ok(()) => Ok(FormOutcome::done(
-            format!("/admin/users/{id}"),
-            "Roles updated",
-        )),
-        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
-            user_page(app, &admin, &shell, id, Some(&e)).await?,
-        )),
-        Err(e) => Err(e),
-    }
+    let result = accounts::change_roles(app, admin.actor(), id, &form.roles).await;
+    back_to_user_page(app, &admin, &shell, id, result, "Roles updated").await
 }
 
 #[post("/admin/users/<id>/tokens/<token_id>/revoke")]
@@ -368,16 +379,16 @@ async fn reset_password(
     id: i32,
     form: Form<ResetForm>,
 ) -> AppResult<FormOutcome> {
-    match accounts::reset_password(app, admin.actor(), id, &form.password).await {
-        Ok(()) => Ok(FormOutcome::done(
-            format!("/admin/users/{id}"),
-            "Temporary password set and the account's API tokens revoked. Give the password to the user in person; they must change it when they sign in.",
-        )),
-        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
-            user_page(app, &admin, &shell, id, Some(&e)).await?,
-        )),
-        Err(e) => Err(e),
-    }
+    let result = accounts::reset_password(app, admin.actor(), id, &form.password).await;
+    back_to_user_page(
+        app,
+        &admin,
+        &shell,
+        id,
+        result,
+        "Temporary password set and the account's API tokens revoked. Give the password to the user in person; they must change it when they sign in.",
+    )
+    .await
 }
 
 #[post("/admin/users/<id>/two-step/reset")]
