@@ -30,6 +30,9 @@ pub enum AppError {
     /// What was sent is larger than allowed.
     #[error("{0}")]
     TooLarge(String),
+    /// A body of a type the route does not take (415).
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     /// A database failure.
     #[error("database error: {0}")]
     Database(#[from] DbErr),

@@ -79,7 +79,7 @@ pub const REQUIRED_COLUMNS: [&str; 10] = [
 ];
 
 /// One problem in the file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     pub row: usize,
     pub column: String,

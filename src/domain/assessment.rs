@@ -64,7 +64,7 @@ coded_enum!(
 );
 
 /// One need as recorded.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NeedInput {
     pub severity: Option<String>,
     pub note: Option<String>,
@@ -72,7 +72,7 @@ pub struct NeedInput {
 
 /// The domestic-abuse screen: known to MARAC, police call-outs, and an
 /// optional DASH checklist taken from the person at risk.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct DomesticAbuseInput {
     pub known_to_marac: Option<bool>,
@@ -83,7 +83,7 @@ pub struct DomesticAbuseInput {
 
 /// Everything an assessment holds, as entered. Every part is optional in a
 /// draft; [`check_complete`] says what completion still needs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AssessmentInput {
     pub ogrs3: Option<Ogrs3Input>,

@@ -14,7 +14,8 @@
 //! );
 //! ```
 //! gives `Disposal::ALL`, `d.as_str()`, `d.label()`, `Disposal::parse(" charged ")`,
-//! `Display` and `FromStr` (the code), and serde as the code string. Parsing
+//! `Display` and `FromStr` (the code), serde as the code string, and its
+//! OpenAPI schema (a string enum of the codes, each with its label). Parsing
 //! ignores surrounding spaces and letter case; a value may list other spellings
 //! it also accepts: `Male => "male" | "m", "Male";`.
 
@@ -115,6 +116,22 @@ macro_rules! coded_enum {
                 s.serialize_str(self.as_str())
             }
         }
+
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                let meaning: Vec<String> = $name::ALL
+                    .iter()
+                    .map(|v| format!("`{}`: {}", v.as_str(), v.label()))
+                    .collect();
+                ::utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .enum_values(Some($name::ALL.iter().map(|v| v.as_str())))
+                    .description(Some(meaning.join("; ")))
+                    .into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $name {}
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -108,7 +108,7 @@ impl DashSettings {
 /// The checklist and MARAC facts, exactly as `POST /api/v1/calculators/dash` takes
 /// them. Missing JSON fields take their defaults (no answers, `false`, 0, null) so
 /// that [`assess`] refuses them by name.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct DashInput {
     /// The 24 answers, in question order.
@@ -164,7 +164,7 @@ coded_enum!(
 );
 
 /// The assessment, with the field names of the API answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DashResult {
     /// Number of "yes" answers (0-24).
     pub score: u32,

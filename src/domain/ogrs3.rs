@@ -250,7 +250,7 @@ where
 /// so that [`validate`], not the JSON parser, refuses a missing or bad value with a
 /// message naming the field. Give exactly one of `age_at_first_sanction` and
 /// `first_sanction_date`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ogrs3Input {
     /// `male` or `female`.
     pub sex: Option<String>,
@@ -313,7 +313,7 @@ pub struct Ogrs3Checked {
 }
 
 /// The score, with the field names of the API answer (plus a few extra fields).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ogrs3Result {
     /// `ln(min(S, 51) / (10 + A_conv - A_first))`.
     pub copas_rate: f64,

@@ -116,7 +116,7 @@ impl RoshRatings {
 
 /// The `rosh` object as posted, each level optional, so that [`RoshRatingsInput::validate`]
 /// (not the JSON parser) names a missing or unknown level.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RoshRatingsInput {
     /// Level for the public.
     pub public: Option<String>,

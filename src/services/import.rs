@@ -23,7 +23,7 @@ use crate::services::people::fresh_references;
 use crate::state::AppState;
 
 /// What an import did (or, for a dry run, would do).
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ImportSummary {
     pub rows: usize,
     pub imported: usize,

@@ -14,6 +14,8 @@ use crate::auth::request_checks::{OriginalPath, Refusal, Verdict};
 use crate::domain::accounts::SessionEnd;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::web::api::problem::{Problem as ApiProblem, ProblemDetail};
+use crate::web::api::unrouted::Unrouted;
 
 fn original_path(req: &Request<'_>) -> String {
     req.local_cache(|| OriginalPath(req.uri().path().as_str().to_string()))
@@ -60,6 +62,11 @@ fn problem_for(status: Status) -> Problem {
             "That action is not allowed here",
             "Go back and try again from the page.",
         ),
+        415 => (
+            "unsupported_media_type",
+            "That kind of content is not accepted here",
+            "Send the body as JSON, with Content-Type: application/json.",
+        ),
         409 => (
             "conflict",
             "That change could not be made",
@@ -90,13 +97,26 @@ fn problem_for(status: Status) -> Problem {
     }
 }
 
+impl Problem {
+    /// The API's JSON form of the problem.
+    fn body(&self) -> ApiProblem {
+        ApiProblem {
+            error: ProblemDetail {
+                code: self.code.to_string(),
+                message: self.message.clone(),
+                fields: self.fields.as_ref().map(|f| {
+                    f.iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect()
+                }),
+            },
+        }
+    }
+}
+
 fn respond_problem(req: &Request<'_>, p: Problem) -> response::Result<'static> {
     if wants_json(req) {
-        let mut error = json!({ "code": p.code, "message": p.message });
-        if let Some(f) = &p.fields {
-            error["fields"] = serde_json::to_value(f).unwrap_or_default();
-        }
-        (p.status, Json(json!({ "error": error }))).respond_to(req)
+        (p.status, Json(p.body())).respond_to(req)
     } else {
         let shell = Shell::for_request(req);
         let page = render(
@@ -126,6 +146,10 @@ impl<'r> Responder<'r, 'static> for AppError {
                 message,
                 ..problem_for(Status::PayloadTooLarge)
             },
+            AppError::UnsupportedMediaType(message) => Problem {
+                message,
+                ..problem_for(Status::UnsupportedMediaType)
+            },
             AppError::BadRequest(message) => Problem {
                 message,
                 ..problem_for(Status::BadRequest)
@@ -147,7 +171,7 @@ impl<'r> Responder<'r, 'static> for AppError {
 /// the session ended); the API gets the JSON error.
 enum Unauthorized {
     Page(Box<Redirect>),
-    Api(Status, Json<serde_json::Value>),
+    Api(Status, Json<ApiProblem>),
 }
 
 impl<'r> Responder<'r, 'static> for Unauthorized {
@@ -162,10 +186,7 @@ impl<'r> Responder<'r, 'static> for Unauthorized {
 fn unauthorized(req: &Request<'_>) -> Unauthorized {
     if wants_json(req) {
         let p = problem_for(Status::Unauthorized);
-        return Unauthorized::Api(
-            Status::Unauthorized,
-            Json(json!({"error": {"code": p.code, "message": p.message}})),
-        );
+        return Unauthorized::Api(Status::Unauthorized, Json(p.body()));
     }
     let mut target = String::from("/sign-in");
     let path = original_path(req);
@@ -239,6 +260,25 @@ fn catch_403(req: &Request<'_>) -> ProblemReply {
     ProblemReply(forbidden_problem(req))
 }
 
+/// A 422 no handler wrote: a body or query that could not be read says
+/// why; otherwise a path parameter did not parse (`/people/abc`), which for
+/// the API means no such record.
+#[rocket::catch(422)]
+async fn catch_422(req: &Request<'_>) -> ApiUnrouted {
+    let read_problem = req
+        .local_cache(crate::web::api::json_body::BodyProblem::default)
+        .0
+        .is_some()
+        || req
+            .local_cache(crate::web::api::query::QueryProblem::default)
+            .0
+            .is_some();
+    if read_problem || !wants_json(req) {
+        return ApiUnrouted::Problem(catch_default(Status::UnprocessableEntity, req), None);
+    }
+    unrouted(Status::NotFound, req).await
+}
+
 #[rocket::catch(default)]
 fn catch_default(status: Status, req: &Request<'_>) -> ProblemReply {
     let status = if status.code < 400 {
@@ -254,10 +294,85 @@ fn catch_default(status: Status, req: &Request<'_>) -> ProblemReply {
     {
         p.fields = Some(FieldErrors::one("body", reason.clone()));
     }
+    if let Some((field, reason)) = &req
+        .local_cache(crate::web::api::query::QueryProblem::default)
+        .0
+    {
+        p.fields = Some(FieldErrors::one(field, reason.clone()));
+    }
     ProblemReply(p)
+}
+
+/// A request to the API that no route took: 401, 405 with `Allow`, or 404
+/// (see `api::unrouted`).
+enum ApiUnrouted {
+    Unauthorized(Unauthorized),
+    Problem(ProblemReply, Option<String>),
+}
+
+impl<'r> Responder<'r, 'static> for ApiUnrouted {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self {
+            ApiUnrouted::Unauthorized(u) => u.respond_to(req),
+            ApiUnrouted::Problem(p, allow) => {
+                let mut response = p.respond_to(req)?;
+                if let Some(allow) = allow {
+                    response.set_raw_header("Allow", allow);
+                }
+                Ok(response)
+            }
+        }
+    }
+}
+
+async fn unrouted(status: Status, req: &Request<'_>) -> ApiUnrouted {
+    let path = original_path(req);
+    if !wants_json(req) || (status == Status::BadRequest && req.route().is_some()) {
+        return ApiUnrouted::Problem(ProblemReply(problem_for(status)), None);
+    }
+    // a 400 with no route is a method Rocket could not read
+    let method_known = status != Status::BadRequest;
+    match crate::web::api::unrouted::answer(req, &path, method_known).await {
+        Unrouted::Unauthorized => ApiUnrouted::Unauthorized(unauthorized(req)),
+        Unrouted::NotFound => ApiUnrouted::Problem(
+            ProblemReply(Problem {
+                message: "There is nothing at this address: check it against the API document at /api/v1/openapi.json.".into(),
+                ..problem_for(Status::NotFound)
+            }),
+            None,
+        ),
+        Unrouted::MethodNotAllowed(allow) => ApiUnrouted::Problem(
+            ProblemReply(Problem {
+                message: format!("This address answers only {allow}."),
+                ..problem_for(Status::MethodNotAllowed)
+            }),
+            Some(allow),
+        ),
+    }
+}
+
+#[rocket::catch(404)]
+async fn catch_404(req: &Request<'_>) -> ApiUnrouted {
+    unrouted(Status::NotFound, req).await
+}
+
+#[rocket::catch(400)]
+async fn catch_400(req: &Request<'_>) -> ApiUnrouted {
+    if req.route().is_some() {
+        return ApiUnrouted::Problem(catch_default(Status::BadRequest, req), None);
+    }
+    unrouted(Status::BadRequest, req).await
 }
 
 /// Every catcher.
 pub fn catchers() -> Vec<Catcher> {
-    catchers![catch_401, catch_403, catch_428, catch_default]
+    catchers![
+        catch_400,
+        catch_401,
+        catch_403,
+        catch_404,
+        catch_422,
+        catch_428,
+        catch_default
+    ]
 }

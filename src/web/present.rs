@@ -79,7 +79,7 @@ pub fn vehicle_display(normalised: Option<&str>) -> Option<String> {
 }
 
 /// A man as pages and the API show him.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PersonView {
     pub id: i32,
     pub reference: String,
@@ -126,7 +126,7 @@ pub fn person(p: &Person) -> PersonView {
 }
 
 /// An arrest as pages and the API show it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ArrestView {
     pub id: i32,
     pub person_id: i32,
@@ -177,7 +177,7 @@ pub fn arrest(a: &Arrest) -> ArrestView {
 }
 
 /// A referral as pages and the API show it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ReferralView {
     pub id: i32,
     pub person_id: i32,
@@ -208,7 +208,7 @@ pub fn referral(r: &Referral) -> ReferralView {
 }
 
 /// A court hearing as pages and the API show it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct HearingView {
     pub id: i32,
     pub arrest_id: i32,

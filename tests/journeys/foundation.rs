@@ -137,7 +137,11 @@ async fn api_errors_use_the_json_error_format() {
     let r = api(&app, "GET", "/api/v1/me", None, None).await;
     assert_eq!(r.status, Status::Unauthorized);
     assert_eq!(r.json()["error"]["code"], "unauthorized");
+    // without a token, 401 comes before anything else, even an unknown path
     let r = api(&app, "GET", "/api/v1/no-such-thing", None, None).await;
+    assert_eq!(r.status, Status::Unauthorized);
+    let token = app.token(&[Role::Police]).await;
+    let r = api(&app, "GET", "/api/v1/no-such-thing", Some(&token), None).await;
     assert_eq!(r.status, Status::NotFound);
     assert_eq!(r.json()["error"]["code"], "not_found");
 }

@@ -9,32 +9,65 @@ use rocket::{Route, State, get, post, routes};
 use serde::{Deserialize, Serialize};
 
 use super::ListBody;
+use super::problem::{ImportProblem, Problem, ProblemDetail};
+use super::{query, schema};
 use crate::auth::guards::{Can, cap};
 use crate::db::arrests_repo::{ArrestFilter, ArrestSort};
 use crate::domain::arrest::{ArrestInput, DateErrors};
+use crate::domain::arrest::{Disposal, Offence};
 use crate::domain::dates::{filter_period, parse_iso_date};
-use crate::domain::pagination::PageRequest;
 use crate::error::{AppError, AppResult};
 use crate::services::arrests::{self, ArrestedPerson};
 use crate::services::import;
+use crate::services::import::ImportSummary;
 use crate::state::AppState;
 use crate::web::present::{self, ArrestView, PersonView};
+use rocket::http::ContentType;
+use utoipa::ToSchema;
 
-#[derive(Deserialize, Default)]
-struct ArrestBody {
+/// An arrest as the API takes it. Each field is optional to the JSON
+/// parser, so that validation names what is missing; the document says which
+/// are required. The disposal decides the rest: a `conditional_caution` may
+/// carry a `course_deadline` after the arrest date; `charged` needs a `court`
+/// and a `first_hearing_date` not before the arrest; the others carry neither.
+#[derive(Deserialize, Default, ToSchema)]
+#[schema(example = json!({
+    "person_id": 12, "arrested_at": "2026-03-14T23:40:00Z", "location": "Portman Road",
+    "area": "Town centre", "vehicle_registration": "AB12 CDE", "offence": "soliciting_s51a_soa2003",
+    "disposal": "conditional_caution", "course_deadline": "2026-06-14"
+}))]
+pub(super) struct ArrestBody {
+    /// The man arrested (record him first with `POST /people`).
+    #[schema(required = true, value_type = i32, minimum = 1)]
     person_id: Option<i32>,
+    /// When; not in the future, and after his 10th birthday.
+    #[schema(required = true, schema_with = schema::date_time)]
     arrested_at: Option<String>,
+    #[schema(required = true, schema_with = schema::location)]
     location: Option<String>,
+    #[schema(required = true, schema_with = schema::area)]
     area: Option<String>,
+    #[schema(schema_with = schema::operation)]
     operation: Option<String>,
+    #[schema(schema_with = schema::vehicle_registration)]
     vehicle_registration: Option<String>,
+    #[schema(required = true, value_type = Offence)]
     offence: Option<String>,
+    #[schema(required = true, value_type = Disposal)]
     disposal: Option<String>,
+    /// Conditional caution only: the date by which he must complete the course.
+    #[schema(schema_with = schema::optional_date)]
     course_deadline: Option<String>,
+    #[schema(schema_with = schema::court)]
     court: Option<String>,
+    /// Charged only: not before the arrest.
+    #[schema(schema_with = schema::optional_date)]
     first_hearing_date: Option<String>,
+    #[schema(schema_with = schema::occurrence_reference)]
     occurrence_reference: Option<String>,
+    #[schema(schema_with = schema::collar_number)]
     collar_number: Option<String>,
+    #[schema(schema_with = schema::notes)]
     notes: Option<String>,
 }
 
@@ -50,7 +83,7 @@ fn date_field(
 }
 
 /// A recorded arrest, with what Kerbside already knew of the man.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ArrestRecorded {
     #[serde(flatten)]
     pub arrest: ArrestView,
@@ -63,8 +96,20 @@ pub struct ArrestRecorded {
     pub person: PersonView,
 }
 
-#[post("/arrests", format = "json", data = "<body>")]
-async fn create_arrest(
+/// Record an arrest: the answer says how many times he was arrested before,
+/// and the referral to probation the disposal made.
+#[utoipa::path(
+    tag = "arrests",
+    request_body = ArrestBody,
+    responses(
+        (status = 201, description = "Recorded", body = ArrestRecorded),
+        (status = 404, description = "No such man, or not one the caller may see", body = Problem),
+        (status = 409, description = "The occurrence reference is already recorded", body = Problem),
+        (status = 422, description = "A field is missing or wrong: `fields` names each", body = Problem),
+    ),
+)]
+#[post("/arrests", data = "<body>")]
+pub(super) async fn create_arrest(
     app: &State<AppState>,
     user: Can<cap::RecordArrests>,
     body: ApiJson<ArrestBody>,
@@ -135,34 +180,58 @@ async fn create_arrest(
 }
 
 /// An arrest in a list, with its man.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ArrestListItem {
     #[serde(flatten)]
     pub arrest: ArrestView,
     pub person: Option<PersonView>,
 }
 
+/// Arrests, newest first, filtered by period, area, operation, disposal or man.
+#[utoipa::path(
+    tag = "arrests",
+    params(
+        ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD (London)", format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+        ("to" = Option<String>, Query, description = "Last day, YYYY-MM-DD (London); not before `from`", format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+        ("area" = Option<String>, Query),
+        ("operation" = Option<String>, Query),
+        ("disposal" = Option<Disposal>, Query),
+        ("person_id" = Option<i32>, Query, minimum = 1),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 1000000),
+        ("per_page" = Option<u64>, Query, minimum = 1, maximum = 200),
+    ),
+    responses(
+        (status = 200, description = "A page of arrests, newest first", body = ListBody<ArrestListItem>),
+        (status = 422, description = "A parameter is wrong: `fields` names it", body = Problem),
+    ),
+)]
 #[allow(clippy::too_many_arguments)]
 #[get("/arrests?<from>&<to>&<area>&<operation>&<disposal>&<person_id>&<page>&<per_page>")]
-async fn list_arrests(
+pub(super) async fn list_arrests(
     app: &State<AppState>,
     user: Can<cap::ViewPeople>,
+    _once: query::EachOnce,
     from: Option<String>,
     to: Option<String>,
     area: Option<String>,
     operation: Option<String>,
     disposal: Option<String>,
-    person_id: Option<i32>,
-    page: Option<u64>,
-    per_page: Option<u64>,
+    person_id: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
 ) -> AppResult<Json<ListBody<ArrestListItem>>> {
-    let (from, to) = filter_period(from.as_deref(), to.as_deref()).map_err(AppError::Invalid)?;
+    let paging = query::page(page.as_deref(), per_page.as_deref())?;
+    let person_id = query::number("person_id", person_id.as_deref(), 1, i32::MAX)?;
+    let from = query::not_empty("from", from.as_deref())?;
+    let to = query::not_empty("to", to.as_deref())?;
+    let disposal = query::not_empty("disposal", disposal.as_deref())?;
+    let (from, to) = filter_period(from, to).map_err(AppError::Invalid)?;
     let filter = ArrestFilter {
         from,
         to,
         area: area.filter(|s| !s.is_empty()),
         operation: operation.filter(|s| !s.is_empty()),
-        disposal: arrests::disposal_filter(disposal.as_deref())?,
+        disposal: arrests::disposal_filter(disposal)?,
         person_id,
         officer_user_id: None,
     };
@@ -172,7 +241,7 @@ async fn list_arrests(
         &filter,
         ArrestSort::ArrestedAt,
         true,
-        PageRequest::new(page, per_page),
+        paging,
     )
     .await?;
     let items = rows
@@ -185,13 +254,34 @@ async fn list_arrests(
     Ok(Json(ListBody::new(items, &info)))
 }
 
+/// Import a force's CSV export: every row or none.
+#[utoipa::path(
+    tag = "arrests",
+    params(("dry_run" = Option<bool>, Query, description = "true: check the file and say what would be imported, writing nothing")),
+    request_body(content = String, content_type = "text/csv", description = "The CSV export, UTF-8, at most 20 MiB; columns as in the user guide"),
+    responses(
+        (status = 200, description = "Imported (or, for a dry run, what would be)", body = ImportSummary),
+        (status = 400, description = "The file is not UTF-8 text", body = Problem),
+        (status = 413, description = "The file is larger than 20 MiB", body = Problem),
+        (status = 415, description = "The body is not text/csv", body = Problem),
+        (status = 422, description = "Some rows are wrong: nothing was imported; `errors` lists each", body = ImportProblem),
+    ),
+)]
 #[post("/arrests/import?<dry_run>", data = "<body>")]
-async fn import_arrests(
+pub(super) async fn import_arrests(
     app: &State<AppState>,
     user: Can<cap::RecordArrests>,
-    dry_run: Option<bool>,
+    _once: query::EachOnce,
+    dry_run: Option<String>,
+    content_type: Option<&ContentType>,
     body: Data<'_>,
-) -> AppResult<(Status, Json<serde_json::Value>)> {
+) -> AppResult<(Status, Json<ImportAnswer>)> {
+    let dry_run = query::boolean("dry_run", dry_run.as_deref())?;
+    if !content_type.is_some_and(|ct| ct.top() == "text" && ct.sub() == "csv") {
+        return Err(AppError::UnsupportedMediaType(
+            "Send the file as text/csv".into(),
+        ));
+    }
     let text = body.open(20.mebibytes()).into_string().await.map_err(|e| {
         AppError::BadRequest(format!("the file could not be read as UTF-8 text: {e}"))
     })?;
@@ -210,15 +300,27 @@ async fn import_arrests(
     )
     .await?
     {
-        Ok(summary) => Ok((Status::Ok, Json(serde_json::json!(summary)))),
+        Ok(summary) => Ok((Status::Ok, Json(ImportAnswer::Done(summary)))),
         Err(errors) => Ok((
             Status::UnprocessableEntity,
-            Json(serde_json::json!({
-                "error": {"code": "validation_failed", "message": format!("{} problem(s) found: nothing was imported", errors.len())},
-                "errors": errors,
+            Json(ImportAnswer::Refused(ImportProblem {
+                error: ProblemDetail {
+                    code: "validation_failed".into(),
+                    message: format!("{} problem(s) found: nothing was imported", errors.len()),
+                    fields: None,
+                },
+                errors,
             })),
         )),
     }
+}
+
+/// The answer of an import: its summary, or every problem found.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(super) enum ImportAnswer {
+    Done(ImportSummary),
+    Refused(ImportProblem),
 }
 
 pub fn routes() -> Vec<Route> {

@@ -10,6 +10,7 @@ use rocket::{Route, State, get, post, put, routes};
 use serde::{Deserialize, Serialize};
 
 use super::json_body::ApiJson;
+use super::problem::Problem;
 use crate::auth::guards::{Can, cap};
 use crate::domain::assessment::{AssessmentInput, AssessmentStatus, DomesticAbuseInput, NeedInput};
 use crate::domain::dash::{DashInput, DashResult};
@@ -19,12 +20,23 @@ use crate::domain::rosh::RoshRatingsInput;
 use crate::error::{AppError, AppResult};
 use crate::services::assessments::{self, AssessmentView};
 use crate::state::AppState;
+use utoipa::ToSchema;
 
 type ManageCases = Can<cap::ManageCases>;
 
-#[derive(Deserialize)]
-struct AssessmentBody {
+/// An assessment as the API takes it: every part optional in a draft;
+/// completing it needs what `POST /assessments/{id}/complete` names.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({
+    "person_id": 12, "suitability": "suitable", "rationale": "Accepts responsibility; no DA concerns.",
+    "rosh": {"public": "low", "known_adult": "low", "children": "low", "staff": "low"}
+}))]
+pub(super) struct AssessmentBody {
+    /// The man assessed (required when creating).
+    #[schema(value_type = Option<i32>, minimum = 1)]
     person_id: Option<i32>,
+    /// The referral this assessment answers, if any.
+    #[schema(value_type = Option<i32>, minimum = 1)]
     referral_id: Option<i32>,
     /// On PUT: the `lock_version` the client read. When given, a save from an
     /// out-of-date copy answers 409 instead of overwriting a newer change.
@@ -34,7 +46,7 @@ struct AssessmentBody {
 }
 
 /// The full assessment, for probation only.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AssessmentBodyOut {
     pub id: i32,
     pub person_id: i32,
@@ -100,8 +112,19 @@ async fn current(
     Ok(Json(assessments::view(app, user.actor(), id).await?.into()))
 }
 
-#[post("/assessments", format = "json", data = "<body>")]
-async fn create_assessment(
+/// Create a draft assessment of a man (probation).
+#[utoipa::path(
+    tag = "assessments",
+    request_body = AssessmentBody,
+    responses(
+        (status = 201, description = "The draft", body = AssessmentBodyOut),
+        (status = 404, description = "No such man or referral, or not one the caller may see", body = Problem),
+        (status = 409, description = "He already has a draft assessment", body = Problem),
+        (status = 422, description = "A field is missing or wrong: `fields` names each", body = Problem),
+    ),
+)]
+#[post("/assessments", data = "<body>")]
+pub(super) async fn create_assessment(
     app: &State<AppState>,
     user: ManageCases,
     body: ApiJson<AssessmentBody>,
@@ -117,8 +140,21 @@ async fn create_assessment(
     Ok((Status::Created, current(app, &user, a.id).await?))
 }
 
-#[put("/assessments/<id>", format = "json", data = "<body>")]
-async fn replace_assessment(
+/// Replace a draft (its author). With `lock_version`, a save from an
+/// out-of-date copy answers 409 instead of overwriting a newer change.
+#[utoipa::path(
+    tag = "assessments",
+    params(("id" = i32, Path, minimum = 1)),
+    request_body = AssessmentBody,
+    responses(
+        (status = 200, description = "The draft as saved", body = AssessmentBodyOut),
+        (status = 404, description = "No such assessment, or not one the caller may see", body = Problem),
+        (status = 409, description = "Completed (locked), written by someone else, or changed since it was read", body = Problem),
+        (status = 422, description = "A field is missing or wrong: `fields` names each", body = Problem),
+    ),
+)]
+#[put("/assessments/<id>", data = "<body>")]
+pub(super) async fn replace_assessment(
     app: &State<AppState>,
     user: ManageCases,
     id: i32,
@@ -130,8 +166,19 @@ async fn replace_assessment(
     current(app, &user, id).await
 }
 
+/// Complete and lock an assessment (its author).
+#[utoipa::path(
+    tag = "assessments",
+    params(("id" = i32, Path, minimum = 1)),
+    responses(
+        (status = 200, description = "Completed", body = AssessmentBodyOut),
+        (status = 404, description = "No such assessment, or not one the caller may see", body = Problem),
+        (status = 409, description = "Already completed, or written by someone else", body = Problem),
+        (status = 422, description = "Not yet complete: `fields` names what is missing", body = Problem),
+    ),
+)]
 #[post("/assessments/<id>/complete")]
-async fn complete_assessment(
+pub(super) async fn complete_assessment(
     app: &State<AppState>,
     user: ManageCases,
     id: i32,
@@ -140,8 +187,17 @@ async fn complete_assessment(
     current(app, &user, id).await
 }
 
+/// An assessment (probation only).
+#[utoipa::path(
+    tag = "assessments",
+    params(("id" = i32, Path, minimum = 1)),
+    responses(
+        (status = 200, description = "The assessment", body = AssessmentBodyOut),
+        (status = 404, description = "No such assessment, or not one the caller may see", body = Problem),
+    ),
+)]
 #[get("/assessments/<id>")]
-async fn show_assessment(
+pub(super) async fn show_assessment(
     app: &State<AppState>,
     user: ManageCases,
     id: i32,

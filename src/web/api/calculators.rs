@@ -5,22 +5,43 @@ use rocket::serde::json::Json;
 use super::json_body::ApiJson;
 use rocket::{Route, State, post, routes};
 
+use super::problem::Problem;
 use crate::auth::guards::{Can, cap};
 use crate::domain::dash::{self, DashInput, DashResult};
 use crate::domain::ogrs3::{self, Ogrs3Input, Ogrs3Result};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-#[post("/calculators/ogrs3", format = "json", data = "<body>")]
-fn calculate_ogrs3(
+/// OGRS3 (2009 calibration): one- and two-year probability, percent and
+/// band. Nothing is stored.
+#[utoipa::path(
+    tag = "calculators",
+    request_body = Ogrs3Input,
+    responses(
+        (status = 200, description = "The score", body = Ogrs3Result),
+        (status = 422, description = "An input is missing or wrong: `fields` names each", body = Problem),
+    ),
+)]
+#[post("/calculators/ogrs3", data = "<body>")]
+pub(super) fn calculate_ogrs3(
     _user: Can<cap::UseCalculators>,
     body: ApiJson<Ogrs3Input>,
 ) -> AppResult<Json<Ogrs3Result>> {
     ogrs3::calculate(&body).map(Json).map_err(AppError::Invalid)
 }
 
-#[post("/calculators/dash", format = "json", data = "<body>")]
-fn calculate_dash(
+/// The DASH score, its local band and the MARAC criteria met. Nothing is
+/// stored.
+#[utoipa::path(
+    tag = "calculators",
+    request_body = DashInput,
+    responses(
+        (status = 200, description = "The result", body = DashResult),
+        (status = 422, description = "An input is missing or wrong: `fields` names each", body = Problem),
+    ),
+)]
+#[post("/calculators/dash", data = "<body>")]
+pub(super) fn calculate_dash(
     app: &State<AppState>,
     _user: Can<cap::UseCalculators>,
     body: ApiJson<DashInput>,

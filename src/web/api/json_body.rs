@@ -1,6 +1,8 @@
 //! `ApiJson<T>`: the JSON request body of the API. Like Rocket's `Json<T>`,
 //! but when the body cannot be read it keeps the reason, so that the 400/422
 //! answer says what was wrong (`fields.body`) instead of a bare status.
+//! A body that is not declared as JSON answers 415. Request guards run before
+//! the body is read, so a request without a token still answers 401 first.
 
 use rocket::data::{Data, FromData, Outcome};
 use rocket::http::Status;
@@ -34,6 +36,12 @@ impl<'r, T: Deserialize<'r>> FromData<'r> for ApiJson<T> {
     type Error = json::Error<'r>;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
+        if !req.content_type().is_some_and(|ct| ct.is_json()) {
+            let message = "Send the body as JSON, with Content-Type: application/json";
+            req.local_cache(|| BodyProblem(Some(message.to_string())));
+            let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, message);
+            return Outcome::Error((Status::UnsupportedMediaType, json::Error::Io(e)));
+        }
         match <Json<T> as FromData<'r>>::from_data(req, data).await {
             Outcome::Success(j) => Outcome::Success(ApiJson(j.into_inner())),
             Outcome::Error((status, e)) => {

@@ -6,19 +6,23 @@ use serde::Serialize;
 
 use crate::auth::SignedIn;
 use crate::domain::roles::Role;
+use utoipa::ToSchema;
 
 /// The caller.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Me {
     pub username: String,
     pub name: String,
     pub roles: Vec<Role>,
     /// `token` (an API token) or `session` (a browser).
+    #[schema(pattern = "^(token|session)$")]
     pub via: &'static str,
 }
 
+/// The user the token acts as, with roles.
+#[utoipa::path(tag = "users", responses((status = 200, description = "The caller", body = Me)))]
 #[get("/me")]
-fn show_me(user: SignedIn) -> Json<Me> {
+pub(super) fn show_me(user: SignedIn) -> Json<Me> {
     let a = &user.actor;
     Json(Me {
         username: a.username().to_string(),

@@ -8,7 +8,11 @@ pub mod json_body;
 mod me;
 pub mod openapi;
 mod people;
+pub mod problem;
+pub mod query;
 mod referrals;
+pub mod schema;
+pub mod unrouted;
 mod users;
 
 use rocket::serde::json::Json;
@@ -19,7 +23,7 @@ use crate::state::AppState;
 
 /// Routes mounted under `/api/v1`.
 pub fn routes() -> Vec<Route> {
-    let mut r = routes![openapi::openapi_json];
+    let mut r = rocket::routes![openapi::openapi_json];
     r.extend(me::routes());
     r.extend(users::routes());
     r.extend(people::routes());
@@ -43,11 +47,14 @@ async fn healthz(app: &State<AppState>) -> (rocket::http::Status, Json<Value>) {
 
 /// The list envelope of the API: a page of items, the total, the page and
 /// its size.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ListBody<T> {
     pub items: Vec<T>,
+    /// Items in the whole list.
     pub total: u64,
+    /// This page's number, from 1.
     pub page: u64,
+    /// Items per page.
     pub per_page: u64,
 }
 

@@ -8,30 +8,61 @@ use rocket::{Route, State, get, post, routes};
 use serde::{Deserialize, Serialize};
 
 use super::ListBody;
+use super::problem::Problem;
+use super::{query, schema};
 use crate::auth::guards::{Can, cap};
 use crate::domain::assessment::Suitability;
 use crate::domain::dates::parse_iso_date;
-use crate::domain::pagination::PageRequest;
 use crate::domain::person::PersonInput;
+use crate::domain::person::{ContactPreference, Sex, SubjectCategory};
 use crate::error::AppResult;
 use crate::services::people::{self, PersonSearch};
 use crate::state::AppState;
 use crate::web::present::{self, ArrestView, HearingView, PersonView, ReferralView};
+use utoipa::ToSchema;
 
-/// The person fields of the API (every one optional, so that validation,
-/// not the JSON parser, names what is missing).
-#[derive(Deserialize, Default)]
+/// The person fields of the API. Each is optional to the JSON parser, so
+/// that validation, not the parser, names what is missing; the document says
+/// which are required.
+#[derive(Deserialize, Default, ToSchema)]
+#[schema(example = json!({
+    "surname": "Kowalski", "forenames": "Piotr", "date_of_birth": "1979-05-02",
+    "sex": "male", "postcode": "IP4 1AB", "pnc_id": "08/123456A"
+}))]
 pub struct PersonBody {
+    #[schema(required = true, schema_with = schema::name)]
     surname: Option<String>,
+    #[schema(required = true, schema_with = schema::name)]
     forenames: Option<String>,
+    /// In the past, and within the last 110 years.
+    #[schema(required = true, schema_with = schema::date)]
     date_of_birth: Option<String>,
+    #[schema(required = true, value_type = Sex)]
     sex: Option<String>,
+    #[schema(schema_with = schema::address)]
     address: Option<String>,
+    #[schema(schema_with = schema::postcode)]
     postcode: Option<String>,
+    #[schema(schema_with = schema::phone)]
     phone: Option<String>,
+    #[schema(schema_with = schema::pnc_id)]
     pnc_id: Option<String>,
+    #[schema(value_type = Option<ContactPreference>)]
     contact_preference: Option<String>,
+    /// `suspect` when absent.
+    #[schema(value_type = Option<SubjectCategory>)]
     category: Option<String>,
+}
+
+/// An optional code as the API takes it: absent or null for none. An empty
+/// string is not a code, so it reaches the validator as one it will refuse
+/// (the forms' empty choice means "none"; the API's is null).
+pub fn code_or_absent(raw: Option<String>) -> String {
+    match raw {
+        None => String::new(),
+        Some(s) if s.trim().is_empty() => "(empty)".to_string(),
+        Some(s) => s,
+    }
 }
 
 impl PersonBody {
@@ -56,16 +87,25 @@ impl PersonBody {
                 postcode: self.postcode.unwrap_or_default(),
                 phone: self.phone.unwrap_or_default(),
                 pnc_id: self.pnc_id.unwrap_or_default(),
-                contact_preference: self.contact_preference.unwrap_or_default(),
-                category: self.category.unwrap_or_default(),
+                contact_preference: code_or_absent(self.contact_preference),
+                category: code_or_absent(self.category),
             },
             dob_error,
         )
     }
 }
 
-#[post("/people", format = "json", data = "<body>")]
-async fn create_person(
+/// Record a man (police, probation).
+#[utoipa::path(
+    tag = "people",
+    request_body = PersonBody,
+    responses(
+        (status = 201, description = "Recorded", body = PersonView),
+        (status = 422, description = "A field is missing or wrong: `fields` names each", body = Problem),
+    ),
+)]
+#[post("/people", data = "<body>")]
+pub(super) async fn create_person(
     app: &State<AppState>,
     user: Can<cap::ViewPeople>,
     body: ApiJson<PersonBody>,
@@ -76,43 +116,55 @@ async fn create_person(
 }
 
 /// A search result: the man, how likely he is the one searched for, and why.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct PersonMatchView {
     #[serde(flatten)]
     pub person: PersonView,
     /// 0 to 1.
+    #[schema(minimum = 0, maximum = 1)]
     pub score: f64,
     pub reasons: Vec<&'static str>,
 }
 
+/// Typo-tolerant search by name, reference, date of birth, PNC ID or
+/// vehicle; best match first, each with a score and its reasons.
+#[utoipa::path(
+    tag = "people",
+    params(
+        ("q" = Option<String>, Query, description = "Name or reference, as typed"),
+        ("date_of_birth" = Option<String>, Query, format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+        ("pnc_id" = Option<String>, Query),
+        ("vehicle_registration" = Option<String>, Query),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 1000000),
+        ("per_page" = Option<u64>, Query, minimum = 1, maximum = 200),
+    ),
+    responses(
+        (status = 200, description = "A page of matches, best first", body = ListBody<PersonMatchView>),
+        (status = 422, description = "A parameter is wrong: `fields` names it", body = Problem),
+    ),
+)]
 #[allow(clippy::too_many_arguments)]
 #[get("/people?<q>&<date_of_birth>&<pnc_id>&<vehicle_registration>&<page>&<per_page>")]
-async fn search_people(
+pub(super) async fn search_people(
     app: &State<AppState>,
     user: Can<cap::ViewPeople>,
+    _once: query::EachOnce,
     q: Option<String>,
     date_of_birth: Option<String>,
     pnc_id: Option<String>,
     vehicle_registration: Option<String>,
-    page: Option<u64>,
-    per_page: Option<u64>,
+    page: Option<String>,
+    per_page: Option<String>,
 ) -> AppResult<Json<ListBody<PersonMatchView>>> {
-    let dob = match date_of_birth.as_deref().filter(|d| !d.trim().is_empty()) {
-        Some(d) => Some(
-            parse_iso_date(d, "date_of_birth")
-                .map_err(|m| crate::error::AppError::invalid("date_of_birth", m))?,
-        ),
-        None => None,
-    };
+    let paging = query::page(page.as_deref(), per_page.as_deref())?;
     let search = PersonSearch {
         text: q.unwrap_or_default(),
-        date_of_birth: dob,
+        date_of_birth: query::date("date_of_birth", date_of_birth.as_deref())?,
         pnc_id: pnc_id.unwrap_or_default(),
         vehicle_registration: vehicle_registration.unwrap_or_default(),
         ..Default::default()
     };
-    let (matches, info) =
-        people::search(app, user.actor(), &search, PageRequest::new(page, per_page)).await?;
+    let (matches, info) = people::search(app, user.actor(), &search, paging).await?;
     let items = matches
         .iter()
         .map(|m| PersonMatchView {
@@ -125,7 +177,7 @@ async fn search_people(
 }
 
 /// A man's record as the caller may see it: the same facts as his page.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct PersonRecordView {
     #[serde(flatten)]
     pub person: PersonView,
@@ -139,8 +191,17 @@ pub struct PersonRecordView {
     pub suitability: Option<Suitability>,
 }
 
+/// A man's record with his arrests, referrals and (for probation) hearings.
+#[utoipa::path(
+    tag = "people",
+    params(("id" = i32, Path, description = "The man's id", minimum = 1)),
+    responses(
+        (status = 200, description = "His record", body = PersonRecordView),
+        (status = 404, description = "No such man, or not one the caller may see", body = Problem),
+    ),
+)]
 #[get("/people/<id>")]
-async fn show_person(
+pub(super) async fn show_person(
     app: &State<AppState>,
     user: Can<cap::ViewPeople>,
     id: i32,

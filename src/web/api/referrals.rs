@@ -5,16 +5,19 @@ use rocket::{Route, State, get, routes};
 use serde::Serialize;
 
 use super::ListBody;
+use super::problem::Problem;
+use super::query;
 use crate::auth::guards::{Can, cap};
 use crate::db::referrals_repo::QueueFilter;
-use crate::domain::pagination::PageRequest;
+use crate::domain::referral::ReferralStatus;
 use crate::error::AppResult;
 use crate::services::referrals;
 use crate::state::AppState;
 use crate::web::present::{self, ArrestView, PersonView, ReferralView};
+use utoipa::ToSchema;
 
 /// A referral on the queue, with its man and arrest.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct QueueItem {
     #[serde(flatten)]
     pub referral: ReferralView,
@@ -25,15 +28,32 @@ pub struct QueueItem {
     pub assigned_name: Option<String>,
 }
 
+/// The probation queue: referrals, most urgent first.
+#[utoipa::path(
+    tag = "referrals",
+    params(
+        ("status" = Option<Vec<ReferralStatus>>, Query, style = Form, explode = false, description = "Statuses to show, comma-separated; the open ones when absent"),
+        ("mine" = Option<bool>, Query, description = "true: only referrals assigned to the caller"),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 1000000),
+        ("per_page" = Option<u64>, Query, minimum = 1, maximum = 200),
+    ),
+    responses(
+        (status = 200, description = "A page of referrals, most urgent first", body = ListBody<QueueItem>),
+        (status = 422, description = "A parameter is wrong: `fields` names it", body = Problem),
+    ),
+)]
 #[get("/referrals?<status>&<mine>&<page>&<per_page>")]
-async fn list_referrals(
+pub(super) async fn list_referrals(
     app: &State<AppState>,
     user: Can<cap::ManageCases>,
+    _once: query::EachOnce,
     status: Option<String>,
-    mine: Option<bool>,
-    page: Option<u64>,
-    per_page: Option<u64>,
+    mine: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
 ) -> AppResult<Json<ListBody<QueueItem>>> {
+    let paging = query::page(page.as_deref(), per_page.as_deref())?;
+    let mine = query::boolean("mine", mine.as_deref())?;
     let filter = QueueFilter {
         statuses: referrals::status_filter(status.as_deref())?,
         assigned_to: if mine == Some(true) {
@@ -42,8 +62,7 @@ async fn list_referrals(
             None
         },
     };
-    let (rows, info) =
-        referrals::queue(app, user.actor(), &filter, PageRequest::new(page, per_page)).await?;
+    let (rows, info) = referrals::queue(app, user.actor(), &filter, paging).await?;
     let items = rows
         .into_iter()
         .map(|r| QueueItem {

@@ -8,22 +8,38 @@ use super::json_body::ApiJson;
 use rocket::{Route, State, post, routes};
 use serde::{Deserialize, Serialize};
 
+use super::problem::Problem;
 use crate::auth::guards::{Can, cap};
 use crate::domain::roles::Role;
 use crate::error::AppResult;
 use crate::services::accounts::{self, NewAccount};
 use crate::state::AppState;
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
-struct NewUserBody {
+/// A new account. The person chooses their own password at first sign-in.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({
+    "username": "pc.morgan", "name": "PC Sam Morgan", "roles": ["police"],
+    "password": "a long first password nobody guesses"
+}))]
+pub(super) struct NewUserBody {
+    /// Letters, digits, dots, hyphens and underscores; unique.
+    #[schema(required = true, value_type = String, min_length = 3, max_length = 64, pattern = r"^[A-Za-z0-9._-]{3,64}$")]
     username: Option<String>,
+    /// The name shown to others.
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     name: Option<String>,
+    /// One role, or several that may be held together (an administrator
+    /// holds no case-work role).
+    #[schema(required = true, value_type = Vec<Role>, min_items = 1)]
     roles: Option<Vec<String>>,
+    /// A first password: at least 12 characters and hard to guess.
+    #[schema(required = true, value_type = String, min_length = 12, max_length = 256)]
     password: Option<String>,
 }
 
 /// A new account.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct UserCreated {
     pub id: i32,
     pub username: String,
@@ -33,8 +49,18 @@ pub struct UserCreated {
     pub must_change_password: bool,
 }
 
-#[post("/users", format = "json", data = "<body>")]
-async fn create_user(
+/// Create a user account (administrators).
+#[utoipa::path(
+    tag = "users",
+    request_body = NewUserBody,
+    responses(
+        (status = 201, description = "Created", body = UserCreated),
+        (status = 409, description = "The username is taken", body = Problem),
+        (status = 422, description = "A field is missing or wrong: `fields` names each", body = Problem),
+    ),
+)]
+#[post("/users", data = "<body>")]
+pub(super) async fn create_user(
     app: &State<AppState>,
     admin: Can<cap::ManageUsers>,
     body: ApiJson<NewUserBody>,
