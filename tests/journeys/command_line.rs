@@ -14,7 +14,7 @@ fn kerbside(db: &str) -> Command {
     c
 }
 
-fn run(db: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
+pub(crate) fn run(db: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
     let mut child = kerbside(db)
         .args(args)
         .stdin(Stdio::piped())

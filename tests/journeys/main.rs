@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts_and_sessions;
+mod api_contract;
 mod audit_log;
 mod command_line;
 mod foundation;

@@ -19,7 +19,9 @@ enum Access {
 fn access(method: Method, path: &str) -> Access {
     use Capability::*;
     match (method, path) {
-        (_, "/healthz") | (_, "/api/v1/openapi.json") | (_, "/refused") => Access::Public,
+        (_, "/healthz") | (_, "/api/v1/openapi.json") | (_, "/api/v1/docs") | (_, "/refused") => {
+            Access::Public
+        }
         (_, "/sign-in") | (_, "/sign-in/code") | (_, "/setup/<token>") => Access::Public,
         (_, "/account/two-step") => Access::SignedIn,
         (_, p) if p.starts_with("/static") => Access::Public,

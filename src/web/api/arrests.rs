@@ -277,7 +277,7 @@ pub(super) async fn import_arrests(
     body: Data<'_>,
 ) -> AppResult<(Status, Json<ImportAnswer>)> {
     let dry_run = query::boolean("dry_run", dry_run.as_deref())?;
-    if !content_type.is_some_and(|ct| ct.top() == "text" && ct.sub() == "csv") {
+    if !content_type.is_some_and(|ct| ct.is_csv()) {
         return Err(AppError::UnsupportedMediaType(
             "Send the file as text/csv".into(),
         ));

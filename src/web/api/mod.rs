@@ -4,6 +4,7 @@
 mod arrests;
 mod assessments;
 mod calculators;
+mod docs;
 pub mod json_body;
 mod me;
 pub mod openapi;
@@ -23,7 +24,7 @@ use crate::state::AppState;
 
 /// Routes mounted under `/api/v1`.
 pub fn routes() -> Vec<Route> {
-    let mut r = rocket::routes![openapi::openapi_json];
+    let mut r = rocket::routes![openapi::openapi_json, docs::api_reference];
     r.extend(me::routes());
     r.extend(users::routes());
     r.extend(people::routes());

@@ -53,7 +53,7 @@ pub fn methods_at(req: &Request<'_>, path: &str) -> Vec<Method> {
     let mut found: Vec<Method> = req
         .rocket()
         .routes()
-        .filter(|r| matches(&r.uri.path().to_string(), path))
+        .filter(|r| matches(r.uri.path(), path))
         .map(|r| r.method)
         .collect();
     if found.contains(&Method::Get) {
