@@ -111,7 +111,8 @@ impl DashSettings {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct DashInput {
-    /// The 24 answers, in question order.
+    /// The 24 answers, in question order (exactly 24 are needed; the
+    /// document cannot say so because a missing list reads as empty).
     pub answers: Vec<Answer>,
     /// The practitioner refers because of serious concern, whatever the score.
     pub professional_judgement: bool,

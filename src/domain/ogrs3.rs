@@ -253,25 +253,34 @@ where
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ogrs3Input {
     /// `male` or `female`.
+    #[schema(pattern = r"^(male|female)$")]
     pub sex: Option<String>,
     /// Date of birth.
+    #[schema(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub date_of_birth: Option<NaiveDate>,
     /// Date of the current conviction (the sanction being assessed).
+    #[schema(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub conviction_date: Option<NaiveDate>,
     /// Start of the risk period: the sentence date for a non-custodial sentence, the
     /// release date after custody.
+    #[schema(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub follow_up_start_date: Option<NaiveDate>,
     /// Age at first ever sanction, in whole years (or give `first_sanction_date`).
     #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 10, maximum = 120)]
     pub age_at_first_sanction: Option<i64>,
     /// Date of the first ever sanction (or give `age_at_first_sanction`).
+    #[schema(pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub first_sanction_date: Option<NaiveDate>,
     /// Sanctioning occasions including the current one (`S >= 1`).
     #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 1, maximum = 4294967295_i64)]
     pub total_sanctions: Option<i64>,
     /// One of the 20 [`OffenceCategory`] API values.
+    #[schema(value_type = Option<OffenceCategory>)]
     pub offence_category: Option<String>,
     /// `conviction` or `caution`.
+    #[schema(value_type = Option<CurrentSanction>)]
     pub current_sanction: Option<String>,
 }
 

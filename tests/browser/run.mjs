@@ -17,9 +17,10 @@ import * as probation from "./journeys/probation.mjs";
 import * as probationNoScript from "./journeys/probation_no_script.mjs";
 import * as adminAudit from "./journeys/admin_audit.mjs";
 import * as sessionExpiry from "./journeys/session_expiry.mjs";
+import * as apiReference from "./journeys/api_reference.mjs";
 
 // One story on one server: each journey builds on the ones before it.
-const STORY = [firstRun, police, probation, probationNoScript, adminAudit];
+const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference];
 // Journeys with a server of their own, run alongside the story.
 const ALONE = [sessionExpiry];
 

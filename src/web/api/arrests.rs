@@ -39,6 +39,7 @@ use utoipa::ToSchema;
 pub(super) struct ArrestBody {
     /// The man arrested (record him first with `POST /people`).
     #[schema(required = true, value_type = i32, minimum = 1)]
+    #[serde(default, deserialize_with = "super::json_body::whole_id")]
     person_id: Option<i32>,
     /// When; not in the future, and after his 10th birthday.
     #[schema(required = true, schema_with = schema::date_time)]

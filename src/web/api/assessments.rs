@@ -34,9 +34,11 @@ type ManageCases = Can<cap::ManageCases>;
 pub(super) struct AssessmentBody {
     /// The man assessed (required when creating).
     #[schema(value_type = Option<i32>, minimum = 1)]
+    #[serde(default, deserialize_with = "super::json_body::whole_id")]
     person_id: Option<i32>,
     /// The referral this assessment answers, if any.
     #[schema(value_type = Option<i32>, minimum = 1)]
+    #[serde(default, deserialize_with = "super::json_body::whole_id")]
     referral_id: Option<i32>,
     /// On PUT: the `lock_version` the client read. When given, a save from an
     /// out-of-date copy answers 409 instead of overwriting a newer change.

@@ -59,3 +59,59 @@ impl<'r, T: Deserialize<'r>> FromData<'r> for ApiJson<T> {
         }
     }
 }
+
+/// An id field read as JSON Schema reads `integer`: `12` and `12.0` are the
+/// same number; `12.5`, text, or a number outside 1..=2^31-1 is refused with
+/// the field's name. Absent or null is `None`.
+pub fn whole_id<'de, D>(deserializer: D) -> Result<Option<i32>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = Option::<serde_json::Number>::deserialize(deserializer)?;
+    let Some(n) = value else { return Ok(None) };
+    let whole = n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+            .map(|f| f as i64)
+    });
+    match whole
+        .and_then(|w| i32::try_from(w).ok())
+        .filter(|w| *w >= 1)
+    {
+        Some(id) => Ok(Some(id)),
+        None => Err(serde::de::Error::custom(format!(
+            "{n} is not an id: ids are whole numbers from 1"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        #[serde(default, deserialize_with = "super::whole_id")]
+        id: Option<i32>,
+    }
+
+    fn read(json: &str) -> Result<Option<i32>, String> {
+        serde_json::from_str::<Body>(json)
+            .map(|b| b.id)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_id_is_a_whole_number_written_either_way() {
+        assert_eq!(read(r#"{"id": 12}"#), Ok(Some(12)));
+        assert_eq!(read(r#"{"id": 12.0}"#), Ok(Some(12)));
+        assert_eq!(read(r#"{"id": null}"#), Ok(None));
+        assert_eq!(read(r#"{}"#), Ok(None));
+        for bad in [
+            r#"{"id": 12.5}"#,
+            r#"{"id": 0}"#,
+            r#"{"id": 3000000000}"#,
+            r#"{"id": "12"}"#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+    }
+}
