@@ -257,15 +257,19 @@ fn check_disposal_details(
                     "Only give a course deadline for a conditional caution",
                 );
             }
-            if !input.court.trim().is_empty() || input.first_hearing_date.is_some() {
-                e.add(
-                    "court",
-                    "Only give a court and hearing date when he was charged",
-                );
-            }
             DisposalDetails::Nothing
         }
     };
+    // a court or hearing given with any other disposal would be dropped
+    // without a word: refuse it instead
+    if disposal.is_some_and(|d| d != Disposal::Charged)
+        && (!input.court.trim().is_empty() || input.first_hearing_date.is_some())
+    {
+        e.add(
+            "court",
+            "Only give a court and hearing date when he was charged",
+        );
+    }
     (e.len() == errors_before).then_some(details)
 }
 

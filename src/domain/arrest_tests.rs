@@ -79,13 +79,18 @@ fn conditional_fields_follow_the_disposal() {
     i.first_hearing_date = NaiveDate::from_ymd_opt(2026, 12, 14);
     let a = validate_arrest(&i, DateErrors::default(), dob(), now(), &[]).unwrap();
     assert_eq!(a.referral_due(), NaiveDate::from_ymd_opt(2026, 12, 14));
-    i.disposal = "simple_caution".into();
-    assert!(
-        validate_arrest(&i, DateErrors::default(), dob(), now(), &[])
-            .unwrap_err()
-            .get("court")
-            .is_some()
-    );
+    // a court given with any other disposal is refused, never dropped unsaid
+    for other in ["simple_caution", "conditional_caution", "no_further_action"] {
+        i.disposal = other.into();
+        i.course_deadline = None;
+        assert!(
+            validate_arrest(&i, DateErrors::default(), dob(), now(), &[])
+                .unwrap_err()
+                .get("court")
+                .is_some(),
+            "{other}"
+        );
+    }
 }
 
 #[test]

@@ -66,6 +66,7 @@ coded_enum!(
 /// One need as recorded.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NeedInput {
+    #[schema(value_type = Option<Severity>)]
     pub severity: Option<String>,
     pub note: Option<String>,
 }
@@ -89,11 +90,14 @@ pub struct AssessmentInput {
     pub ogrs3: Option<Ogrs3Input>,
     /// Which date the OGRS3 follow-up starts from: `sentence_date`,
     /// `release_date` or `other` (ogrs3.md asks for it to be stored).
+    #[schema(value_type = Option<FollowUpBasis>)]
     pub follow_up_basis: Option<String>,
     pub rosh: Option<RoshRatingsInput>,
     pub domestic_abuse: Option<DomesticAbuseInput>,
     pub dash: Option<DashInput>,
+    /// Keyed by need area code (see `NeedArea`).
     pub needs: BTreeMap<String, NeedInput>,
+    #[schema(value_type = Option<Suitability>)]
     pub suitability: Option<String>,
     pub rationale: Option<String>,
     pub recommended_intervention: Option<String>,

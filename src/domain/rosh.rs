@@ -119,12 +119,16 @@ impl RoshRatings {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RoshRatingsInput {
     /// Level for the public.
+    #[schema(value_type = Option<RoshLevel>)]
     pub public: Option<String>,
     /// Level for a known adult.
+    #[schema(value_type = Option<RoshLevel>)]
     pub known_adult: Option<String>,
     /// Level for children.
+    #[schema(value_type = Option<RoshLevel>)]
     pub children: Option<String>,
     /// Level for staff.
+    #[schema(value_type = Option<RoshLevel>)]
     pub staff: Option<String>,
 }
 

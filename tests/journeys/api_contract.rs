@@ -236,3 +236,27 @@ async fn the_reference_page_describes_every_operation_from_the_document() {
         "no third-party scripts"
     );
 }
+
+#[rocket::async_test]
+async fn a_body_larger_than_allowed_answers_413_in_the_problem_format_and_writes_nothing() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let big = format!(r#"{{"surname":"{}"}}"#, "a".repeat(2 * 1024 * 1024));
+    let (status, text, _) = send(
+        &app,
+        Method::Post,
+        "/api/v1/people",
+        Some(&token),
+        Some(ContentType::JSON),
+        &big,
+    )
+    .await;
+    assert_eq!(
+        status,
+        Status::PayloadTooLarge,
+        "{}",
+        &text[..text.len().min(300)]
+    );
+    assert!(text.contains("\"code\":\"payload_too_large\""), "{text}");
+    assert_eq!(app.count("people").await, 0);
+}

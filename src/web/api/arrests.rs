@@ -77,10 +77,9 @@ fn date_field(
     what: &str,
     slot: &mut Option<String>,
 ) -> Option<chrono::NaiveDate> {
-    match raw.as_deref().filter(|s| !s.trim().is_empty()) {
-        None => None,
-        Some(s) => parse_iso_date(s, what).map_err(|m| *slot = Some(m)).ok(),
-    }
+    // null or absent is no date; an empty string is a mistake, said so
+    raw.as_deref()
+        .and_then(|s| parse_iso_date(s, what).map_err(|m| *slot = Some(m)).ok())
 }
 
 /// A recorded arrest, with what Kerbside already knew of the man.

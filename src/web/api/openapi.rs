@@ -59,7 +59,7 @@ use super::{arrests, assessments, calculators, me, people, referrals, users};
         calculators::calculate_dash,
     ),
     components(schemas(Problem)),
-    modifiers(&CommonAnswers, &Links),
+    modifiers(&CommonAnswers, &Links, &DisposalRules),
     security(("bearer" = [])),
 )]
 struct ApiDoc;
@@ -283,6 +283,45 @@ impl Modify for Links {
                 link = link.request_body(Some(b));
             }
             response.links.insert(name.to_string(), link.build().into());
+        }
+    }
+}
+
+/// What an arrest's disposal brings with it, as JSON Schema conditionals on
+/// `ArrestBody` (the rule itself is `check_disposal_details` in
+/// `domain/arrest.rs`): `charged` needs a court and a first hearing date and
+/// is the only disposal with them; only a `conditional_caution` may carry a
+/// course deadline. Dates relative to the arrest stay the server's (422).
+struct DisposalRules;
+
+impl Modify for DisposalRules {
+    fn modify(&self, doc: &mut Document) {
+        use serde_json::json;
+        let no_text = json!({"anyOf": [{"type": "null"}, {"type": "string", "pattern": "^\\s*$"}]});
+        let no_date = json!({"type": "null"});
+        let conditions = json!([
+            {
+                "if": {"properties": {"disposal": {"const": "charged"}}, "required": ["disposal"]},
+                "then": {
+                    "required": ["court", "first_hearing_date"],
+                    "properties": {
+                        "court": {"type": "string", "pattern": "\\S"},
+                        "first_hearing_date": {"type": "string"}
+                    }
+                },
+                "else": {"properties": {"court": no_text, "first_hearing_date": no_date}}
+            },
+            {
+                "if": {"properties": {"disposal": {"const": "conditional_caution"}}, "required": ["disposal"]},
+                "else": {"properties": {"course_deadline": no_date}}
+            }
+        ]);
+        if let Some(components) = doc.components.as_mut()
+            && let Some(RefOr::T(Schema::Object(body))) = components.schemas.get_mut("ArrestBody")
+        {
+            body.extensions
+                .get_or_insert_with(Default::default)
+                .insert("allOf".to_string(), conditions);
         }
     }
 }
