@@ -283,8 +283,28 @@ fn check_release_secret(figment: &rocket::figment::Figment) -> Result<(), String
     }
 }
 
+/// The page templates and the static files must be where the settings say,
+/// or the server would start and then fail on every page.
+fn check_folders(settings: &Settings) -> Result<(), String> {
+    for (variable, dir) in [
+        ("KERBSIDE_TEMPLATE_DIR", &settings.template_dir),
+        ("KERBSIDE_STATIC_DIR", &settings.static_dir),
+    ] {
+        if !dir.is_dir() {
+            return Err(format!(
+                "{} is not a folder: run kerbside from the folder that holds templates/ and static/, or set {variable}",
+                dir.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 async fn serve(settings: Settings) -> ExitCode {
     if let Err(e) = check_release_secret(&rocket::Config::figment()) {
+        return fail(e);
+    }
+    if let Err(e) = check_folders(&settings) {
         return fail(e);
     }
     let app = match open(&settings).await {

@@ -294,6 +294,22 @@ async fn the_server_log_never_carries_a_query_string_or_a_name() {
 }
 
 #[test]
+fn a_server_started_away_from_its_pages_says_so_in_one_line_instead_of_crashing() {
+    let out = kerbside("sqlite::memory:")
+        .arg("serve")
+        .current_dir(std::env::temp_dir())
+        .env("ROCKET_PORT", "0")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is not a folder"), "{err}");
+    assert!(err.contains("KERBSIDE_TEMPLATE_DIR"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
 fn a_release_server_refuses_a_published_or_weak_secret_key_with_one_line() {
     for key in [
         "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=",
