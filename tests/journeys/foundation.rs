@@ -335,3 +335,33 @@ async fn dates_far_outside_1900_to_2100_get_a_clear_answer_never_a_server_error(
         r.body
     );
 }
+
+#[rocket::async_test]
+async fn a_sqlite_file_runs_in_wal_mode_with_commits_that_do_not_wait_for_the_disk() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let file = std::env::temp_dir().join(format!("kerbside-pragma-{}.db", std::process::id()));
+    let url = format!("sqlite://{}", file.display());
+    let db = kerbside::db::connect(&url).await.expect("connect");
+    let pragma = |name: &'static str| {
+        let db = &db;
+        async move {
+            let row = db
+                .query_one_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    format!("PRAGMA {name}"),
+                ))
+                .await
+                .expect("pragma")
+                .expect("a row");
+            row.try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .expect("value")
+        }
+    };
+    assert_eq!(pragma("journal_mode").await, "wal");
+    assert_eq!(pragma("synchronous").await, "1", "NORMAL");
+    drop(db);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+}
