@@ -8,6 +8,7 @@ mod m20261130_000001_accounts_and_audit;
 mod m20261130_000002_people_arrests_referrals;
 mod m20261130_000003_assessments_and_hearings;
 mod m20261201_000004_audit_subjects_and_token_expiry;
+mod m20261205_000005_programmes_cohorts_attendance;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_people_arrests_referrals::Migration),
             Box::new(m20261130_000003_assessments_and_hearings::Migration),
             Box::new(m20261201_000004_audit_subjects_and_token_expiry::Migration),
+            Box::new(m20261205_000005_programmes_cohorts_attendance::Migration),
         ]
     }
 }

@@ -73,9 +73,13 @@ macro_rules! stored_as_code {
 use crate::domain::arrest::{Disposal, Offence};
 use crate::domain::arrest_import::ImportStatus;
 use crate::domain::assessment::{AssessmentStatus, Suitability};
+use crate::domain::attendance::{AbsenceReason, Outcome};
+use crate::domain::enforcement::EnforcementAction;
+use crate::domain::enrolment::{EndReason, EnrolmentStatus, LegalBasis};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::hearing::HearingOutcome;
 use crate::domain::person::{ContactPreference, Sex, SubjectCategory};
+use crate::domain::programme::SessionState;
 use crate::domain::referral::ReferralStatus;
 use crate::domain::roles::Role;
 use crate::domain::rosh::RoshLevel;
@@ -94,4 +98,11 @@ stored_as_code!(
     ReferralStatus,
     Role,
     RoshLevel,
+    AbsenceReason,
+    Outcome,
+    EnforcementAction,
+    EndReason,
+    EnrolmentStatus,
+    LegalBasis,
+    SessionState,
 );

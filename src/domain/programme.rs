@@ -10,8 +10,28 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use super::code::coded_enum;
 use super::london_time::{from_london, to_london};
 use super::validation::FieldErrors;
+
+coded_enum!(
+    /// Whether a cohort's session still counts.
+    SessionState {
+        /// Will run, or ran.
+        Scheduled => "scheduled", "Scheduled";
+        /// Will not run (a reason is kept).
+        Cancelled => "cancelled", "Cancelled";
+        /// Replaced by a rescheduled session; kept, with any marks, out of the counts.
+        Superseded => "superseded", "Superseded";
+    }
+);
+
+impl SessionState {
+    /// Does a session in this state count in attendance figures?
+    pub fn counts(self) -> bool {
+        matches!(self, SessionState::Scheduled)
+    }
+}
 
 /// Most sessions a programme can have.
 pub const MAX_SESSIONS: usize = 52;

@@ -1,0 +1,265 @@
+//! Queries on enrolments, their status history, attendance marks and
+//! enforcement decisions.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+
+use super::entities::{attendance_marks, enforcement_actions, enrolment_status_history, enrolments};
+use crate::domain::attendance::MarkInput;
+use crate::domain::enforcement::EnforcementAction;
+use crate::domain::enrolment::{EndReason, EnrolmentStatus, LegalBasis};
+
+pub use attendance_marks::Model as Mark;
+pub use enforcement_actions::Model as Action;
+pub use enrolments::Model as Enrolment;
+
+/// An enrolment as checked by the service.
+pub struct NewEnrolment {
+    pub person_id: i32,
+    pub cohort_id: i32,
+    pub referral_id: Option<i32>,
+    pub legal_basis: LegalBasis,
+    pub deadline: Option<NaiveDate>,
+    pub override_reason: Option<String>,
+}
+
+/// Enrol (status `awaiting_start`) with the first history row.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    e: NewEnrolment,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Enrolment, DbErr> {
+    let note = e
+        .override_reason
+        .as_ref()
+        .map(|r| format!("Enrolled without a suitable assessment: {r}"));
+    let row = enrolments::ActiveModel {
+        person_id: Set(e.person_id),
+        cohort_id: Set(e.cohort_id),
+        referral_id: Set(e.referral_id),
+        legal_basis: Set(e.legal_basis),
+        deadline: Set(e.deadline),
+        status: Set(EnrolmentStatus::AwaitingStart),
+        override_reason: Set(e.override_reason),
+        completed_on: Set(None),
+        end_reason: Set(None),
+        created_at: Set(now),
+        created_by: Set(by),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    enrolment_status_history::ActiveModel {
+        enrolment_id: Set(row.id),
+        from_status: Set(None),
+        to_status: Set(row.status),
+        reason: Set(None),
+        note: Set(Some(note.unwrap_or_else(|| "Enrolled".into()))),
+        at: Set(now),
+        by_user_id: Set(by),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row)
+}
+
+/// One enrolment.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Enrolment>, DbErr> {
+    enrolments::Entity::find_by_id(id).one(db).await
+}
+
+/// A cohort's enrolments (every status), oldest first.
+pub async fn in_cohort(db: &impl ConnectionTrait, cohort_id: i32) -> Result<Vec<Enrolment>, DbErr> {
+    enrolments::Entity::find()
+        .filter(enrolments::Column::CohortId.eq(cohort_id))
+        .order_by_asc(enrolments::Column::Id)
+        .all(db)
+        .await
+}
+
+/// How many places in a cohort are held.
+pub async fn places_taken(db: &impl ConnectionTrait, cohort_id: i32) -> Result<u64, DbErr> {
+    enrolments::Entity::find()
+        .filter(enrolments::Column::CohortId.eq(cohort_id))
+        .filter(enrolments::Column::Status.is_in(
+            EnrolmentStatus::ALL.iter().copied().filter(|s| s.holds_place()),
+        ))
+        .count(db)
+        .await
+}
+
+/// A man's enrolments, newest first.
+pub async fn for_person(db: &impl ConnectionTrait, person_id: i32) -> Result<Vec<Enrolment>, DbErr> {
+    enrolments::Entity::find()
+        .filter(enrolments::Column::PersonId.eq(person_id))
+        .order_by_desc(enrolments::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Enrolments in any of these statuses (for the probation actions list).
+pub async fn with_status(
+    db: &impl ConnectionTrait,
+    statuses: &[EnrolmentStatus],
+) -> Result<Vec<Enrolment>, DbErr> {
+    enrolments::Entity::find()
+        .filter(enrolments::Column::Status.is_in(statuses.iter().copied()))
+        .order_by_asc(enrolments::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Move an enrolment if it is still at its version; writes the history row.
+/// 0 when someone else moved it first.
+#[allow(clippy::too_many_arguments)]
+pub async fn move_to(
+    db: &impl ConnectionTrait,
+    e: &Enrolment,
+    to: EnrolmentStatus,
+    reason: Option<EndReason>,
+    completed_on: Option<NaiveDate>,
+    note: String,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let n = enrolments::Entity::update_many()
+        .col_expr(enrolments::Column::Status, Expr::val(to))
+        .col_expr(enrolments::Column::EndReason, Expr::val(reason.or(e.end_reason)))
+        .col_expr(
+            enrolments::Column::CompletedOn,
+            Expr::val(completed_on.or(e.completed_on)),
+        )
+        .col_expr(
+            enrolments::Column::Version,
+            Expr::col(enrolments::Column::Version).add(1),
+        )
+        .filter(enrolments::Column::Id.eq(e.id))
+        .filter(enrolments::Column::Version.eq(e.version))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if n == 1 {
+        enrolment_status_history::ActiveModel {
+            enrolment_id: Set(e.id),
+            from_status: Set(Some(e.status)),
+            to_status: Set(to),
+            reason: Set(reason),
+            note: Set(Some(note)),
+            at: Set(now),
+            by_user_id: Set(by),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(n)
+}
+
+/// An enrolment's history, oldest first.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    enrolment_id: i32,
+) -> Result<Vec<enrolment_status_history::Model>, DbErr> {
+    enrolment_status_history::Entity::find()
+        .filter(enrolment_status_history::Column::EnrolmentId.eq(enrolment_id))
+        .order_by_asc(enrolment_status_history::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The current mark per (session, enrolment) for these sessions: the latest
+/// row of each pair (older rows are the corrected values, kept).
+pub async fn current_marks(
+    db: &impl ConnectionTrait,
+    session_ids: &[i32],
+) -> Result<HashMap<(i32, i32), Mark>, DbErr> {
+    let rows = attendance_marks::Entity::find()
+        .filter(attendance_marks::Column::SessionId.is_in(session_ids.iter().copied()))
+        .order_by_asc(attendance_marks::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| ((m.session_id, m.enrolment_id), m))
+        .collect())
+}
+
+/// Every mark of one enrolment (corrected ones too), oldest first.
+pub async fn marks_of(db: &impl ConnectionTrait, enrolment_id: i32) -> Result<Vec<Mark>, DbErr> {
+    attendance_marks::Entity::find()
+        .filter(attendance_marks::Column::EnrolmentId.eq(enrolment_id))
+        .order_by_asc(attendance_marks::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Record a mark (a correction names the mark it replaces).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_mark(
+    db: &impl ConnectionTrait,
+    session_id: i32,
+    enrolment_id: i32,
+    m: &MarkInput,
+    replaces: Option<i32>,
+    correction_reason: Option<String>,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Mark, DbErr> {
+    attendance_marks::ActiveModel {
+        session_id: Set(session_id),
+        enrolment_id: Set(enrolment_id),
+        outcome: Set(m.outcome),
+        minutes_late: Set(m.minutes_late),
+        absence_reason: Set(m.absence_reason),
+        note: Set(m.note.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty())),
+        notify_probation: Set(m.notify_probation),
+        replaces_id: Set(replaces),
+        correction_reason: Set(correction_reason),
+        recorded_at: Set(now),
+        recorded_by: Set(by),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Record an enforcement decision.
+pub async fn insert_action(
+    db: &impl ConnectionTrait,
+    enrolment_id: i32,
+    action: EnforcementAction,
+    date: NaiveDate,
+    note: &str,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Action, DbErr> {
+    enforcement_actions::ActiveModel {
+        enrolment_id: Set(enrolment_id),
+        action: Set(action),
+        action_date: Set(date),
+        note: Set(note.trim().to_string()),
+        recorded_at: Set(now),
+        recorded_by: Set(by),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// An enrolment's enforcement decisions, oldest first.
+pub async fn actions_of(db: &impl ConnectionTrait, enrolment_id: i32) -> Result<Vec<Action>, DbErr> {
+    enforcement_actions::Entity::find()
+        .filter(enforcement_actions::Column::EnrolmentId.eq(enrolment_id))
+        .order_by_asc(enforcement_actions::Column::Id)
+        .all(db)
+        .await
+}

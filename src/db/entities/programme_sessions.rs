@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "programme_sessions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub programme_id: i32,
+    pub number: i32,
+    pub title: String,
+    pub minutes: i32,
+    pub core: bool,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

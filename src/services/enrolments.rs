@@ -1,0 +1,391 @@
+//! Enrolment of a man on a cohort, his derived attendance figures, the
+//! enforcement prompt and the decisions recorded against it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde::Serialize;
+
+use crate::auth::Actor;
+use crate::db::enrolments_repo::{self, Action, Enrolment, Mark, NewEnrolment};
+use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
+use crate::db::{assessments_repo, people_repo, referrals_repo};
+use crate::domain::assessment::Suitability;
+use crate::domain::attendance::{Figures, SessionRecord, figures};
+use crate::domain::audit_action::AuditAction;
+use crate::domain::enforcement::{
+    EnforcementAction, EnforcementFacts, Prompt, allowed_actions, prompt,
+};
+use crate::domain::enrolment::{EnrolmentStatus, LegalBasis, suitability_gate, transition};
+use crate::domain::london_time::london_date;
+use crate::domain::referral::{self, ReferralStatus};
+use crate::domain::roles::Capability;
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, AuditEntry};
+use crate::services::programmes::require_cohort_access;
+use crate::services::referrals::move_referral;
+use crate::state::AppState;
+
+/// Longest override reason or enforcement note.
+pub const MAX_REASON_CHARS: usize = 2000;
+
+/// An enrolment as entered.
+#[derive(Clone, Debug)]
+pub struct EnrolmentInput {
+    pub person_id: i32,
+    pub cohort_id: i32,
+    pub referral_id: Option<i32>,
+    pub legal_basis: LegalBasis,
+    pub deadline: Option<NaiveDate>,
+    pub override_reason: Option<String>,
+}
+
+/// Enrol a man on a cohort (probation). Needs a completed assessment found
+/// suitable, or an override reason; a full cohort is a conflict naming
+/// cohorts of the same programme with places.
+pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> AppResult<Enrolment> {
+    actor.require(Capability::ManageCases)?;
+    let mut errors = FieldErrors::new();
+    let person = people_repo::find(&app.db, input.person_id).await?;
+    if person.is_none() {
+        errors.add("person_id", "Choose a person who exists");
+    }
+    let cohort = programmes_repo::find_cohort(&app.db, input.cohort_id).await?;
+    if cohort.is_none() {
+        errors.add("cohort_id", "Choose a cohort that exists");
+    }
+    let referral = match input.referral_id {
+        Some(id) => referrals_repo::find(&app.db, id).await?,
+        None => None,
+    };
+    if input.referral_id.is_some() && referral.as_ref().is_none_or(|r| r.person_id != input.person_id) {
+        errors.add("referral_id", "Choose one of this man's referrals");
+    }
+    match (input.legal_basis.needs_deadline(), input.deadline) {
+        (true, None) => errors.add("deadline", "Enter the caution's deadline for completing the course"),
+        (false, Some(_)) => errors.add("deadline", "Only a conditional caution has a deadline"),
+        _ => {}
+    }
+    let reason = input
+        .override_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
+        errors.add("override_reason", format!("Keep the reason under {MAX_REASON_CHARS} characters"));
+    }
+    if person.is_some() {
+        let assessment = assessments_repo::current_completed(&app.db, input.person_id).await?;
+        let suitable = assessment.is_some_and(|a| a.suitability == Some(Suitability::Suitable));
+        if let Some(message) = suitability_gate(suitable, reason) {
+            errors.add("override_reason", message);
+        }
+    }
+    errors.into_result().map_err(AppError::Invalid)?;
+    let cohort = cohort.ok_or(AppError::NotFound)?;
+    if enrolments_repo::for_person(&app.db, input.person_id)
+        .await?
+        .iter()
+        .any(|e| e.cohort_id == cohort.id && e.status.holds_place())
+    {
+        return Err(AppError::conflict(format!(
+            "He is already enrolled on cohort {}",
+            cohort.code
+        )));
+    }
+    let txn = app.db.begin().await?;
+    if programmes_repo::claim_cohort(&txn, &cohort).await? == 0 {
+        return Err(AppError::conflict(
+            "Someone else enrolled a man on this cohort at the same moment. Try again.",
+        ));
+    }
+    let taken = enrolments_repo::places_taken(&txn, cohort.id).await?;
+    if taken >= cohort.capacity as u64 {
+        drop(txn);
+        return Err(AppError::conflict(full_message(app, &cohort).await?));
+    }
+    let e = enrolments_repo::insert(
+        &txn,
+        NewEnrolment {
+            person_id: input.person_id,
+            cohort_id: cohort.id,
+            referral_id: input.referral_id,
+            legal_basis: input.legal_basis,
+            deadline: input.deadline,
+            override_reason: reason.map(str::to_string),
+        },
+        actor.user_id(),
+        app.now(),
+    )
+    .await?;
+    if let Some(r) = referral.filter(|r| referral::transition(r.status, ReferralStatus::Closed).is_some()) {
+        move_referral(&txn, actor, &r, ReferralStatus::Closed, r.assigned_to, "enrolled", app.now()).await?;
+    }
+    let mut entry = AuditEntry::new(AuditAction::Collect)
+        .record("enrolment", e.id)
+        .person(e.person_id);
+    if let Some(r) = reason {
+        entry = entry.reason(format!("enrolled without a suitable assessment: {r}"));
+    }
+    audit::record(&txn, actor, app.now(), entry).await?;
+    txn.commit().await?;
+    Ok(e)
+}
+
+async fn full_message(app: &AppState, cohort: &Cohort) -> AppResult<String> {
+    let mut open = Vec::new();
+    for other in programmes_repo::cohorts(&app.db, None).await? {
+        if other.programme_id == cohort.programme_id && other.id != cohort.id {
+            let taken = enrolments_repo::places_taken(&app.db, other.id).await?;
+            if taken < other.capacity as u64 {
+                open.push(format!("{} ({} of {} places left)", other.code, other.capacity as u64 - taken, other.capacity));
+            }
+        }
+    }
+    let elsewhere = if open.is_empty() {
+        "No other cohort of this programme has a place: enrol him on the next cohort when it is set up.".to_string()
+    } else {
+        format!("Cohorts of this programme with places: {}.", open.join(", "))
+    };
+    Ok(format!(
+        "Cohort {} is full ({} of {} places taken). {elsewhere}",
+        cohort.code, cohort.capacity, cohort.capacity
+    ))
+}
+
+/// The derived state of one enrolment.
+#[derive(Clone, Debug, Serialize)]
+pub struct Standing {
+    pub figures: Figures,
+    pub prompt: Prompt,
+}
+
+/// Work out figures and the enforcement prompt from what is stored.
+pub(crate) async fn standing(
+    db: &impl ConnectionTrait,
+    e: &Enrolment,
+    programme: &Programme,
+    sessions: &[CohortSession],
+    today: NaiveDate,
+) -> AppResult<Standing> {
+    let template: Vec<(i32, bool)> = programmes_repo::programme_sessions(db, programme.id)
+        .await?
+        .iter()
+        .map(|s| (s.number, s.core))
+        .collect();
+    let marks = enrolments_repo::current_marks(db, &sessions.iter().map(|s| s.id).collect::<Vec<_>>())
+        .await?;
+    let records: Vec<SessionRecord> = sessions
+        .iter()
+        .map(|s| SessionRecord {
+            number: s.number,
+            core: template.iter().any(|(n, core)| *n == s.number && *core),
+            date: london_date(s.starts_at),
+            counts: s.state.counts(),
+            outcome: marks.get(&(s.id, e.id)).map(|m| m.outcome),
+        })
+        .collect();
+    let f = figures(&records, &template, programme.rule(), today);
+    let failures: Vec<NaiveDate> = records
+        .iter()
+        .filter(|r| r.counts && r.outcome.is_some_and(|o| o.is_failure()))
+        .map(|r| r.date)
+        .collect();
+    let actions: Vec<(EnforcementAction, NaiveDate)> = enrolments_repo::actions_of(db, e.id)
+        .await?
+        .iter()
+        .map(|a| (a.action, a.action_date))
+        .collect();
+    let p = prompt(
+        &EnforcementFacts {
+            basis: e.legal_basis,
+            failures: &failures,
+            actions: &actions,
+            deadline: e.deadline,
+            completed_on: e.completed_on.or(f.completed_on),
+            referred: matches!(
+                e.status,
+                EnrolmentStatus::BreachReferred | EnrolmentStatus::ProsecutionReferred
+            ),
+        },
+        today,
+    );
+    Ok(Standing { figures: f, prompt: p })
+}
+
+/// Bring an enrolment's status up to date after its marks changed: the
+/// first mark starts him, meeting the rule completes him (with the date).
+pub(crate) async fn follow_marks(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    e: &Enrolment,
+    standing: &Standing,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut current = e.clone();
+    let steps = [
+        (EnrolmentStatus::OnProgramme, None, "first session marked"),
+        (
+            EnrolmentStatus::Completed,
+            standing.figures.completed_on,
+            "completion rule met",
+        ),
+    ];
+    for (to, completed_on, note) in steps {
+        let wanted = match to {
+            EnrolmentStatus::Completed => completed_on.is_some(),
+            _ => true,
+        };
+        if !wanted || transition(current.status, to).is_none() {
+            continue;
+        }
+        if enrolments_repo::move_to(db, &current, to, None, completed_on, note.into(), actor.user_id(), now).await? == 0 {
+            return Err(AppError::conflict("Someone else changed this enrolment at the same moment. Reload and try again."));
+        }
+        audit::record(
+            db,
+            actor,
+            now,
+            AuditEntry::new(AuditAction::Alter)
+                .record("enrolment", current.id)
+                .person(current.person_id)
+                .change("status", current.status, to.as_str()),
+        )
+        .await?;
+        current.status = to;
+        current.version += 1;
+        current.completed_on = completed_on.or(current.completed_on);
+    }
+    Ok(())
+}
+
+/// One enrolment with everything probation or its facilitator reads.
+#[derive(Clone, Debug, Serialize)]
+pub struct EnrolmentDetail {
+    pub enrolment: Enrolment,
+    pub cohort: Cohort,
+    pub programme: Programme,
+    pub sessions: Vec<CohortSession>,
+    pub marks: Vec<Mark>,
+    pub actions: Vec<Action>,
+    pub standing: Standing,
+    pub today: NaiveDate,
+}
+
+/// One enrolment (probation, or a facilitator of its cohort), audited.
+pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<EnrolmentDetail> {
+    if !actor.can(Capability::ManageCases) {
+        actor.require(Capability::MarkRegister)?;
+    }
+    let enrolment = enrolments_repo::find(&app.db, id).await?;
+    let cohort_id = enrolment.as_ref().map_or(0, |e| e.cohort_id);
+    require_cohort_access(app, actor, cohort_id, ("enrolment", id)).await?;
+    let enrolment = enrolment.ok_or(AppError::NotFound)?;
+    let cohort = programmes_repo::find_cohort(&app.db, enrolment.cohort_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let programme = programmes_repo::find_programme(&app.db, cohort.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sessions = programmes_repo::cohort_sessions(&app.db, cohort.id).await?;
+    let today = london_date(app.now());
+    let standing = standing(&app.db, &enrolment, &programme, &sessions, today).await?;
+    let marks = enrolments_repo::marks_of(&app.db, id).await?;
+    let actions = enrolments_repo::actions_of(&app.db, id).await?;
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("enrolment", id)
+            .person(enrolment.person_id),
+    )
+    .await?;
+    Ok(EnrolmentDetail {
+        enrolment,
+        cohort,
+        programme,
+        sessions,
+        marks,
+        actions,
+        standing,
+        today,
+    })
+}
+
+/// An enforcement decision as entered.
+#[derive(Clone, Debug)]
+pub struct EnforcementInput {
+    pub action: EnforcementAction,
+    pub date: NaiveDate,
+    pub note: String,
+}
+
+/// Record an enforcement decision (probation). A referral moves the
+/// enrolment to `breach_referred` or `prosecution_referred`.
+pub async fn record_enforcement(
+    app: &AppState,
+    actor: &Actor,
+    enrolment_id: i32,
+    input: &EnforcementInput,
+) -> AppResult<Action> {
+    actor.require(Capability::ManageCases)?;
+    let e = enrolments_repo::find(&app.db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let allowed = allowed_actions(e.legal_basis);
+    if !allowed.contains(&input.action) {
+        errors.add(
+            "action",
+            format!(
+                "Under {} the choices are: {}",
+                e.legal_basis.label().to_lowercase(),
+                allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    let today = london_date(app.now());
+    if input.date > today {
+        errors.add("date", "The date cannot be in the future");
+    } else if input.date < london_date(e.created_at) {
+        errors.add("date", "The date cannot be before he was enrolled");
+    }
+    let note = input.note.trim();
+    if note.is_empty() {
+        errors.add("note", "Say what was decided and why");
+    } else if note.chars().count() > MAX_REASON_CHARS {
+        errors.add("note", format!("Keep the note under {MAX_REASON_CHARS} characters"));
+    }
+    errors.into_result().map_err(AppError::Invalid)?;
+    let to = match input.action {
+        EnforcementAction::BreachReferral => Some(EnrolmentStatus::BreachReferred),
+        EnforcementAction::ProsecutionReferral => Some(EnrolmentStatus::ProsecutionReferred),
+        _ => None,
+    };
+    let txn = app.db.begin().await?;
+    let action = enrolments_repo::insert_action(&txn, e.id, input.action, input.date, note, actor.user_id(), app.now()).await?;
+    if let Some(to) = to {
+        if transition(e.status, to).is_none() {
+            return Err(AppError::conflict(format!(
+                "An enrolment that is {} cannot be referred",
+                e.status.label().to_lowercase()
+            )));
+        }
+        if enrolments_repo::move_to(&txn, &e, to, None, None, input.action.label().into(), actor.user_id(), app.now()).await? == 0 {
+            return Err(AppError::conflict("Someone else changed this enrolment at the same moment. Reload and try again."));
+        }
+    }
+    audit::record(
+        &txn,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Collect)
+            .record("enforcement_action", action.id)
+            .person(e.person_id)
+            .reason(input.action.as_str()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(action)
+}

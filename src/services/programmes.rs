@@ -1,0 +1,236 @@
+//! Programmes and cohorts: creating them, the schedule of sessions, and who
+//! may work on a cohort (probation, or the cohort's own facilitators).
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::TransactionTrait;
+use serde::Serialize;
+
+use crate::auth::Actor;
+use crate::db::programmes_repo::{self, Cohort, CohortSession, NewCohort, Programme, ProgrammeSession};
+use crate::db::users_repo;
+use crate::domain::audit_action::AuditAction;
+use crate::domain::dates::instant_in_supported_range;
+use crate::domain::london_time::{from_london, london_date};
+use crate::domain::programme::{
+    MAX_TEXT_CHARS, ProgrammeSpec, check_capacity, check_interval, check_programme, schedule,
+};
+use crate::domain::roles::{Capability, Role};
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, AuditEntry};
+use crate::state::AppState;
+
+/// Create a programme template (probation, facilitators).
+pub async fn create_programme(
+    app: &AppState,
+    actor: &Actor,
+    spec: &ProgrammeSpec,
+) -> AppResult<(Programme, Vec<ProgrammeSession>)> {
+    actor.require(Capability::ManagePrograms)?;
+    check_programme(spec).map_err(AppError::Invalid)?;
+    let txn = app.db.begin().await?;
+    let (p, sessions) =
+        programmes_repo::insert_programme(&txn, spec, actor.user_id(), app.now()).await?;
+    audit::record(
+        &txn,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Collect).record("programme", p.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((p, sessions))
+}
+
+/// Every programme, for choosing one.
+pub async fn programmes(app: &AppState, actor: &Actor) -> AppResult<Vec<Programme>> {
+    actor.require(Capability::ManagePrograms)?;
+    Ok(programmes_repo::programmes(&app.db).await?)
+}
+
+/// A cohort as entered.
+#[derive(Clone, Debug, Default)]
+pub struct CohortInput {
+    pub programme_id: i32,
+    pub code: String,
+    pub venue: String,
+    pub capacity: i32,
+    pub facilitator_usernames: Vec<String>,
+    pub first_session_at: DateTime<Utc>,
+    pub interval_days: i32,
+}
+
+fn short_text(errors: &mut FieldErrors, field: &str, value: &str, what: &str) {
+    if value.trim().is_empty() {
+        errors.add(field, format!("Enter the {what}"));
+    } else if value.chars().count() > MAX_TEXT_CHARS {
+        errors.add(field, format!("Keep the {what} under {MAX_TEXT_CHARS} characters"));
+    }
+}
+
+/// Create a cohort with one session per programme session (probation,
+/// facilitators). Facilitators are named by username and must hold the
+/// facilitator role.
+pub async fn create_cohort(
+    app: &AppState,
+    actor: &Actor,
+    input: &CohortInput,
+) -> AppResult<(Cohort, Vec<CohortSession>)> {
+    actor.require(Capability::ManagePrograms)?;
+    let mut errors = FieldErrors::new();
+    let programme = programmes_repo::find_programme(&app.db, input.programme_id).await?;
+    if programme.is_none() {
+        errors.add("programme_id", "Choose a programme that exists");
+    }
+    let code = input.code.trim();
+    short_text(&mut errors, "code", code, "cohort code");
+    if !code.is_empty() && programmes_repo::code_taken(&app.db, code).await? {
+        errors.add("code", format!("Cohort code {code} is already used"));
+    }
+    short_text(&mut errors, "venue", &input.venue, "venue");
+    if let Some(p) = &programme {
+        errors.check("capacity", check_capacity(input.capacity, p.max_group_size));
+    }
+    errors.check("interval_days", check_interval(input.interval_days));
+    errors.check(
+        "first_session_at",
+        instant_in_supported_range(input.first_session_at, "first session"),
+    );
+    let mut facilitators = Vec::new();
+    if input.facilitator_usernames.is_empty() {
+        errors.add("facilitator_usernames", "Name at least one facilitator");
+    }
+    for (i, name) in input.facilitator_usernames.iter().enumerate() {
+        let user = users_repo::find_by_username(&app.db, name.trim()).await?;
+        let roles = match &user {
+            Some(u) => users_repo::roles_of(&app.db, u.id).await?,
+            None => Vec::new(),
+        };
+        match user {
+            Some(u) if roles.contains(&Role::Facilitator) && !u.disabled => {
+                if !facilitators.contains(&u.id) {
+                    facilitators.push(u.id);
+                }
+            }
+            _ => errors.add(
+                &format!("facilitator_usernames[{i}]"),
+                format!("{} is not an active facilitator's username", name.trim()),
+            ),
+        }
+    }
+    errors.into_result().map_err(AppError::Invalid)?;
+    let programme = programme.ok_or(AppError::NotFound)?;
+    let template = programmes_repo::programme_sessions(&app.db, programme.id).await?;
+    let starts = schedule(input.first_session_at, input.interval_days, template.len());
+    let txn = app.db.begin().await?;
+    let (cohort, sessions) = programmes_repo::insert_cohort(
+        &txn,
+        NewCohort {
+            programme_id: programme.id,
+            code,
+            venue: input.venue.trim(),
+            capacity: input.capacity,
+            interval_days: input.interval_days,
+            facilitators: &facilitators,
+            sessions: template
+                .iter()
+                .zip(starts)
+                .map(|(s, at)| (s.number, s.title.clone(), s.minutes, at))
+                .collect(),
+        },
+        actor.user_id(),
+        app.now(),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Collect)
+            .record("cohort", cohort.id)
+            .reason(format!("{} sessions scheduled", sessions.len())),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((cohort, sessions))
+}
+
+/// May `actor` work on this cohort (its register, its men's enrolments)?
+/// Probation may; a facilitator only on a cohort he runs. Anyone else is
+/// answered as if the record did not exist, and the refusal is audited
+/// naming the record asked for.
+pub(crate) async fn require_cohort_access(
+    app: &AppState,
+    actor: &Actor,
+    cohort_id: i32,
+    record: (&'static str, i32),
+) -> AppResult<()> {
+    if actor.can(Capability::ManageCases) {
+        return Ok(());
+    }
+    if actor.can(Capability::MarkRegister)
+        && let Some(me) = actor.user_id()
+        && programmes_repo::facilitators_of(&app.db, cohort_id)
+            .await?
+            .contains(&me)
+    {
+        return Ok(());
+    }
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Refused)
+            .record(record.0, record.1)
+            .reason("not a facilitator of this cohort"),
+    )
+    .await?;
+    Err(AppError::NotFound)
+}
+
+/// A session on someone's list, with its cohort.
+#[derive(Clone, Debug, Serialize)]
+pub struct SessionOnList {
+    pub session: CohortSession,
+    pub cohort: Cohort,
+}
+
+/// Sessions from the start of today (London) to seven days on: a
+/// facilitator's own cohorts, or every cohort for probation.
+pub async fn week_ahead(app: &AppState, actor: &Actor) -> AppResult<Vec<SessionOnList>> {
+    actor.require(Capability::MarkRegister)?;
+    let cohort_ids: Option<Vec<i32>> = if actor.can(Capability::ManageCases) {
+        None
+    } else {
+        Some(
+            programmes_repo::cohorts(&app.db, actor.user_id().or(Some(0)))
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .collect(),
+        )
+    };
+    let today = london_date(app.now());
+    let from = from_london(today.and_time(chrono::NaiveTime::MIN));
+    let sessions = programmes_repo::sessions_between(
+        &app.db,
+        cohort_ids.as_deref(),
+        from,
+        from + Duration::days(8),
+    )
+    .await?;
+    let cohorts = programmes_repo::cohorts_by_ids(
+        &app.db,
+        &sessions.iter().map(|s| s.cohort_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    Ok(sessions
+        .into_iter()
+        .filter_map(|s| {
+            cohorts.get(&s.cohort_id).cloned().map(|cohort| SessionOnList {
+                session: s,
+                cohort,
+            })
+        })
+        .collect())
+}

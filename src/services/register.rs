@@ -1,0 +1,306 @@
+//! The register: one page per session listing the men enrolled in its
+//! cohort with their current marks, saved whole in one transaction. A save
+//! made from an older version of the register is a conflict (nothing is
+//! overwritten); changing a saved mark needs a reason and keeps the old row.
+
+use std::collections::HashMap;
+
+use sea_orm::TransactionTrait;
+use serde::Serialize;
+
+use crate::auth::Actor;
+use crate::db::enrolments_repo::{self, Enrolment, Mark};
+use crate::db::people_repo::{self, Person};
+use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
+use crate::db::assessments_repo;
+use crate::domain::assessment::facilitator_summary;
+use crate::domain::attendance::{MarkInput, check_mark, differs};
+use crate::domain::audit_action::AuditAction;
+use crate::domain::london_time::london_date;
+use crate::domain::roles::Capability;
+use crate::domain::rosh::RoshLevel;
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, AuditEntry};
+use crate::services::enrolments::{follow_marks, standing};
+use crate::services::programmes::require_cohort_access;
+use crate::state::AppState;
+
+/// A man on the register: only what the room needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct RegisterLine {
+    pub enrolment: Enrolment,
+    pub name: String,
+    pub reference: String,
+    /// "suitable, no contact issues" and the like.
+    pub summary: String,
+    pub mark: Option<Mark>,
+}
+
+/// One session's register.
+#[derive(Clone, Debug, Serialize)]
+pub struct Register {
+    pub session: CohortSession,
+    pub cohort: Cohort,
+    pub programme: Programme,
+    pub lines: Vec<RegisterLine>,
+}
+
+impl Register {
+    /// How many men have each outcome, and how many are unmarked.
+    pub fn counts(&self) -> (HashMap<&'static str, usize>, usize) {
+        let mut by = HashMap::new();
+        let mut unmarked = 0;
+        for l in &self.lines {
+            match &l.mark {
+                Some(m) => *by.entry(m.outcome.as_str()).or_insert(0) += 1,
+                None => unmarked += 1,
+            }
+        }
+        (by, unmarked)
+    }
+}
+
+fn display_name(p: &Person) -> String {
+    format!("{}, {}", p.surname.to_uppercase(), p.forenames)
+}
+
+async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
+    let session = programmes_repo::find_session(&app.db, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cohort = programmes_repo::find_cohort(&app.db, session.cohort_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let programme = programmes_repo::find_programme(&app.db, cohort.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let marks = enrolments_repo::current_marks(&app.db, &[session.id]).await?;
+    let enrolments: Vec<Enrolment> = enrolments_repo::in_cohort(&app.db, cohort.id)
+        .await?
+        .into_iter()
+        .filter(|e| e.status.holds_place() || marks.contains_key(&(session.id, e.id)))
+        .collect();
+    let people = people_repo::by_ids(
+        &app.db,
+        &enrolments.iter().map(|e| e.person_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let mut lines = Vec::new();
+    for e in enrolments {
+        let Some(p) = people.get(&e.person_id) else { continue };
+        let a = assessments_repo::current_completed(&app.db, p.id).await?;
+        let summary = facilitator_summary(
+            a.as_ref().and_then(|a| a.suitability),
+            a.as_ref()
+                .and_then(|a| a.rosh_overall)
+                .is_some_and(|r| r >= RoshLevel::High),
+            a.as_ref().is_some_and(|a| a.known_to_marac),
+        );
+        lines.push(RegisterLine {
+            name: display_name(p),
+            reference: p.reference.clone(),
+            summary,
+            mark: marks.get(&(session.id, e.id)).cloned(),
+            enrolment: e,
+        });
+    }
+    lines.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Register {
+        session,
+        cohort,
+        programme,
+        lines,
+    })
+}
+
+async fn guarded(app: &AppState, actor: &Actor, session_id: i32) -> AppResult<()> {
+    actor.require(Capability::MarkRegister)?;
+    let cohort_id = programmes_repo::find_session(&app.db, session_id)
+        .await?
+        .map_or(0, |s| s.cohort_id);
+    require_cohort_access(app, actor, cohort_id, ("session", session_id)).await
+}
+
+/// A session's register (the cohort's facilitators, probation), audited.
+pub async fn register(app: &AppState, actor: &Actor, session_id: i32) -> AppResult<Register> {
+    guarded(app, actor, session_id).await?;
+    let r = load(app, session_id).await?;
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("register", session_id)
+            .people(r.lines.iter().map(|l| l.enrolment.person_id)),
+    )
+    .await?;
+    Ok(r)
+}
+
+/// One man's mark as submitted.
+#[derive(Clone, Debug)]
+pub struct MarkEntry {
+    pub enrolment_id: i32,
+    pub mark: MarkInput,
+    pub correction_reason: Option<String>,
+}
+
+/// What a save did.
+#[derive(Clone, Debug, Serialize)]
+pub struct Saved {
+    /// Marks written (new or corrected).
+    pub written: usize,
+    /// Marks sent that matched what was saved.
+    pub unchanged: usize,
+    pub register_version: i32,
+}
+
+/// Someone saved the register since it was read: nothing was written.
+#[derive(Clone, Debug, Serialize)]
+pub struct Conflict {
+    pub message: String,
+    /// The register as it now stands.
+    pub current: Register,
+}
+
+/// Save the whole register in one transaction. `version` is the register
+/// version the marks were entered against (`None`: the one stored now).
+pub async fn save(
+    app: &AppState,
+    actor: &Actor,
+    session_id: i32,
+    version: Option<i32>,
+    entries: &[MarkEntry],
+) -> AppResult<Result<Saved, Conflict>> {
+    guarded(app, actor, session_id).await?;
+    let before = load(app, session_id).await?;
+    let session = &before.session;
+    if !session.state.counts() {
+        return Err(AppError::conflict(format!(
+            "This session is {}: its register cannot be changed",
+            session.state.label().to_lowercase()
+        )));
+    }
+    let today = london_date(app.now());
+    let on = london_date(session.starts_at);
+    if on > today {
+        return Err(AppError::conflict(format!(
+            "This session is on {}: mark its register on the day",
+            crate::domain::london_time::format_date(on)
+        )));
+    }
+    let expected = version.unwrap_or(session.register_version);
+    if expected != session.register_version {
+        return Ok(Err(conflict(before)));
+    }
+    let mut errors = FieldErrors::new();
+    let mut seen = Vec::new();
+    let mut writes: Vec<(&MarkEntry, &RegisterLine)> = Vec::new();
+    let mut unchanged = 0;
+    for (i, entry) in entries.iter().enumerate() {
+        let at = |f: &str| format!("marks[{i}].{f}");
+        let Some(line) = before
+            .lines
+            .iter()
+            .find(|l| l.enrolment.id == entry.enrolment_id && l.enrolment.status.holds_place())
+        else {
+            errors.add(&at("enrolment_id"), "Choose a man enrolled in this cohort");
+            continue;
+        };
+        if seen.contains(&entry.enrolment_id) {
+            errors.add(&at("enrolment_id"), format!("{} is marked twice", line.name));
+            continue;
+        }
+        seen.push(entry.enrolment_id);
+        if let Err((field, message)) = check_mark(&entry.mark) {
+            errors.add(&at(field), format!("{}: {message}", line.name));
+            continue;
+        }
+        match &line.mark {
+            Some(saved) if !differs(&saved_input(saved), &entry.mark) && !adds_note(saved, &entry.mark) => {
+                unchanged += 1;
+            }
+            Some(saved) if differs(&saved_input(saved), &entry.mark) && entry.correction_reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+                errors.add(
+                    &at("correction_reason"),
+                    format!(
+                        "{}: give a reason for changing the saved mark ({})",
+                        line.name,
+                        saved.outcome.label().to_lowercase()
+                    ),
+                );
+            }
+            _ => writes.push((entry, line)),
+        }
+    }
+    errors.into_result().map_err(AppError::Invalid)?;
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    if programmes_repo::claim_register(&txn, session.id, expected).await? == 0 {
+        drop(txn);
+        return Ok(Err(conflict(load(app, session_id).await?)));
+    }
+    for (entry, line) in &writes {
+        let correction = line.mark.as_ref().filter(|saved| differs(&saved_input(saved), &entry.mark));
+        let row = enrolments_repo::insert_mark(
+            &txn,
+            session.id,
+            entry.enrolment_id,
+            &entry.mark,
+            line.mark.as_ref().map(|m| m.id),
+            correction.and(entry.correction_reason.as_ref().map(|r| r.trim().to_string())),
+            actor.user_id(),
+            now,
+        )
+        .await?;
+        let mut audit_entry = AuditEntry::new(if line.mark.is_some() { AuditAction::Alter } else { AuditAction::Collect })
+            .record("attendance_mark", row.id)
+            .person(line.enrolment.person_id);
+        if let Some(old) = &line.mark {
+            audit_entry = audit_entry.change("outcome", old.outcome, row.outcome.as_str());
+        }
+        if row.notify_probation {
+            audit_entry = audit_entry.reason("note flagged for probation");
+        }
+        audit::record(&txn, actor, now, audit_entry).await?;
+    }
+    let sessions = programmes_repo::cohort_sessions(&txn, before.cohort.id).await?;
+    for (_, line) in &writes {
+        let e = enrolments_repo::find(&txn, line.enrolment.id).await?.ok_or(AppError::NotFound)?;
+        let s = standing(&txn, &e, &before.programme, &sessions, today).await?;
+        follow_marks(&txn, actor, &e, &s, now).await?;
+    }
+    txn.commit().await?;
+    Ok(Ok(Saved {
+        written: writes.len(),
+        unchanged,
+        register_version: expected + 1,
+    }))
+}
+
+fn conflict(current: Register) -> Conflict {
+    Conflict {
+        message: "Someone else saved this register after you opened it. Nothing you entered was saved: the marks below are the ones now saved. Check them and save again.".into(),
+        current,
+    }
+}
+
+/// A saved mark as the input it came from.
+pub fn saved_input(m: &Mark) -> MarkInput {
+    MarkInput {
+        outcome: m.outcome,
+        minutes_late: m.minutes_late,
+        absence_reason: m.absence_reason,
+        note: m.note.clone(),
+        notify_probation: m.notify_probation,
+    }
+}
+
+/// Does the entry add a note (or a flag) the saved mark lacks? Notes are
+/// append-only: a new note is a new row, the old one is kept.
+fn adds_note(saved: &Mark, new: &MarkInput) -> bool {
+    let note = new.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    note.is_some() && note != saved.note.as_deref()
+        || new.notify_probation && !saved.notify_probation
+}
