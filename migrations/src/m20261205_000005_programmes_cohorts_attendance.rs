@@ -31,7 +31,11 @@ const APPEND_ONLY: &[&str] = &[
 ];
 
 fn refers(t: &mut TableCreateStatement, table: &str, col: &str, to: &str) {
-    t.foreign_key(&mut fk(&format!("fk-{table}-{col}"), (table, col), (to, "id")));
+    t.foreign_key(&mut fk(
+        &format!("fk-{table}-{col}"),
+        (table, col),
+        (to, "id"),
+    ));
 }
 
 #[async_trait::async_trait]
@@ -88,8 +92,12 @@ impl MigrationTrait for Migration {
             .to_owned();
         refers(&mut t, "cohorts", "programme_id", "programmes");
         m.create_table(t).await?;
-        m.create_index(index("idx-cohorts-code", "cohorts", &["code"]).unique().to_owned())
-            .await?;
+        m.create_index(
+            index("idx-cohorts-code", "cohorts", &["code"])
+                .unique()
+                .to_owned(),
+        )
+        .await?;
 
         let mut t = Table::create()
             .table("cohort_facilitators")
@@ -186,7 +194,12 @@ impl MigrationTrait for Migration {
             .col(timestamp_with_time_zone("at"))
             .col(integer_null("by_user_id"))
             .to_owned();
-        refers(&mut t, "enrolment_status_history", "enrolment_id", "enrolments");
+        refers(
+            &mut t,
+            "enrolment_status_history",
+            "enrolment_id",
+            "enrolments",
+        );
         m.create_table(t).await?;
         m.create_index(index(
             "idx-enrolment_status_history-enrolment",

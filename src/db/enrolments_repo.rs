@@ -10,7 +10,9 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
-use super::entities::{attendance_marks, enforcement_actions, enrolment_status_history, enrolments};
+use super::entities::{
+    attendance_marks, enforcement_actions, enrolment_status_history, enrolments,
+};
 use crate::domain::attendance::MarkInput;
 use crate::domain::enforcement::EnforcementAction;
 use crate::domain::enrolment::{EndReason, EnrolmentStatus, LegalBasis};
@@ -90,15 +92,23 @@ pub async fn in_cohort(db: &impl ConnectionTrait, cohort_id: i32) -> Result<Vec<
 pub async fn places_taken(db: &impl ConnectionTrait, cohort_id: i32) -> Result<u64, DbErr> {
     enrolments::Entity::find()
         .filter(enrolments::Column::CohortId.eq(cohort_id))
-        .filter(enrolments::Column::Status.is_in(
-            EnrolmentStatus::ALL.iter().copied().filter(|s| s.holds_place()),
-        ))
+        .filter(
+            enrolments::Column::Status.is_in(
+                EnrolmentStatus::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| s.holds_place()),
+            ),
+        )
         .count(db)
         .await
 }
 
 /// A man's enrolments, newest first.
-pub async fn for_person(db: &impl ConnectionTrait, person_id: i32) -> Result<Vec<Enrolment>, DbErr> {
+pub async fn for_person(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+) -> Result<Vec<Enrolment>, DbErr> {
     enrolments::Entity::find()
         .filter(enrolments::Column::PersonId.eq(person_id))
         .order_by_desc(enrolments::Column::Id)
@@ -133,7 +143,10 @@ pub async fn move_to(
 ) -> Result<u64, DbErr> {
     let n = enrolments::Entity::update_many()
         .col_expr(enrolments::Column::Status, Expr::val(to))
-        .col_expr(enrolments::Column::EndReason, Expr::val(reason.or(e.end_reason)))
+        .col_expr(
+            enrolments::Column::EndReason,
+            Expr::val(reason.or(e.end_reason)),
+        )
         .col_expr(
             enrolments::Column::CompletedOn,
             Expr::val(completed_on.or(e.completed_on)),
@@ -220,7 +233,11 @@ pub async fn insert_mark(
         outcome: Set(m.outcome),
         minutes_late: Set(m.minutes_late),
         absence_reason: Set(m.absence_reason),
-        note: Set(m.note.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty())),
+        note: Set(m
+            .note
+            .as_ref()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())),
         notify_probation: Set(m.notify_probation),
         replaces_id: Set(replaces),
         correction_reason: Set(correction_reason),
@@ -256,7 +273,10 @@ pub async fn insert_action(
 }
 
 /// An enrolment's enforcement decisions, oldest first.
-pub async fn actions_of(db: &impl ConnectionTrait, enrolment_id: i32) -> Result<Vec<Action>, DbErr> {
+pub async fn actions_of(
+    db: &impl ConnectionTrait,
+    enrolment_id: i32,
+) -> Result<Vec<Action>, DbErr> {
     enforcement_actions::Entity::find()
         .filter(enforcement_actions::Column::EnrolmentId.eq(enrolment_id))
         .order_by_asc(enforcement_actions::Column::Id)

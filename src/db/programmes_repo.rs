@@ -9,7 +9,9 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
-use super::entities::{cohort_facilitators, cohort_sessions, cohorts, programme_sessions, programmes};
+use super::entities::{
+    cohort_facilitators, cohort_sessions, cohorts, programme_sessions, programmes,
+};
 use crate::domain::programme::{CompletionRule, ProgrammeSpec, SessionState};
 
 pub use cohort_sessions::Model as CohortSession;
@@ -74,7 +76,10 @@ pub async fn insert_programme(
 }
 
 /// One programme.
-pub async fn find_programme(db: &impl ConnectionTrait, id: i32) -> Result<Option<Programme>, DbErr> {
+pub async fn find_programme(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<Programme>, DbErr> {
     programmes::Entity::find_by_id(id).one(db).await
 }
 
@@ -141,7 +146,9 @@ pub async fn insert_cohort(
     }
     let mut sessions = Vec::new();
     for (number, title, minutes, starts_at) in c.sessions {
-        sessions.push(insert_session(db, cohort.id, number, title, minutes, starts_at, false, now).await?);
+        sessions.push(
+            insert_session(db, cohort.id, number, title, minutes, starts_at, false, now).await?,
+        );
     }
     Ok((cohort, sessions))
 }
@@ -249,7 +256,10 @@ pub async fn cohort_sessions(
 }
 
 /// One session.
-pub async fn find_session(db: &impl ConnectionTrait, id: i32) -> Result<Option<CohortSession>, DbErr> {
+pub async fn find_session(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<CohortSession>, DbErr> {
     cohort_sessions::Entity::find_by_id(id).one(db).await
 }
 
@@ -277,7 +287,10 @@ pub async fn sessions_between(
 /// else changed it first.
 pub async fn claim_cohort(db: &impl ConnectionTrait, cohort: &Cohort) -> Result<u64, DbErr> {
     Ok(cohorts::Entity::update_many()
-        .col_expr(cohorts::Column::Version, Expr::col(cohorts::Column::Version).add(1))
+        .col_expr(
+            cohorts::Column::Version,
+            Expr::col(cohorts::Column::Version).add(1),
+        )
         .filter(cohorts::Column::Id.eq(cohort.id))
         .filter(cohorts::Column::Version.eq(cohort.version))
         .exec(db)
@@ -314,8 +327,14 @@ pub async fn set_session_state(
 ) -> Result<u64, DbErr> {
     Ok(cohort_sessions::Entity::update_many()
         .col_expr(cohort_sessions::Column::State, Expr::val(state))
-        .col_expr(cohort_sessions::Column::CancelReason, Expr::val(cancel_reason))
-        .col_expr(cohort_sessions::Column::SupersededBy, Expr::val(superseded_by))
+        .col_expr(
+            cohort_sessions::Column::CancelReason,
+            Expr::val(cancel_reason),
+        )
+        .col_expr(
+            cohort_sessions::Column::SupersededBy,
+            Expr::val(superseded_by),
+        )
         .filter(cohort_sessions::Column::Id.eq(session_id))
         .filter(cohort_sessions::Column::State.eq(SessionState::Scheduled))
         .exec(db)

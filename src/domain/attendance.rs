@@ -49,7 +49,9 @@ impl Outcome {
     pub fn attended(self) -> bool {
         matches!(
             self,
-            Outcome::AttendedComplied | Outcome::AttendedFailedToComply | Outcome::SentHomeBehaviour
+            Outcome::AttendedComplied
+                | Outcome::AttendedFailedToComply
+                | Outcome::SentHomeBehaviour
         )
     }
 
@@ -283,23 +285,35 @@ mod tests {
             outcome: Outcome::UnacceptableAbsence,
             ..ok.clone()
         };
-        assert_eq!(check_mark(&late_but_absent).map_err(|e| e.0), Err("minutes_late"));
+        assert_eq!(
+            check_mark(&late_but_absent).map_err(|e| e.0),
+            Err("minutes_late")
+        );
         let no_reason = MarkInput {
             outcome: Outcome::AcceptableAbsence,
             minutes_late: None,
             ..ok.clone()
         };
-        assert_eq!(check_mark(&no_reason).map_err(|e| e.0), Err("absence_reason"));
+        assert_eq!(
+            check_mark(&no_reason).map_err(|e| e.0),
+            Err("absence_reason")
+        );
         let other_without_note = MarkInput {
             absence_reason: Some(AbsenceReason::Other),
             ..no_reason.clone()
         };
-        assert_eq!(check_mark(&other_without_note).map_err(|e| e.0), Err("note"));
+        assert_eq!(
+            check_mark(&other_without_note).map_err(|e| e.0),
+            Err("note")
+        );
         let notify_without_note = MarkInput {
             notify_probation: true,
             ..ok
         };
-        assert_eq!(check_mark(&notify_without_note).map_err(|e| e.0), Err("note"));
+        assert_eq!(
+            check_mark(&notify_without_note).map_err(|e| e.0),
+            Err("note")
+        );
     }
 
     #[test]
@@ -329,8 +343,17 @@ mod tests {
             session(2, 20, true, Some(Outcome::AttendedComplied)),
         ];
         let all = figures(&sessions, PROGRAMME, CompletionRule::AllCore, day(25));
-        assert_eq!(all.completed_on, Some(day(20)), "the catch-up completed session 2");
-        let two = figures(&sessions, PROGRAMME, CompletionRule::MinAttended(2), day(25));
+        assert_eq!(
+            all.completed_on,
+            Some(day(20)),
+            "the catch-up completed session 2"
+        );
+        let two = figures(
+            &sessions,
+            PROGRAMME,
+            CompletionRule::MinAttended(2),
+            day(25),
+        );
         assert_eq!(two.completed_on, Some(day(18)));
         assert_eq!(two.sessions_remaining, 0);
         assert_eq!(all.acceptable_absences, 1);
@@ -343,9 +366,18 @@ mod tests {
             session(1, 4, true, Some(Outcome::AttendedFailedToComply)),
             session(2, 11, true, Some(Outcome::SentHomeServiceIssue)),
         ];
-        let f = figures(&sessions, PROGRAMME, CompletionRule::MinAttended(1), day(25));
+        let f = figures(
+            &sessions,
+            PROGRAMME,
+            CompletionRule::MinAttended(1),
+            day(25),
+        );
         assert_eq!(f.completed_on, None);
         assert_eq!(f.attended, 1);
-        assert_eq!(f.attendance_rate, Some(1.0), "the service's failure is not expected of him");
+        assert_eq!(
+            f.attendance_rate,
+            Some(1.0),
+            "the service's failure is not expected of him"
+        );
     }
 }

@@ -94,13 +94,41 @@ pub const TRANSITIONS: &[Transition] = &[
     t(S::AwaitingStart, S::OnProgramme, "first session marked"),
     t(S::OnProgramme, S::Completed, "completion rule met"),
     t(S::AwaitingStart, S::Withdrawn, "withdrew before starting"),
-    t(S::OnProgramme, S::Withdrawn, "withdrew during the programme"),
-    t(S::AwaitingStart, S::Deselected, "deselected before starting"),
-    t(S::OnProgramme, S::Deselected, "deselected during the programme"),
-    t(S::AwaitingStart, S::BreachReferred, "referred to court for breach"),
-    t(S::OnProgramme, S::BreachReferred, "referred to court for breach"),
-    t(S::AwaitingStart, S::ProsecutionReferred, "referred for prosecution"),
-    t(S::OnProgramme, S::ProsecutionReferred, "referred for prosecution"),
+    t(
+        S::OnProgramme,
+        S::Withdrawn,
+        "withdrew during the programme",
+    ),
+    t(
+        S::AwaitingStart,
+        S::Deselected,
+        "deselected before starting",
+    ),
+    t(
+        S::OnProgramme,
+        S::Deselected,
+        "deselected during the programme",
+    ),
+    t(
+        S::AwaitingStart,
+        S::BreachReferred,
+        "referred to court for breach",
+    ),
+    t(
+        S::OnProgramme,
+        S::BreachReferred,
+        "referred to court for breach",
+    ),
+    t(
+        S::AwaitingStart,
+        S::ProsecutionReferred,
+        "referred for prosecution",
+    ),
+    t(
+        S::OnProgramme,
+        S::ProsecutionReferred,
+        "referred for prosecution",
+    ),
     t(
         S::BreachReferred,
         S::OnProgramme,

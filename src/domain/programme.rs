@@ -124,10 +124,18 @@ pub fn check_programme(p: &ProgrammeSpec) -> Result<(), FieldErrors> {
         if s.number != i as i32 + 1 {
             errors.add(
                 &format!("sessions[{i}].number"),
-                format!("Number the sessions 1, 2, 3... in order (expected {})", i + 1),
+                format!(
+                    "Number the sessions 1, 2, 3... in order (expected {})",
+                    i + 1
+                ),
             );
         }
-        text(&mut errors, &format!("sessions[{i}].title"), &s.title, "session title");
+        text(
+            &mut errors,
+            &format!("sessions[{i}].title"),
+            &s.title,
+            "session title",
+        );
         if !SESSION_MINUTES.contains(&s.minutes) {
             errors.add(
                 &format!("sessions[{i}].minutes"),

@@ -58,11 +58,18 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
         Some(id) => referrals_repo::find(&app.db, id).await?,
         None => None,
     };
-    if input.referral_id.is_some() && referral.as_ref().is_none_or(|r| r.person_id != input.person_id) {
+    if input.referral_id.is_some()
+        && referral
+            .as_ref()
+            .is_none_or(|r| r.person_id != input.person_id)
+    {
         errors.add("referral_id", "Choose one of this man's referrals");
     }
     match (input.legal_basis.needs_deadline(), input.deadline) {
-        (true, None) => errors.add("deadline", "Enter the caution's deadline for completing the course"),
+        (true, None) => errors.add(
+            "deadline",
+            "Enter the caution's deadline for completing the course",
+        ),
         (false, Some(_)) => errors.add("deadline", "Only a conditional caution has a deadline"),
         _ => {}
     }
@@ -72,7 +79,10 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
         .map(str::trim)
         .filter(|r| !r.is_empty());
     if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
-        errors.add("override_reason", format!("Keep the reason under {MAX_REASON_CHARS} characters"));
+        errors.add(
+            "override_reason",
+            format!("Keep the reason under {MAX_REASON_CHARS} characters"),
+        );
     }
     if person.is_some() {
         let assessment = assessments_repo::current_completed(&app.db, input.person_id).await?;
@@ -118,8 +128,19 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
         app.now(),
     )
     .await?;
-    if let Some(r) = referral.filter(|r| referral::transition(r.status, ReferralStatus::Closed).is_some()) {
-        move_referral(&txn, actor, &r, ReferralStatus::Closed, r.assigned_to, "enrolled", app.now()).await?;
+    if let Some(r) =
+        referral.filter(|r| referral::transition(r.status, ReferralStatus::Closed).is_some())
+    {
+        move_referral(
+            &txn,
+            actor,
+            &r,
+            ReferralStatus::Closed,
+            r.assigned_to,
+            "enrolled",
+            app.now(),
+        )
+        .await?;
     }
     let mut entry = AuditEntry::new(AuditAction::Collect)
         .record("enrolment", e.id)
@@ -138,14 +159,22 @@ async fn full_message(app: &AppState, cohort: &Cohort) -> AppResult<String> {
         if other.programme_id == cohort.programme_id && other.id != cohort.id {
             let taken = enrolments_repo::places_taken(&app.db, other.id).await?;
             if taken < other.capacity as u64 {
-                open.push(format!("{} ({} of {} places left)", other.code, other.capacity as u64 - taken, other.capacity));
+                open.push(format!(
+                    "{} ({} of {} places left)",
+                    other.code,
+                    other.capacity as u64 - taken,
+                    other.capacity
+                ));
             }
         }
     }
     let elsewhere = if open.is_empty() {
         "No other cohort of this programme has a place: enrol him on the next cohort when it is set up.".to_string()
     } else {
-        format!("Cohorts of this programme with places: {}.", open.join(", "))
+        format!(
+            "Cohorts of this programme with places: {}.",
+            open.join(", ")
+        )
     };
     Ok(format!(
         "Cohort {} is full ({} of {} places taken). {elsewhere}",
@@ -173,8 +202,9 @@ pub(crate) async fn standing(
         .iter()
         .map(|s| (s.number, s.core))
         .collect();
-    let marks = enrolments_repo::current_marks(db, &sessions.iter().map(|s| s.id).collect::<Vec<_>>())
-        .await?;
+    let marks =
+        enrolments_repo::current_marks(db, &sessions.iter().map(|s| s.id).collect::<Vec<_>>())
+            .await?;
     let records: Vec<SessionRecord> = sessions
         .iter()
         .map(|s| SessionRecord {
@@ -210,7 +240,10 @@ pub(crate) async fn standing(
         },
         today,
     );
-    Ok(Standing { figures: f, prompt: p })
+    Ok(Standing {
+        figures: f,
+        prompt: p,
+    })
 }
 
 /// Bring an enrolment's status up to date after its marks changed: the
@@ -239,8 +272,22 @@ pub(crate) async fn follow_marks(
         if !wanted || transition(current.status, to).is_none() {
             continue;
         }
-        if enrolments_repo::move_to(db, &current, to, None, completed_on, note.into(), actor.user_id(), now).await? == 0 {
-            return Err(AppError::conflict("Someone else changed this enrolment at the same moment. Reload and try again."));
+        if enrolments_repo::move_to(
+            db,
+            &current,
+            to,
+            None,
+            completed_on,
+            note.into(),
+            actor.user_id(),
+            now,
+        )
+        .await?
+            == 0
+        {
+            return Err(AppError::conflict(
+                "Someone else changed this enrolment at the same moment. Reload and try again.",
+            ));
         }
         audit::record(
             db,
@@ -341,7 +388,11 @@ pub async fn record_enforcement(
             format!(
                 "Under {} the choices are: {}",
                 e.legal_basis.label().to_lowercase(),
-                allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+                allowed
+                    .iter()
+                    .map(|a| a.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     }
@@ -355,7 +406,10 @@ pub async fn record_enforcement(
     if note.is_empty() {
         errors.add("note", "Say what was decided and why");
     } else if note.chars().count() > MAX_REASON_CHARS {
-        errors.add("note", format!("Keep the note under {MAX_REASON_CHARS} characters"));
+        errors.add(
+            "note",
+            format!("Keep the note under {MAX_REASON_CHARS} characters"),
+        );
     }
     errors.into_result().map_err(AppError::Invalid)?;
     let to = match input.action {
@@ -364,7 +418,16 @@ pub async fn record_enforcement(
         _ => None,
     };
     let txn = app.db.begin().await?;
-    let action = enrolments_repo::insert_action(&txn, e.id, input.action, input.date, note, actor.user_id(), app.now()).await?;
+    let action = enrolments_repo::insert_action(
+        &txn,
+        e.id,
+        input.action,
+        input.date,
+        note,
+        actor.user_id(),
+        app.now(),
+    )
+    .await?;
     if let Some(to) = to {
         if transition(e.status, to).is_none() {
             return Err(AppError::conflict(format!(
@@ -372,8 +435,22 @@ pub async fn record_enforcement(
                 e.status.label().to_lowercase()
             )));
         }
-        if enrolments_repo::move_to(&txn, &e, to, None, None, input.action.label().into(), actor.user_id(), app.now()).await? == 0 {
-            return Err(AppError::conflict("Someone else changed this enrolment at the same moment. Reload and try again."));
+        if enrolments_repo::move_to(
+            &txn,
+            &e,
+            to,
+            None,
+            None,
+            input.action.label().into(),
+            actor.user_id(),
+            app.now(),
+        )
+        .await?
+            == 0
+        {
+            return Err(AppError::conflict(
+                "Someone else changed this enrolment at the same moment. Reload and try again.",
+            ));
         }
     }
     audit::record(

@@ -6,7 +6,9 @@ use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
-use crate::db::programmes_repo::{self, Cohort, CohortSession, NewCohort, Programme, ProgrammeSession};
+use crate::db::programmes_repo::{
+    self, Cohort, CohortSession, NewCohort, Programme, ProgrammeSession,
+};
 use crate::db::users_repo;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::dates::instant_in_supported_range;
@@ -64,7 +66,10 @@ fn short_text(errors: &mut FieldErrors, field: &str, value: &str, what: &str) {
     if value.trim().is_empty() {
         errors.add(field, format!("Enter the {what}"));
     } else if value.chars().count() > MAX_TEXT_CHARS {
-        errors.add(field, format!("Keep the {what} under {MAX_TEXT_CHARS} characters"));
+        errors.add(
+            field,
+            format!("Keep the {what} under {MAX_TEXT_CHARS} characters"),
+        );
     }
 }
 
@@ -227,10 +232,10 @@ pub async fn week_ahead(app: &AppState, actor: &Actor) -> AppResult<Vec<SessionO
     Ok(sessions
         .into_iter()
         .filter_map(|s| {
-            cohorts.get(&s.cohort_id).cloned().map(|cohort| SessionOnList {
-                session: s,
-                cohort,
-            })
+            cohorts
+                .get(&s.cohort_id)
+                .cloned()
+                .map(|cohort| SessionOnList { session: s, cohort })
         })
         .collect())
 }

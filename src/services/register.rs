@@ -9,10 +9,10 @@ use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
+use crate::db::assessments_repo;
 use crate::db::enrolments_repo::{self, Enrolment, Mark};
 use crate::db::people_repo::{self, Person};
 use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
-use crate::db::assessments_repo;
 use crate::domain::assessment::facilitator_summary;
 use crate::domain::attendance::{MarkInput, check_mark, differs};
 use crate::domain::audit_action::AuditAction;
@@ -88,7 +88,9 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
     .await?;
     let mut lines = Vec::new();
     for e in enrolments {
-        let Some(p) = people.get(&e.person_id) else { continue };
+        let Some(p) = people.get(&e.person_id) else {
+            continue;
+        };
         let a = assessments_repo::current_completed(&app.db, p.id).await?;
         let summary = facilitator_summary(
             a.as_ref().and_then(|a| a.suitability),
@@ -209,7 +211,10 @@ pub async fn save(
             continue;
         };
         if seen.contains(&entry.enrolment_id) {
-            errors.add(&at("enrolment_id"), format!("{} is marked twice", line.name));
+            errors.add(
+                &at("enrolment_id"),
+                format!("{} is marked twice", line.name),
+            );
             continue;
         }
         seen.push(entry.enrolment_id);
@@ -218,10 +223,18 @@ pub async fn save(
             continue;
         }
         match &line.mark {
-            Some(saved) if !differs(&saved_input(saved), &entry.mark) && !adds_note(saved, &entry.mark) => {
+            Some(saved)
+                if !differs(&saved_input(saved), &entry.mark) && !adds_note(saved, &entry.mark) =>
+            {
                 unchanged += 1;
             }
-            Some(saved) if differs(&saved_input(saved), &entry.mark) && entry.correction_reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+            Some(saved)
+                if differs(&saved_input(saved), &entry.mark)
+                    && entry
+                        .correction_reason
+                        .as_deref()
+                        .is_none_or(|r| r.trim().is_empty()) =>
+            {
                 errors.add(
                     &at("correction_reason"),
                     format!(
@@ -242,21 +255,33 @@ pub async fn save(
         return Ok(Err(conflict(load(app, session_id).await?)));
     }
     for (entry, line) in &writes {
-        let correction = line.mark.as_ref().filter(|saved| differs(&saved_input(saved), &entry.mark));
+        let correction = line
+            .mark
+            .as_ref()
+            .filter(|saved| differs(&saved_input(saved), &entry.mark));
         let row = enrolments_repo::insert_mark(
             &txn,
             session.id,
             entry.enrolment_id,
             &entry.mark,
             line.mark.as_ref().map(|m| m.id),
-            correction.and(entry.correction_reason.as_ref().map(|r| r.trim().to_string())),
+            correction.and(
+                entry
+                    .correction_reason
+                    .as_ref()
+                    .map(|r| r.trim().to_string()),
+            ),
             actor.user_id(),
             now,
         )
         .await?;
-        let mut audit_entry = AuditEntry::new(if line.mark.is_some() { AuditAction::Alter } else { AuditAction::Collect })
-            .record("attendance_mark", row.id)
-            .person(line.enrolment.person_id);
+        let mut audit_entry = AuditEntry::new(if line.mark.is_some() {
+            AuditAction::Alter
+        } else {
+            AuditAction::Collect
+        })
+        .record("attendance_mark", row.id)
+        .person(line.enrolment.person_id);
         if let Some(old) = &line.mark {
             audit_entry = audit_entry.change("outcome", old.outcome, row.outcome.as_str());
         }
@@ -267,7 +292,9 @@ pub async fn save(
     }
     let sessions = programmes_repo::cohort_sessions(&txn, before.cohort.id).await?;
     for (_, line) in &writes {
-        let e = enrolments_repo::find(&txn, line.enrolment.id).await?.ok_or(AppError::NotFound)?;
+        let e = enrolments_repo::find(&txn, line.enrolment.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let s = standing(&txn, &e, &before.programme, &sessions, today).await?;
         follow_marks(&txn, actor, &e, &s, now).await?;
     }

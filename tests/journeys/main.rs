@@ -16,5 +16,6 @@ mod police_search;
 mod probation_assessments;
 mod probation_need_to_know;
 mod probation_referrals;
+mod programmes_and_register;
 mod route_guards;
 mod sign_in_and_lockout;

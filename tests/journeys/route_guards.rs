@@ -45,6 +45,13 @@ fn access(method: Method, path: &str) -> Access {
             Access::Needs(ManageCases)
         }
         (_, "/people/<id>/assessments") | (_, "/people/<id>/history") => Access::Needs(ManageCases),
+        (_, "/api/v1/programmes") | (_, "/api/v1/cohorts") => Access::Needs(ManagePrograms),
+        (Method::Post, "/api/v1/enrolments") | (_, "/api/v1/enrolments/<id>/enforcement") => {
+            Access::Needs(ManageCases)
+        }
+        (Method::Get, "/api/v1/enrolments/<id>") | (_, "/api/v1/sessions/<id>/attendance") => {
+            Access::Needs(MarkRegister)
+        }
         (_, "/arrests/<id>/edit") | (Method::Post, "/arrests/<id>") => Access::Needs(RecordArrests),
         (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {
             Access::Needs(RecordArrests)

@@ -3,13 +3,16 @@
 
 mod arrests;
 mod assessments;
+mod attendance;
 mod calculators;
 mod docs;
+mod enrolments;
 pub mod json_body;
 mod me;
 pub mod openapi;
 mod people;
 pub mod problem;
+mod programmes;
 pub mod query;
 mod referrals;
 pub mod schema;
@@ -32,6 +35,9 @@ pub fn routes() -> Vec<Route> {
     r.extend(referrals::routes());
     r.extend(assessments::routes());
     r.extend(calculators::routes());
+    r.extend(programmes::routes());
+    r.extend(enrolments::routes());
+    r.extend(attendance::routes());
     r
 }
 

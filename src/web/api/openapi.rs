@@ -29,14 +29,17 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::problem::Problem;
 use super::unrouted::PUBLIC_PATHS;
-use super::{arrests, assessments, calculators, me, people, referrals, users};
+use super::{
+    arrests, assessments, attendance, calculators, enrolments, me, people, programmes, referrals,
+    users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Kerbside API",
         version = "1",
-        description = "Arrests, people, referrals and risk assessments for the multi-agency team that tackles kerb crawling. Every call needs an API token (`kerbside token create`), is allowed by the token's user's roles, and is audited. `/api/v1` changes only by adding: see the README's stability promise.",
+        description = "Arrests, people, referrals, risk assessments, programmes, enrolments and attendance for the multi-agency team that tackles kerb crawling. Every call needs an API token (`kerbside token create`), is allowed by the token's user's roles, and is audited. `/api/v1` changes only by adding: see the README's stability promise.",
     ),
     servers((url = "/api/v1")),
     paths(
@@ -57,6 +60,13 @@ use super::{arrests, assessments, calculators, me, people, referrals, users};
         assessments::complete_assessment,
         calculators::calculate_ogrs3,
         calculators::calculate_dash,
+        programmes::create_programme,
+        programmes::create_cohort,
+        enrolments::create_enrolment,
+        enrolments::show_enrolment,
+        enrolments::record_enforcement,
+        attendance::show_register,
+        attendance::save_register,
     ),
     components(schemas(Problem)),
     modifiers(&CommonAnswers, &Links, &DisposalRules),

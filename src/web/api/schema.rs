@@ -201,3 +201,13 @@ pub fn collar_number() -> Object {
         .examples(["PC 1234"])
         .build()
 }
+
+/// A name, title, code or venue: not blank, at most 200 characters.
+pub fn title() -> Object {
+    required_text(200, "Not blank, at most 200 characters")
+}
+
+/// A note that must be written: not blank, at most 2,000 characters.
+pub fn required_note() -> Object {
+    required_text(2000, "Not blank, at most 2,000 characters")
+}

@@ -19,6 +19,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 pub mod builders;
 pub mod pg;
+pub mod programmes;
 pub mod server;
 
 /// The password every test user has.

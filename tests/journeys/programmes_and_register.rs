@@ -1,0 +1,300 @@
+//! Programmes, cohorts, enrolment and the register: a full cohort refuses,
+//! the register saves whole and refuses a stale save, a mark's correction
+//! needs a reason, completion follows the programme's rule, and enforcement
+//! prompts by the legal basis.
+
+use chrono::Duration;
+use kerbside::domain::roles::Role;
+use rocket::http::Status;
+use serde_json::{Value, json};
+
+use crate::support::builders::PersonBuilder;
+use crate::support::programmes::{enrol_men, running_cohort};
+use crate::support::{TestApp, api};
+
+fn marks(ids: &[i64], outcome: &str) -> Vec<Value> {
+    ids.iter()
+        .map(|id| json!({"enrolment_id": id, "outcome": outcome}))
+        .collect()
+}
+
+#[rocket::async_test]
+async fn a_full_cohort_refuses_an_enrolment_and_names_cohorts_with_places() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    app.create_user("f.full", &[Role::Facilitator]).await;
+    let small = running_cohort(&app, &probation, "f.full", 2).await;
+    let other = running_cohort(&app, &probation, "f.full", 10).await;
+    enrol_men(&app, &police, &probation, &small["id"], 2).await;
+    let man = PersonBuilder::named("Third", "Test")
+        .create(&app, &police)
+        .await;
+    let body = json!({"person_id": man["id"], "cohort_id": small["id"], "legal_basis": "voluntary", "override_reason": "Asked to attend"});
+    let before = app.count("enrolments").await;
+    let r = api(
+        &app,
+        "POST",
+        "/api/v1/enrolments",
+        Some(&probation),
+        Some(body),
+    )
+    .await;
+    assert_eq!(r.status, Status::Conflict, "{}", r.body);
+    let detail = r.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(detail.contains("is full (2 of 2 places taken)"), "{detail}");
+    assert_eq!(app.count("enrolments").await, before, "nothing written");
+    // the other cohort is a different programme here, so it is not offered
+    assert!(
+        !detail.contains(other["code"].as_str().unwrap_or("?")),
+        "{detail}"
+    );
+}
+
+#[rocket::async_test]
+async fn enrolment_needs_a_suitable_assessment_or_a_reason_and_a_caution_needs_its_deadline() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    app.create_user("f.gate", &[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, "f.gate", 10).await;
+    let man = PersonBuilder::named("Gate", "Test")
+        .create(&app, &police)
+        .await;
+    let r = api(
+        &app,
+        "POST",
+        "/api/v1/enrolments",
+        Some(&probation),
+        Some(json!({"person_id": man["id"], "cohort_id": cohort["id"], "legal_basis": "conditional_caution"})),
+    )
+    .await;
+    assert_eq!(r.status, Status::UnprocessableEntity);
+    let fields = &r.json()["error"]["fields"];
+    assert!(
+        fields["override_reason"]
+            .as_str()
+            .is_some_and(|m| m.contains("suitable")),
+        "{fields}"
+    );
+    assert!(fields["deadline"].is_string(), "{fields}");
+    let ok = api(
+        &app,
+        "POST",
+        "/api/v1/enrolments",
+        Some(&probation),
+        Some(json!({"person_id": man["id"], "cohort_id": cohort["id"], "legal_basis": "conditional_caution",
+                    "deadline": "2027-01-31", "override_reason": "Court direction"})),
+    )
+    .await;
+    assert_eq!(ok.status, Status::Created, "{}", ok.body);
+    assert_eq!(ok.json()["status"], "awaiting_start");
+    let (action, _, record, person) = app.last_audit().await;
+    assert_eq!(
+        (action.as_str(), record.as_deref()),
+        ("collect", Some(&*ok.json()["id"].to_string()))
+    );
+    assert_eq!(person, man["id"].as_i64().map(|i| i as i32));
+}
+
+#[rocket::async_test]
+async fn the_register_saves_twelve_marks_in_one_request_and_a_stale_save_is_refused() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let (facilitator, user_id) = app.token_and_user(&[Role::Facilitator]).await;
+    let username = kerbside::db::users_repo::find(app.db(), user_id)
+        .await
+        .expect("db")
+        .expect("facilitator")
+        .username;
+    let cohort = running_cohort(&app, &probation, &username, 12).await;
+    let ids = enrol_men(&app, &police, &probation, &cohort["id"], 12).await;
+    let session = cohort["sessions"][0]["id"].clone();
+    let path = format!("/api/v1/sessions/{session}/attendance");
+    let register = api(&app, "GET", &path, Some(&facilitator), None).await;
+    assert_eq!(register.status, Status::Ok, "{}", register.body);
+    let register = register.json();
+    assert_eq!(register["lines"].as_array().map(Vec::len), Some(12));
+    assert_eq!(
+        register["lines"][0]["summary"],
+        "not yet assessed, no contact issues"
+    );
+    let version = register["register_version"].clone();
+    let mut all = marks(&ids, "attended_complied");
+    all[3] = json!({"enrolment_id": ids[3], "outcome": "acceptable_absence", "absence_reason": "medical", "note": "GP letter"});
+    all[7] = json!({"enrolment_id": ids[7], "outcome": "unacceptable_absence"});
+    let before = app.count("attendance_marks").await;
+    let saved = api(
+        &app,
+        "PUT",
+        &path,
+        Some(&facilitator),
+        Some(json!({"register_version": version, "marks": all})),
+    )
+    .await;
+    assert_eq!(saved.status, Status::Ok, "{}", saved.body);
+    assert_eq!(app.count("attendance_marks").await, before + 12);
+    assert_eq!(
+        app.count("audit_log WHERE record_type = 'attendance_mark'")
+            .await,
+        12,
+        "every mark audited"
+    );
+    // a second facilitator's save from the same version: nothing overwritten
+    let stale = api(
+        &app,
+        "PUT",
+        &path,
+        Some(&probation),
+        Some(json!({"register_version": version, "marks": marks(&ids, "unacceptable_absence")})),
+    )
+    .await;
+    assert_eq!(stale.status, Status::Conflict, "{}", stale.body);
+    assert_eq!(app.count("attendance_marks").await, before + 12);
+    // changing a saved mark needs a reason, and keeps the old row
+    let current = saved.json()["register_version"].clone();
+    let change = json!({"register_version": current, "marks": [{"enrolment_id": ids[7], "outcome": "acceptable_absence", "absence_reason": "court_or_legal"}]});
+    let refused = api(&app, "PUT", &path, Some(&facilitator), Some(change.clone())).await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(
+        refused.json()["error"]["fields"]["marks[0].correction_reason"].is_string(),
+        "{}",
+        refused.body
+    );
+    let mut with_reason = change;
+    with_reason["marks"][0]["correction_reason"] =
+        json!("He was at court; letter produced next day");
+    let corrected = api(&app, "PUT", &path, Some(&facilitator), Some(with_reason)).await;
+    assert_eq!(corrected.status, Status::Ok, "{}", corrected.body);
+    assert_eq!(
+        app.count("attendance_marks").await,
+        before + 13,
+        "the old mark is kept"
+    );
+    let line = corrected.json()["lines"]
+        .as_array()
+        .and_then(|ls| ls.iter().find(|l| l["enrolment_id"] == ids[7]).cloned())
+        .expect("line");
+    assert_eq!(line["outcome"], "acceptable_absence");
+    // the men are on the programme now, with their figures
+    let e = api(
+        &app,
+        "GET",
+        &format!("/api/v1/enrolments/{}", ids[0]),
+        Some(&facilitator),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        (
+            e["status"].as_str(),
+            e["attended"].as_u64(),
+            e["held"].as_u64()
+        ),
+        (Some("on_programme"), Some(1), Some(1))
+    );
+}
+
+#[rocket::async_test]
+async fn a_facilitator_of_another_cohort_gets_404_for_this_register_and_the_refusal_is_audited() {
+    let app = TestApp::start().await;
+    let probation = app.token(&[Role::Probation]).await;
+    app.create_user("f.mine", &[Role::Facilitator]).await;
+    let outsider = app.token(&[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, "f.mine", 12).await;
+    let session = &cohort["sessions"][0]["id"];
+    for (method, body) in [("GET", None), ("PUT", Some(json!({"marks": []})))] {
+        let r = api(
+            &app,
+            method,
+            &format!("/api/v1/sessions/{session}/attendance"),
+            Some(&outsider),
+            body,
+        )
+        .await;
+        assert_eq!(r.status, Status::NotFound, "{method}");
+        let (action, _, record, _) = app.last_audit().await;
+        assert_eq!(
+            (action.as_str(), record),
+            ("refused", Some(session.to_string()))
+        );
+    }
+}
+
+#[rocket::async_test]
+async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_order() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let cohort = {
+        app.create_user("f.rule", &[Role::Facilitator]).await;
+        running_cohort(&app, &probation, "f.rule", 12).await
+    };
+    let ids = enrol_men(&app, &police, &probation, &cohort["id"], 2).await;
+    let (keen, absent) = (ids[0], ids[1]);
+    let enrolment = |id: i64| format!("/api/v1/enrolments/{id}");
+    for week in 0..3 {
+        let session = &cohort["sessions"][week]["id"];
+        let r = api(&app, "PUT", &format!("/api/v1/sessions/{session}/attendance"), Some(&probation), Some(json!({"marks": [
+            {"enrolment_id": keen, "outcome": "attended_complied"},
+            {"enrolment_id": absent, "outcome": if week == 1 { "unacceptable_absence" } else { "attended_complied" }}
+        ]}))).await;
+        assert_eq!(r.status, Status::Ok, "week {week}: {}", r.body);
+        if week == 1 {
+            let e = api(&app, "GET", &enrolment(absent), Some(&probation), None)
+                .await
+                .json();
+            assert_eq!(e["enforcement"]["prompt"], "warning_or_breach", "{e}");
+            assert_eq!(e["enforcement"]["since"], "2026-12-07");
+            let warned = api(
+                &app,
+                "POST",
+                &format!("{}/enforcement", enrolment(absent)),
+                Some(&probation),
+                Some(
+                    json!({"action": "warning", "date": "2026-12-07", "note": "Warned in writing"}),
+                ),
+            )
+            .await;
+            assert_eq!(warned.status, Status::Created, "{}", warned.body);
+            assert_eq!(warned.json()["enforcement"]["prompt"], "none");
+            let caution_only = api(
+                &app,
+                "POST",
+                &format!("{}/enforcement", enrolment(absent)),
+                Some(&probation),
+                Some(json!({"action": "prosecution_referral", "date": "2026-12-07", "note": "x"})),
+            )
+            .await;
+            assert_eq!(
+                caution_only.status,
+                Status::UnprocessableEntity,
+                "a prosecution referral is for cautions"
+            );
+        }
+        app.clock.advance(Duration::days(7));
+    }
+    let done = api(&app, "GET", &enrolment(keen), Some(&probation), None)
+        .await
+        .json();
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(
+        done["completed_on"], "2026-12-14",
+        "the third session met the rule"
+    );
+    let not_yet = api(&app, "GET", &enrolment(absent), Some(&probation), None)
+        .await
+        .json();
+    assert_eq!(
+        (
+            not_yet["status"].as_str(),
+            not_yet["sessions_remaining"].as_u64()
+        ),
+        (Some("on_programme"), Some(1))
+    );
+}
