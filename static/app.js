@@ -29,3 +29,20 @@
   });
   schedule(warnIn, expiresIn);
 })();
+
+// The register: "mark everyone attended and complied" ticks that outcome on
+// every row that has none yet; the facilitator then changes the exceptions.
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-mark-all]");
+  if (!button) { return; }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var rows = document.querySelectorAll(".register-row");
+    Array.prototype.forEach.call(rows, function (row) {
+      if (row.querySelector(".radios__input:checked")) { return; }
+      var first = row.querySelector('.radios__input[value="attended_complied"]');
+      if (first) { first.checked = true; }
+    });
+  });
+})();

@@ -14,7 +14,7 @@ use crate::db::enrolments_repo::{self, Enrolment, Mark};
 use crate::db::people_repo::{self, Person};
 use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
 use crate::domain::assessment::facilitator_summary;
-use crate::domain::attendance::{MarkInput, check_mark, differs};
+use crate::domain::attendance::{MAX_NOTE_CHARS, MarkInput, check_mark, differs};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::london_time::london_date;
 use crate::domain::roles::Capability;
@@ -218,6 +218,17 @@ pub async fn save(
             continue;
         }
         seen.push(entry.enrolment_id);
+        if entry
+            .correction_reason
+            .as_deref()
+            .is_some_and(|r| r.trim().chars().count() > MAX_NOTE_CHARS)
+        {
+            errors.add(
+                &at("correction_reason"),
+                format!("Keep the reason under {MAX_NOTE_CHARS} characters"),
+            );
+            continue;
+        }
         if let Err((field, message)) = check_mark(&entry.mark) {
             errors.add(&at(field), format!("{}: {message}", line.name));
             continue;

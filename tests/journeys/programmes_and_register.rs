@@ -298,3 +298,110 @@ async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_
         (Some("on_programme"), Some(1))
     );
 }
+
+/// The register form's fields for `outcomes` (one per row, in page order).
+fn register_fields(page: &str, version: &str, outcomes: &[&str]) -> Vec<(String, String)> {
+    let ids: Vec<String> = page
+        .split("].enrolment_id\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_string))
+        .collect();
+    assert_eq!(ids.len(), outcomes.len(), "one row per man");
+    let mut fields = vec![("register_version".to_string(), version.to_string())];
+    for (i, (id, outcome)) in ids.iter().zip(outcomes).enumerate() {
+        fields.push((format!("m[{i}].enrolment_id"), id.clone()));
+        fields.push((format!("m[{i}].outcome"), outcome.to_string()));
+    }
+    fields
+}
+
+#[rocket::async_test]
+async fn a_facilitator_opens_todays_register_from_home_marks_twelve_men_and_a_stale_save_shows_the_saved_marks()
+ {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, &facilitator.username.clone(), 12).await;
+    enrol_men(&app, &police, &probation, &cohort["id"], 12).await;
+    let home = facilitator.get(&app, "/").await;
+    let session = cohort["sessions"][0]["id"].to_string();
+    let href = format!("/sessions/{session}/register");
+    assert!(
+        home.body.contains(&href),
+        "today's register is linked from home: {}",
+        home.body
+    );
+    let page = facilitator.get(&app, &href).await;
+    assert_eq!(page.status, Status::Ok);
+    assert!(
+        page.body.contains("ABBOTT, Test")
+            && page.body.contains("not yet assessed, no contact issues")
+    );
+    // an acceptable absence without its reason: the page comes back with what was typed
+    let mut outcomes = vec!["attended_complied"; 12];
+    outcomes[2] = "acceptable_absence";
+    let fields = register_fields(&page.body, "0", &outcomes);
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let again = facilitator.post(&app, &href, &refs).await;
+    assert_eq!(again.status, Status::UnprocessableEntity);
+    assert!(
+        again.body.contains("href=\"#m-2-absence_reason\""),
+        "the summary links to the field"
+    );
+    assert!(again.body.contains("id=\"m-2-outcome-acceptable_absence\" name=\"m[2].outcome\" type=\"radio\" value=\"acceptable_absence\" checked"), "kept");
+    assert_eq!(app.count("attendance_marks").await, 0, "nothing saved");
+    // fixed: every mark saved in one go, and the counts show
+    let mut fixed = fields.clone();
+    let after_row_two = fixed
+        .iter()
+        .position(|(k, _)| k == "m[2].outcome")
+        .expect("row")
+        + 1;
+    // a browser sends a row's fields together, in page order
+    fixed.insert(
+        after_row_two,
+        ("m[2].absence_reason".into(), "medical".into()),
+    );
+    let refs: Vec<(&str, &str)> = fixed
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = facilitator.post(&app, &href, &refs).await;
+    assert!(saved.redirects_to(&href), "{}", saved.body);
+    assert_eq!(app.count("attendance_marks").await, 12);
+    let after = facilitator.get(&app, &href).await;
+    assert!(
+        after.body.contains("Register saved: 12 marks recorded"),
+        "{}",
+        after.body
+    );
+    assert!(
+        after
+            .body
+            .contains("Attended and complied: <strong>11</strong>")
+    );
+    assert!(
+        after
+            .body
+            .contains("Acceptable absence: <strong>1</strong>")
+    );
+    // a second facilitator saving from the page opened before: told, shown the saved marks
+    let stale = register_fields(&page.body, "0", &["unacceptable_absence"; 12]);
+    let refs: Vec<(&str, &str)> = stale
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let conflict = facilitator.post(&app, &href, &refs).await;
+    assert_eq!(conflict.status, Status::Conflict);
+    assert!(conflict.body.contains("Someone else saved this register"));
+    assert!(conflict.body.contains("You entered: Unacceptable absence"));
+    assert_eq!(
+        app.count("attendance_marks").await,
+        12,
+        "nothing overwritten"
+    );
+}

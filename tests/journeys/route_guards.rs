@@ -52,6 +52,7 @@ fn access(method: Method, path: &str) -> Access {
         (Method::Get, "/api/v1/enrolments/<id>") | (_, "/api/v1/sessions/<id>/attendance") => {
             Access::Needs(MarkRegister)
         }
+        (_, "/sessions/<id>/register") => Access::Needs(MarkRegister),
         (_, "/arrests/<id>/edit") | (Method::Post, "/arrests/<id>") => Access::Needs(RecordArrests),
         (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {
             Access::Needs(RecordArrests)

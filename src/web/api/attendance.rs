@@ -28,6 +28,7 @@ pub(super) struct MarkBody {
     outcome: Outcome,
     /// Attended outcomes only.
     #[schema(minimum = 0, maximum = 480)]
+    #[serde(default, deserialize_with = "super::json_body::whole")]
     minutes_late: Option<i32>,
     /// Required for `acceptable_absence`, and only then.
     absence_reason: Option<AbsenceReason>,
@@ -55,6 +56,7 @@ pub(super) struct RegisterBody {
     /// The `register_version` read with the register. When given, a save
     /// after someone else's answers 409 and writes nothing.
     #[schema(minimum = 0)]
+    #[serde(default, deserialize_with = "super::json_body::whole")]
     register_version: Option<i32>,
     #[schema(max_items = 40)]
     marks: Vec<MarkBody>,

@@ -85,6 +85,35 @@ where
     }
 }
 
+/// A whole-number field read as JSON Schema reads `integer` (`56` and `56.0`
+/// alike); a fraction, text or a number outside i32 is refused with the
+/// field's name. Absent or null is `None`; the handler or the service says
+/// when a value is required and what range it must fall in.
+pub fn whole<'de, D>(deserializer: D) -> Result<Option<i32>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = Option::<serde_json::Number>::deserialize(deserializer)?;
+    let Some(n) = value else { return Ok(None) };
+    let whole = n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+            .map(|f| f as i64)
+    });
+    whole
+        .and_then(|w| i32::try_from(w).ok())
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number")))
+}
+
+/// [`whole`] for a field that must be given.
+pub fn whole_required<'de, D>(deserializer: D) -> Result<i32, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    whole(deserializer)?.ok_or_else(|| serde::de::Error::custom("a whole number is required"))
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Deserialize)]

@@ -264,6 +264,42 @@ fn link_specs() -> Vec<LinkSpec> {
             &[("id", "$response.body#/id")],
             None,
         ),
+        (
+            "/cohorts",
+            "post",
+            "201",
+            "FirstRegister",
+            "show_register",
+            &[("id", "$response.body#/sessions/0/id")],
+            None,
+        ),
+        (
+            "/cohorts",
+            "post",
+            "201",
+            "MarkFirstRegister",
+            "save_register",
+            &[("id", "$response.body#/sessions/0/id")],
+            None,
+        ),
+        (
+            "/enrolments",
+            "post",
+            "201",
+            "ShowEnrolment",
+            "show_enrolment",
+            &[("id", "$response.body#/id")],
+            None,
+        ),
+        (
+            "/enrolments",
+            "post",
+            "201",
+            "RecordEnforcement",
+            "record_enforcement",
+            &[("id", "$response.body#/id")],
+            None,
+        ),
     ]
 }
 

@@ -23,10 +23,12 @@ use crate::state::AppState;
 pub struct ProgrammeSessionBody {
     /// 1, 2, 3... in order.
     #[schema(minimum = 1, maximum = 52)]
+    #[serde(deserialize_with = "super::json_body::whole_required")]
     pub number: i32,
     #[schema(schema_with = schema::title)]
     pub title: String,
     #[schema(minimum = 15, maximum = 480)]
+    #[serde(deserialize_with = "super::json_body::whole_required")]
     pub minutes: i32,
     /// Counts for the `all_core` completion rule (default true).
     #[serde(default = "yes")]
@@ -42,6 +44,7 @@ fn yes() -> bool {
 pub struct CompletionRuleBody {
     /// At least this many different sessions attended and complied with.
     #[schema(minimum = 1, maximum = 52)]
+    #[serde(default, deserialize_with = "super::json_body::whole")]
     pub min_attended: Option<i32>,
     /// true: every core session attended and complied with.
     pub all_core: Option<bool>,
@@ -66,6 +69,7 @@ pub(super) struct ProgrammeBody {
     aims: Vec<String>,
     completion_rule: CompletionRuleBody,
     #[schema(minimum = 1, maximum = 30)]
+    #[serde(deserialize_with = "super::json_body::whole_required")]
     max_group_size: i32,
 }
 
@@ -171,6 +175,7 @@ pub(super) struct CohortBody {
     venue: String,
     /// At most the programme's group size.
     #[schema(minimum = 1, maximum = 30)]
+    #[serde(deserialize_with = "super::json_body::whole_required")]
     capacity: i32,
     /// Users holding the facilitator role.
     #[schema(min_items = 1, max_items = 10)]
@@ -178,6 +183,7 @@ pub(super) struct CohortBody {
     #[schema(schema_with = schema::date_time)]
     first_session_at: String,
     #[schema(minimum = 1, maximum = 28)]
+    #[serde(deserialize_with = "super::json_body::whole_required")]
     interval_days: i32,
 }
 

@@ -1,11 +1,15 @@
 //! The home page: what this user can do, by role.
 
-use rocket::{Route, get, routes};
+use rocket::{Route, State, get, routes};
 use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::auth::SignedIn;
+use crate::domain::london_time::{format_datetime, london_date};
 use crate::domain::roles::Capability;
+use crate::error::AppResult;
+use crate::services::programmes;
+use crate::state::AppState;
 use crate::web::shell::{Shell, render};
 
 /// Something the user can do from here.
@@ -100,19 +104,61 @@ const TASKS: &[(Option<Capability>, Task)] = &[
     ),
 ];
 
+/// A session on the home page, with the way to its register.
+#[derive(Serialize)]
+struct SessionLink {
+    session_id: i32,
+    when: String,
+    cohort: String,
+    venue: String,
+    title: String,
+}
+
 #[derive(Serialize)]
 struct HomePage {
     tasks: Vec<&'static Task>,
+    /// Whether to show the sessions at all (facilitators, probation).
+    runs_sessions: bool,
+    today: Vec<SessionLink>,
+    this_week: Vec<SessionLink>,
 }
 
 #[get("/")]
-fn show_home(user: SignedIn, shell: Shell) -> Template {
+async fn show_home(app: &State<AppState>, user: SignedIn, shell: Shell) -> AppResult<Template> {
     let tasks = TASKS
         .iter()
         .filter(|(cap, _)| cap.is_none_or(|c| user.actor.can(c)))
         .map(|(_, task)| task)
         .collect();
-    render("home", &shell, HomePage { tasks })
+    let runs_sessions = user.actor.can(Capability::MarkRegister);
+    let (mut today, mut this_week) = (Vec::new(), Vec::new());
+    if runs_sessions {
+        let now = london_date(app.now());
+        for s in programmes::week_ahead(app, &user.actor).await? {
+            let link = SessionLink {
+                session_id: s.session.id,
+                when: format_datetime(s.session.starts_at),
+                cohort: s.cohort.code,
+                venue: s.cohort.venue,
+                title: format!("Session {}: {}", s.session.number, s.session.title),
+            };
+            if london_date(s.session.starts_at) == now {
+                today.push(link);
+            } else {
+                this_week.push(link);
+            }
+        }
+    }
+    Ok(render(
+        "home",
+        &shell,
+        HomePage {
+            tasks,
+            runs_sessions,
+            today,
+            this_week,
+        },
+    ))
 }
 
 pub fn routes() -> Vec<Route> {

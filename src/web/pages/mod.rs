@@ -8,6 +8,7 @@ mod hearings;
 mod home;
 mod people;
 mod referrals;
+mod register;
 mod session;
 mod setup;
 mod two_step;
@@ -32,6 +33,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(referrals::routes());
     r.extend(assessments::routes());
     r.extend(hearings::routes());
+    r.extend(register::routes());
     r
 }
 
