@@ -18,9 +18,10 @@ import * as probationNoScript from "./journeys/probation_no_script.mjs";
 import * as adminAudit from "./journeys/admin_audit.mjs";
 import * as sessionExpiry from "./journeys/session_expiry.mjs";
 import * as apiReference from "./journeys/api_reference.mjs";
+import * as facilitatorRegister from "./journeys/facilitator_register.mjs";
 
 // One story on one server: each journey builds on the ones before it.
-const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference];
+const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference, facilitatorRegister];
 // Journeys with a server of their own, run alongside the story.
 const ALONE = [sessionExpiry];
 

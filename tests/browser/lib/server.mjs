@@ -2,7 +2,7 @@
 // SQLite database in a temporary folder, port 0 (the system picks a free one;
 // the server prints the real address once it is listening), and the one-time
 // set-up link read from what it prints.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -55,6 +55,28 @@ export async function startServer({ env = {}, name = "server" } = {}) {
     origin,
     setupLink,
     stderr: () => errors,
+    /** Run `kerbside <args>` on this server's database, as an operator would; its output. */
+    cli(args, input = "") {
+      const r = spawnSync(binaryPath(), args, {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: `sqlite://${join(dir, "kerbside.db")}?mode=rwc`, ...env },
+        input,
+        encoding: "utf8",
+      });
+      if (r.status !== 0) throw new Error(`kerbside ${args.join(" ")} failed: ${r.stderr}`);
+      return r.stdout;
+    },
+    /** Call the JSON API with a token; the parsed answer (throws unless 2xx). */
+    async api(token, method, path, body) {
+      const r = await fetch(`${origin}/api/v1${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`${method} ${path} answered ${r.status}: ${text}`);
+      return JSON.parse(text);
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
