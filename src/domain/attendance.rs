@@ -12,7 +12,8 @@
 //! [`CompletionRule`].
 //!
 //! Definitions used in the figures (the specification leaves them open):
-//! - *held*: sessions of his cohort that have taken place and still count;
+//! - *held*: sessions of his cohort that have taken place and still count
+//!   (a catch-up only when he was marked at it);
 //! - *attended*: outcomes with the attended flag;
 //! - *expected*: marked outcomes except `sent_home_service_issue` (the
 //!   service's failure, not his);
@@ -175,6 +176,9 @@ pub struct SessionRecord {
     pub date: NaiveDate,
     /// Cancelled or superseded sessions do not count.
     pub counts: bool,
+    /// A catch-up counts for him only if he was marked at it (it is for the
+    /// men who missed that session number).
+    pub catch_up: bool,
     /// His current mark, if any.
     pub outcome: Option<Outcome>,
 }
@@ -204,7 +208,10 @@ pub fn figures(
     rule: CompletionRule,
     today: NaiveDate,
 ) -> Figures {
-    let mut counting: Vec<&SessionRecord> = sessions.iter().filter(|s| s.counts).collect();
+    let mut counting: Vec<&SessionRecord> = sessions
+        .iter()
+        .filter(|s| s.counts && (!s.catch_up || s.outcome.is_some()))
+        .collect();
     counting.sort_by_key(|s| s.date);
     let held: Vec<&&SessionRecord> = counting.iter().filter(|s| s.date <= today).collect();
     let outcomes: Vec<Outcome> = counting.iter().filter_map(|s| s.outcome).collect();
@@ -248,6 +255,7 @@ mod tests {
             core: true,
             date: day(d),
             counts,
+            catch_up: false,
             outcome,
         }
     }
@@ -358,6 +366,18 @@ mod tests {
         assert_eq!(two.sessions_remaining, 0);
         assert_eq!(all.acceptable_absences, 1);
         assert_eq!(all.attendance_rate, Some(0.75));
+    }
+
+    #[test]
+    fn a_catch_up_he_was_not_at_is_not_held_for_him() {
+        let mut catch_up = session(2, 13, true, None);
+        catch_up.catch_up = true;
+        let sessions = [
+            session(1, 4, true, Some(Outcome::AttendedComplied)),
+            catch_up,
+        ];
+        let f = figures(&sessions, PROGRAMME, CompletionRule::AllCore, day(20));
+        assert_eq!((f.held, f.unmarked), (1, 0));
     }
 
     #[test]

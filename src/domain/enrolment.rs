@@ -62,11 +62,15 @@ coded_enum!(
 );
 
 impl EnrolmentStatus {
-    /// Does he hold a place in the cohort (counts against capacity, is on the register)?
+    /// Does he hold a place in the cohort (counts against capacity, is on the
+    /// register)? A man who has completed keeps his place until the cohort
+    /// ends: he may still come to its remaining sessions.
     pub fn holds_place(self) -> bool {
         matches!(
             self,
-            EnrolmentStatus::AwaitingStart | EnrolmentStatus::OnProgramme
+            EnrolmentStatus::AwaitingStart
+                | EnrolmentStatus::OnProgramme
+                | EnrolmentStatus::Completed
         )
     }
 }

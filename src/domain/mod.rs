@@ -8,6 +8,7 @@ pub mod arrest_import;
 pub mod assessment;
 pub mod attendance;
 pub mod audit_action;
+pub mod calendar;
 pub mod code;
 pub mod dash;
 pub mod dates;

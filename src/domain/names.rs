@@ -227,6 +227,11 @@ pub fn name_similarity(
     0.55 * jaro_winkler(&sa, &sb) + 0.35 * first + 0.10 * rest
 }
 
+/// A name as lists and registers show it: `SURNAME, Forenames`.
+pub fn listed(surname: &str, forenames: &str) -> String {
+    format!("{}, {}", surname.to_uppercase(), forenames)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

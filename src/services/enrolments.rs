@@ -212,6 +212,7 @@ pub(crate) async fn standing(
             core: template.iter().any(|(n, core)| *n == s.number && *core),
             date: london_date(s.starts_at),
             counts: s.state.counts(),
+            catch_up: s.catch_up,
             outcome: marks.get(&(s.id, e.id)).map(|m| m.outcome),
         })
         .collect();
@@ -465,4 +466,62 @@ pub async fn record_enforcement(
     .await?;
     txn.commit().await?;
     Ok(action)
+}
+
+/// A man on a cohort, as its page lists him.
+#[derive(Clone, Debug, Serialize)]
+pub struct CohortMember {
+    pub enrolment: Enrolment,
+    pub name: String,
+    pub reference: String,
+    pub standing: Standing,
+}
+
+/// The men enrolled on a cohort with their figures (probation; the cohort's
+/// facilitators), audited as one consult naming each.
+pub async fn for_cohort(
+    app: &AppState,
+    actor: &Actor,
+    cohort_id: i32,
+) -> AppResult<Vec<CohortMember>> {
+    actor.require(Capability::MarkRegister)?;
+    require_cohort_access(app, actor, cohort_id, ("cohort", cohort_id)).await?;
+    let cohort = programmes_repo::find_cohort(&app.db, cohort_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let programme = programmes_repo::find_programme(&app.db, cohort.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sessions = programmes_repo::cohort_sessions(&app.db, cohort_id).await?;
+    let enrolments = enrolments_repo::in_cohort(&app.db, cohort_id).await?;
+    let people = people_repo::by_ids(
+        &app.db,
+        &enrolments.iter().map(|e| e.person_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let today = london_date(app.now());
+    let mut out = Vec::new();
+    for e in enrolments {
+        let Some(p) = people.get(&e.person_id) else {
+            continue;
+        };
+        let standing = standing(&app.db, &e, &programme, &sessions, today).await?;
+        out.push(CohortMember {
+            name: crate::domain::names::listed(&p.surname, &p.forenames),
+            reference: p.reference.clone(),
+            enrolment: e,
+            standing,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("cohort", cohort_id)
+            .people(out.iter().map(|m| m.enrolment.person_id)),
+    )
+    .await?;
+    Ok(out)
 }

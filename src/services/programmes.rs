@@ -11,10 +11,12 @@ use crate::db::programmes_repo::{
 };
 use crate::db::users_repo;
 use crate::domain::audit_action::AuditAction;
+use crate::domain::calendar::{Event, calendar as calendar_file};
 use crate::domain::dates::instant_in_supported_range;
 use crate::domain::london_time::{from_london, london_date};
 use crate::domain::programme::{
-    MAX_TEXT_CHARS, ProgrammeSpec, check_capacity, check_interval, check_programme, schedule,
+    MAX_TEXT_CHARS, ProgrammeSpec, SessionState, check_capacity, check_interval, check_programme,
+    schedule,
 };
 use crate::domain::roles::{Capability, Role};
 use crate::domain::validation::FieldErrors;
@@ -238,4 +240,224 @@ pub async fn week_ahead(app: &AppState, actor: &Actor) -> AppResult<Vec<SessionO
                 .map(|cohort| SessionOnList { session: s, cohort })
         })
         .collect())
+}
+
+/// A cohort with its schedule, facilitators and the men on it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CohortDetail {
+    pub cohort: Cohort,
+    pub programme: Programme,
+    pub sessions: Vec<CohortSession>,
+    pub facilitators: Vec<String>,
+    pub places_taken: u64,
+}
+
+/// Read a cohort (probation; its own facilitators).
+pub async fn cohort(app: &AppState, actor: &Actor, cohort_id: i32) -> AppResult<CohortDetail> {
+    actor.require(Capability::MarkRegister)?;
+    require_cohort_access(app, actor, cohort_id, ("cohort", cohort_id)).await?;
+    let cohort = programmes_repo::find_cohort(&app.db, cohort_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let programme = programmes_repo::find_programme(&app.db, cohort.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sessions = programmes_repo::cohort_sessions(&app.db, cohort_id).await?;
+    let ids = programmes_repo::facilitators_of(&app.db, cohort_id).await?;
+    let names = users_repo::names_for(&app.db, &ids).await?;
+    let places_taken = crate::db::enrolments_repo::places_taken(&app.db, cohort_id).await?;
+    Ok(CohortDetail {
+        facilitators: ids.iter().filter_map(|i| names.get(i).cloned()).collect(),
+        cohort,
+        programme,
+        sessions,
+        places_taken,
+    })
+}
+
+/// The cohorts a user works on: a facilitator's own, or all for probation.
+pub async fn cohorts(app: &AppState, actor: &Actor) -> AppResult<Vec<Cohort>> {
+    actor.require(Capability::MarkRegister)?;
+    let mine = if actor.can(Capability::ManageCases) {
+        None
+    } else {
+        Some(actor.user_id().unwrap_or(0))
+    };
+    Ok(programmes_repo::cohorts(&app.db, mine).await?)
+}
+
+/// A change to a cohort's schedule.
+#[derive(Clone, Debug)]
+pub enum ScheduleChange {
+    /// The session will not run.
+    Cancel { session_id: i32, reason: String },
+    /// The session moves: a new session replaces it, the old one is kept as superseded.
+    Reschedule {
+        session_id: i32,
+        starts_at: DateTime<Utc>,
+        reason: String,
+    },
+    /// An extra session for the men who missed session `number`.
+    CatchUp {
+        number: i32,
+        starts_at: DateTime<Utc>,
+    },
+}
+
+/// Change a cohort's schedule (probation; the cohort's facilitators).
+pub async fn change_schedule(
+    app: &AppState,
+    actor: &Actor,
+    cohort_id: i32,
+    change: &ScheduleChange,
+) -> AppResult<CohortSession> {
+    actor.require(Capability::ManagePrograms)?;
+    require_cohort_access(app, actor, cohort_id, ("cohort", cohort_id)).await?;
+    let sessions = programmes_repo::cohort_sessions(&app.db, cohort_id).await?;
+    let find = |id: i32| {
+        sessions
+            .iter()
+            .find(|s| s.id == id && s.state.counts())
+            .cloned()
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "session_id",
+                    "Choose a session of this cohort that is still scheduled",
+                )
+            })
+    };
+    let reason_ok = |reason: &str| {
+        let r = reason.trim();
+        if r.is_empty() {
+            Err(AppError::invalid("reason", "Say why"))
+        } else if r.chars().count() > MAX_TEXT_CHARS {
+            Err(AppError::invalid(
+                "reason",
+                format!("Keep the reason under {MAX_TEXT_CHARS} characters"),
+            ))
+        } else {
+            Ok(r.to_string())
+        }
+    };
+    let when_ok = |at: DateTime<Utc>| {
+        instant_in_supported_range(at, "the new time")
+            .map_err(|m| AppError::invalid("starts_at", m))
+    };
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let (changed, entry) = match change {
+        ScheduleChange::Cancel { session_id, reason } => {
+            let s = find(*session_id)?;
+            let reason = reason_ok(reason)?;
+            programmes_repo::set_session_state(
+                &txn,
+                s.id,
+                SessionState::Cancelled,
+                Some(reason.clone()),
+                None,
+            )
+            .await?;
+            let entry = AuditEntry::new(AuditAction::Alter)
+                .record("session", s.id)
+                .change("state", s.state, SessionState::Cancelled.as_str())
+                .reason(reason);
+            (s, entry)
+        }
+        ScheduleChange::Reschedule {
+            session_id,
+            starts_at,
+            reason,
+        } => {
+            let s = find(*session_id)?;
+            let reason = reason_ok(reason)?;
+            let at = when_ok(*starts_at)?;
+            let new = programmes_repo::insert_session(
+                &txn,
+                cohort_id,
+                s.number,
+                s.title.clone(),
+                s.minutes,
+                at,
+                s.catch_up,
+                now,
+            )
+            .await?;
+            programmes_repo::set_session_state(
+                &txn,
+                s.id,
+                SessionState::Superseded,
+                Some(reason.clone()),
+                Some(new.id),
+            )
+            .await?;
+            let entry = AuditEntry::new(AuditAction::Alter)
+                .record("session", s.id)
+                .change("starts_at", s.starts_at, at)
+                .reason(format!("rescheduled as session {}: {reason}", new.id));
+            (new, entry)
+        }
+        ScheduleChange::CatchUp { number, starts_at } => {
+            let template = sessions
+                .iter()
+                .find(|s| s.number == *number)
+                .cloned()
+                .ok_or_else(|| {
+                    AppError::invalid("number", "Choose a session number of this programme")
+                })?;
+            let at = when_ok(*starts_at)?;
+            let new = programmes_repo::insert_session(
+                &txn,
+                cohort_id,
+                template.number,
+                template.title.clone(),
+                template.minutes,
+                at,
+                true,
+                now,
+            )
+            .await?;
+            let entry = AuditEntry::new(AuditAction::Collect)
+                .record("session", new.id)
+                .reason(format!("catch-up for session {number}"));
+            (new, entry)
+        }
+    };
+    audit::record(&txn, actor, now, entry).await?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// The cohort's sessions as an iCalendar file (no personal data).
+pub async fn calendar(
+    app: &AppState,
+    actor: &Actor,
+    cohort_id: i32,
+) -> AppResult<(String, String)> {
+    let d = cohort(app, actor, cohort_id).await?;
+    let events: Vec<Event> = d
+        .sessions
+        .iter()
+        .filter(|s| s.state != SessionState::Superseded)
+        .map(|s| Event {
+            uid: format!("cohort-{}-session-{}@kerbside", d.cohort.id, s.id),
+            starts_at: s.starts_at,
+            minutes: s.minutes,
+            summary: format!(
+                "{} session {}{}: {}",
+                d.cohort.code,
+                s.number,
+                if s.catch_up { " (catch-up)" } else { "" },
+                s.title
+            ),
+            location: d.cohort.venue.clone(),
+            cancelled: s.state == SessionState::Cancelled,
+        })
+        .collect();
+    let file = format!(
+        "cohort-{}.ics",
+        d.cohort
+            .code
+            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+    );
+    Ok((file, calendar_file(&d.cohort.code, &events, app.now())))
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::auth::Actor;
 use crate::db::assessments_repo;
 use crate::db::enrolments_repo::{self, Enrolment, Mark};
-use crate::db::people_repo::{self, Person};
+use crate::db::people_repo;
 use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
 use crate::domain::assessment::facilitator_summary;
 use crate::domain::attendance::{MAX_NOTE_CHARS, MarkInput, check_mark, differs};
@@ -61,10 +61,6 @@ impl Register {
     }
 }
 
-fn display_name(p: &Person) -> String {
-    format!("{}, {}", p.surname.to_uppercase(), p.forenames)
-}
-
 async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
     let session = programmes_repo::find_session(&app.db, session_id)
         .await?
@@ -76,10 +72,30 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
         .await?
         .ok_or(AppError::NotFound)?;
     let marks = enrolments_repo::current_marks(&app.db, &[session.id]).await?;
+    // A catch-up is for the men who have not yet done that session number.
+    let done_already: Vec<i32> = if session.catch_up {
+        let same_number: Vec<i32> = programmes_repo::cohort_sessions(&app.db, cohort.id)
+            .await?
+            .iter()
+            .filter(|s| s.id != session.id && s.number == session.number && s.state.counts())
+            .map(|s| s.id)
+            .collect();
+        enrolments_repo::current_marks(&app.db, &same_number)
+            .await?
+            .values()
+            .filter(|m| m.outcome.attended() && m.outcome.complied())
+            .map(|m| m.enrolment_id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let enrolments: Vec<Enrolment> = enrolments_repo::in_cohort(&app.db, cohort.id)
         .await?
         .into_iter()
-        .filter(|e| e.status.holds_place() || marks.contains_key(&(session.id, e.id)))
+        .filter(|e| {
+            marks.contains_key(&(session.id, e.id))
+                || (e.status.holds_place() && !done_already.contains(&e.id))
+        })
         .collect();
     let people = people_repo::by_ids(
         &app.db,
@@ -100,7 +116,7 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
             a.as_ref().is_some_and(|a| a.known_to_marac),
         );
         lines.push(RegisterLine {
-            name: display_name(p),
+            name: crate::domain::names::listed(&p.surname, &p.forenames),
             reference: p.reference.clone(),
             summary,
             mark: marks.get(&(session.id, e.id)).cloned(),

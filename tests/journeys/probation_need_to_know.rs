@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::probation_assessments::full_assessment;
 use crate::support::builders::arrested_man;
+use crate::support::programmes::running_cohort;
 use crate::support::{TestApp, api};
 
 const SECRETS: [&str; 4] = ["PJ-MARKER", "CONCERNS-MARKER", "NEEDS-MARKER", "dont_know"];
@@ -40,7 +41,9 @@ fn fill(path: &str, person: &str, assessment: &str, referral: &str, arrest: &str
                 // records that hold no case content: any id will do
                 "setup" => "nosuchtoken",
                 "static" => "app.css",
-                "import" | "users" | "sessions" | "tokens" => "1",
+                // the facilitator's cohort is the first, so its first session is 1
+                "import" | "users" | "sessions" | "tokens" | "cohorts" => "1",
+                "enrolments" => "1",
                 other => panic!("no record to fill in for {seg} after '{other}' in {path}: add it"),
             }]
         } else {
@@ -139,9 +142,32 @@ async fn a_facilitator_cannot_see_domestic_abuse_answers_through_any_page_or_api
         .filter(|r| r.method == Method::Get)
         .map(|r| (r.method, r.uri.path().to_string()))
         .collect();
-    let facilitator_token = app.token(&[Role::Facilitator]).await;
+    // The facilitator runs the cohort the man is on: he sees his register,
+    // his cohort and his enrolment, and still none of the assessment.
+    let (mut facilitator, facilitator_token) = app.signed_in_with_token(&[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, &facilitator.username.clone(), 12).await;
+    let enrolled = api(
+        &app,
+        "POST",
+        "/api/v1/enrolments",
+        Some(&probation),
+        Some(
+            json!({"person_id": p["id"], "cohort_id": cohort["id"], "referral_id": a["referral_id"],
+                    "legal_basis": "conditional_caution", "deadline": "2027-03-01"}),
+        ),
+    )
+    .await;
+    assert_eq!(enrolled.status, Status::Created, "{}", enrolled.body);
+    assert_eq!(
+        (cohort["id"].as_i64(), enrolled.json()["id"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let register = facilitator.get(&app, "/sessions/1/register").await;
+    assert!(
+        register.body.contains("PRIVATE, Test"),
+        "he is on the facilitator's register"
+    );
     let police_token = police.clone();
-    let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
     let mut officer = app.signed_in(&[Role::Police]).await;
     let mut checked = 0;
     for target in routes

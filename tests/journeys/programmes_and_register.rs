@@ -405,3 +405,150 @@ async fn a_facilitator_opens_todays_register_from_home_marks_twelve_men_and_a_st
         "nothing overwritten"
     );
 }
+
+#[rocket::async_test]
+async fn a_moved_session_keeps_its_marks_out_of_the_counts_and_a_catch_up_lists_only_those_who_missed_it()
+ {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, &facilitator.username.clone(), 12).await;
+    let ids = enrol_men(&app, &police, &probation, &cohort["id"], 2).await;
+    let first = cohort["sessions"][0]["id"].clone();
+    let r = api(
+        &app,
+        "PUT",
+        &format!("/api/v1/sessions/{first}/attendance"),
+        Some(&probation),
+        Some(json!({"marks": [
+            {"enrolment_id": ids[0], "outcome": "unacceptable_absence"},
+            {"enrolment_id": ids[1], "outcome": "attended_complied"}
+        ]})),
+    )
+    .await;
+    assert_eq!(r.status, Status::Ok, "{}", r.body);
+    let page = format!("/cohorts/{}", cohort["id"]);
+    facilitator.get(&app, &page).await;
+    let schedule = format!("{page}/schedule");
+    let when = [
+        ("date_day", "30"),
+        ("date_month", "11"),
+        ("date_year", "2026"),
+    ];
+    let first_id = first.to_string();
+    let mut moved = vec![
+        ("change", "reschedule"),
+        ("session_id", first_id.as_str()),
+        ("time", "10:00"),
+        ("reason", "Hall double-booked"),
+    ];
+    moved.extend(when);
+    let r = facilitator.post(&app, &schedule, &moved).await;
+    assert!(r.redirects_to(&page), "{}", r.body);
+    let absent = api(
+        &app,
+        "GET",
+        &format!("/api/v1/enrolments/{}", ids[0]),
+        Some(&probation),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        absent["unacceptable_absences"], 0,
+        "the superseded session's mark no longer counts: {absent}"
+    );
+    assert_eq!(absent["enforcement"]["prompt"], "none");
+    let there = api(
+        &app,
+        "GET",
+        &format!("/api/v1/enrolments/{}", ids[1]),
+        Some(&probation),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        (there["attended"].as_u64(), there["held"].as_u64()),
+        (Some(0), Some(1)),
+        "{there}"
+    );
+    let shown = facilitator.get(&app, &page).await;
+    assert!(
+        shown.body.contains("Superseded: Hall double-booked"),
+        "{}",
+        shown.body
+    );
+    // the moved session: one attends, one does not; a catch-up lists only him
+    let sessions: Vec<i64> = shown
+        .body
+        .split("/sessions/")
+        .skip(1)
+        .filter_map(|s| s.split('/').next()?.parse().ok())
+        .collect();
+    let new_first = *sessions.iter().max().expect("the new session");
+    let r = api(&app, "PUT", &format!("/api/v1/sessions/{new_first}/attendance"), Some(&probation), Some(json!({"marks": [
+        {"enrolment_id": ids[0], "outcome": "attended_complied"},
+        {"enrolment_id": ids[1], "outcome": "acceptable_absence", "absence_reason": "employment"}
+    ]}))).await;
+    assert_eq!(r.status, Status::Ok, "{}", r.body);
+    let mut catch_up = vec![("change", "catch_up"), ("number", "1"), ("time", "12:00")];
+    catch_up.extend(when);
+    let r = facilitator.post(&app, &schedule, &catch_up).await;
+    assert!(r.redirects_to(&page), "{}", r.body);
+    let catch_up_id = new_first + 1;
+    let register = api(
+        &app,
+        "GET",
+        &format!("/api/v1/sessions/{catch_up_id}/attendance"),
+        Some(&probation),
+        None,
+    )
+    .await
+    .json();
+    let names: Vec<&str> = register["lines"]
+        .as_array()
+        .map(|ls| ls.iter().filter_map(|l| l["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        names,
+        vec!["BAKER, Test"],
+        "only the man who missed session 1"
+    );
+    // a cancelled session shows as cancelled in the calendar file
+    let second = cohort["sessions"][1]["id"].to_string();
+    let r = facilitator
+        .post(
+            &app,
+            &schedule,
+            &[
+                ("change", "cancel"),
+                ("session_id", &second),
+                ("reason", "Facilitator ill"),
+            ],
+        )
+        .await;
+    assert!(r.redirects_to(&page), "{}", r.body);
+    let ics = facilitator.get(&app, &format!("{page}/calendar.ics")).await;
+    assert_eq!(
+        ics.header("content-type"),
+        Some("text/calendar; charset=utf-8")
+    );
+    assert!(
+        ics.body.contains("STATUS:CANCELLED") && !ics.body.contains("ABBOTT"),
+        "{}",
+        ics.body
+    );
+    // a cancel without a reason keeps the form and names the field
+    let third = cohort["sessions"][2]["id"].to_string();
+    let bad = facilitator
+        .post(
+            &app,
+            &schedule,
+            &[("change", "cancel"), ("session_id", &third), ("reason", "")],
+        )
+        .await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(bad.body.contains("href=\"#reason\""), "{}", bad.body);
+}

@@ -53,6 +53,8 @@ fn access(method: Method, path: &str) -> Access {
             Access::Needs(MarkRegister)
         }
         (_, "/sessions/<id>/register") => Access::Needs(MarkRegister),
+        (Method::Post, "/cohorts/<id>/schedule") => Access::Needs(ManagePrograms),
+        (_, p) if p.starts_with("/cohorts") => Access::Needs(MarkRegister),
         (_, "/arrests/<id>/edit") | (Method::Post, "/arrests/<id>") => Access::Needs(RecordArrests),
         (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {
             Access::Needs(RecordArrests)

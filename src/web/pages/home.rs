@@ -71,6 +71,14 @@ const TASKS: &[(Option<Capability>, Task)] = &[
         },
     ),
     (
+        Some(Capability::MarkRegister),
+        Task {
+            href: "/cohorts",
+            title: "Cohorts",
+            text: "Each cohort's sessions, registers and men; cancel, move or add a catch-up session.",
+        },
+    ),
+    (
         Some(Capability::ManageUsers),
         Task {
             href: "/admin/users",

@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod arrests;
 mod assessments;
+mod cohorts;
 mod hearings;
 mod home;
 mod people;
@@ -34,6 +35,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(assessments::routes());
     r.extend(hearings::routes());
     r.extend(register::routes());
+    r.extend(cohorts::routes());
     r
 }
 

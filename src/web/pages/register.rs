@@ -321,7 +321,7 @@ fn typed_rows(
             || !row.absence_reason.is_empty()
             || !row.note.is_empty()
             || row.notify_probation
-            || row.errors.keys().any(|k| k.as_str() != "outcome");
+            || row.errors.len() > usize::from(row.errors.contains_key("outcome"));
     }
     for (field, message) in errors.iter() {
         if !field.starts_with("m-") {
