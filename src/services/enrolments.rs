@@ -15,7 +15,9 @@ use crate::domain::audit_action::AuditAction;
 use crate::domain::enforcement::{
     EnforcementAction, EnforcementFacts, Prompt, allowed_actions, prompt,
 };
-use crate::domain::enrolment::{EnrolmentStatus, LegalBasis, suitability_gate, transition};
+use crate::domain::enrolment::{
+    EndReason, EnrolmentStatus, LegalBasis, suitability_gate, transition,
+};
 use crate::domain::london_time::london_date;
 use crate::domain::referral::{self, ReferralStatus};
 use crate::domain::roles::Capability;
@@ -316,6 +318,10 @@ pub struct EnrolmentDetail {
     pub sessions: Vec<CohortSession>,
     pub marks: Vec<Mark>,
     pub actions: Vec<Action>,
+    pub history: Vec<crate::db::entities::enrolment_status_history::Model>,
+    /// Names of the users the marks, decisions and history mention.
+    pub names: std::collections::HashMap<i32, String>,
+    pub person: crate::db::people_repo::Person,
     pub standing: Standing,
     pub today: NaiveDate,
 }
@@ -340,6 +346,17 @@ pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<Enrolme
     let standing = standing(&app.db, &enrolment, &programme, &sessions, today).await?;
     let marks = enrolments_repo::marks_of(&app.db, id).await?;
     let actions = enrolments_repo::actions_of(&app.db, id).await?;
+    let history = enrolments_repo::history(&app.db, id).await?;
+    let users: Vec<i32> = marks
+        .iter()
+        .filter_map(|m| m.recorded_by)
+        .chain(actions.iter().filter_map(|a| a.recorded_by))
+        .chain(history.iter().filter_map(|h| h.by_user_id))
+        .collect();
+    let names = crate::db::users_repo::names_for(&app.db, &users).await?;
+    let person = people_repo::find(&app.db, enrolment.person_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     audit::record(
         &app.db,
         actor,
@@ -356,6 +373,9 @@ pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<Enrolme
         sessions,
         marks,
         actions,
+        history,
+        names,
+        person,
         standing,
         today,
     })
@@ -524,4 +544,73 @@ pub async fn for_cohort(
     )
     .await?;
     Ok(out)
+}
+
+/// End an enrolment early (probation): withdrawn or deselected, with a
+/// coded reason and a note; kept in the history.
+pub async fn end_early(
+    app: &AppState,
+    actor: &Actor,
+    enrolment_id: i32,
+    reason: Option<EndReason>,
+    note: &str,
+) -> AppResult<()> {
+    actor.require(Capability::ManageCases)?;
+    let e = enrolments_repo::find(&app.db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    if reason.is_none() {
+        errors.add("reason", "Choose why the enrolment ends");
+    }
+    let note = note.trim();
+    if note.is_empty() {
+        errors.add("note", "Say what happened");
+    } else if note.chars().count() > MAX_REASON_CHARS {
+        errors.add(
+            "note",
+            format!("Keep the note under {MAX_REASON_CHARS} characters"),
+        );
+    }
+    errors.into_result().map_err(AppError::Invalid)?;
+    let reason = reason.ok_or(AppError::NotFound)?;
+    let to = reason.status();
+    if transition(e.status, to).is_none() {
+        return Err(AppError::conflict(format!(
+            "An enrolment that is {} cannot be ended as {}",
+            e.status.label().to_lowercase(),
+            to.label().to_lowercase()
+        )));
+    }
+    let txn = app.db.begin().await?;
+    if enrolments_repo::move_to(
+        &txn,
+        &e,
+        to,
+        Some(reason),
+        None,
+        note.to_string(),
+        actor.user_id(),
+        app.now(),
+    )
+    .await?
+        == 0
+    {
+        return Err(AppError::conflict(
+            "Someone else changed this enrolment at the same moment. Reload and try again.",
+        ));
+    }
+    audit::record(
+        &txn,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Alter)
+            .record("enrolment", e.id)
+            .person(e.person_id)
+            .change("status", e.status, to.as_str())
+            .reason(reason.as_str()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

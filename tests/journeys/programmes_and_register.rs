@@ -552,3 +552,89 @@ async fn a_moved_session_keeps_its_marks_out_of_the_counts_and_a_catch_up_lists_
     assert_eq!(bad.status, Status::UnprocessableEntity);
     assert!(bad.body.contains("href=\"#reason\""), "{}", bad.body);
 }
+
+#[rocket::async_test]
+async fn probation_sees_days_since_the_failure_records_a_warning_and_ends_an_enrolment_with_a_coded_reason()
+ {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    app.create_user("f.days", &[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, "f.days", 12).await;
+    let ids = enrol_men(&app, &police, &probation, &cohort["id"], 1).await;
+    let first = &cohort["sessions"][0]["id"];
+    api(
+        &app,
+        "PUT",
+        &format!("/api/v1/sessions/{first}/attendance"),
+        Some(&probation),
+        Some(json!({"marks": [{"enrolment_id": ids[0], "outcome": "unacceptable_absence"}]})),
+    )
+    .await;
+    app.clock.advance(Duration::days(3));
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    let page = format!("/enrolments/{}", ids[0]);
+    let shown = officer.get(&app, &page).await;
+    assert!(
+        shown.body.contains(
+            "Give a warning or refer for breach: 3 days since the failure on 30 November 2026"
+        ),
+        "{}",
+        shown.body
+    );
+    let r = officer.post(&app, &format!("{page}/enforcement"), &[
+        ("action", "warning"), ("date_day", "3"), ("date_month", "12"), ("date_year", "2026"),
+        ("note", "Warned in writing: unacceptable; another breach within 12 months goes to court"),
+    ]).await;
+    assert!(r.redirects_to(&page), "{}", r.body);
+    let after = officer.get(&app, &page).await;
+    assert!(
+        after.body.contains("3 December 2026: Warning")
+            && !after.body.contains("a decision is needed"),
+        "{}",
+        after.body
+    );
+    // ending early needs a coded reason
+    let bad = officer
+        .post(
+            &app,
+            &format!("{page}/end"),
+            &[("reason", ""), ("end_note", "")],
+        )
+        .await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(
+        bad.body.contains("href=\"#reason\"") && bad.body.contains("href=\"#end_note\""),
+        "{}",
+        bad.body
+    );
+    let r = officer
+        .post(
+            &app,
+            &format!("{page}/end"),
+            &[
+                ("reason", "deselected.behaviour"),
+                ("end_note", "Abusive to the group twice"),
+            ],
+        )
+        .await;
+    assert!(r.redirects_to(&page), "{}", r.body);
+    let e = api(
+        &app,
+        "GET",
+        &format!("/api/v1/enrolments/{}", ids[0]),
+        Some(&probation),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(e["status"], "deselected");
+    // the facilitator reads the enrolment of a man on his cohort, without the decision forms
+    let mut facilitator = crate::support::Browser::new();
+    facilitator
+        .sign_in(&app, "f.days", crate::support::PASSWORD)
+        .await;
+    let seen = facilitator.get(&app, &page).await;
+    assert_eq!(seen.status, Status::Ok);
+    assert!(seen.body.contains("Deselected") && !seen.body.contains("Record the decision"));
+}

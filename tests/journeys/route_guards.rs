@@ -54,6 +54,8 @@ fn access(method: Method, path: &str) -> Access {
         }
         (_, "/sessions/<id>/register") => Access::Needs(MarkRegister),
         (Method::Post, "/cohorts/<id>/schedule") => Access::Needs(ManagePrograms),
+        (Method::Post, p) if p.starts_with("/enrolments/") => Access::Needs(ManageCases),
+        (_, "/enrolments/<id>") => Access::Needs(MarkRegister),
         (_, p) if p.starts_with("/cohorts") => Access::Needs(MarkRegister),
         (_, "/arrests/<id>/edit") | (Method::Post, "/arrests/<id>") => Access::Needs(RecordArrests),
         (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {

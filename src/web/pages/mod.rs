@@ -5,6 +5,7 @@ mod admin;
 mod arrests;
 mod assessments;
 mod cohorts;
+mod enrolments;
 mod hearings;
 mod home;
 mod people;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(hearings::routes());
     r.extend(register::routes());
     r.extend(cohorts::routes());
+    r.extend(enrolments::routes());
     r
 }
 
