@@ -283,3 +283,16 @@ pub async fn actions_of(
         .all(db)
         .await
 }
+
+/// Marks flagged "notify probation" recorded since `since`, newest first.
+pub async fn flagged_since(
+    db: &impl ConnectionTrait,
+    since: DateTime<Utc>,
+) -> Result<Vec<Mark>, DbErr> {
+    attendance_marks::Entity::find()
+        .filter(attendance_marks::Column::NotifyProbation.eq(true))
+        .filter(attendance_marks::Column::RecordedAt.gte(since))
+        .order_by_desc(attendance_marks::Column::RecordedAt)
+        .all(db)
+        .await
+}

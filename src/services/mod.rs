@@ -3,6 +3,7 @@
 //! audit log. Pages and the JSON API both call these.
 
 pub mod accounts;
+pub mod actions;
 pub mod arrests;
 pub mod assessments;
 pub mod audit;

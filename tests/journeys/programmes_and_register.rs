@@ -561,18 +561,35 @@ async fn probation_sees_days_since_the_failure_records_a_warning_and_ends_an_enr
     let probation = app.token(&[Role::Probation]).await;
     app.create_user("f.days", &[Role::Facilitator]).await;
     let cohort = running_cohort(&app, &probation, "f.days", 12).await;
-    let ids = enrol_men(&app, &police, &probation, &cohort["id"], 1).await;
+    let ids = enrol_men(&app, &police, &probation, &cohort["id"], 2).await;
     let first = &cohort["sessions"][0]["id"];
-    api(
+    let r = api(
         &app,
         "PUT",
         &format!("/api/v1/sessions/{first}/attendance"),
         Some(&probation),
-        Some(json!({"marks": [{"enrolment_id": ids[0], "outcome": "unacceptable_absence"}]})),
+        Some(
+            json!({"marks": [{"enrolment_id": ids[0], "outcome": "unacceptable_absence",
+                               "note": "Says his car broke down", "notify_probation": true}]}),
+        ),
     )
     .await;
+    assert_eq!(r.status, Status::Ok, "{}", r.body);
     app.clock.advance(Duration::days(3));
     let mut officer = app.signed_in(&[Role::Probation]).await;
+    // his home page lists what to act on
+    let home = officer.get(&app, "/").await;
+    for expected in [
+        "Give a warning or refer for breach, 3 days since the failure",
+        "Says his car broke down",
+        "IPS-1 session 1</a>: 1 unmarked",
+    ] {
+        assert!(
+            home.body.contains(expected),
+            "home lacks {expected:?}: {}",
+            home.body
+        );
+    }
     let page = format!("/enrolments/{}", ids[0]);
     let shown = officer.get(&app, &page).await;
     assert!(

@@ -5,10 +5,13 @@ use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::auth::SignedIn;
+use crate::db::referrals_repo::QueueFilter;
 use crate::domain::london_time::{format_datetime, london_date};
+use crate::domain::pagination::PageRequest;
 use crate::domain::roles::Capability;
 use crate::error::AppResult;
-use crate::services::programmes;
+use crate::services::actions::{self, ActionsList};
+use crate::services::{programmes, referrals};
 use crate::state::AppState;
 use crate::web::shell::{Shell, render};
 
@@ -129,6 +132,19 @@ struct HomePage {
     runs_sessions: bool,
     today: Vec<SessionLink>,
     this_week: Vec<SessionLink>,
+    /// Probation: what needs acting on, and his own referrals.
+    manages_cases: bool,
+    actions: ActionsList,
+    my_referrals: Vec<MyReferral>,
+    my_referrals_total: u64,
+}
+
+/// One of the officer's referrals.
+#[derive(Serialize)]
+struct MyReferral {
+    id: i32,
+    name: String,
+    days_left: i64,
 }
 
 #[get("/")]
@@ -157,6 +173,35 @@ async fn show_home(app: &State<AppState>, user: SignedIn, shell: Shell) -> AppRe
             }
         }
     }
+    let manages_cases = user.actor.can(Capability::ManageCases);
+    let (mut actions, mut my_referrals, mut my_referrals_total) =
+        (ActionsList::default(), Vec::new(), 0);
+    if manages_cases {
+        actions = actions::list(app, &user.actor).await?;
+        let filter = QueueFilter {
+            statuses: Vec::new(),
+            assigned_to: user.actor.user_id(),
+        };
+        let (rows, info) = referrals::queue(
+            app,
+            &user.actor,
+            &filter,
+            PageRequest::new(Some(1), Some(10)),
+        )
+        .await?;
+        my_referrals_total = info.total;
+        my_referrals = rows
+            .into_iter()
+            .map(|r| MyReferral {
+                id: r.referral.id,
+                name: r
+                    .person
+                    .map(|p| crate::domain::names::listed(&p.surname, &p.forenames))
+                    .unwrap_or_default(),
+                days_left: r.days_left,
+            })
+            .collect();
+    }
     Ok(render(
         "home",
         &shell,
@@ -165,6 +210,10 @@ async fn show_home(app: &State<AppState>, user: SignedIn, shell: Shell) -> AppRe
             runs_sessions,
             today,
             this_week,
+            manages_cases,
+            actions,
+            my_referrals,
+            my_referrals_total,
         },
     ))
 }
