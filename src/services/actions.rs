@@ -9,6 +9,8 @@
 //! - sessions that took place more than [`UNMARKED_AFTER_HOURS`] hours ago
 //!   with men still unmarked (looked for over the last [`UNMARKED_LOOKBACK_DAYS`] days).
 
+use std::collections::hash_map::Entry;
+
 use chrono::Duration;
 use serde::Serialize;
 
@@ -109,16 +111,13 @@ pub async fn list(app: &AppState, actor: &Actor) -> AppResult<ActionsList> {
         else {
             continue;
         };
-        if !sessions_of.contains_key(&cohort.id) {
-            sessions_of.insert(
-                cohort.id,
-                programmes_repo::cohort_sessions(&app.db, cohort.id).await?,
-            );
+        if let Entry::Vacant(slot) = sessions_of.entry(cohort.id) {
+            slot.insert(programmes_repo::cohort_sessions(&app.db, cohort.id).await?);
         }
-        if !programmes.contains_key(&cohort.programme_id) {
-            if let Some(p) = programmes_repo::find_programme(&app.db, cohort.programme_id).await? {
-                programmes.insert(cohort.programme_id, p);
-            }
+        if let Entry::Vacant(slot) = programmes.entry(cohort.programme_id)
+            && let Some(p) = programmes_repo::find_programme(&app.db, cohort.programme_id).await?
+        {
+            slot.insert(p);
         }
         let (Some(sessions), Some(programme)) = (
             sessions_of.get(&cohort.id),
