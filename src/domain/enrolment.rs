@@ -188,6 +188,60 @@ pub fn suitability_gate(
     )
 }
 
+/// What the police are told about a conditional caution's course condition:
+/// met, failed, or still open. Never the attendance detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "on", rename_all = "snake_case")]
+pub enum CourseCondition {
+    /// No enrolment yet, deadline not passed.
+    NotEnrolled,
+    /// Enrolled, not yet complete, deadline not passed.
+    InProgress,
+    /// Completed on this date, by the deadline.
+    Met(chrono::NaiveDate),
+    /// Not met: the deadline passed, he left, or he was referred.
+    Failed(chrono::NaiveDate),
+}
+
+impl CourseCondition {
+    /// The sentence the arrest page shows.
+    pub fn describe(self) -> String {
+        use super::london_time::format_date;
+        match self {
+            CourseCondition::NotEnrolled => "Not yet enrolled on the course".into(),
+            CourseCondition::InProgress => "Enrolled; the course is under way".into(),
+            CourseCondition::Met(on) => format!("Course condition met on {}", format_date(on)),
+            CourseCondition::Failed(on) => format!("Course condition failed ({})", format_date(on)),
+        }
+    }
+}
+
+/// The course condition of a caution with `deadline`, from his enrolment
+/// for it (if any) on `today`. A failure is dated by the deadline, or by the
+/// day he left or was referred.
+pub fn course_condition(
+    enrolment: Option<(
+        EnrolmentStatus,
+        Option<chrono::NaiveDate>,
+        chrono::NaiveDate,
+    )>,
+    deadline: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> CourseCondition {
+    let passed = deadline.filter(|d| *d < today);
+    match enrolment {
+        Some((_, Some(done), _)) if deadline.is_none_or(|d| done <= d) => {
+            CourseCondition::Met(done)
+        }
+        Some((status, _, changed)) if !status.holds_place() => CourseCondition::Failed(changed),
+        _ => match (enrolment, passed) {
+            (_, Some(d)) => CourseCondition::Failed(d),
+            (Some(_), None) => CourseCondition::InProgress,
+            (None, None) => CourseCondition::NotEnrolled,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +261,41 @@ mod tests {
             assert!(!reason.is_empty());
             assert_eq!(r.status().as_str(), category);
         }
+    }
+
+    #[test]
+    fn the_police_learn_only_met_failed_or_open() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let deadline = Some(d("2027-03-31"));
+        let today = d("2027-03-01");
+        assert_eq!(
+            course_condition(None, deadline, today),
+            CourseCondition::NotEnrolled
+        );
+        assert_eq!(
+            course_condition(None, deadline, d("2027-04-01")),
+            CourseCondition::Failed(d("2027-03-31"))
+        );
+        let on = Some((S::OnProgramme, None, d("2027-02-01")));
+        assert_eq!(
+            course_condition(on, deadline, today),
+            CourseCondition::InProgress
+        );
+        let done = Some((S::Completed, Some(d("2027-03-20")), d("2027-03-20")));
+        assert_eq!(
+            course_condition(done, deadline, d("2027-05-01")),
+            CourseCondition::Met(d("2027-03-20"))
+        );
+        let late = Some((S::Completed, Some(d("2027-04-10")), d("2027-04-10")));
+        assert_eq!(
+            course_condition(late, deadline, d("2027-05-01")),
+            CourseCondition::Failed(d("2027-03-31"))
+        );
+        let referred = Some((S::ProsecutionReferred, None, d("2027-02-15")));
+        assert_eq!(
+            course_condition(referred, deadline, today),
+            CourseCondition::Failed(d("2027-02-15"))
+        );
     }
 
     #[test]

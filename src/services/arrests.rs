@@ -7,11 +7,13 @@ use serde::Serialize;
 
 use crate::auth::Actor;
 use crate::db::arrests_repo::{self, Arrest, ArrestFilter, ArrestSort};
+use crate::db::enrolments_repo;
 use crate::db::people_repo::{self, Person};
 use crate::db::referrals_repo::{self, Referral};
 use crate::db::settings_repo;
 use crate::domain::arrest::{ArrestInput, DateErrors, Disposal, ValidArrest, validate_arrest};
 use crate::domain::audit_action::AuditAction;
+use crate::domain::enrolment::{CourseCondition, course_condition};
 use crate::domain::london_time::london_date;
 use crate::domain::pagination::{PageInfo, PageRequest};
 use crate::domain::person::{PersonInput, validate_person};
@@ -301,6 +303,8 @@ pub struct ArrestRecord {
     pub hearings: Vec<crate::db::hearings_repo::Hearing>,
     /// The actor may record a hearing: probation, on an arrest that went to court.
     pub may_record_hearing: bool,
+    /// A conditional caution's course condition: met, failed or open.
+    pub course_condition: Option<CourseCondition>,
 }
 
 /// Show one arrest (police, probation), audited as a consult.
@@ -340,6 +344,11 @@ pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<ArrestRec
         Vec::new()
     };
     let may_record_hearing = probation && arrest.disposal.goes_to_court();
+    let course_condition = if arrest.disposal == Disposal::ConditionalCaution {
+        Some(course_condition_of(&app.db, &arrest, &referrals, london_date(app.now())).await?)
+    } else {
+        None
+    };
     Ok(ArrestRecord {
         arrest,
         person,
@@ -348,7 +357,36 @@ pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<ArrestRec
         officer_name,
         hearings,
         may_record_hearing,
+        course_condition,
     })
+}
+
+/// The course condition of a cautioned arrest, from the enrolment made for
+/// its referral (the latest, if there were several).
+async fn course_condition_of(
+    db: &impl ConnectionTrait,
+    arrest: &Arrest,
+    referrals: &[Referral],
+    today: chrono::NaiveDate,
+) -> AppResult<CourseCondition> {
+    let enrolment = enrolments_repo::for_person(db, arrest.person_id)
+        .await?
+        .into_iter()
+        .find(|e| {
+            e.referral_id
+                .is_some_and(|r| referrals.iter().any(|x| x.id == r))
+        });
+    let state = match enrolment {
+        Some(e) => {
+            let changed = enrolments_repo::history(db, e.id)
+                .await?
+                .last()
+                .map_or(london_date(e.created_at), |h| london_date(h.at));
+            Some((e.status, e.completed_on, changed))
+        }
+        None => None,
+    };
+    Ok(course_condition(state, arrest.course_deadline, today))
 }
 
 /// One row of the arrests list.

@@ -655,3 +655,62 @@ async fn probation_sees_days_since_the_failure_records_a_warning_and_ends_an_enr
     assert_eq!(seen.status, Status::Ok);
     assert!(seen.body.contains("Deselected") && !seen.body.contains("Record the decision"));
 }
+
+#[rocket::async_test]
+async fn the_police_see_on_the_arrest_whether_the_cautions_course_condition_was_met() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    app.create_user("f.met", &[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, "f.met", 12).await;
+    let (man, arrest) = crate::support::builders::arrested_man(
+        &app,
+        &police,
+        "Cautioned",
+        "conditional_caution",
+        json!({"course_deadline": "2027-01-31"}),
+    )
+    .await;
+    let condition = |html: &str| {
+        html.split("Course condition</dt><dd class=\"summary-list__value\">")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .unwrap_or("")
+            .to_string()
+    };
+    let arrest_page = format!("/arrests/{}", arrest["id"]);
+    let mut officer = app.signed_in(&[Role::Police]).await;
+    assert_eq!(
+        condition(&officer.get(&app, &arrest_page).await.body),
+        "Not yet enrolled on the course"
+    );
+    let e = api(&app, "POST", "/api/v1/enrolments", Some(&probation), Some(json!({
+        "person_id": man["id"], "cohort_id": cohort["id"], "referral_id": arrest["referral_id"],
+        "legal_basis": "conditional_caution", "deadline": "2027-01-31", "override_reason": "Assessed on paper"
+    }))).await;
+    assert_eq!(e.status, Status::Created, "{}", e.body);
+    let id = e.json()["id"].clone();
+    assert_eq!(
+        condition(&officer.get(&app, &arrest_page).await.body),
+        "Enrolled; the course is under way"
+    );
+    for week in 0..3 {
+        let session = &cohort["sessions"][week]["id"];
+        api(
+            &app,
+            "PUT",
+            &format!("/api/v1/sessions/{session}/attendance"),
+            Some(&probation),
+            Some(json!({"marks": [{"enrolment_id": id, "outcome": "attended_complied"}]})),
+        )
+        .await;
+        app.clock.advance(Duration::days(7));
+    }
+    let mut next_week = app.signed_in(&[Role::Police]).await;
+    let page = next_week.get(&app, &arrest_page).await.body;
+    assert_eq!(condition(&page), "Course condition met on 14 December 2026");
+    assert!(
+        !page.contains("Attended and complied"),
+        "the police are not told the attendance detail"
+    );
+}

@@ -298,6 +298,7 @@ struct ArrestPage {
     can_edit: bool,
     hearings: Vec<HearingView>,
     can_record_hearing: bool,
+    course_condition: Option<String>,
 }
 
 #[get("/arrests/<id>")]
@@ -320,6 +321,7 @@ async fn show_arrest(
             can_edit: user.actor().can(Capability::RecordArrests),
             hearings: r.hearings.iter().map(present::hearing).collect(),
             can_record_hearing: r.may_record_hearing,
+            course_condition: r.course_condition.map(|c| c.describe()),
         },
     ))
 }
