@@ -139,6 +139,46 @@ impl<'r, C: CapabilityMarker> FromRequest<'r> for Can<C> {
     }
 }
 
+/// A signed-in user whose roles grant capability `A` or `B`: for a route
+/// whose service then decides how much each may see (a man's record: all
+/// of it with `ViewPeople`, a facilitator's few fields for the men on his
+/// own cohorts with `MarkRegister`). Refused like [`Can`] otherwise.
+pub struct CanEither<A: CapabilityMarker, B: CapabilityMarker> {
+    /// The user.
+    pub user: SignedIn,
+    _capabilities: PhantomData<(A, B)>,
+}
+
+impl<A: CapabilityMarker, B: CapabilityMarker> CanEither<A, B> {
+    /// The acting user.
+    pub fn actor(&self) -> &Actor {
+        &self.user.actor
+    }
+}
+
+#[rocket::async_trait]
+impl<'r, A: CapabilityMarker, B: CapabilityMarker> FromRequest<'r> for CanEither<A, B> {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match SignedIn::from_request(req).await {
+            Outcome::Success(user)
+                if user.actor.can(A::CAPABILITY) || user.actor.can(B::CAPABILITY) =>
+            {
+                Outcome::Success(CanEither {
+                    user,
+                    _capabilities: PhantomData,
+                })
+            }
+            Outcome::Success(user) => {
+                Outcome::Error((refuse(req, &user.actor, A::CAPABILITY).await, ()))
+            }
+            Outcome::Error(e) => Outcome::Error(e),
+            Outcome::Forward(f) => Outcome::Forward(f),
+        }
+    }
+}
+
 /// The record a route is about: the record type named by the path segment
 /// before its first parameter, and the parameter's value (`/people/<id>` asked
 /// as `/people/42` is ("person", "42")).
@@ -156,6 +196,8 @@ fn record_asked_for(req: &Request<'_>) -> Option<(&'static str, String)> {
         Some("hearings") => "hearing",
         Some("users") => "user",
         Some("sessions") => "session",
+        Some("cohorts") => "cohort",
+        Some("enrolments") => "enrolment",
         Some("tokens") => "api_token",
         Some("import") | Some("imports") => "import",
         _ => "record",

@@ -485,3 +485,56 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// What a facilitator may know of a man on one of his cohorts.
+#[derive(Clone, Debug, Serialize)]
+pub struct CohortMan {
+    pub id: i32,
+    pub name: String,
+    pub reference: String,
+    /// "suitable, no contact issues" and the like: never the assessment itself.
+    pub summary: String,
+    /// His enrolments on the facilitator's cohorts: (cohort code, status).
+    pub cohorts: Vec<(String, crate::domain::enrolment::EnrolmentStatus)>,
+}
+
+/// A man as his facilitator may see him: only if he is enrolled on one of
+/// the facilitator's cohorts, and only the few fields the room needs.
+/// Anyone else is refused as if he did not exist (audited).
+pub async fn for_facilitator(app: &AppState, actor: &Actor, id: i32) -> AppResult<CohortMan> {
+    actor.require(Capability::MarkRegister)?;
+    let mine: Vec<crate::db::programmes_repo::Cohort> =
+        crate::db::programmes_repo::cohorts(&app.db, Some(actor.user_id().unwrap_or(0))).await?;
+    let enrolments: Vec<_> = crate::db::enrolments_repo::for_person(&app.db, id)
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            mine.iter()
+                .find(|c| c.id == e.cohort_id)
+                .map(|c| (c.code.clone(), e.status))
+        })
+        .collect();
+    let found = people_repo::find(&app.db, id).await?;
+    let person = match found {
+        Some(p) if !enrolments.is_empty() => p,
+        other => {
+            let mut entry = AuditEntry::new(AuditAction::Refused)
+                .record("person", id)
+                .reason("not on one of the facilitator's cohorts");
+            if other.is_some() {
+                entry = entry.person(id);
+            }
+            audit::record(&app.db, actor, app.now(), entry).await?;
+            return Err(AppError::NotFound);
+        }
+    };
+    let summary = crate::services::assessments::facilitator_summary_of(&app.db, id).await?;
+    audit_consult(app, actor, id).await?;
+    Ok(CohortMan {
+        id,
+        name: crate::domain::names::listed(&person.surname, &person.forenames),
+        reference: person.reference,
+        summary,
+        cohorts: enrolments,
+    })
+}

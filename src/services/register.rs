@@ -9,18 +9,16 @@ use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
-use crate::db::assessments_repo;
 use crate::db::enrolments_repo::{self, Enrolment, Mark};
 use crate::db::people_repo;
 use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
-use crate::domain::assessment::facilitator_summary;
 use crate::domain::attendance::{MAX_NOTE_CHARS, MarkInput, check_mark, differs};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::london_time::london_date;
 use crate::domain::roles::Capability;
-use crate::domain::rosh::RoshLevel;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
+use crate::services::assessments::facilitator_summary_of;
 use crate::services::audit::{self, AuditEntry};
 use crate::services::enrolments::{follow_marks, standing};
 use crate::services::programmes::require_cohort_access;
@@ -107,14 +105,7 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
         let Some(p) = people.get(&e.person_id) else {
             continue;
         };
-        let a = assessments_repo::current_completed(&app.db, p.id).await?;
-        let summary = facilitator_summary(
-            a.as_ref().and_then(|a| a.suitability),
-            a.as_ref()
-                .and_then(|a| a.rosh_overall)
-                .is_some_and(|r| r >= RoshLevel::High),
-            a.as_ref().is_some_and(|a| a.known_to_marac),
-        );
+        let summary = facilitator_summary_of(&app.db, p.id).await?;
         lines.push(RegisterLine {
             name: crate::domain::names::listed(&p.surname, &p.forenames),
             reference: p.reference.clone(),

@@ -714,3 +714,61 @@ async fn the_police_see_on_the_arrest_whether_the_cautions_course_condition_was_
         "the police are not told the attendance detail"
     );
 }
+
+#[rocket::async_test]
+async fn a_facilitator_reads_a_man_on_his_own_cohort_with_fewer_fields_and_no_one_else() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let (facilitator, user_id) = app.token_and_user(&[Role::Facilitator]).await;
+    let username = kerbside::db::users_repo::find(app.db(), user_id)
+        .await
+        .expect("db")
+        .expect("user")
+        .username;
+    let cohort = running_cohort(&app, &probation, &username, 12).await;
+    enrol_men(&app, &police, &probation, &cohort["id"], 1).await;
+    let people = api(&app, "GET", "/api/v1/people?q=Abbott", Some(&police), None)
+        .await
+        .json();
+    let on_cohort = people["items"][0]["id"].clone();
+    let other = PersonBuilder::named("Elsewhere", "Test")
+        .create(&app, &police)
+        .await;
+    let seen = api(
+        &app,
+        "GET",
+        &format!("/api/v1/people/{on_cohort}"),
+        Some(&facilitator),
+        None,
+    )
+    .await;
+    assert_eq!(seen.status, Status::Ok, "{}", seen.body);
+    let seen = seen.json();
+    assert_eq!(seen["name"], "ABBOTT, Test");
+    assert_eq!(seen["summary"], "not yet assessed, no contact issues");
+    assert_eq!(seen["cohorts"][0]["status"], "awaiting_start");
+    for hidden in ["date_of_birth", "arrests", "address", "pnc_id", "referrals"] {
+        assert!(
+            seen.get(hidden).is_none(),
+            "a facilitator is not told {hidden}"
+        );
+    }
+    let (action, _, _, _) = app.last_audit().await;
+    assert_eq!(action, "consult");
+    let refused = api(
+        &app,
+        "GET",
+        &format!("/api/v1/people/{}", other["id"]),
+        Some(&facilitator),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, Status::NotFound);
+    let (action, _, record, person) = app.last_audit().await;
+    assert_eq!(
+        (action.as_str(), record),
+        ("refused", Some(other["id"].to_string()))
+    );
+    assert_eq!(person, other["id"].as_i64().map(|i| i as i32));
+}

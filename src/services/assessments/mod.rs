@@ -364,3 +364,19 @@ pub async fn for_person(
         })
         .collect())
 }
+
+/// The one line a facilitator is told of a man's assessment (decision and
+/// contact issues), from his current completed assessment.
+pub(crate) async fn facilitator_summary_of(
+    db: &impl sea_orm::ConnectionTrait,
+    person_id: i32,
+) -> AppResult<String> {
+    let a = assessments_repo::current_completed(db, person_id).await?;
+    Ok(crate::domain::assessment::facilitator_summary(
+        a.as_ref().and_then(|a| a.suitability),
+        a.as_ref()
+            .and_then(|a| a.rosh_overall)
+            .is_some_and(|r| r >= crate::domain::rosh::RoshLevel::High),
+        a.as_ref().is_some_and(|a| a.known_to_marac),
+    ))
+}

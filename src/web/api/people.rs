@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 use super::ListBody;
 use super::problem::Problem;
 use super::{query, schema};
-use crate::auth::guards::{Can, cap};
+use crate::auth::guards::{Can, CanEither, cap};
 use crate::domain::assessment::Suitability;
 use crate::domain::dates::parse_iso_date;
+use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::person::PersonInput;
 use crate::domain::person::{ContactPreference, Sex, SubjectCategory};
+use crate::domain::roles::Capability;
 use crate::error::AppResult;
 use crate::services::people::{self, PersonSearch};
 use crate::state::AppState;
@@ -191,30 +193,77 @@ pub struct PersonRecordView {
     pub suitability: Option<Suitability>,
 }
 
-/// A man's record with his arrests, referrals and (for probation) hearings.
+/// A man on one of the facilitator's cohorts: the few fields the room needs.
+#[derive(Serialize, ToSchema)]
+pub struct CohortManView {
+    pub id: i32,
+    /// SURNAME, Forenames.
+    pub name: String,
+    pub reference: String,
+    /// The assessment's decision and whether there are contact issues; nothing more.
+    pub summary: String,
+    /// His enrolments on the caller's cohorts.
+    pub cohorts: Vec<CohortPlace>,
+}
+
+/// One of his places on the caller's cohorts.
+#[derive(Serialize, ToSchema)]
+pub struct CohortPlace {
+    pub cohort_code: String,
+    pub status: EnrolmentStatus,
+}
+
+/// A man as the caller may see him: his whole record (police, probation),
+/// or a facilitator's few fields.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PersonAnswer {
+    Record(Box<PersonRecordView>),
+    CohortMan(CohortManView),
+}
+
+/// A man's record with his arrests, referrals and (for probation) hearings;
+/// for a facilitator, a man on one of his own cohorts, with fewer fields.
 #[utoipa::path(
     tag = "people",
     params(("id" = i32, Path, description = "The man's id", minimum = 1)),
     responses(
-        (status = 200, description = "His record", body = PersonRecordView),
+        (status = 200, description = "His record (police, probation), or the facilitator's few fields", body = PersonAnswer),
         (status = 404, description = "No such man, or not one the caller may see", body = Problem),
     ),
 )]
 #[get("/people/<id>")]
 pub(super) async fn show_person(
     app: &State<AppState>,
-    user: Can<cap::ViewPeople>,
+    user: CanEither<cap::ViewPeople, cap::MarkRegister>,
     id: i32,
-) -> AppResult<Json<PersonRecordView>> {
+) -> AppResult<Json<PersonAnswer>> {
+    if !user.actor().can(Capability::ViewPeople) {
+        let m = people::for_facilitator(app, user.actor(), id).await?;
+        return Ok(Json(PersonAnswer::CohortMan(CohortManView {
+            id: m.id,
+            name: m.name,
+            reference: m.reference,
+            summary: m.summary,
+            cohorts: m
+                .cohorts
+                .into_iter()
+                .map(|(cohort_code, status)| CohortPlace {
+                    cohort_code,
+                    status,
+                })
+                .collect(),
+        })));
+    }
     let r = people::show(app, user.actor(), id).await?;
-    Ok(Json(PersonRecordView {
+    Ok(Json(PersonAnswer::Record(Box::new(PersonRecordView {
         person: present::person(&r.person),
         arrests: r.arrests.iter().map(present::arrest).collect(),
         repeat_arrest: r.is_repeat(),
         referrals: r.referrals.iter().map(present::referral).collect(),
         hearings: r.hearings.iter().map(present::hearing).collect(),
         suitability: r.suitability,
-    }))
+    }))))
 }
 
 pub fn routes() -> Vec<Route> {
