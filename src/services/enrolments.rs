@@ -614,3 +614,91 @@ pub async fn end_early(
     txn.commit().await?;
     Ok(())
 }
+
+/// One of a man's enrolments with where it stands.
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonEnrolment {
+    pub enrolment: Enrolment,
+    pub cohort: Cohort,
+    pub programme: Programme,
+    pub standing: Standing,
+}
+
+/// A man's enrolments, newest first (probation), audited as a consult.
+pub async fn for_person(
+    app: &AppState,
+    actor: &Actor,
+    person_id: i32,
+) -> AppResult<Vec<PersonEnrolment>> {
+    actor.require(Capability::ManageCases)?;
+    let today = london_date(app.now());
+    let mut out = Vec::new();
+    for e in enrolments_repo::for_person(&app.db, person_id).await? {
+        let Some(cohort) = programmes_repo::find_cohort(&app.db, e.cohort_id).await? else {
+            continue;
+        };
+        let Some(programme) = programmes_repo::find_programme(&app.db, cohort.programme_id).await?
+        else {
+            continue;
+        };
+        let sessions = programmes_repo::cohort_sessions(&app.db, cohort.id).await?;
+        let standing = standing(&app.db, &e, &programme, &sessions, today).await?;
+        out.push(PersonEnrolment {
+            enrolment: e,
+            cohort,
+            programme,
+            standing,
+        });
+    }
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("person_enrolments", person_id)
+            .person(person_id),
+    )
+    .await?;
+    Ok(out)
+}
+
+/// A cohort one can enrol into, with its places.
+#[derive(Clone, Debug, Serialize)]
+pub struct CohortChoice {
+    pub cohort: Cohort,
+    pub programme_name: String,
+    pub places_left: i64,
+    pub first_session: Option<DateTime<Utc>>,
+}
+
+/// Cohorts whose sessions are not all past, with places left (probation).
+pub async fn open_cohorts(app: &AppState, actor: &Actor) -> AppResult<Vec<CohortChoice>> {
+    actor.require(Capability::ManageCases)?;
+    let now = app.now();
+    let mut out = Vec::new();
+    for c in programmes_repo::cohorts(&app.db, None).await? {
+        let sessions = programmes_repo::cohort_sessions(&app.db, c.id).await?;
+        if !sessions
+            .iter()
+            .any(|s| s.state.counts() && s.starts_at > now - chrono::Duration::days(1))
+        {
+            continue;
+        }
+        let taken = enrolments_repo::places_taken(&app.db, c.id).await? as i64;
+        let programme_name = programmes_repo::find_programme(&app.db, c.programme_id)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        out.push(CohortChoice {
+            places_left: i64::from(c.capacity) - taken,
+            first_session: sessions
+                .iter()
+                .filter(|s| s.state.counts())
+                .map(|s| s.starts_at)
+                .min(),
+            programme_name,
+            cohort: c,
+        });
+    }
+    Ok(out)
+}

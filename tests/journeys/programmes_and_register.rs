@@ -772,3 +772,82 @@ async fn a_facilitator_reads_a_man_on_his_own_cohort_with_fewer_fields_and_no_on
     );
     assert_eq!(person, other["id"].as_i64().map(|i| i as i32));
 }
+
+#[rocket::async_test]
+async fn probation_enrols_a_man_from_his_programme_tab_and_a_full_cohort_says_so_on_the_form() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    app.create_user("f.tab", &[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, "f.tab", 1).await;
+    let (man, arrest) = crate::support::builders::arrested_man(
+        &app,
+        &police,
+        "Tabbed",
+        "conditional_caution",
+        json!({"course_deadline": "2027-01-31"}),
+    )
+    .await;
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    let tab = format!("/people/{}/programme", man["id"]);
+    let page = officer.get(&app, &tab).await;
+    assert!(
+        page.body.contains("He has not been enrolled") && page.body.contains("1 place left"),
+        "{}",
+        page.body
+    );
+    let post = format!("/people/{}/enrolments", man["id"]);
+    let cid = cohort["id"].to_string();
+    let rid = arrest["referral_id"].to_string();
+    let mut fields = vec![
+        ("cohort_id", cid.as_str()),
+        ("referral_id", rid.as_str()),
+        ("legal_basis", "conditional_caution"),
+        ("deadline_day", "31"),
+        ("deadline_month", "1"),
+        ("deadline_year", "2027"),
+        ("override_reason", ""),
+    ];
+    let refused = officer.post(&app, &post, &fields).await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(
+        refused.body.contains("href=\"#override_reason\"") && refused.body.contains("value=\"31\""),
+        "typed values kept"
+    );
+    fields[6] = ("override_reason", "Assessed by the court's report writer");
+    let done = officer.post(&app, &post, &fields).await;
+    assert!(done.redirects_to("/enrolments/"), "{}", done.body);
+    let again = officer.get(&app, &tab).await;
+    assert!(
+        again.body.contains(cohort["code"].as_str().unwrap_or("?"))
+            && again.body.contains("Awaiting start")
+    );
+    // another man: the cohort is full, and the form says so
+    let other = PersonBuilder::named("Latecomer", "Test")
+        .create(&app, &police)
+        .await;
+    officer
+        .get(&app, &format!("/people/{}/programme", other["id"]))
+        .await;
+    let full = officer
+        .post(
+            &app,
+            &format!("/people/{}/enrolments", other["id"]),
+            &[
+                ("cohort_id", cid.as_str()),
+                ("referral_id", ""),
+                ("legal_basis", "voluntary"),
+                ("deadline_day", ""),
+                ("deadline_month", ""),
+                ("deadline_year", ""),
+                ("override_reason", "Asked to come"),
+            ],
+        )
+        .await;
+    assert_eq!(full.status, Status::Conflict);
+    assert!(
+        full.body.contains("is full (1 of 1 places taken)"),
+        "{}",
+        full.body
+    );
+}

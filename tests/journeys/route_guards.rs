@@ -58,7 +58,10 @@ fn access(method: Method, path: &str) -> Access {
         {
             Access::Needs(ManageCases)
         }
-        (_, "/people/<id>/assessments") | (_, "/people/<id>/history") => Access::Needs(ManageCases),
+        (_, "/people/<id>/assessments")
+        | (_, "/people/<id>/history")
+        | (_, "/people/<id>/programme")
+        | (_, "/people/<id>/enrolments") => Access::Needs(ManageCases),
         (_, "/api/v1/programmes") | (_, "/api/v1/cohorts") => Access::Needs(ManagePrograms),
         (Method::Post, "/api/v1/enrolments") | (_, "/api/v1/enrolments/<id>/enforcement") => {
             Access::Needs(ManageCases)

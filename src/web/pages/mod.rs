@@ -9,6 +9,7 @@ mod enrolments;
 mod hearings;
 mod home;
 mod people;
+mod person_programme;
 mod referrals;
 mod register;
 mod session;
@@ -31,6 +32,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(two_step::routes());
     r.extend(admin::routes());
     r.extend(people::routes());
+    r.extend(person_programme::routes());
     r.extend(arrests::routes());
     r.extend(referrals::routes());
     r.extend(assessments::routes());

@@ -146,6 +146,11 @@ pub(super) fn subnav(actor: &Actor, person_id: i32, current: &str) -> Vec<Subnav
             "Assessments",
             format!("/people/{person_id}/assessments"),
         ));
+        items.push((
+            "programme",
+            "Programme",
+            format!("/people/{person_id}/programme"),
+        ));
         items.push(("history", "History", format!("/people/{person_id}/history")));
     }
     items
