@@ -29,9 +29,11 @@ pub struct NewEnrolment {
     pub legal_basis: LegalBasis,
     pub deadline: Option<NaiveDate>,
     pub override_reason: Option<String>,
+    /// `awaiting_start`, or `waiting_list` on a full cohort.
+    pub status: EnrolmentStatus,
 }
 
-/// Enrol (status `awaiting_start`) with the first history row.
+/// Enrol (status `awaiting_start` or `waiting_list`) with the first history row.
 pub async fn insert(
     db: &impl ConnectionTrait,
     e: NewEnrolment,
@@ -48,7 +50,7 @@ pub async fn insert(
         referral_id: Set(e.referral_id),
         legal_basis: Set(e.legal_basis),
         deadline: Set(e.deadline),
-        status: Set(EnrolmentStatus::AwaitingStart),
+        status: Set(e.status),
         override_reason: Set(e.override_reason),
         completed_on: Set(None),
         end_reason: Set(None),

@@ -3,7 +3,8 @@
 //! description), and the coded two-level reasons for ending early.
 //!
 //! Source: `shared/domain/programme-and-attendance.md` ("The journey" step 5
-//! and 7, "Enforcement"). Flow: an enrolment starts `awaiting_start`, moves
+//! and 7, "Enforcement"). Flow: an enrolment starts `awaiting_start` (or `waiting_list` on a
+//! full cohort, until a place is offered), moves
 //! to `on_programme` at his first mark, and ends `completed` (the programme's
 //! rule met), `withdrawn`, `deselected`, `breach_referred` (orders) or
 //! `prosecution_referred` (conditional caution). Every move is kept.
@@ -44,6 +45,8 @@ impl LegalBasis {
 coded_enum!(
     /// Where an enrolment stands.
     EnrolmentStatus {
+        /// Waiting for a place on a full cohort; holds none.
+        WaitingList => "waiting_list", "Waiting list";
         /// Enrolled; no session marked yet.
         AwaitingStart => "awaiting_start", "Awaiting start";
         /// At least one session marked.
@@ -95,6 +98,12 @@ use EnrolmentStatus as S;
 
 /// Every allowed move.
 pub const TRANSITIONS: &[Transition] = &[
+    t(
+        S::WaitingList,
+        S::AwaitingStart,
+        "offered a place that came free",
+    ),
+    t(S::WaitingList, S::Withdrawn, "taken off the waiting list"),
     t(S::AwaitingStart, S::OnProgramme, "first session marked"),
     t(S::OnProgramme, S::Completed, "completion rule met"),
     t(S::AwaitingStart, S::Withdrawn, "withdrew before starting"),
@@ -252,6 +261,11 @@ mod tests {
         assert!(transition(S::Completed, S::OnProgramme).is_none());
         assert!(transition(S::Withdrawn, S::OnProgramme).is_none());
         assert!(transition(S::AwaitingStart, S::Completed).is_none());
+        assert!(
+            transition(S::WaitingList, S::OnProgramme).is_none(),
+            "a place first"
+        );
+        assert!(!S::WaitingList.holds_place());
     }
 
     #[test]

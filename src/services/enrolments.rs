@@ -40,6 +40,8 @@ pub struct EnrolmentInput {
     pub legal_basis: LegalBasis,
     pub deadline: Option<NaiveDate>,
     pub override_reason: Option<String>,
+    /// On a full cohort, put him on its waiting list instead of refusing.
+    pub waiting_list: bool,
 }
 
 /// Enrol a man on a cohort (probation). Needs a completed assessment found
@@ -98,7 +100,10 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
     if enrolments_repo::for_person(&app.db, input.person_id)
         .await?
         .iter()
-        .any(|e| e.cohort_id == cohort.id && e.status.holds_place())
+        .any(|e| {
+            e.cohort_id == cohort.id
+                && (e.status.holds_place() || e.status == EnrolmentStatus::WaitingList)
+        })
     {
         return Err(AppError::conflict(format!(
             "He is already enrolled on cohort {}",
@@ -111,8 +116,8 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
             "Someone else enrolled a man on this cohort at the same moment. Try again.",
         ));
     }
-    let taken = enrolments_repo::places_taken(&txn, cohort.id).await?;
-    if taken >= cohort.capacity as u64 {
+    let full = enrolments_repo::places_taken(&txn, cohort.id).await? >= cohort.capacity as u64;
+    if full && !input.waiting_list {
         drop(txn);
         return Err(AppError::conflict(full_message(app, &cohort).await?));
     }
@@ -125,6 +130,11 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
             legal_basis: input.legal_basis,
             deadline: input.deadline,
             override_reason: reason.map(str::to_string),
+            status: if full {
+                EnrolmentStatus::WaitingList
+            } else {
+                EnrolmentStatus::AwaitingStart
+            },
         },
         actor.user_id(),
         app.now(),
@@ -179,7 +189,7 @@ async fn full_message(app: &AppState, cohort: &Cohort) -> AppResult<String> {
         )
     };
     Ok(format!(
-        "Cohort {} is full ({} of {} places taken). {elsewhere}",
+        "Cohort {} is full ({} of {} places taken). {elsewhere} Or put him on this cohort's waiting list: he is offered the next place that comes free.",
         cohort.code, cohort.capacity, cohort.capacity
     ))
 }
@@ -701,4 +711,59 @@ pub async fn open_cohorts(app: &AppState, actor: &Actor) -> AppResult<Vec<Cohort
         });
     }
     Ok(out)
+}
+
+/// Offer a man on a cohort's waiting list the place that came free (probation).
+pub async fn offer_place(app: &AppState, actor: &Actor, enrolment_id: i32) -> AppResult<()> {
+    actor.require(Capability::ManageCases)?;
+    let e = enrolments_repo::find(&app.db, enrolment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if transition(e.status, EnrolmentStatus::AwaitingStart).is_none() {
+        return Err(AppError::conflict("He is not on the waiting list"));
+    }
+    let cohort = programmes_repo::find_cohort(&app.db, e.cohort_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let txn = app.db.begin().await?;
+    if programmes_repo::claim_cohort(&txn, &cohort).await? == 0 {
+        return Err(AppError::conflict(
+            "Someone else changed this cohort at the same moment. Try again.",
+        ));
+    }
+    if enrolments_repo::places_taken(&txn, cohort.id).await? >= cohort.capacity as u64 {
+        return Err(AppError::conflict(format!(
+            "Cohort {} is still full: a place must come free first",
+            cohort.code
+        )));
+    }
+    if enrolments_repo::move_to(
+        &txn,
+        &e,
+        EnrolmentStatus::AwaitingStart,
+        None,
+        None,
+        "offered a place that came free".into(),
+        actor.user_id(),
+        app.now(),
+    )
+    .await?
+        == 0
+    {
+        return Err(AppError::conflict(
+            "Someone else changed this enrolment at the same moment. Reload and try again.",
+        ));
+    }
+    audit::record(
+        &txn,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Alter)
+            .record("enrolment", e.id)
+            .person(e.person_id)
+            .change("status", e.status, EnrolmentStatus::AwaitingStart.as_str()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

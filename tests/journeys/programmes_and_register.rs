@@ -19,25 +19,26 @@ fn marks(ids: &[i64], outcome: &str) -> Vec<Value> {
 }
 
 #[rocket::async_test]
-async fn a_full_cohort_refuses_an_enrolment_and_names_cohorts_with_places() {
+async fn a_full_cohort_refuses_an_enrolment_offers_its_waiting_list_and_a_freed_place_goes_to_the_man_waiting()
+ {
     let app = TestApp::start().await;
     let police = app.token(&[Role::Police]).await;
     let probation = app.token(&[Role::Probation]).await;
     app.create_user("f.full", &[Role::Facilitator]).await;
     let small = running_cohort(&app, &probation, "f.full", 2).await;
     let other = running_cohort(&app, &probation, "f.full", 10).await;
-    enrol_men(&app, &police, &probation, &small["id"], 2).await;
+    let placed = enrol_men(&app, &police, &probation, &small["id"], 2).await;
     let man = PersonBuilder::named("Third", "Test")
         .create(&app, &police)
         .await;
-    let body = json!({"person_id": man["id"], "cohort_id": small["id"], "legal_basis": "voluntary", "override_reason": "Asked to attend"});
+    let mut body = json!({"person_id": man["id"], "cohort_id": small["id"], "legal_basis": "voluntary", "override_reason": "Asked to attend"});
     let before = app.count("enrolments").await;
     let r = api(
         &app,
         "POST",
         "/api/v1/enrolments",
         Some(&probation),
-        Some(body),
+        Some(body.clone()),
     )
     .await;
     assert_eq!(r.status, Status::Conflict, "{}", r.body);
@@ -52,6 +53,54 @@ async fn a_full_cohort_refuses_an_enrolment_and_names_cohorts_with_places() {
         !detail.contains(other["code"].as_str().unwrap_or("?")),
         "{detail}"
     );
+    assert!(detail.contains("waiting list"), "{detail}");
+    // on the waiting list instead; a place comes free; he is offered it
+    body["waiting_list"] = json!(true);
+    let waiting = api(
+        &app,
+        "POST",
+        "/api/v1/enrolments",
+        Some(&probation),
+        Some(body),
+    )
+    .await;
+    assert_eq!(waiting.status, Status::Created, "{}", waiting.body);
+    assert_eq!(waiting.json()["status"], "waiting_list");
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    let waiting_page = format!("/enrolments/{}", waiting.json()["id"]);
+    officer.get(&app, &waiting_page).await;
+    let still_full = officer
+        .post(&app, &format!("{waiting_page}/offer"), &[])
+        .await;
+    assert_eq!(still_full.status, Status::Conflict);
+    let first = format!("/enrolments/{}", placed[0]);
+    officer.get(&app, &first).await;
+    let left = officer
+        .post(
+            &app,
+            &format!("{first}/end"),
+            &[
+                ("reason", "withdrawn.moved_away"),
+                ("end_note", "Moved to Leeds"),
+            ],
+        )
+        .await;
+    assert!(left.redirects_to(&first), "{}", left.body);
+    officer.get(&app, &waiting_page).await;
+    let offered = officer
+        .post(&app, &format!("{waiting_page}/offer"), &[])
+        .await;
+    assert!(offered.redirects_to(&waiting_page), "{}", offered.body);
+    let now = api(
+        &app,
+        "GET",
+        &format!("/api/v1/enrolments/{}", waiting.json()["id"]),
+        Some(&probation),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(now["status"], "awaiting_start");
 }
 
 #[rocket::async_test]

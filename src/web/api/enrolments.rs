@@ -42,6 +42,10 @@ pub(super) struct EnrolmentBody {
     /// Required when he has no completed assessment finding him suitable.
     #[schema(schema_with = schema::notes)]
     override_reason: Option<String>,
+    /// true: if the cohort is full, put him on its waiting list (201, status
+    /// `waiting_list`) instead of refusing with 409.
+    #[serde(default)]
+    waiting_list: bool,
 }
 
 /// An enrolment as created.
@@ -60,8 +64,8 @@ fn missing(field: &str, what: &str) -> AppError {
     tag = "enrolments",
     request_body = EnrolmentBody,
     responses(
-        (status = 201, description = "Enrolled, awaiting start", body = EnrolmentCreated),
-        (status = 409, description = "The cohort is full (the message names cohorts with places), or he is already on it", body = Problem),
+        (status = 201, description = "Enrolled, awaiting start (or on the waiting list when asked for and the cohort is full)", body = EnrolmentCreated),
+        (status = 409, description = "The cohort is full (the message names cohorts with places and offers the waiting list), or he is already on it", body = Problem),
         (status = 422, description = "A field is wrong, or he has no completed suitable assessment and no `override_reason`", body = Problem),
     ),
 )]
@@ -92,6 +96,7 @@ pub(super) async fn create_enrolment(
             legal_basis: b.legal_basis,
             deadline,
             override_reason: b.override_reason,
+            waiting_list: b.waiting_list,
         },
     )
     .await?;

@@ -12,7 +12,7 @@ use crate::auth::Actor;
 use crate::auth::guards::{Can, cap};
 use crate::domain::dates::parse_date_parts;
 use crate::domain::enforcement::{EnforcementAction, allowed_actions, deadline_at_risk};
-use crate::domain::enrolment::EndReason;
+use crate::domain::enrolment::{EndReason, EnrolmentStatus};
 use crate::domain::london_time::{format_date, format_datetime, london_date};
 use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
@@ -100,6 +100,7 @@ struct EnrolmentPage<'a> {
     history: Vec<HistoryLine>,
     manages: bool,
     can_end: bool,
+    waiting: bool,
     action_options: Vec<Choice>,
     reason_options: Vec<Choice>,
     decision: &'a DecisionForm,
@@ -171,6 +172,7 @@ async fn page(
         .collect();
     let basis = d.enrolment.legal_basis;
     let e = &d.enrolment;
+    let waiting = e.status == EnrolmentStatus::WaitingList;
     Ok(render(
         "enrolment",
         shell,
@@ -231,7 +233,8 @@ async fn page(
                 })
                 .collect(),
             manages: actor.can(Capability::ManageCases),
-            can_end: e.status.holds_place() && e.completed_on.is_none(),
+            can_end: (e.status.holds_place() || waiting) && e.completed_on.is_none(),
+            waiting,
             action_options: allowed_actions(basis)
                 .iter()
                 .map(|a| Choice {
@@ -373,6 +376,19 @@ async fn end_enrolment(
     }
 }
 
+#[post("/enrolments/<id>/offer")]
+async fn offer_place(
+    app: &State<AppState>,
+    user: Can<cap::ManageCases>,
+    id: i32,
+) -> AppResult<FormOutcome> {
+    enrolments::offer_place(app, user.actor(), id).await?;
+    Ok(FormOutcome::done(
+        format!("/enrolments/{id}"),
+        "Place offered: he is awaiting the start",
+    ))
+}
+
 /// The service's field name as the form's (two forms on one page each have a note).
 fn rename(errors: &FieldErrors, from: &str, to: &str) -> FieldErrors {
     let mut out = FieldErrors::new();
@@ -383,5 +399,5 @@ fn rename(errors: &FieldErrors, from: &str, to: &str) -> FieldErrors {
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![show_enrolment, record_decision, end_enrolment]
+    routes![show_enrolment, record_decision, end_enrolment, offer_place]
 }

@@ -58,6 +58,8 @@ struct EnrolForm {
     deadline_year: String,
     #[field(default = String::new())]
     override_reason: String,
+    #[field(default = false)]
+    waiting_list: bool,
 }
 
 #[derive(Serialize)]
@@ -197,6 +199,7 @@ async fn enrol(
                     legal_basis,
                     deadline,
                     override_reason: Some(f.override_reason.clone()),
+                    waiting_list: f.waiting_list,
                 },
             )
             .await
