@@ -18,6 +18,7 @@ pub mod hearing;
 pub mod identifiers;
 pub mod london_time;
 pub mod names;
+pub mod non_association;
 pub mod ogrs3;
 pub mod pagination;
 pub mod password_policy;

@@ -19,6 +19,7 @@ use crate::domain::enrolment::{
     EndReason, EnrolmentStatus, LegalBasis, suitability_gate, transition,
 };
 use crate::domain::london_time::london_date;
+use crate::domain::non_association::{ArrestFacts, any_together};
 use crate::domain::referral::{self, ReferralStatus};
 use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
@@ -47,7 +48,7 @@ pub struct EnrolmentInput {
 /// Enrol a man on a cohort (probation). Needs a completed assessment found
 /// suitable, or an override reason; a full cohort is a conflict naming
 /// cohorts of the same programme with places.
-pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> AppResult<Enrolment> {
+pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> AppResult<Enrolled> {
     actor.require(Capability::ManageCases)?;
     let mut errors = FieldErrors::new();
     let person = people_repo::find(&app.db, input.person_id).await?;
@@ -110,6 +111,13 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
             cohort.code
         )));
     }
+    let warnings = arrested_together_on(&app.db, cohort.id, Some(input.person_id))
+        .await?
+        .into_iter()
+        .map(|(_, other)| {
+            format!("He was arrested together with {other}, who is on cohort {}: they should not share a group", cohort.code)
+        })
+        .collect();
     let txn = app.db.begin().await?;
     if programmes_repo::claim_cohort(&txn, &cohort).await? == 0 {
         return Err(AppError::conflict(
@@ -162,7 +170,74 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
     }
     audit::record(&txn, actor, app.now(), entry).await?;
     txn.commit().await?;
-    Ok(e)
+    Ok(Enrolled {
+        enrolment: e,
+        warnings,
+    })
+}
+
+/// An enrolment made, with anything the officer should know about it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Enrolled {
+    pub enrolment: Enrolment,
+    /// Non-associations on the cohort: the software warns, a person decides.
+    pub warnings: Vec<String>,
+}
+
+/// Pairs of men on a cohort (holding a place or waiting) who were arrested
+/// together, by name. With `newcomer`, only the pairs he would make.
+pub(crate) async fn arrested_together_on(
+    db: &impl ConnectionTrait,
+    cohort_id: i32,
+    newcomer: Option<i32>,
+) -> AppResult<Vec<(String, String)>> {
+    let mut men: Vec<i32> = enrolments_repo::in_cohort(db, cohort_id)
+        .await?
+        .into_iter()
+        .filter(|e| e.status.holds_place() || e.status == EnrolmentStatus::WaitingList)
+        .map(|e| e.person_id)
+        .collect();
+    men.sort_unstable();
+    men.dedup();
+    let people =
+        people_repo::by_ids(db, &men.iter().copied().chain(newcomer).collect::<Vec<_>>()).await?;
+    let mut arrests = std::collections::HashMap::new();
+    for id in men.iter().copied().chain(newcomer) {
+        arrests.insert(id, crate::db::arrests_repo::for_person(db, id).await?);
+    }
+    let facts = |id: i32| -> Vec<ArrestFacts<'_>> {
+        arrests
+            .get(&id)
+            .map(|list| {
+                list.iter()
+                    .map(|a| ArrestFacts {
+                        at: a.arrested_at,
+                        location: &a.location,
+                        occurrence_reference: a.occurrence_reference.as_deref(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let name = |id: i32| {
+        people
+            .get(&id)
+            .map(|p| crate::domain::names::listed(&p.surname, &p.forenames))
+            .unwrap_or_default()
+    };
+    let mut pairs = Vec::new();
+    let firsts: Vec<i32> = match newcomer {
+        Some(n) => vec![n],
+        None => men.clone(),
+    };
+    for a in firsts {
+        for b in men.iter().copied().filter(|b| newcomer.is_some() || *b > a) {
+            if a != b && any_together(&facts(a), &facts(b)) {
+                pairs.push((name(a), name(b)));
+            }
+        }
+    }
+    Ok(pairs)
 }
 
 async fn full_message(app: &AppState, cohort: &Cohort) -> AppResult<String> {
@@ -766,4 +841,16 @@ pub async fn offer_place(app: &AppState, actor: &Actor, enrolment_id: i32) -> Ap
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Pairs of men on a cohort who were arrested together (probation; the
+/// cohort's facilitators, who run the group).
+pub async fn non_associations(
+    app: &AppState,
+    actor: &Actor,
+    cohort_id: i32,
+) -> AppResult<Vec<(String, String)>> {
+    actor.require(Capability::MarkRegister)?;
+    require_cohort_access(app, actor, cohort_id, ("cohort", cohort_id)).await?;
+    arrested_together_on(&app.db, cohort_id, None).await
 }

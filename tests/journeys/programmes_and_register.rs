@@ -900,3 +900,78 @@ async fn probation_enrols_a_man_from_his_programme_tab_and_a_full_cohort_says_so
         full.body
     );
 }
+
+#[rocket::async_test]
+async fn men_arrested_together_are_warned_of_when_they_would_share_a_cohort() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, &facilitator.username.clone(), 12).await;
+    let mut men = Vec::new();
+    for (surname, at, location) in [
+        ("Driver", "2026-11-20T23:00:00Z", "London Road"),
+        ("Passenger", "2026-11-20T23:20:00Z", "london road"),
+        ("Stranger", "2026-11-20T23:10:00Z", "Portman Road"),
+    ] {
+        let man = PersonBuilder::named(surname, "Test")
+            .create(&app, &police)
+            .await;
+        crate::support::builders::ArrestBuilder::of(&man)
+            .at(at)
+            .with("location", json!(location))
+            .create(&app, &police)
+            .await;
+        men.push(man);
+    }
+    let enrol = |man: &Value| json!({"person_id": man["id"], "cohort_id": cohort["id"], "legal_basis": "voluntary", "override_reason": "Asked to attend"});
+    let first = api(
+        &app,
+        "POST",
+        "/api/v1/enrolments",
+        Some(&probation),
+        Some(enrol(&men[0])),
+    )
+    .await
+    .json();
+    assert_eq!(first["warnings"], json!([]));
+    let stranger = api(
+        &app,
+        "POST",
+        "/api/v1/enrolments",
+        Some(&probation),
+        Some(enrol(&men[2])),
+    )
+    .await
+    .json();
+    assert_eq!(stranger["warnings"], json!([]), "arrested elsewhere");
+    let second = api(
+        &app,
+        "POST",
+        "/api/v1/enrolments",
+        Some(&probation),
+        Some(enrol(&men[1])),
+    )
+    .await;
+    assert_eq!(second.status, Status::Created, "a warning, not a refusal");
+    let warning = second.json()["warnings"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        warning.contains("arrested together with DRIVER, Test"),
+        "{warning}"
+    );
+    let page = facilitator
+        .get(&app, &format!("/cohorts/{}", cohort["id"]))
+        .await;
+    assert!(
+        page.body
+            .contains("PASSENGER, Test and DRIVER, Test were arrested together")
+            || page
+                .body
+                .contains("DRIVER, Test and PASSENGER, Test were arrested together"),
+        "{}",
+        page.body
+    );
+}

@@ -53,6 +53,8 @@ pub(super) struct EnrolmentBody {
 pub struct EnrolmentCreated {
     pub id: i32,
     pub status: EnrolmentStatus,
+    /// Men on the cohort he was arrested together with: they should not share a group.
+    pub warnings: Vec<String>,
 }
 
 fn missing(field: &str, what: &str) -> AppError {
@@ -103,8 +105,9 @@ pub(super) async fn create_enrolment(
     Ok((
         Status::Created,
         Json(EnrolmentCreated {
-            id: e.id,
-            status: e.status,
+            id: e.enrolment.id,
+            status: e.enrolment.status,
+            warnings: e.warnings,
         }),
     ))
 }

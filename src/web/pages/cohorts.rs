@@ -130,6 +130,8 @@ struct CohortPage<'a> {
     facilitators: String,
     sessions: Vec<SessionRow>,
     members: Vec<MemberRow>,
+    /// Men arrested together who share this cohort.
+    non_associations: Vec<String>,
     /// Probation sees each man's enrolment page.
     sees_enrolments: bool,
     values: &'a ScheduleForm,
@@ -148,6 +150,11 @@ async fn page(
 ) -> AppResult<Template> {
     let d = programmes::cohort(app, actor, id).await?;
     let members = enrolments::for_cohort(app, actor, id).await?;
+    let non_associations = enrolments::non_associations(app, actor, id)
+        .await?
+        .into_iter()
+        .map(|(a, b)| format!("{a} and {b} were arrested together"))
+        .collect();
     Ok(render(
         "cohort",
         shell,
@@ -190,6 +197,7 @@ async fn page(
                         .then(|| m.standing.prompt.kind.label()),
                 })
                 .collect(),
+            non_associations,
             sees_enrolments: actor.can(Capability::ManageCases),
             values,
             change_options: CHANGES,

@@ -208,8 +208,14 @@ async fn enrol(
     };
     match result {
         Ok(e) => Ok(FormOutcome::done(
-            format!("/enrolments/{}", e.id),
-            "Enrolled",
+            format!("/enrolments/{}", e.enrolment.id),
+            std::iter::once(format!(
+                "{}: enrolment recorded.",
+                e.enrolment.status.label()
+            ))
+            .chain(e.warnings)
+            .collect::<Vec<_>>()
+            .join(" "),
         )),
         Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
             page(app, user.actor(), &shell, id, &f, Some(&e)).await?,
