@@ -461,3 +461,14 @@ pub async fn calendar(
     );
     Ok((file, calendar_file(&d.cohort.code, &events, app.now())))
 }
+
+/// The users who may facilitate a cohort: (username, full name).
+pub async fn facilitators(app: &AppState, actor: &Actor) -> AppResult<Vec<(String, String)>> {
+    actor.require(Capability::ManagePrograms)?;
+    Ok(users_repo::with_role(&app.db, Role::Facilitator)
+        .await?
+        .into_iter()
+        .filter(|u| !u.disabled)
+        .map(|u| (u.username, u.display_name))
+        .collect())
+}

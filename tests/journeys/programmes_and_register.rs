@@ -975,3 +975,84 @@ async fn men_arrested_together_are_warned_of_when_they_would_share_a_cohort() {
         page.body
     );
 }
+
+#[rocket::async_test]
+async fn a_facilitator_creates_a_programme_and_sets_up_a_cohort_through_the_pages() {
+    let app = TestApp::start().await;
+    let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
+    let me = facilitator.username.clone();
+    facilitator.get(&app, "/programmes/new").await;
+    let mut fields = vec![
+        ("name", "Awareness (evenings)"),
+        ("max_group_size", "12"),
+        ("rule", "min_attended"),
+        ("min_attended", "5"),
+        ("aims", "Understand the harm done\nKnow the law"),
+        ("s[0].title", "Consequences"),
+        ("s[0].minutes", "120"),
+        ("s[0].core", "true"),
+        ("s[1].title", "Exploitation"),
+        ("s[1].minutes", "two hours"),
+        ("s[1].core", "true"),
+        ("s[2].title", ""),
+        ("s[2].minutes", ""),
+    ];
+    let bad = facilitator.post(&app, "/programmes", &fields).await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(
+        bad.body.contains("href=\"#s-1-minutes\"") && bad.body.contains("value=\"two hours\""),
+        "{}",
+        bad.body
+    );
+    fields[9] = ("s[1].minutes", "120");
+    let still = facilitator.post(&app, "/programmes", &fields).await;
+    assert!(
+        still.body.contains("href=\"#min_attended\""),
+        "5 of 2 sessions: {}",
+        still.body
+    );
+    fields[3] = ("min_attended", "2");
+    let made = facilitator.post(&app, "/programmes", &fields).await;
+    assert!(
+        made.redirects_to("/cohorts/new?programme="),
+        "{}",
+        made.body
+    );
+    let form = facilitator
+        .get(&app, made.location.as_deref().unwrap_or("/"))
+        .await;
+    assert!(
+        form.body.contains(&format!("value=\"{me}\"")),
+        "facilitators offered"
+    );
+    let cohort = [
+        ("programme_id", "1"),
+        ("code", "EVE-1"),
+        ("venue", "St Mary's church hall"),
+        ("capacity", "10"),
+        ("facilitators", me.as_str()),
+        ("first_day", "8"),
+        ("first_month", "12"),
+        ("first_year", "2026"),
+        ("time", "19:00"),
+        ("interval_days", "7"),
+    ];
+    let set_up = facilitator.post(&app, "/cohorts", &cohort).await;
+    assert!(set_up.redirects_to("/cohorts/"), "{}", set_up.body);
+    let page = facilitator
+        .get(&app, set_up.location.as_deref().unwrap_or("/"))
+        .await;
+    assert!(
+        page.body.contains("Cohort EVE-1")
+            && page.body.contains("8 December 2026, 19:00")
+            && page.body.contains("15 December 2026, 19:00"),
+        "{}",
+        page.body
+    );
+    let again = facilitator.post(&app, "/cohorts", &cohort).await;
+    assert!(
+        again.body.contains("Cohort code EVE-1 is already used"),
+        "{}",
+        again.body
+    );
+}

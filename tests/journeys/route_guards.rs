@@ -70,7 +70,11 @@ fn access(method: Method, path: &str) -> Access {
             Access::Needs(MarkRegister)
         }
         (_, "/sessions/<id>/register") => Access::Needs(MarkRegister),
-        (Method::Post, "/cohorts/<id>/schedule") => Access::Needs(ManagePrograms),
+        (Method::Post, "/cohorts/<id>/schedule") | (Method::Post, "/cohorts") => {
+            Access::Needs(ManagePrograms)
+        }
+        (_, "/cohorts/new") => Access::Needs(ManagePrograms),
+        (_, p) if p.starts_with("/programmes") => Access::Needs(ManagePrograms),
         (Method::Post, p) if p.starts_with("/enrolments/") => Access::Needs(ManageCases),
         (_, "/enrolments/<id>") => Access::Needs(MarkRegister),
         (_, p) if p.starts_with("/cohorts") => Access::Needs(MarkRegister),

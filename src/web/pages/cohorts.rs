@@ -33,6 +33,7 @@ struct CohortRow {
 #[derive(Serialize)]
 struct CohortsPage {
     cohorts: Vec<CohortRow>,
+    can_set_up: bool,
 }
 
 #[get("/cohorts")]
@@ -55,6 +56,7 @@ async fn list_cohorts(
                     capacity: c.capacity,
                 })
                 .collect(),
+            can_set_up: user.actor().can(Capability::ManagePrograms),
         },
     ))
 }

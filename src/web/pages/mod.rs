@@ -10,6 +10,7 @@ mod hearings;
 mod home;
 mod people;
 mod person_programme;
+mod programmes;
 mod referrals;
 mod register;
 mod session;
@@ -33,6 +34,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(admin::routes());
     r.extend(people::routes());
     r.extend(person_programme::routes());
+    r.extend(programmes::routes());
     r.extend(arrests::routes());
     r.extend(referrals::routes());
     r.extend(assessments::routes());
