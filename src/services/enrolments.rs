@@ -25,7 +25,7 @@ use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditEntry};
-use crate::services::programmes::require_cohort_access;
+use crate::services::programmes::{cohort_parts, require_cohort_access};
 use crate::services::referrals::move_referral;
 use crate::state::AppState;
 
@@ -360,31 +360,17 @@ pub(crate) async fn follow_marks(
         if !wanted || transition(current.status, to).is_none() {
             continue;
         }
-        if enrolments_repo::move_to(
-            db,
-            &current,
-            to,
-            None,
-            completed_on,
-            note.into(),
-            actor.user_id(),
-            now,
-        )
-        .await?
-            == 0
-        {
-            return Err(AppError::conflict(
-                "Someone else changed this enrolment at the same moment. Reload and try again.",
-            ));
-        }
-        audit::record(
+        move_enrolment(
             db,
             actor,
+            &current,
+            Move {
+                to,
+                reason: None,
+                completed_on,
+                note,
+            },
             now,
-            AuditEntry::new(AuditAction::Alter)
-                .record("enrolment", current.id)
-                .person(current.person_id)
-                .change("status", current.status, to.as_str()),
         )
         .await?;
         current.status = to;
@@ -420,13 +406,7 @@ pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<Enrolme
     let cohort_id = enrolment.as_ref().map_or(0, |e| e.cohort_id);
     require_cohort_access(app, actor, cohort_id, ("enrolment", id)).await?;
     let enrolment = enrolment.ok_or(AppError::NotFound)?;
-    let cohort = programmes_repo::find_cohort(&app.db, enrolment.cohort_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let programme = programmes_repo::find_programme(&app.db, cohort.programme_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let sessions = programmes_repo::cohort_sessions(&app.db, cohort.id).await?;
+    let (cohort, programme, sessions) = cohort_parts(&app.db, enrolment.cohort_id).await?;
     let today = london_date(app.now());
     let standing = standing(&app.db, &enrolment, &programme, &sessions, today).await?;
     let marks = enrolments_repo::marks_of(&app.db, id).await?;
@@ -535,29 +515,19 @@ pub async fn record_enforcement(
     )
     .await?;
     if let Some(to) = to {
-        if transition(e.status, to).is_none() {
-            return Err(AppError::conflict(format!(
-                "An enrolment that is {} cannot be referred",
-                e.status.label().to_lowercase()
-            )));
-        }
-        if enrolments_repo::move_to(
+        move_enrolment(
             &txn,
+            actor,
             &e,
-            to,
-            None,
-            None,
-            input.action.label().into(),
-            actor.user_id(),
+            Move {
+                to,
+                reason: None,
+                completed_on: None,
+                note: input.action.label(),
+            },
             app.now(),
         )
-        .await?
-            == 0
-        {
-            return Err(AppError::conflict(
-                "Someone else changed this enrolment at the same moment. Reload and try again.",
-            ));
-        }
+        .await?;
     }
     audit::record(
         &txn,
@@ -591,13 +561,7 @@ pub async fn for_cohort(
 ) -> AppResult<Vec<CohortMember>> {
     actor.require(Capability::MarkRegister)?;
     require_cohort_access(app, actor, cohort_id, ("cohort", cohort_id)).await?;
-    let cohort = programmes_repo::find_cohort(&app.db, cohort_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let programme = programmes_repo::find_programme(&app.db, cohort.programme_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let sessions = programmes_repo::cohort_sessions(&app.db, cohort_id).await?;
+    let (_, programme, sessions) = cohort_parts(&app.db, cohort_id).await?;
     let enrolments = enrolments_repo::in_cohort(&app.db, cohort_id).await?;
     let people = people_repo::by_ids(
         &app.db,
@@ -658,42 +622,20 @@ pub async fn end_early(
         );
     }
     errors.into_result().map_err(AppError::Invalid)?;
-    let reason = reason.ok_or(AppError::NotFound)?;
-    let to = reason.status();
-    if transition(e.status, to).is_none() {
-        return Err(AppError::conflict(format!(
-            "An enrolment that is {} cannot be ended as {}",
-            e.status.label().to_lowercase(),
-            to.label().to_lowercase()
-        )));
-    }
+    let reason =
+        reason.ok_or_else(|| AppError::invalid("reason", "Choose why the enrolment ends"))?;
     let txn = app.db.begin().await?;
-    if enrolments_repo::move_to(
-        &txn,
-        &e,
-        to,
-        Some(reason),
-        None,
-        note.to_string(),
-        actor.user_id(),
-        app.now(),
-    )
-    .await?
-        == 0
-    {
-        return Err(AppError::conflict(
-            "Someone else changed this enrolment at the same moment. Reload and try again.",
-        ));
-    }
-    audit::record(
+    move_enrolment(
         &txn,
         actor,
+        &e,
+        Move {
+            to: reason.status(),
+            reason: Some(reason),
+            completed_on: None,
+            note,
+        },
         app.now(),
-        AuditEntry::new(AuditAction::Alter)
-            .record("enrolment", e.id)
-            .person(e.person_id)
-            .change("status", e.status, to.as_str())
-            .reason(reason.as_str()),
     )
     .await?;
     txn.commit().await?;
@@ -719,14 +661,7 @@ pub async fn for_person(
     let today = london_date(app.now());
     let mut out = Vec::new();
     for e in enrolments_repo::for_person(&app.db, person_id).await? {
-        let Some(cohort) = programmes_repo::find_cohort(&app.db, e.cohort_id).await? else {
-            continue;
-        };
-        let Some(programme) = programmes_repo::find_programme(&app.db, cohort.programme_id).await?
-        else {
-            continue;
-        };
-        let sessions = programmes_repo::cohort_sessions(&app.db, cohort.id).await?;
+        let (cohort, programme, sessions) = cohort_parts(&app.db, e.cohort_id).await?;
         let standing = standing(&app.db, &e, &programme, &sessions, today).await?;
         out.push(PersonEnrolment {
             enrolment: e,
@@ -812,31 +747,17 @@ pub async fn offer_place(app: &AppState, actor: &Actor, enrolment_id: i32) -> Ap
             cohort.code
         )));
     }
-    if enrolments_repo::move_to(
-        &txn,
-        &e,
-        EnrolmentStatus::AwaitingStart,
-        None,
-        None,
-        "offered a place that came free".into(),
-        actor.user_id(),
-        app.now(),
-    )
-    .await?
-        == 0
-    {
-        return Err(AppError::conflict(
-            "Someone else changed this enrolment at the same moment. Reload and try again.",
-        ));
-    }
-    audit::record(
+    move_enrolment(
         &txn,
         actor,
+        &e,
+        Move {
+            to: EnrolmentStatus::AwaitingStart,
+            reason: None,
+            completed_on: None,
+            note: "offered a place that came free",
+        },
         app.now(),
-        AuditEntry::new(AuditAction::Alter)
-            .record("enrolment", e.id)
-            .person(e.person_id)
-            .change("status", e.status, EnrolmentStatus::AwaitingStart.as_str()),
     )
     .await?;
     txn.commit().await?;
@@ -853,4 +774,56 @@ pub async fn non_associations(
     actor.require(Capability::MarkRegister)?;
     require_cohort_access(app, actor, cohort_id, ("cohort", cohort_id)).await?;
     arrested_together_on(&app.db, cohort_id, None).await
+}
+
+/// A status move as a service asks for it.
+pub(crate) struct Move<'a> {
+    pub to: EnrolmentStatus,
+    pub reason: Option<EndReason>,
+    pub completed_on: Option<NaiveDate>,
+    pub note: &'a str,
+}
+
+/// Move an enrolment inside the caller's transaction, if the move is
+/// allowed; the history row and an `alter` audit entry say who, when and why.
+pub(crate) async fn move_enrolment(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    e: &Enrolment,
+    m: Move<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if transition(e.status, m.to).is_none() {
+        return Err(AppError::conflict(format!(
+            "An enrolment that is {} cannot become {}",
+            e.status.label().to_lowercase(),
+            m.to.label().to_lowercase()
+        )));
+    }
+    if enrolments_repo::move_to(
+        db,
+        e,
+        m.to,
+        m.reason,
+        m.completed_on,
+        m.note.to_string(),
+        actor.user_id(),
+        now,
+    )
+    .await?
+        == 0
+    {
+        return Err(AppError::conflict(
+            "Someone else changed this enrolment at the same moment. Reload and try again.",
+        ));
+    }
+    let mut entry = AuditEntry::new(AuditAction::Alter)
+        .record("enrolment", e.id)
+        .person(e.person_id)
+        .change("status", e.status, m.to.as_str());
+    if let Some(r) = m.reason {
+        entry = entry.reason(r.as_str());
+    }
+    audit::record(db, actor, now, entry).await?;
+    Ok(())
 }

@@ -256,13 +256,7 @@ pub struct CohortDetail {
 pub async fn cohort(app: &AppState, actor: &Actor, cohort_id: i32) -> AppResult<CohortDetail> {
     actor.require(Capability::MarkRegister)?;
     require_cohort_access(app, actor, cohort_id, ("cohort", cohort_id)).await?;
-    let cohort = programmes_repo::find_cohort(&app.db, cohort_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let programme = programmes_repo::find_programme(&app.db, cohort.programme_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let sessions = programmes_repo::cohort_sessions(&app.db, cohort_id).await?;
+    let (cohort, programme, sessions) = cohort_parts(&app.db, cohort_id).await?;
     let ids = programmes_repo::facilitators_of(&app.db, cohort_id).await?;
     let names = users_repo::names_for(&app.db, &ids).await?;
     let places_taken = crate::db::enrolments_repo::places_taken(&app.db, cohort_id).await?;
@@ -471,4 +465,19 @@ pub async fn facilitators(app: &AppState, actor: &Actor) -> AppResult<Vec<(Strin
         .filter(|u| !u.disabled)
         .map(|u| (u.username, u.display_name))
         .collect())
+}
+
+/// A cohort with its programme and every session (in any state).
+pub(crate) async fn cohort_parts(
+    db: &impl sea_orm::ConnectionTrait,
+    cohort_id: i32,
+) -> AppResult<(Cohort, Programme, Vec<CohortSession>)> {
+    let cohort = programmes_repo::find_cohort(db, cohort_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let programme = programmes_repo::find_programme(db, cohort.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sessions = programmes_repo::cohort_sessions(db, cohort_id).await?;
+    Ok((cohort, programme, sessions))
 }

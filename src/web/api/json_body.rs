@@ -69,12 +69,7 @@ where
 {
     let value = Option::<serde_json::Number>::deserialize(deserializer)?;
     let Some(n) = value else { return Ok(None) };
-    let whole = n.as_i64().or_else(|| {
-        n.as_f64()
-            .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
-            .map(|f| f as i64)
-    });
-    match whole
+    match as_whole(&n)
         .and_then(|w| i32::try_from(w).ok())
         .filter(|w| *w >= 1)
     {
@@ -83,6 +78,15 @@ where
             "{n} is not an id: ids are whole numbers from 1"
         ))),
     }
+}
+
+/// A JSON number as JSON Schema's `integer` reads it: `12` and `12.0` alike.
+fn as_whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+            .map(|f| f as i64)
+    })
 }
 
 /// A whole-number field read as JSON Schema reads `integer` (`56` and `56.0`
@@ -95,12 +99,7 @@ where
 {
     let value = Option::<serde_json::Number>::deserialize(deserializer)?;
     let Some(n) = value else { return Ok(None) };
-    let whole = n.as_i64().or_else(|| {
-        n.as_f64()
-            .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
-            .map(|f| f as i64)
-    });
-    whole
+    as_whole(&n)
         .and_then(|w| i32::try_from(w).ok())
         .map(Some)
         .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number")))
@@ -142,5 +141,30 @@ mod tests {
         ] {
             assert!(read(bad).is_err(), "{bad}");
         }
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Count {
+        #[serde(default, deserialize_with = "super::whole")]
+        n: Option<i32>,
+    }
+
+    #[test]
+    fn a_whole_number_may_be_written_with_a_zero_fraction_and_may_be_zero() {
+        let read = |json: &str| {
+            serde_json::from_str::<Count>(json)
+                .map(|c| c.n)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(read(r#"{"n": 56.0}"#), Ok(Some(56)));
+        assert_eq!(read(r#"{"n": 0}"#), Ok(Some(0)));
+        assert_eq!(
+            read(r#"{"n": -3}"#),
+            Ok(Some(-3)),
+            "the range is the service's to check"
+        );
+        assert_eq!(read(r#"{}"#), Ok(None));
+        assert!(read(r#"{"n": 56.5}"#).is_err());
+        assert!(read(r#"{"n": 3000000000}"#).is_err());
     }
 }
