@@ -54,6 +54,7 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
     ("/arrests", "Arrests", Some(Capability::ViewPeople)),
     ("/arrests/import", "Import", Some(Capability::RecordArrests)),
     ("/referrals", "Referrals", Some(Capability::ManageCases)),
+    ("/cohorts", "Cohorts", Some(Capability::MarkRegister)),
     ("/admin/users", "Users", Some(Capability::ManageUsers)),
     ("/admin/sessions", "Sessions", Some(Capability::ManageUsers)),
     ("/admin/audit", "Audit log", Some(Capability::ViewAuditLog)),

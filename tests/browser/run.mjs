@@ -19,9 +19,10 @@ import * as adminAudit from "./journeys/admin_audit.mjs";
 import * as sessionExpiry from "./journeys/session_expiry.mjs";
 import * as apiReference from "./journeys/api_reference.mjs";
 import * as facilitatorRegister from "./journeys/facilitator_register.mjs";
+import * as probationProgramme from "./journeys/probation_programme.mjs";
 
 // One story on one server: each journey builds on the ones before it.
-const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference, facilitatorRegister];
+const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference, facilitatorRegister, probationProgramme];
 // Journeys with a server of their own, run alongside the story.
 const ALONE = [sessionExpiry];
 
