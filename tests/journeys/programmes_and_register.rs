@@ -1056,3 +1056,59 @@ async fn a_facilitator_creates_a_programme_and_sets_up_a_cohort_through_the_page
         again.body
     );
 }
+
+#[rocket::async_test]
+async fn two_facilitators_saving_one_register_at_the_same_moment_keep_one_save_and_refuse_the_other()
+ {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    app.create_user("f.race", &[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, "f.race", 12).await;
+    let ids = enrol_men(&app, &police, &probation, &cohort["id"], 3).await;
+    let path = format!(
+        "/api/v1/sessions/{}/attendance",
+        cohort["sessions"][0]["id"]
+    );
+    let body = |outcome: &str| Some(json!({"register_version": 0, "marks": marks(&ids, outcome)}));
+    let other = app.token(&[Role::Probation]).await;
+    let (a, b) = futures::future::join(
+        api(
+            &app,
+            "PUT",
+            &path,
+            Some(&probation),
+            body("attended_complied"),
+        ),
+        api(
+            &app,
+            "PUT",
+            &path,
+            Some(&other),
+            body("unacceptable_absence"),
+        ),
+    )
+    .await;
+    let statuses = [a.status, b.status];
+    assert!(
+        statuses.contains(&Status::Ok) && statuses.contains(&Status::Conflict),
+        "one kept, one refused: {statuses:?}"
+    );
+    assert_eq!(
+        app.count("attendance_marks").await,
+        3,
+        "only the kept save's marks"
+    );
+    let kept = if a.status == Status::Ok {
+        "attended_complied"
+    } else {
+        "unacceptable_absence"
+    };
+    let now = api(&app, "GET", &path, Some(&probation), None).await.json();
+    assert!(
+        now["lines"]
+            .as_array()
+            .is_some_and(|ls| ls.iter().all(|l| l["outcome"] == kept)),
+        "{now}"
+    );
+}
