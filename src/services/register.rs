@@ -60,6 +60,11 @@ impl Register {
 }
 
 async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
+    // The marks are read before the session row: a save writes its marks and
+    // bumps the register's version in one transaction, so a version read
+    // after the marks is never older than them (a stale version with fresh
+    // marks would pass the version check and misreport the other save).
+    let marks = enrolments_repo::current_marks(&app.db, &[session_id]).await?;
     let session = programmes_repo::find_session(&app.db, session_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -69,7 +74,6 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
     let programme = programmes_repo::find_programme(&app.db, cohort.programme_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let marks = enrolments_repo::current_marks(&app.db, &[session.id]).await?;
     // A catch-up is for the men who have not yet done that session number.
     let done_already: Vec<i32> = if session.catch_up {
         let same_number: Vec<i32> = programmes_repo::cohort_sessions(&app.db, cohort.id)
