@@ -4,17 +4,15 @@
 //! `BENCH_DATABASE_URL=postgres://…/db` for PostgreSQL; results are printed
 //! as a Markdown table (see benches/RESULTS.md).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use kerbside::auth::Actor;
-use kerbside::clock::SystemClock;
-use kerbside::config::Settings;
 use kerbside::domain::names::{fold, forename_key, surname_key};
-use kerbside::services::{accounts, tokens};
 use kerbside::state::AppState;
 use rocket::http::{ContentType, Header, Status};
-use rocket::local::asynchronous::Client;
 use sea_orm::{ConnectionTrait, Statement};
+
+#[path = "common.rs"]
+mod common;
 
 const SURNAMES: &[&str] = &[
     "Smith",
@@ -213,52 +211,11 @@ async fn bulk_people(app: &AppState, count: usize) {
     }
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 #[rocket::main]
 async fn main() {
-    let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| {
-        let dir = std::env::temp_dir().join(format!("kerbside-bench-{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&dir);
-        format!("sqlite://{}/bench.db?mode=rwc", dir.display())
-    });
-    let backend = if url.starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite (file, WAL)"
-    };
-    let root = env!("CARGO_MANIFEST_DIR");
-    let settings = Settings {
-        database_url: url.clone(),
-        template_dir: format!("{root}/templates").into(),
-        static_dir: format!("{root}/static").into(),
-        ..Settings::default()
-    };
-    let db = kerbside::db::connect_and_migrate(&url)
-        .await
-        .expect("database");
-    let figment = rocket::Config::figment()
-        .merge(("log_level", "off"))
-        .merge(("secret_key", kerbside::auth::secrets::random_token()));
-    let rocket = kerbside::build_rocket(figment, db, settings, std::sync::Arc::new(SystemClock));
-    let client = Client::untracked(rocket).await.expect("rocket");
+    let (client, backend) = common::start("bench").await;
     let app = client.rocket().state::<AppState>().expect("state");
-    let new = accounts::NewAccount {
-        username: format!("bench{}", std::process::id()),
-        display_name: "Bench Officer".into(),
-        roles: vec!["police".into()],
-        password: "bench lantern harbour".into(),
-        must_change_password: false,
-    };
-    let user = accounts::create_user(app, &Actor::command_line(), new)
-        .await
-        .expect("user");
-    let (token, _) = tokens::create(app, &Actor::command_line(), user.id, "bench")
-        .await
-        .expect("token");
+    let (token, _) = common::token(app, "bench", "police").await;
     let auth = Header::new("Authorization", format!("Bearer {token}"));
 
     println!("## {backend}\n");
@@ -355,7 +312,7 @@ async fn main() {
         }
         println!(
             "| {label}: median of 15 over 100,000 people | {:.1} ms ({total} matches) |",
-            median(times).as_secs_f64() * 1000.0
+            common::median(times).as_secs_f64() * 1000.0
         );
     }
 }

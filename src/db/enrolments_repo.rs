@@ -298,3 +298,15 @@ pub async fn flagged_since(
         .all(db)
         .await
 }
+
+/// The enforcement decisions of several enrolments, oldest first.
+pub async fn actions_of_many(
+    db: &impl ConnectionTrait,
+    enrolment_ids: &[i32],
+) -> Result<Vec<Action>, DbErr> {
+    enforcement_actions::Entity::find()
+        .filter(enforcement_actions::Column::EnrolmentId.is_in(enrolment_ids.iter().copied()))
+        .order_by_asc(enforcement_actions::Column::Id)
+        .all(db)
+        .await
+}

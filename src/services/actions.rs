@@ -1,15 +1,14 @@
 //! The probation actions list: what needs a probation officer's attention
 //! today, gathered from every cohort.
 //!
-//! - open enforcement prompts, with days since the failure;
+//! - open enforcement prompts of men still on a programme (awaiting start
+//!   or on it), with days since the failure;
 //! - notes a facilitator flagged "notify probation" in the last
 //!   [`FLAGGED_NOTE_DAYS`] days;
 //! - conditional cautions within [`DEADLINE_DAYS`] of their deadline and
 //!   not complete;
 //! - sessions that took place more than [`UNMARKED_AFTER_HOURS`] hours ago
 //!   with men still unmarked (looked for over the last [`UNMARKED_LOOKBACK_DAYS`] days).
-
-use std::collections::hash_map::Entry;
 
 use chrono::Duration;
 use serde::Serialize;
@@ -26,7 +25,8 @@ use crate::domain::names::listed;
 use crate::domain::roles::Capability;
 use crate::error::AppResult;
 use crate::services::audit::{self, AuditEntry};
-use crate::services::enrolments::standing;
+use crate::services::enrolments::standings;
+use crate::services::programmes::cohort_parts;
 use crate::state::AppState;
 
 /// How long a flagged note stays on the list.
@@ -104,54 +104,52 @@ pub async fn list(app: &AppState, actor: &Actor) -> AppResult<ActionsList> {
     )
     .await?;
     let mut out = ActionsList::default();
-    let mut sessions_of = std::collections::HashMap::new();
-    let mut programmes = std::collections::HashMap::new();
-    for e in &active {
-        let (Some(cohort), Some(person)) = (cohorts.get(&e.cohort_id), people.get(&e.person_id))
-        else {
-            continue;
-        };
-        if let Entry::Vacant(slot) = sessions_of.entry(cohort.id) {
-            slot.insert(programmes_repo::cohort_sessions(&app.db, cohort.id).await?);
-        }
-        if let Entry::Vacant(slot) = programmes.entry(cohort.programme_id)
-            && let Some(p) = programmes_repo::find_programme(&app.db, cohort.programme_id).await?
-        {
-            slot.insert(p);
-        }
-        let (Some(sessions), Some(programme)) = (
-            sessions_of.get(&cohort.id),
-            programmes.get(&cohort.programme_id),
-        ) else {
-            continue;
-        };
-        let s = standing(&app.db, e, programme, sessions, today).await?;
-        let man = |what: String, days: i64| ManAction {
-            enrolment_id: e.id,
-            person_id: e.person_id,
-            name: listed(&person.surname, &person.forenames),
-            cohort_code: cohort.code.clone(),
-            what,
-            days,
-        };
-        if s.prompt.is_open() {
-            out.prompts.push(man(
-                s.prompt.kind.label().to_string(),
-                s.prompt.days_since(today).unwrap_or(0),
-            ));
-        }
-        let completed = e.completed_on.is_some() || s.figures.completed_on.is_some();
-        if deadline_at_risk(e.deadline, completed, today, DEADLINE_DAYS)
-            && let Some(deadline) = e.deadline
-            && deadline >= today
-        {
-            out.deadlines.push(man(
-                format!(
-                    "{} sessions still to complete",
-                    s.figures.sessions_remaining
-                ),
-                (deadline - today).num_days(),
-            ));
+    // Enforcement and deadlines concern the men still on a programme; their
+    // figures are worked out a cohort at a time (three queries each).
+    let mut by_cohort: std::collections::BTreeMap<i32, Vec<enrolments_repo::Enrolment>> =
+        std::collections::BTreeMap::new();
+    for e in active.iter().filter(|e| {
+        matches!(
+            e.status,
+            EnrolmentStatus::AwaitingStart | EnrolmentStatus::OnProgramme
+        )
+    }) {
+        by_cohort.entry(e.cohort_id).or_default().push(e.clone());
+    }
+    for (cohort_id, members) in by_cohort {
+        let (cohort, programme, sessions) = cohort_parts(&app.db, cohort_id).await?;
+        let all = standings(&app.db, &members, &programme, &sessions, today).await?;
+        for e in &members {
+            let (Some(person), Some(s)) = (people.get(&e.person_id), all.get(&e.id)) else {
+                continue;
+            };
+            let man = |what: String, days: i64| ManAction {
+                enrolment_id: e.id,
+                person_id: e.person_id,
+                name: listed(&person.surname, &person.forenames),
+                cohort_code: cohort.code.clone(),
+                what,
+                days,
+            };
+            if s.prompt.is_open() {
+                out.prompts.push(man(
+                    s.prompt.kind.label().to_string(),
+                    s.prompt.days_since(today).unwrap_or(0),
+                ));
+            }
+            let completed = e.completed_on.is_some() || s.figures.completed_on.is_some();
+            if deadline_at_risk(e.deadline, completed, today, DEADLINE_DAYS)
+                && let Some(deadline) = e.deadline
+                && deadline >= today
+            {
+                out.deadlines.push(man(
+                    format!(
+                        "{} sessions still to complete",
+                        s.figures.sessions_remaining
+                    ),
+                    (deadline - today).num_days(),
+                ));
+            }
         }
     }
     out.prompts.sort_by_key(|a| -a.days);

@@ -70,7 +70,16 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
     {
         errors.add("referral_id", "Choose one of this man's referrals");
     }
-    match (input.legal_basis.needs_deadline(), input.deadline) {
+    // A caution's deadline defaults to the one the police recorded on the
+    // arrest the referral came from.
+    let recorded_deadline = match (&referral, input.legal_basis.needs_deadline()) {
+        (Some(r), true) => crate::db::arrests_repo::find(&app.db, r.arrest_id)
+            .await?
+            .and_then(|a| a.course_deadline),
+        _ => None,
+    };
+    let deadline = input.deadline.or(recorded_deadline);
+    match (input.legal_basis.needs_deadline(), deadline) {
         (true, None) => errors.add(
             "deadline",
             "Enter the caution's deadline for completing the course",
@@ -136,7 +145,7 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
             cohort_id: cohort.id,
             referral_id: input.referral_id,
             legal_basis: input.legal_basis,
-            deadline: input.deadline,
+            deadline,
             override_reason: reason.map(str::to_string),
             status: if full {
                 EnrolmentStatus::WaitingList
@@ -276,7 +285,8 @@ pub struct Standing {
     pub prompt: Prompt,
 }
 
-/// Work out figures and the enforcement prompt from what is stored.
+/// Work out figures and the enforcement prompt of one enrolment from what
+/// is stored.
 pub(crate) async fn standing(
     db: &impl ConnectionTrait,
     e: &Enrolment,
@@ -284,6 +294,22 @@ pub(crate) async fn standing(
     sessions: &[CohortSession],
     today: NaiveDate,
 ) -> AppResult<Standing> {
+    standings(db, std::slice::from_ref(e), programme, sessions, today)
+        .await?
+        .remove(&e.id)
+        .ok_or(AppError::NotFound)
+}
+
+/// [`standing`] for several enrolments of one cohort, in three queries
+/// whatever their number (the programme's sessions, the marks, the
+/// enforcement decisions).
+pub(crate) async fn standings(
+    db: &impl ConnectionTrait,
+    enrolments: &[Enrolment],
+    programme: &Programme,
+    sessions: &[CohortSession],
+    today: NaiveDate,
+) -> AppResult<std::collections::HashMap<i32, Standing>> {
     let template: Vec<(i32, bool)> = programmes_repo::programme_sessions(db, programme.id)
         .await?
         .iter()
@@ -292,46 +318,59 @@ pub(crate) async fn standing(
     let marks =
         enrolments_repo::current_marks(db, &sessions.iter().map(|s| s.id).collect::<Vec<_>>())
             .await?;
-    let records: Vec<SessionRecord> = sessions
-        .iter()
-        .map(|s| SessionRecord {
-            number: s.number,
-            core: template.iter().any(|(n, core)| *n == s.number && *core),
-            date: london_date(s.starts_at),
-            counts: s.state.counts(),
-            catch_up: s.catch_up,
-            outcome: marks.get(&(s.id, e.id)).map(|m| m.outcome),
-        })
-        .collect();
-    let f = figures(&records, &template, programme.rule(), today);
-    let failures: Vec<NaiveDate> = records
-        .iter()
-        .filter(|r| r.counts && r.outcome.is_some_and(|o| o.is_failure()))
-        .map(|r| r.date)
-        .collect();
-    let actions: Vec<(EnforcementAction, NaiveDate)> = enrolments_repo::actions_of(db, e.id)
-        .await?
-        .iter()
-        .map(|a| (a.action, a.action_date))
-        .collect();
-    let p = prompt(
-        &EnforcementFacts {
-            basis: e.legal_basis,
-            failures: &failures,
-            actions: &actions,
-            deadline: e.deadline,
-            completed_on: e.completed_on.or(f.completed_on),
-            referred: matches!(
-                e.status,
-                EnrolmentStatus::BreachReferred | EnrolmentStatus::ProsecutionReferred
-            ),
-        },
-        today,
-    );
-    Ok(Standing {
-        figures: f,
-        prompt: p,
-    })
+    let mut decisions: std::collections::HashMap<i32, Vec<(EnforcementAction, NaiveDate)>> =
+        std::collections::HashMap::new();
+    for a in
+        enrolments_repo::actions_of_many(db, &enrolments.iter().map(|e| e.id).collect::<Vec<_>>())
+            .await?
+    {
+        decisions
+            .entry(a.enrolment_id)
+            .or_default()
+            .push((a.action, a.action_date));
+    }
+    let mut out = std::collections::HashMap::new();
+    for e in enrolments {
+        let records: Vec<SessionRecord> = sessions
+            .iter()
+            .map(|s| SessionRecord {
+                number: s.number,
+                core: template.iter().any(|(n, core)| *n == s.number && *core),
+                date: london_date(s.starts_at),
+                counts: s.state.counts(),
+                catch_up: s.catch_up,
+                outcome: marks.get(&(s.id, e.id)).map(|m| m.outcome),
+            })
+            .collect();
+        let f = figures(&records, &template, programme.rule(), today);
+        let failures: Vec<NaiveDate> = records
+            .iter()
+            .filter(|r| r.counts && r.outcome.is_some_and(|o| o.is_failure()))
+            .map(|r| r.date)
+            .collect();
+        let p = prompt(
+            &EnforcementFacts {
+                basis: e.legal_basis,
+                failures: &failures,
+                actions: decisions.get(&e.id).map(Vec::as_slice).unwrap_or_default(),
+                deadline: e.deadline,
+                completed_on: e.completed_on.or(f.completed_on),
+                referred: matches!(
+                    e.status,
+                    EnrolmentStatus::BreachReferred | EnrolmentStatus::ProsecutionReferred
+                ),
+            },
+            today,
+        );
+        out.insert(
+            e.id,
+            Standing {
+                figures: f,
+                prompt: p,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// Bring an enrolment's status up to date after its marks changed: the
@@ -569,12 +608,12 @@ pub async fn for_cohort(
     )
     .await?;
     let today = london_date(app.now());
+    let mut all = standings(&app.db, &enrolments, &programme, &sessions, today).await?;
     let mut out = Vec::new();
     for e in enrolments {
-        let Some(p) = people.get(&e.person_id) else {
+        let (Some(p), Some(standing)) = (people.get(&e.person_id), all.remove(&e.id)) else {
             continue;
         };
-        let standing = standing(&app.db, &e, &programme, &sessions, today).await?;
         out.push(CohortMember {
             name: crate::domain::names::listed(&p.surname, &p.forenames),
             reference: p.reference.clone(),

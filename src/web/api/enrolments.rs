@@ -36,7 +36,8 @@ pub(super) struct EnrolmentBody {
     #[serde(default, deserialize_with = "super::json_body::whole_id")]
     referral_id: Option<i32>,
     legal_basis: LegalBasis,
-    /// Conditional caution only, and then required: the course deadline.
+    /// Conditional caution only: the course deadline (when absent, the one
+    /// the police recorded on the referral's arrest).
     #[schema(schema_with = schema::optional_date)]
     deadline: Option<String>,
     /// Required when he has no completed assessment finding him suitable.
