@@ -733,14 +733,32 @@ async fn the_police_see_on_the_arrest_whether_the_cautions_course_condition_was_
         condition(&officer.get(&app, &arrest_page).await.body),
         "Not yet enrolled on the course"
     );
-    let e = api(&app, "POST", "/api/v1/enrolments", Some(&probation), Some(json!({
-        "person_id": man["id"], "cohort_id": cohort["id"], "referral_id": arrest["referral_id"],
-        "legal_basis": "conditional_caution", "override_reason": "Assessed on paper"
-    }))).await;
+    let e = api(
+        &app,
+        "POST",
+        "/api/v1/enrolments",
+        Some(&probation),
+        Some(json!({
+            "person_id": man["id"], "cohort_id": cohort["id"], "referral_id": arrest["referral_id"],
+            "legal_basis": "conditional_caution", "override_reason": "Assessed on paper"
+        })),
+    )
+    .await;
     assert_eq!(e.status, Status::Created, "{}", e.body);
     let id = e.json()["id"].clone();
-    let enrolled = api(&app, "GET", &format!("/api/v1/enrolments/{id}"), Some(&probation), None).await.json();
-    assert_eq!(enrolled["deadline"], "2027-01-31", "the deadline the police recorded on the arrest");
+    let enrolled = api(
+        &app,
+        "GET",
+        &format!("/api/v1/enrolments/{id}"),
+        Some(&probation),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        enrolled["deadline"], "2027-01-31",
+        "the deadline the police recorded on the arrest"
+    );
     assert_eq!(
         condition(&officer.get(&app, &arrest_page).await.body),
         "Enrolled; the course is under way"

@@ -82,7 +82,9 @@ fn access(method: Method, path: &str) -> Access {
         (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {
             Access::Needs(RecordArrests)
         }
-        (Method::Get, "/api/v1/people/<id>") => Access::NeedsEither(ViewPeople, MarkRegister),
+        (Method::Get, "/api/v1/people/<id>") | (Method::Get, "/people/<id>") => {
+            Access::NeedsEither(ViewPeople, MarkRegister)
+        }
         (_, p) if p.starts_with("/api/v1/people") || p.starts_with("/api/v1/arrests") => {
             Access::Needs(ViewPeople)
         }

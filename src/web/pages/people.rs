@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::arrests::form::{PersonChoices, PersonFields};
 use super::{FormOutcome, errors_json};
 use crate::auth::Actor;
-use crate::auth::guards::{Can, cap};
+use crate::auth::guards::{Can, CanEither, cap};
 use crate::db::people_repo::Person;
 use crate::domain::dates::parse_optional_date_parts;
 use crate::domain::london_time::format_datetime;
@@ -178,13 +178,39 @@ struct PersonPage {
     subnav: Vec<SubnavItem>,
 }
 
+/// What a facilitator sees of a man on one of his cohorts.
+#[derive(Serialize)]
+struct CohortManPage {
+    name: String,
+    reference: String,
+    summary: String,
+    places: Vec<(String, &'static str)>,
+}
+
 #[get("/people/<id>")]
 async fn show_person(
     app: &State<AppState>,
-    user: ViewPeople,
+    user: CanEither<cap::ViewPeople, cap::MarkRegister>,
     shell: Shell,
     id: i32,
 ) -> AppResult<Template> {
+    if !user.actor().can(Capability::ViewPeople) {
+        let m = people::for_facilitator(app, user.actor(), id).await?;
+        return Ok(render(
+            "person_cohort_man",
+            &shell,
+            CohortManPage {
+                name: m.name,
+                reference: m.reference,
+                summary: m.summary,
+                places: m
+                    .cohorts
+                    .into_iter()
+                    .map(|(code, status)| (code, status.label()))
+                    .collect(),
+            },
+        ));
+    }
     let record = people::show(app, user.actor(), id).await?;
     Ok(render(
         "person",
