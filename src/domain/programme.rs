@@ -99,7 +99,9 @@ pub struct ProgrammeSpec {
     pub max_group_size: i32,
 }
 
-fn text(errors: &mut FieldErrors, field: &str, value: &str, what: &str) {
+/// A required short text (name, title, code, venue): not blank, at most
+/// [`MAX_TEXT_CHARS`]; a problem is added under `field`.
+pub fn check_text(errors: &mut FieldErrors, field: &str, value: &str, what: &str) {
     if value.trim().is_empty() {
         errors.add(field, format!("Enter the {what}"));
     } else if value.chars().count() > MAX_TEXT_CHARS {
@@ -113,7 +115,7 @@ fn text(errors: &mut FieldErrors, field: &str, value: &str, what: &str) {
 /// Check a programme; every problem is named by its field.
 pub fn check_programme(p: &ProgrammeSpec) -> Result<(), FieldErrors> {
     let mut errors = FieldErrors::new();
-    text(&mut errors, "name", &p.name, "programme name");
+    check_text(&mut errors, "name", &p.name, "programme name");
     if p.sessions.is_empty() || p.sessions.len() > MAX_SESSIONS {
         errors.add(
             "sessions",
@@ -130,7 +132,7 @@ pub fn check_programme(p: &ProgrammeSpec) -> Result<(), FieldErrors> {
                 ),
             );
         }
-        text(
+        check_text(
             &mut errors,
             &format!("sessions[{i}].title"),
             &s.title,
@@ -148,7 +150,7 @@ pub fn check_programme(p: &ProgrammeSpec) -> Result<(), FieldErrors> {
         }
     }
     for (i, aim) in p.aims.iter().enumerate() {
-        text(&mut errors, &format!("aims[{i}]"), aim, "aim");
+        check_text(&mut errors, &format!("aims[{i}]"), aim, "aim");
     }
     match p.rule {
         CompletionRule::MinAttended(n) if n < 1 || n as usize > p.sessions.len().max(1) => {

@@ -16,7 +16,7 @@ use crate::domain::dates::instant_in_supported_range;
 use crate::domain::london_time::{from_london, london_date};
 use crate::domain::programme::{
     MAX_TEXT_CHARS, ProgrammeSpec, SessionState, check_capacity, check_interval, check_programme,
-    schedule,
+    check_text, schedule,
 };
 use crate::domain::roles::{Capability, Role};
 use crate::domain::validation::FieldErrors;
@@ -64,17 +64,6 @@ pub struct CohortInput {
     pub interval_days: i32,
 }
 
-fn short_text(errors: &mut FieldErrors, field: &str, value: &str, what: &str) {
-    if value.trim().is_empty() {
-        errors.add(field, format!("Enter the {what}"));
-    } else if value.chars().count() > MAX_TEXT_CHARS {
-        errors.add(
-            field,
-            format!("Keep the {what} under {MAX_TEXT_CHARS} characters"),
-        );
-    }
-}
-
 /// Create a cohort with one session per programme session (probation,
 /// facilitators). Facilitators are named by username and must hold the
 /// facilitator role.
@@ -90,11 +79,11 @@ pub async fn create_cohort(
         errors.add("programme_id", "Choose a programme that exists");
     }
     let code = input.code.trim();
-    short_text(&mut errors, "code", code, "cohort code");
+    check_text(&mut errors, "code", code, "cohort code");
     if !code.is_empty() && programmes_repo::code_taken(&app.db, code).await? {
         errors.add("code", format!("Cohort code {code} is already used"));
     }
-    short_text(&mut errors, "venue", &input.venue, "venue");
+    check_text(&mut errors, "venue", &input.venue, "venue");
     if let Some(p) = &programme {
         errors.check("capacity", check_capacity(input.capacity, p.max_group_size));
     }

@@ -238,3 +238,10 @@ pub async fn detail(app: &AppState, actor: &Actor, referral_id: i32) -> AppResul
         officers,
     })
 }
+
+/// A man's referrals, newest first (probation): for choosing the one an
+/// enrolment answers. The page that shows them audits the consult of his record.
+pub async fn for_person(app: &AppState, actor: &Actor, person_id: i32) -> AppResult<Vec<Referral>> {
+    actor.require(Capability::ManageCases)?;
+    Ok(referrals_repo::for_person(&app.db, person_id).await?)
+}

@@ -10,14 +10,13 @@ use super::people::{SubnavItem, subnav};
 use super::{FormOutcome, errors_json};
 use crate::auth::Actor;
 use crate::auth::guards::{Can, cap};
-use crate::db::referrals_repo;
 use crate::domain::dates::parse_optional_date_parts;
 use crate::domain::enrolment::LegalBasis;
 use crate::domain::london_time::{format_date, format_datetime};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::enrolments::{self, EnrolmentInput};
-use crate::services::people;
+use crate::services::{people, referrals};
 use crate::state::AppState;
 use crate::web::present::{self, Choice, PersonView, choices_or_none};
 use crate::web::shell::{Shell, render};
@@ -86,7 +85,7 @@ async fn page(
     let person = people::identity(app, actor, id).await?;
     let enrolments = enrolments::for_person(app, actor, id).await?;
     let cohorts = enrolments::open_cohorts(app, actor).await?;
-    let referrals = referrals_repo::for_person(&app.db, id).await?;
+    let referrals = referrals::for_person(app, actor, id).await?;
     Ok(render(
         "person_programme",
         shell,
