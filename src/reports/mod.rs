@@ -1,0 +1,50 @@
+//! Reports as PDF. What a report says ([`Report`]: headings, paragraphs,
+//! tables) is assembled by the services from the data, and can be tested as
+//! data; how it is drawn on A4 pages is [`layout::render`]'s alone.
+//!
+//! Every page carries the OFFICIAL-SENSITIVE marking top and bottom, the
+//! report's reference, when it was generated (London time) and "Page X of
+//! Y"; a draft is stamped DRAFT on every page. The text is set in DejaVu
+//! Sans, embedded, so any Latin, Greek or Cyrillic name prints.
+
+pub mod layout;
+
+use chrono::{DateTime, Utc};
+
+/// A report's content, ready to draw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The document's title (also its PDF title).
+    pub title: String,
+    /// The report's reference, printed on every page and used for the file
+    /// name (never the man's name).
+    pub reference: String,
+    /// Who generated it (the PDF's author).
+    pub author: String,
+    pub generated_at: DateTime<Utc>,
+    /// Stamp DRAFT on every page.
+    pub draft: bool,
+    pub blocks: Vec<Block>,
+}
+
+/// One piece of a report, in reading order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A section heading (kept with what follows it).
+    Heading(String),
+    /// A paragraph, wrapped to the page width.
+    Paragraph(String),
+    /// A table whose header repeats on each page; a row is never split.
+    Table(Table),
+    /// Start a new page.
+    PageBreak,
+}
+
+/// A table: column headings, each column's share of the width, and rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub header: Vec<String>,
+    /// Relative widths (any positive numbers; they are scaled to the page).
+    pub widths: Vec<f32>,
+    pub rows: Vec<Vec<String>>,
+}
