@@ -14,6 +14,7 @@ pub mod people;
 pub mod programmes;
 pub mod referrals;
 pub mod register;
+pub mod reports;
 pub mod settings;
 pub mod setup;
 pub mod sign_in;

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod errors;
 pub mod headers;
 pub mod pages;
+pub mod pdf;
 pub mod present;
 pub mod request_log;
 pub mod shell;

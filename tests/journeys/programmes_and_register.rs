@@ -1132,3 +1132,89 @@ async fn two_facilitators_saving_one_register_at_the_same_moment_keep_one_save_a
         "{now}"
     );
 }
+
+#[rocket::async_test]
+async fn the_progress_report_is_a_pdf_named_by_its_reference_and_its_download_is_a_disclosure_to_the_court()
+ {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, &facilitator.username.clone(), 12).await;
+    let ids = enrol_men(&app, &police, &probation, &cohort["id"], 1).await;
+    let first = &cohort["sessions"][0]["id"];
+    api(&app, "PUT", &format!("/api/v1/sessions/{first}/attendance"), Some(&probation),
+        Some(json!({"marks": [{"enrolment_id": ids[0], "outcome": "attended_complied", "minutes_late": 12}]}))).await;
+    let path = format!(
+        "/api/v1/enrolments/{}/progress-report.pdf?recipient=Ipswich%20Magistrates%27%20Court",
+        ids[0]
+    );
+    let r = app
+        .client
+        .get(path)
+        .header(rocket::http::Header::new(
+            "Authorization",
+            format!("Bearer {probation}"),
+        ))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Ok);
+    assert_eq!(r.content_type(), Some(rocket::http::ContentType::PDF));
+    let disposition = r
+        .headers()
+        .get_one("Content-Disposition")
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        disposition.contains("progress-report-PR-")
+            && !disposition.to_lowercase().contains("abbott"),
+        "{disposition}"
+    );
+    let bytes = r.into_bytes().await.unwrap_or_default();
+    let mut warnings = Vec::new();
+    let pdf =
+        printpdf::PdfDocument::parse(&bytes, &printpdf::PdfParseOptions::default(), &mut warnings)
+            .expect("a PDF");
+    let text = pdf
+        .extract_text()
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "ABBOTT, Test",
+        "1. Participant and programme",
+        "Community order",
+        "Attended and complied",
+        "12",
+        "Sessions held: 1. Attended: 1.",
+        "Understand the harm done to women in street sex work",
+        "Not yet rated",
+        "Not yet completed",
+        "OFFICIAL-SENSITIVE",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from: {text}");
+    }
+    let (action, record_type, record, person) = app.last_audit().await;
+    assert_eq!(
+        (action.as_str(), record_type.as_deref(), record),
+        (
+            "disclose",
+            Some("progress_report"),
+            Some(ids[0].to_string())
+        )
+    );
+    assert!(person.is_some());
+    assert_eq!(
+        app.count(
+            "audit_log WHERE action = 'disclose' AND recipient = 'Ipswich Magistrates'' Court'"
+        )
+        .await,
+        1
+    );
+    // the cohort's facilitator downloads it from the enrolment page
+    let page = facilitator
+        .get(&app, &format!("/enrolments/{}/progress-report.pdf", ids[0]))
+        .await;
+    assert_eq!(page.status, Status::Ok);
+}

@@ -66,9 +66,9 @@ fn access(method: Method, path: &str) -> Access {
         (Method::Post, "/api/v1/enrolments") | (_, "/api/v1/enrolments/<id>/enforcement") => {
             Access::Needs(ManageCases)
         }
-        (Method::Get, "/api/v1/enrolments/<id>") | (_, "/api/v1/sessions/<id>/attendance") => {
-            Access::Needs(MarkRegister)
-        }
+        (Method::Get, "/api/v1/enrolments/<id>")
+        | (_, "/api/v1/enrolments/<id>/progress-report.pdf")
+        | (_, "/api/v1/sessions/<id>/attendance") => Access::Needs(MarkRegister),
         (_, "/sessions/<id>/register") => Access::Needs(MarkRegister),
         (Method::Post, "/cohorts/<id>/schedule") | (Method::Post, "/cohorts") => {
             Access::Needs(ManagePrograms)
@@ -76,7 +76,9 @@ fn access(method: Method, path: &str) -> Access {
         (_, "/cohorts/new") => Access::Needs(ManagePrograms),
         (_, p) if p.starts_with("/programmes") => Access::Needs(ManagePrograms),
         (Method::Post, p) if p.starts_with("/enrolments/") => Access::Needs(ManageCases),
-        (_, "/enrolments/<id>") => Access::Needs(MarkRegister),
+        (_, "/enrolments/<id>") | (_, "/enrolments/<id>/progress-report.pdf") => {
+            Access::Needs(MarkRegister)
+        }
         (_, p) if p.starts_with("/cohorts") => Access::Needs(MarkRegister),
         (_, "/arrests/<id>/edit") | (Method::Post, "/arrests/<id>") => Access::Needs(RecordArrests),
         (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {

@@ -17,6 +17,7 @@ use crate::domain::enforcement::{EnforcementAction, PromptKind};
 use crate::domain::enrolment::{EnrolmentStatus, LegalBasis};
 use crate::error::{AppError, AppResult};
 use crate::services::enrolments::{self, EnforcementInput, EnrolmentInput};
+use crate::services::reports;
 use crate::state::AppState;
 
 /// An enrolment as the API takes it.
@@ -259,6 +260,37 @@ pub(super) async fn record_enforcement(
     ))
 }
 
+/// The enrolment's progress report as a PDF (probation; the cohort's
+/// facilitators). Every download is audited as a disclosure, to the
+/// recipient when one is named.
+#[utoipa::path(
+    tag = "enrolments",
+    params(
+        ("id" = i32, Path, minimum = 1),
+        ("recipient" = Option<String>, Query, max_length = 200, description = "Who it is for, e.g. Ipswich Magistrates' Court (recorded in the audit log)"),
+    ),
+    responses(
+        (status = 200, description = "The PDF, named by the report's reference", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "No such enrolment, or not one the caller may see", body = Problem),
+    ),
+)]
+#[get("/enrolments/<id>/progress-report.pdf?<recipient>")]
+pub(super) async fn progress_report(
+    app: &State<AppState>,
+    user: Can<cap::MarkRegister>,
+    _once: super::query::EachOnce,
+    id: i32,
+    recipient: Option<String>,
+) -> AppResult<crate::web::pdf::PdfDownload> {
+    let file = reports::progress_report(app, user.actor(), id, recipient.as_deref()).await?;
+    Ok(crate::web::pdf::PdfDownload::new(file))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![create_enrolment, show_enrolment, record_enforcement]
+    routes![
+        create_enrolment,
+        show_enrolment,
+        record_enforcement,
+        progress_report
+    ]
 }

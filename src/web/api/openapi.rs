@@ -65,6 +65,7 @@ use super::{
         enrolments::create_enrolment,
         enrolments::show_enrolment,
         enrolments::record_enforcement,
+        enrolments::progress_report,
         attendance::show_register,
         attendance::save_register,
     ),

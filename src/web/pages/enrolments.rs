@@ -18,6 +18,7 @@ use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::enrolments::{self, EnforcementInput};
+use crate::services::reports;
 use crate::state::AppState;
 use crate::web::present::{Choice, choices_or_none};
 use crate::web::shell::{Shell, render};
@@ -376,6 +377,17 @@ async fn end_enrolment(
     }
 }
 
+#[get("/enrolments/<id>/progress-report.pdf?<recipient>")]
+async fn progress_report(
+    app: &State<AppState>,
+    user: Can<cap::MarkRegister>,
+    id: i32,
+    recipient: Option<String>,
+) -> AppResult<crate::web::pdf::PdfDownload> {
+    let file = reports::progress_report(app, user.actor(), id, recipient.as_deref()).await?;
+    Ok(crate::web::pdf::PdfDownload::new(file))
+}
+
 #[post("/enrolments/<id>/offer")]
 async fn offer_place(
     app: &State<AppState>,
@@ -399,5 +411,11 @@ fn rename(errors: &FieldErrors, from: &str, to: &str) -> FieldErrors {
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![show_enrolment, record_decision, end_enrolment, offer_place]
+    routes![
+        show_enrolment,
+        record_decision,
+        end_enrolment,
+        offer_place,
+        progress_report
+    ]
 }
