@@ -91,6 +91,16 @@ export async function run({ browser, journey, Person, story }) {
     await expectText(page, "Decision recorded");
     await expectNoText(page, "a decision is needed");
   });
+  await officer.step("progress-report-downloaded", async () => {
+    await type(page, "Progress report for (optional)", "Suffolk Constabulary");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download the progress report (PDF)" }).click(),
+    ]);
+    const file = download.suggestedFilename();
+    expect(/^progress-report-PR-\d{5}-\d{8}\.pdf$/.test(file), `the file is named by the report's reference: ${file}`);
+    expect(!file.toLowerCase().includes(man.surname.toLowerCase()), "the man's name is not in the file name");
+  });
   await officer.step("session-moved", async () => {
     await page.goto(cohortPage);
     await page.getByLabel("Move a session to another time (the old one is kept, marked superseded)").check();
