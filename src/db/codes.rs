@@ -79,7 +79,7 @@ use crate::domain::enforcement::EnforcementAction;
 use crate::domain::enrolment::{EndReason, EnrolmentStatus, LegalBasis};
 use crate::domain::hearing::HearingOutcome;
 use crate::domain::person::{ContactPreference, Sex, SubjectCategory};
-use crate::domain::programme::SessionState;
+use crate::domain::programme::{AimRating, SessionState};
 use crate::domain::referral::ReferralStatus;
 use crate::domain::roles::Role;
 use crate::domain::rosh::RoshLevel;
@@ -105,4 +105,5 @@ stored_as_code!(
     EnrolmentStatus,
     LegalBasis,
     SessionState,
+    AimRating,
 );

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::entities::{
-    attendance_marks, enforcement_actions, enrolment_status_history, enrolments,
+    aim_ratings, attendance_marks, enforcement_actions, enrolment_status_history, enrolments,
 };
 use crate::domain::attendance::MarkInput;
 use crate::domain::enforcement::EnforcementAction;
@@ -309,4 +309,42 @@ pub async fn actions_of_many(
         .order_by_asc(enforcement_actions::Column::Id)
         .all(db)
         .await
+}
+
+/// Record a rating of one aim.
+pub async fn insert_rating(
+    db: &impl ConnectionTrait,
+    enrolment_id: i32,
+    aim_index: i32,
+    rating: crate::domain::programme::AimRating,
+    comment: &str,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<aim_ratings::Model, DbErr> {
+    aim_ratings::ActiveModel {
+        enrolment_id: Set(enrolment_id),
+        aim_index: Set(aim_index),
+        rating: Set(rating),
+        comment: Set(comment.trim().to_string()),
+        rated_at: Set(now),
+        rated_by: Set(by),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// The current rating of each aim of an enrolment (the latest of each).
+pub async fn current_ratings(
+    db: &impl ConnectionTrait,
+    enrolment_id: i32,
+) -> Result<HashMap<i32, aim_ratings::Model>, DbErr> {
+    Ok(aim_ratings::Entity::find()
+        .filter(aim_ratings::Column::EnrolmentId.eq(enrolment_id))
+        .order_by_asc(aim_ratings::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.aim_index, r))
+        .collect())
 }

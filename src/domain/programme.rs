@@ -26,6 +26,15 @@ coded_enum!(
     }
 );
 
+coded_enum!(
+    /// How far a man has come towards one of the programme's aims.
+    AimRating {
+        Achieved => "achieved", "Achieved";
+        PartiallyAchieved => "partially_achieved", "Partially achieved";
+        NotAchieved => "not_achieved", "Not achieved";
+    }
+);
+
 impl SessionState {
     /// Does a session in this state count in attendance figures?
     pub fn counts(self) -> bool {

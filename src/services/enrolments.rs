@@ -432,6 +432,8 @@ pub struct EnrolmentDetail {
     /// Names of the users the marks, decisions and history mention.
     pub names: std::collections::HashMap<i32, String>,
     pub person: crate::db::people_repo::Person,
+    /// The current rating of each programme aim, by its place in the list.
+    pub ratings: std::collections::HashMap<i32, crate::db::entities::aim_ratings::Model>,
     pub standing: Standing,
     pub today: NaiveDate,
 }
@@ -451,11 +453,13 @@ pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<Enrolme
     let marks = enrolments_repo::marks_of(&app.db, id).await?;
     let actions = enrolments_repo::actions_of(&app.db, id).await?;
     let history = enrolments_repo::history(&app.db, id).await?;
+    let ratings = enrolments_repo::current_ratings(&app.db, id).await?;
     let users: Vec<i32> = marks
         .iter()
         .filter_map(|m| m.recorded_by)
         .chain(actions.iter().filter_map(|a| a.recorded_by))
         .chain(history.iter().filter_map(|h| h.by_user_id))
+        .chain(ratings.values().filter_map(|r| r.rated_by))
         .collect();
     let names = crate::db::users_repo::names_for(&app.db, &users).await?;
     let person = people_repo::find(&app.db, enrolment.person_id)
@@ -480,6 +484,7 @@ pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<Enrolme
         history,
         names,
         person,
+        ratings,
         standing,
         today,
     })
@@ -865,4 +870,95 @@ pub(crate) async fn move_enrolment(
     }
     audit::record(db, actor, now, entry).await?;
     Ok(())
+}
+
+/// One aim's rating as entered.
+#[derive(Clone, Debug)]
+pub struct AimRatingInput {
+    /// The aim's place in the programme's list, from 0.
+    pub aim: usize,
+    pub rating: Option<crate::domain::programme::AimRating>,
+    pub comment: String,
+}
+
+/// Rate his progress against the programme's aims (the cohort's
+/// facilitators, probation). Only aims whose rating or comment changed are
+/// written; earlier ratings are kept.
+pub async fn rate_aims(
+    app: &AppState,
+    actor: &Actor,
+    enrolment_id: i32,
+    input: &[AimRatingInput],
+) -> AppResult<usize> {
+    actor.require(Capability::MarkRegister)?;
+    let e = enrolments_repo::find(&app.db, enrolment_id).await?;
+    require_cohort_access(
+        app,
+        actor,
+        e.as_ref().map_or(0, |e| e.cohort_id),
+        ("enrolment", enrolment_id),
+    )
+    .await?;
+    let e = e.ok_or(AppError::NotFound)?;
+    let (_, programme, _) = cohort_parts(&app.db, e.cohort_id).await?;
+    let aims = programme.aim_list();
+    let current = enrolments_repo::current_ratings(&app.db, e.id).await?;
+    let mut errors = FieldErrors::new();
+    let mut writes = Vec::new();
+    for r in input {
+        let field = format!("aim-{}", r.aim);
+        let comment = r.comment.trim();
+        if r.aim >= aims.len() {
+            errors.add(&field, "Rate one of the programme's aims");
+            continue;
+        }
+        if comment.chars().count() > MAX_REASON_CHARS {
+            errors.add(
+                &format!("{field}-comment"),
+                format!("Keep the comment under {MAX_REASON_CHARS} characters"),
+            );
+            continue;
+        }
+        let Some(rating) = r.rating else {
+            if !comment.is_empty() {
+                errors.add(
+                    &field,
+                    format!("Rate \"{}\" as well as commenting", aims[r.aim]),
+                );
+            }
+            continue;
+        };
+        let unchanged = current
+            .get(&(r.aim as i32))
+            .is_some_and(|c| c.rating == rating && c.comment == comment);
+        if !unchanged {
+            writes.push((r.aim as i32, rating, comment.to_string()));
+        }
+    }
+    errors.into_result().map_err(AppError::Invalid)?;
+    let txn = app.db.begin().await?;
+    for (aim, rating, comment) in &writes {
+        let row = enrolments_repo::insert_rating(
+            &txn,
+            e.id,
+            *aim,
+            *rating,
+            comment,
+            actor.user_id(),
+            app.now(),
+        )
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            app.now(),
+            AuditEntry::new(AuditAction::Collect)
+                .record("aim_rating", row.id)
+                .person(e.person_id)
+                .reason(rating.as_str()),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(writes.len())
 }

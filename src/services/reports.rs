@@ -161,7 +161,11 @@ pub fn progress_content(
             widths: vec![3.0, 1.3, 3.0],
             rows: aims
                 .into_iter()
-                .map(|a| vec![a, "Not yet rated".into(), String::new()])
+                .enumerate()
+                .map(|(i, a)| match d.ratings.get(&(i as i32)) {
+                    Some(r) => vec![a, r.rating.label().into(), r.comment.clone()],
+                    None => vec![a, "Not yet rated".into(), String::new()],
+                })
                 .collect(),
         }));
     }

@@ -1145,6 +1145,39 @@ async fn the_progress_report_is_a_pdf_named_by_its_reference_and_its_download_is
     let first = &cohort["sessions"][0]["id"];
     api(&app, "PUT", &format!("/api/v1/sessions/{first}/attendance"), Some(&probation),
         Some(json!({"marks": [{"enrolment_id": ids[0], "outcome": "attended_complied", "minutes_late": 12}]}))).await;
+    // the facilitator rates the programme's aim on the enrolment page
+    let enrolment_page = format!("/enrolments/{}", ids[0]);
+    facilitator.get(&app, &enrolment_page).await;
+    let aims = format!("{enrolment_page}/aims");
+    let bad = facilitator
+        .post(
+            &app,
+            &aims,
+            &[
+                ("a[0].aim", "0"),
+                ("a[0].rating", ""),
+                ("a[0].comment", "Engaged well"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(
+        bad.body.contains("href=\"#aim-0\"") && bad.body.contains("Engaged well"),
+        "{}",
+        bad.body
+    );
+    let rated = facilitator
+        .post(
+            &app,
+            &aims,
+            &[
+                ("a[0].aim", "0"),
+                ("a[0].rating", "partially_achieved"),
+                ("a[0].comment", "Engaged well; still minimises the harm"),
+            ],
+        )
+        .await;
+    assert!(rated.redirects_to(&enrolment_page), "{}", rated.body);
     let path = format!(
         "/api/v1/enrolments/{}/progress-report.pdf?recipient=Ipswich%20Magistrates%27%20Court",
         ids[0]
@@ -1189,7 +1222,8 @@ async fn the_progress_report_is_a_pdf_named_by_its_reference_and_its_download_is
         "12",
         "Sessions held: 1. Attended: 1.",
         "Understand the harm done to women in street sex work",
-        "Not yet rated",
+        "Partially achieved",
+        "still minimises the harm",
         "Not yet completed",
         "OFFICIAL-SENSITIVE",
     ] {

@@ -75,6 +75,7 @@ fn access(method: Method, path: &str) -> Access {
         }
         (_, "/cohorts/new") => Access::Needs(ManagePrograms),
         (_, p) if p.starts_with("/programmes") => Access::Needs(ManagePrograms),
+        (Method::Post, "/enrolments/<id>/aims") => Access::Needs(MarkRegister),
         (Method::Post, p) if p.starts_with("/enrolments/") => Access::Needs(ManageCases),
         (_, "/enrolments/<id>") | (_, "/enrolments/<id>/progress-report.pdf") => {
             Access::Needs(MarkRegister)

@@ -1,5 +1,6 @@
 //! One SeaORM entity per table.
 
+pub mod aim_ratings;
 pub mod api_tokens;
 pub mod arrests;
 pub mod assessments;

@@ -14,13 +14,14 @@ use crate::domain::dates::parse_date_parts;
 use crate::domain::enforcement::{EnforcementAction, allowed_actions, deadline_at_risk};
 use crate::domain::enrolment::{EndReason, EnrolmentStatus};
 use crate::domain::london_time::{format_date, format_datetime, london_date};
+use crate::domain::programme::AimRating;
 use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
-use crate::services::enrolments::{self, EnforcementInput};
+use crate::services::enrolments::{self, AimRatingInput, EnforcementInput};
 use crate::services::reports;
 use crate::state::AppState;
-use crate::web::present::{Choice, choices_or_none};
+use crate::web::present::{Choice, choices, choices_or_none};
 use crate::web::shell::{Shell, render};
 
 /// How many days before a caution's deadline it counts as at risk.
@@ -67,6 +68,33 @@ struct DecisionForm {
     note: String,
 }
 
+/// One aim on the page: its rating form and who rated it last.
+#[derive(Serialize)]
+struct AimLine {
+    index: usize,
+    aim: String,
+    rating: String,
+    comment: String,
+    rated: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Serialize, Default, FromForm, Clone)]
+struct AimForm {
+    #[field(default = 0)]
+    aim: usize,
+    #[field(default = String::new())]
+    rating: String,
+    #[field(default = String::new())]
+    comment: String,
+}
+
+#[derive(Serialize, Default, FromForm)]
+struct AimsForm {
+    #[field(default = Vec::new())]
+    a: Vec<AimForm>,
+}
+
 #[derive(Serialize, Default, FromForm)]
 struct EndForm {
     #[field(default = String::new())]
@@ -106,8 +134,18 @@ struct EnrolmentPage<'a> {
     reason_options: Vec<Choice>,
     decision: &'a DecisionForm,
     ending: &'a EndForm,
+    aims: Vec<AimLine>,
+    rating_options: Vec<Choice>,
     #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<serde_json::Value>,
+}
+
+/// What was typed into the forms, to show again with the errors.
+#[derive(Default)]
+struct Typed<'a> {
+    decision: Option<&'a DecisionForm>,
+    ending: Option<&'a EndForm>,
+    aims: Option<&'a AimsForm>,
 }
 
 async fn page(
@@ -115,10 +153,13 @@ async fn page(
     actor: &Actor,
     shell: &Shell,
     id: i32,
-    decision: &DecisionForm,
-    ending: &EndForm,
+    typed: Typed<'_>,
     errors: Option<&FieldErrors>,
 ) -> AppResult<Template> {
+    let today_form = DecisionForm::on(london_date(app.now()));
+    let decision = typed.decision.unwrap_or(&today_form);
+    let no_ending = EndForm::default();
+    let ending = typed.ending.unwrap_or(&no_ending);
     let d = enrolments::detail(app, actor, id).await?;
     let name_of = |u: Option<i32>| {
         u.and_then(|u| d.names.get(&u).cloned())
@@ -246,6 +287,42 @@ async fn page(
             reason_options: choices_or_none::<EndReason>("Choose a reason"),
             decision,
             ending,
+            aims: d
+                .programme
+                .aim_list()
+                .into_iter()
+                .enumerate()
+                .map(|(index, aim)| {
+                    let saved = d.ratings.get(&(index as i32));
+                    let typed = typed.aims.and_then(|f| f.a.iter().find(|a| a.aim == index));
+                    AimLine {
+                        index,
+                        aim,
+                        rating: typed
+                            .map(|t| t.rating.clone())
+                            .or_else(|| saved.map(|r| r.rating.as_str().to_string()))
+                            .unwrap_or_default(),
+                        comment: typed
+                            .map(|t| t.comment.clone())
+                            .or_else(|| saved.map(|r| r.comment.clone()))
+                            .unwrap_or_default(),
+                        rated: saved.map(|r| {
+                            format!(
+                                "Rated by {} on {}",
+                                name_of(r.rated_by),
+                                format_datetime(r.rated_at)
+                            )
+                        }),
+                        error: errors
+                            .and_then(|e| {
+                                e.get(&format!("aim-{index}"))
+                                    .or_else(|| e.get(&format!("aim-{index}-comment")))
+                            })
+                            .map(str::to_string),
+                    }
+                })
+                .collect(),
+            rating_options: choices::<AimRating>(),
             errors: errors.map(errors_json),
         },
     ))
@@ -258,23 +335,7 @@ async fn show_enrolment(
     shell: Shell,
     id: i32,
 ) -> AppResult<Template> {
-    let today = london_date(app.now());
-    let decision = DecisionForm {
-        date_day: today.format("%-d").to_string(),
-        date_month: today.format("%-m").to_string(),
-        date_year: today.format("%Y").to_string(),
-        ..Default::default()
-    };
-    page(
-        app,
-        user.actor(),
-        &shell,
-        id,
-        &decision,
-        &EndForm::default(),
-        None,
-    )
-    .await
+    page(app, user.actor(), &shell, id, Typed::default(), None).await
 }
 
 #[post("/enrolments/<id>/enforcement", data = "<form>")]
@@ -326,8 +387,10 @@ async fn record_decision(
                 user.actor(),
                 &shell,
                 id,
-                &f,
-                &EndForm::default(),
+                Typed {
+                    decision: Some(&f),
+                    ..Typed::default()
+                },
                 Some(&e),
             )
             .await?,
@@ -366,8 +429,10 @@ async fn end_enrolment(
                     user.actor(),
                     &shell,
                     id,
-                    &DecisionForm::default(),
-                    &f,
+                    Typed {
+                        ending: Some(&f),
+                        ..Typed::default()
+                    },
                     Some(&e),
                 )
                 .await?,
@@ -388,6 +453,62 @@ async fn progress_report(
     Ok(crate::web::pdf::PdfDownload::new(file))
 }
 
+#[post("/enrolments/<id>/aims", data = "<form>")]
+async fn rate_aims(
+    app: &State<AppState>,
+    user: Can<cap::MarkRegister>,
+    shell: Shell,
+    id: i32,
+    form: Form<AimsForm>,
+) -> AppResult<FormOutcome> {
+    let f = form.into_inner();
+    let mut errors = FieldErrors::new();
+    let mut input = Vec::new();
+    for a in &f.a {
+        let rating = match a.rating.as_str() {
+            "" => None,
+            code => match AimRating::parse(code) {
+                Some(r) => Some(r),
+                None => {
+                    errors.add(&format!("aim-{}", a.aim), "Choose one of the ratings");
+                    continue;
+                }
+            },
+        };
+        input.push(AimRatingInput {
+            aim: a.aim,
+            rating,
+            comment: a.comment.clone(),
+        });
+    }
+    let result = if errors.is_empty() {
+        enrolments::rate_aims(app, user.actor(), id, &input).await
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    match result {
+        Ok(n) => Ok(FormOutcome::done(
+            format!("/enrolments/{id}"),
+            format!("Aims rated: {n} changed"),
+        )),
+        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
+            page(
+                app,
+                user.actor(),
+                &shell,
+                id,
+                Typed {
+                    aims: Some(&f),
+                    ..Typed::default()
+                },
+                Some(&e),
+            )
+            .await?,
+        )),
+        Err(e) => Err(e),
+    }
+}
+
 #[post("/enrolments/<id>/offer")]
 async fn offer_place(
     app: &State<AppState>,
@@ -399,6 +520,18 @@ async fn offer_place(
         format!("/enrolments/{id}"),
         "Place offered: he is awaiting the start",
     ))
+}
+
+impl DecisionForm {
+    /// The form as it opens: dated today.
+    fn on(today: chrono::NaiveDate) -> DecisionForm {
+        DecisionForm {
+            date_day: today.format("%-d").to_string(),
+            date_month: today.format("%-m").to_string(),
+            date_year: today.format("%Y").to_string(),
+            ..Default::default()
+        }
+    }
 }
 
 /// The service's field name as the form's (two forms on one page each have a note).
@@ -416,6 +549,7 @@ pub fn routes() -> Vec<Route> {
         record_decision,
         end_enrolment,
         offer_place,
-        progress_report
+        progress_report,
+        rate_aims
     ]
 }
