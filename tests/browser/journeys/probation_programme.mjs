@@ -24,6 +24,7 @@ export async function run({ browser, journey, Person, story }) {
       await page.locator(`#s-${i}-title`).fill(title);
       await page.locator(`#s-${i}-minutes`).fill(i === 1 ? "ninety" : "90");
     }
+    await type(page, "Aims", "Understand the harm done to women in street sex work");
     await page.getByLabel("attended at least a number of sessions").check();
     await type(page, "How many sessions", "2");
     await press(page, "Create the programme");
@@ -90,6 +91,13 @@ export async function run({ browser, journey, Person, story }) {
     await press(page, "Record the decision");
     await expectText(page, "Decision recorded");
     await expectNoText(page, "a decision is needed");
+  });
+  await officer.step("aim-rated", async () => {
+    const aim = page.getByRole("group", { name: "Understand the harm done to women in street sex work" });
+    await aim.getByLabel("Partially achieved", { exact: true }).check();
+    await type(page, "Facilitator's comment", "Talks about the women's safety; still minimises");
+    await press(page, "Save the ratings");
+    await expectText(page, "Aims rated: 1 changed");
   });
   await officer.step("progress-report-downloaded", async () => {
     await type(page, "Progress report for (optional)", "Suffolk Constabulary");
