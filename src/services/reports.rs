@@ -193,6 +193,21 @@ pub fn progress_content(
     }
 }
 
+/// The progress report's content for reading in the browser (the printable
+/// view): audited as a consult of the enrolment, not a disclosure.
+pub async fn progress_view(app: &AppState, actor: &Actor, enrolment_id: i32) -> AppResult<Report> {
+    let d = enrolments::detail(app, actor, enrolment_id).await?;
+    let facilitators = programmes::cohort(app, actor, d.cohort.id)
+        .await?
+        .facilitators;
+    Ok(progress_content(
+        &d,
+        &facilitators,
+        actor.display_name(),
+        app.now(),
+    ))
+}
+
 /// The progress report of one enrolment (probation; the cohort's
 /// facilitators), audited as a disclosure to `recipient` when given.
 pub async fn progress_report(

@@ -1246,6 +1246,17 @@ async fn the_progress_report_is_a_pdf_named_by_its_reference_and_its_download_is
         .await,
         1
     );
+    // the printable page: the same content, read rather than disclosed
+    let printable = facilitator
+        .get(&app, &format!("/enrolments/{}/progress-report", ids[0]))
+        .await;
+    assert_eq!(printable.status, Status::Ok);
+    assert!(
+        printable.body.contains("1. Participant and programme")
+            && printable.body.contains("Partially achieved")
+    );
+    let (action, _, _, _) = app.last_audit().await;
+    assert_eq!(action, "consult");
     // the cohort's facilitator downloads it from the enrolment page
     let page = facilitator
         .get(&app, &format!("/enrolments/{}/progress-report.pdf", ids[0]))

@@ -77,9 +77,9 @@ fn access(method: Method, path: &str) -> Access {
         (_, p) if p.starts_with("/programmes") => Access::Needs(ManagePrograms),
         (Method::Post, "/enrolments/<id>/aims") => Access::Needs(MarkRegister),
         (Method::Post, p) if p.starts_with("/enrolments/") => Access::Needs(ManageCases),
-        (_, "/enrolments/<id>") | (_, "/enrolments/<id>/progress-report.pdf") => {
-            Access::Needs(MarkRegister)
-        }
+        (_, "/enrolments/<id>")
+        | (_, "/enrolments/<id>/progress-report.pdf")
+        | (_, "/enrolments/<id>/progress-report") => Access::Needs(MarkRegister),
         (_, p) if p.starts_with("/cohorts") => Access::Needs(MarkRegister),
         (_, "/arrests/<id>/edit") | (Method::Post, "/arrests/<id>") => Access::Needs(RecordArrests),
         (Method::Post, "/api/v1/arrests") | (_, "/api/v1/arrests/import") => {

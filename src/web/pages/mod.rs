@@ -13,6 +13,7 @@ mod person_programme;
 mod programmes;
 mod referrals;
 mod register;
+mod report_view;
 mod session;
 mod setup;
 mod two_step;
@@ -40,6 +41,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(assessments::routes());
     r.extend(hearings::routes());
     r.extend(register::routes());
+    r.extend(report_view::routes());
     r.extend(cohorts::routes());
     r.extend(enrolments::routes());
     r

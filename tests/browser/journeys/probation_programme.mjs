@@ -99,6 +99,12 @@ export async function run({ browser, journey, Person, story }) {
     await press(page, "Save the ratings");
     await expectText(page, "Aims rated: 1 changed");
   });
+  await officer.step("progress-report-printable", async () => {
+    await follow(page, "Read or print the progress report");
+    await expectText(page, "1. Participant and programme");
+    await expectText(page, "Partially achieved");
+    await follow(page, "Back");
+  });
   await officer.step("progress-report-downloaded", async () => {
     await type(page, "Progress report for (optional)", "Suffolk Constabulary");
     const [download] = await Promise.all([

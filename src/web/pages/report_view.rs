@@ -1,0 +1,91 @@
+//! Reports as printable pages: the same content as the PDF (the services'
+//! `Report`), drawn as HTML with a print stylesheet, for those who read in
+//! the browser or print from it.
+
+use rocket::{Route, State, get, routes};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use crate::auth::guards::{Can, cap};
+use crate::domain::london_time::format_datetime;
+use crate::error::AppResult;
+use crate::reports::{Block, Report};
+use crate::services::reports;
+use crate::state::AppState;
+use crate::web::shell::{Shell, render};
+
+/// One block, tagged for the template.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum BlockView {
+    Heading {
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    PageBreak,
+}
+
+#[derive(Serialize)]
+struct ReportPage {
+    title: String,
+    reference: String,
+    generated: String,
+    draft: bool,
+    blocks: Vec<BlockView>,
+    /// Where the PDF of the same report is.
+    pdf: String,
+    back: String,
+}
+
+fn view(r: Report, pdf: String, back: String) -> ReportPage {
+    ReportPage {
+        title: r.title,
+        reference: r.reference,
+        generated: format_datetime(r.generated_at),
+        draft: r.draft,
+        blocks: r
+            .blocks
+            .into_iter()
+            .map(|b| match b {
+                Block::Heading(text) => BlockView::Heading { text },
+                Block::Paragraph(text) => BlockView::Paragraph { text },
+                Block::Table(t) => BlockView::Table {
+                    header: t.header,
+                    rows: t.rows,
+                },
+                Block::PageBreak => BlockView::PageBreak,
+            })
+            .collect(),
+        pdf,
+        back,
+    }
+}
+
+#[get("/enrolments/<id>/progress-report")]
+async fn progress_report(
+    app: &State<AppState>,
+    user: Can<cap::MarkRegister>,
+    shell: Shell,
+    id: i32,
+) -> AppResult<Template> {
+    let r = reports::progress_view(app, user.actor(), id).await?;
+    Ok(render(
+        "report",
+        &shell,
+        view(
+            r,
+            format!("/enrolments/{id}/progress-report.pdf"),
+            format!("/enrolments/{id}"),
+        ),
+    ))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![progress_report]
+}
