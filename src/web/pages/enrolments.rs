@@ -373,30 +373,14 @@ async fn record_decision(
             },
         )
         .await
-        .map(|_| ()),
+        .map(|_| "Decision recorded".to_string()),
         _ => Err(AppError::Invalid(errors)),
     };
-    match result {
-        Ok(()) => Ok(FormOutcome::done(
-            format!("/enrolments/{id}"),
-            "Decision recorded",
-        )),
-        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
-            page(
-                app,
-                user.actor(),
-                &shell,
-                id,
-                Typed {
-                    decision: Some(&f),
-                    ..Typed::default()
-                },
-                Some(&e),
-            )
-            .await?,
-        )),
-        Err(e) => Err(e),
-    }
+    let typed = Typed {
+        decision: Some(&f),
+        ..Typed::default()
+    };
+    answer(app, user.actor(), &shell, id, result, typed).await
 }
 
 #[post("/enrolments/<id>/end", data = "<form>")]
@@ -408,7 +392,7 @@ async fn end_enrolment(
     form: Form<EndForm>,
 ) -> AppResult<FormOutcome> {
     let f = form.into_inner();
-    match enrolments::end_early(
+    let result = enrolments::end_early(
         app,
         user.actor(),
         id,
@@ -416,30 +400,16 @@ async fn end_enrolment(
         &f.end_note,
     )
     .await
-    {
-        Ok(()) => Ok(FormOutcome::done(
-            format!("/enrolments/{id}"),
-            "Enrolment ended",
-        )),
-        Err(AppError::Invalid(e)) => {
-            let e = rename(&e, "note", "end_note");
-            Ok(FormOutcome::again(
-                page(
-                    app,
-                    user.actor(),
-                    &shell,
-                    id,
-                    Typed {
-                        ending: Some(&f),
-                        ..Typed::default()
-                    },
-                    Some(&e),
-                )
-                .await?,
-            ))
-        }
-        Err(e) => Err(e),
-    }
+    .map(|()| "Enrolment ended".to_string())
+    .map_err(|e| match e {
+        AppError::Invalid(errors) => AppError::Invalid(rename(&errors, "note", "end_note")),
+        other => other,
+    });
+    let typed = Typed {
+        ending: Some(&f),
+        ..Typed::default()
+    };
+    answer(app, user.actor(), &shell, id, result, typed).await
 }
 
 #[get("/enrolments/<id>/progress-report.pdf?<recipient>")]
@@ -486,27 +456,12 @@ async fn rate_aims(
     } else {
         Err(AppError::Invalid(errors))
     };
-    match result {
-        Ok(n) => Ok(FormOutcome::done(
-            format!("/enrolments/{id}"),
-            format!("Aims rated: {n} changed"),
-        )),
-        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
-            page(
-                app,
-                user.actor(),
-                &shell,
-                id,
-                Typed {
-                    aims: Some(&f),
-                    ..Typed::default()
-                },
-                Some(&e),
-            )
-            .await?,
-        )),
-        Err(e) => Err(e),
-    }
+    let result = result.map(|n| format!("Aims rated: {n} changed"));
+    let typed = Typed {
+        aims: Some(&f),
+        ..Typed::default()
+    };
+    answer(app, user.actor(), &shell, id, result, typed).await
 }
 
 #[post("/enrolments/<id>/offer")]
@@ -531,6 +486,25 @@ impl DecisionForm {
             date_year: today.format("%Y").to_string(),
             ..Default::default()
         }
+    }
+}
+
+/// What a form on the enrolment page answers: back to the page with a
+/// notice, or the page again (422) with what was typed and the errors.
+async fn answer(
+    app: &AppState,
+    actor: &Actor,
+    shell: &Shell,
+    id: i32,
+    result: AppResult<String>,
+    typed: Typed<'_>,
+) -> AppResult<FormOutcome> {
+    match result {
+        Ok(notice) => Ok(FormOutcome::done(format!("/enrolments/{id}"), notice)),
+        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
+            page(app, actor, shell, id, typed, Some(&e)).await?,
+        )),
+        Err(e) => Err(e),
     }
 }
 
