@@ -123,10 +123,13 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
     let warnings = arrested_together_on(&app.db, cohort.id, Some(input.person_id))
         .await?
         .into_iter()
-        .map(|(_, other)| {
-            format!("He was arrested together with {other}, who is on cohort {}: they should not share a group", cohort.code)
+        .map(|(_, (other_id, other))| {
+            (
+                other_id,
+                format!("He was arrested together with {other}, who is on cohort {}: they should not share a group", cohort.code),
+            )
         })
-        .collect();
+        .collect::<Vec<_>>();
     let txn = app.db.begin().await?;
     if programmes_repo::claim_cohort(&txn, &cohort).await? == 0 {
         return Err(AppError::conflict(
@@ -171,9 +174,11 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
         )
         .await?;
     }
+    // the men a warning names were shown to the officer: their trails say so
     let mut entry = AuditEntry::new(AuditAction::Collect)
         .record("enrolment", e.id)
-        .person(e.person_id);
+        .person(e.person_id)
+        .people(warnings.iter().map(|(id, _)| *id));
     if let Some(r) = reason {
         entry = entry.reason(format!("enrolled without a suitable assessment: {r}"));
     }
@@ -181,7 +186,7 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
     txn.commit().await?;
     Ok(Enrolled {
         enrolment: e,
-        warnings,
+        warnings: warnings.into_iter().map(|(_, w)| w).collect(),
     })
 }
 
@@ -199,7 +204,7 @@ pub(crate) async fn arrested_together_on(
     db: &impl ConnectionTrait,
     cohort_id: i32,
     newcomer: Option<i32>,
-) -> AppResult<Vec<(String, String)>> {
+) -> AppResult<Vec<((i32, String), (i32, String))>> {
     let mut men: Vec<i32> = enrolments_repo::in_cohort(db, cohort_id)
         .await?
         .into_iter()
@@ -242,7 +247,7 @@ pub(crate) async fn arrested_together_on(
     for a in firsts {
         for b in men.iter().copied().filter(|b| newcomer.is_some() || *b > a) {
             if a != b && any_together(&facts(a), &facts(b)) {
-                pairs.push((name(a), name(b)));
+                pairs.push(((a, name(a)), (b, name(b))));
             }
         }
     }
@@ -817,7 +822,11 @@ pub async fn non_associations(
 ) -> AppResult<Vec<(String, String)>> {
     actor.require(Capability::MarkRegister)?;
     require_cohort_access(app, actor, cohort_id, ("cohort", cohort_id)).await?;
-    arrested_together_on(&app.db, cohort_id, None).await
+    Ok(arrested_together_on(&app.db, cohort_id, None)
+        .await?
+        .into_iter()
+        .map(|((_, a), (_, b))| (a, b))
+        .collect())
 }
 
 /// A status move as a service asks for it.

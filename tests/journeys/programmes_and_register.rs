@@ -974,6 +974,15 @@ async fn men_arrested_together_are_warned_of_when_they_would_share_a_cohort() {
     )
     .await;
     assert_eq!(second.status, Status::Created, "a warning, not a refusal");
+    assert_eq!(
+        app.count(&format!(
+            "audit_subjects WHERE person_id = {} AND audit_id = (SELECT MAX(id) FROM audit_log WHERE action = 'collect' AND record_type = 'enrolment')",
+            men[0]["id"]
+        ))
+        .await,
+        1,
+        "the man the warning names has the disclosure in his audit trail"
+    );
     let warning = second.json()["warnings"][0]
         .as_str()
         .unwrap_or_default()
