@@ -46,3 +46,29 @@
     });
   });
 })();
+
+// A court report's draft saves itself a few seconds after typing stops; the
+// Save draft button does the same without JavaScript.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var status = form.querySelector("[data-autosave-status]");
+  var version = form.querySelector('[name="lock_version"]');
+  var timer = null;
+  function save() {
+    var data = new FormData(form);
+    data.set("action", "autosave");
+    fetch(form.action, { method: "POST", body: new URLSearchParams(data), credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (saved) {
+        version.value = saved.lock_version;
+        status.textContent = "Draft saved automatically at " + saved.saved_at + ".";
+      })
+      .catch(function () { status.textContent = "Not saved automatically: use Save draft."; });
+  }
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(save, 2000);
+  });
+})();

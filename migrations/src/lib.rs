@@ -10,6 +10,7 @@ mod m20261130_000003_assessments_and_hearings;
 mod m20261201_000004_audit_subjects_and_token_expiry;
 mod m20261205_000005_programmes_cohorts_attendance;
 mod m20261205_000006_aim_ratings;
+mod m20261205_000007_court_reports;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_audit_subjects_and_token_expiry::Migration),
             Box::new(m20261205_000005_programmes_cohorts_attendance::Migration),
             Box::new(m20261205_000006_aim_ratings::Migration),
+            Box::new(m20261205_000007_court_reports::Migration),
         ]
     }
 }

@@ -75,6 +75,7 @@ use crate::domain::arrest_import::ImportStatus;
 use crate::domain::assessment::{AssessmentStatus, Suitability};
 use crate::domain::attendance::{AbsenceReason, Outcome};
 use crate::domain::audit_action::AuditAction;
+use crate::domain::court_report::CourtReportStatus;
 use crate::domain::enforcement::EnforcementAction;
 use crate::domain::enrolment::{EndReason, EnrolmentStatus, LegalBasis};
 use crate::domain::hearing::HearingOutcome;
@@ -106,4 +107,5 @@ stored_as_code!(
     LegalBasis,
     SessionState,
     AimRating,
+    CourtReportStatus,
 );

@@ -5,6 +5,7 @@ pub mod arrests_repo;
 pub mod assessments_repo;
 pub mod audit_repo;
 pub mod codes;
+pub mod court_reports_repo;
 pub mod enrolments_repo;
 pub mod entities;
 pub mod hearings_repo;

@@ -88,6 +88,11 @@ pub fn format_datetime(at: DateTime<Utc>) -> String {
     format!("{}, {}", format_date(local.date()), local.format("%H:%M"))
 }
 
+/// The London clock time of an instant: "14:05".
+pub fn format_time(at: DateTime<Utc>) -> String {
+    to_london(at).format("%H:%M").to_string()
+}
+
 /// Weekday check used by working-day rules.
 pub fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)

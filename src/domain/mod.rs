@@ -10,6 +10,7 @@ pub mod attendance;
 pub mod audit_action;
 pub mod calendar;
 pub mod code;
+pub mod court_report;
 pub mod dash;
 pub mod dates;
 pub mod enforcement;

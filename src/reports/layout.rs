@@ -312,19 +312,22 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
     let mut finished = Vec::with_capacity(count);
     for (i, mut ops) in bodies.into_iter().enumerate() {
         let mut page = Vec::new();
-        if report.draft {
-            // under everything else, in light grey
+        if let Some(stamp) = report.stamp {
+            // under everything else, in light grey, shrunk to fit the page
             page.push(Op::SetFillColor {
                 col: Color::Rgb(Rgb::new(0.85, 0.85, 0.85, None)),
             });
-            let w = bold.width("DRAFT", STAMP_SIZE);
+            let word = stamp.word();
+            let room = PAGE_WIDTH - 2.0 * MARGIN;
+            let size = STAMP_SIZE.min(STAMP_SIZE * room / bold.width(word, STAMP_SIZE));
+            let w = bold.width(word, size);
             text(
                 &mut page,
                 &bold,
-                STAMP_SIZE,
+                size,
                 (PAGE_WIDTH - w) / 2.0,
-                PAGE_HEIGHT / 2.0 - STAMP_SIZE / 3.0,
-                "DRAFT",
+                PAGE_HEIGHT / 2.0 - size / 3.0,
+                word,
             );
             page.push(Op::SetFillColor {
                 col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),

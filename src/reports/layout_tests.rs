@@ -2,9 +2,9 @@ use chrono::{DateTime, Utc};
 use printpdf::{PdfDocument, PdfParseOptions};
 
 use super::*;
-use crate::reports::{Block, Report, Table};
+use crate::reports::{Block, Report, Stamp, Table};
 
-fn report(draft: bool, rows: usize) -> Report {
+fn report(stamp: Option<Stamp>, rows: usize) -> Report {
     Report {
         title: "Progress report".into(),
         reference: "PR-2026-0001".into(),
@@ -12,7 +12,7 @@ fn report(draft: bool, rows: usize) -> Report {
         generated_at: DateTime::parse_from_rfc3339("2026-12-05T07:30:00Z")
             .expect("time")
             .with_timezone(&Utc),
-        draft,
+        stamp,
         blocks: vec![
             Block::Heading("Attendance".into()),
             Block::Paragraph(
@@ -46,7 +46,7 @@ fn pages_of(bytes: &[u8]) -> Vec<String> {
 
 #[test]
 fn every_page_carries_the_marking_the_reference_and_its_number() {
-    let bytes = render(&report(false, 80)).expect("rendered");
+    let bytes = render(&report(None, 80)).expect("rendered");
     let pages = pages_of(&bytes);
     assert!(pages.len() >= 2, "80 rows need more than one page");
     let n = pages.len();
@@ -69,7 +69,7 @@ fn every_page_carries_the_marking_the_reference_and_its_number() {
 
 #[test]
 fn a_tables_header_repeats_on_each_page_and_no_row_is_split() {
-    let bytes = render(&report(false, 80)).expect("rendered");
+    let bytes = render(&report(None, 80)).expect("rendered");
     let pages = pages_of(&bytes);
     for text in &pages[1..] {
         assert!(
@@ -90,13 +90,22 @@ fn a_tables_header_repeats_on_each_page_and_no_row_is_split() {
 
 #[test]
 fn names_in_any_latin_greek_or_cyrillic_script_print_and_a_draft_is_stamped() {
-    let bytes = render(&report(true, 3)).expect("rendered");
+    let bytes = render(&report(Some(Stamp::Draft), 3)).expect("rendered");
     let pages = pages_of(&bytes);
     let all = pages.join(" ");
     for name in ["Łukasz", "Wiśniewski", "Δημήτρης", "Дмитрий"] {
         assert!(all.contains(name), "{name} missing from: {all}");
     }
     assert!(pages.iter().all(|p| p.contains("DRAFT")));
+}
+
+#[test]
+fn a_superseded_version_is_stamped_on_every_page() {
+    let bytes = render(&report(Some(Stamp::Superseded), 60)).expect("rendered");
+    let pages = pages_of(&bytes);
+    assert!(pages.len() > 1);
+    assert!(pages.iter().all(|p| p.contains("SUPERSEDED")));
+    assert!(pages.iter().all(|p| !p.contains("DRAFT")));
 }
 
 #[test]
@@ -118,7 +127,7 @@ fn a_long_word_is_broken_to_fit_and_lines_never_pass_the_margin() {
 /// Writes a sample to `KERBSIDE_SAMPLE_PDF` when set (for looking at it).
 #[test]
 fn a_sample_can_be_written_for_a_person_to_look_at() {
-    let bytes = render(&report(true, 40)).expect("rendered");
+    let bytes = render(&report(Some(Stamp::Draft), 40)).expect("rendered");
     assert!(bytes.starts_with(b"%PDF-"));
     if let Ok(path) = std::env::var("KERBSIDE_SAMPLE_PDF") {
         std::fs::write(path, &bytes).expect("written");

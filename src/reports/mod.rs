@@ -7,12 +7,14 @@
 //! Y"; a draft is stamped DRAFT on every page. The text is set in DejaVu
 //! Sans, embedded, so any Latin, Greek or Cyrillic name prints.
 
+pub mod court_report;
 pub mod layout;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 /// A report's content, ready to draw.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The document's title (also its PDF title).
     pub title: String,
@@ -22,13 +24,13 @@ pub struct Report {
     /// Who generated it (the PDF's author).
     pub author: String,
     pub generated_at: DateTime<Utc>,
-    /// Stamp DRAFT on every page.
-    pub draft: bool,
+    /// A word stamped across every page (DRAFT, SUPERSEDED), if any.
+    pub stamp: Option<Stamp>,
     pub blocks: Vec<Block>,
 }
 
 /// One piece of a report, in reading order.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Block {
     /// A section heading (kept with what follows it).
     Heading(String),
@@ -41,10 +43,29 @@ pub enum Block {
 }
 
 /// A table: column headings, each column's share of the width, and rows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub header: Vec<String>,
     /// Relative widths (any positive numbers; they are scaled to the page).
     pub widths: Vec<f32>,
     pub rows: Vec<Vec<String>>,
+}
+
+/// The word stamped across every page of a report that is not final.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stamp {
+    /// Not yet submitted: it may still change.
+    Draft,
+    /// Replaced by a later version: not to be relied on.
+    Superseded,
+}
+
+impl Stamp {
+    /// The word printed.
+    pub fn word(self) -> &'static str {
+        match self {
+            Stamp::Draft => "DRAFT",
+            Stamp::Superseded => "SUPERSEDED",
+        }
+    }
 }

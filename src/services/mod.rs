@@ -7,6 +7,7 @@ pub mod actions;
 pub mod arrests;
 pub mod assessments;
 pub mod audit;
+pub mod court_reports;
 pub mod enrolments;
 pub mod hearings;
 pub mod import;

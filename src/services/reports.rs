@@ -17,6 +17,19 @@ use crate::state::AppState;
 /// The longest recipient named on a download.
 pub const MAX_RECIPIENT_CHARS: usize = 200;
 
+/// The recipient named for a download, trimmed (none when blank), or 422
+/// when it is too long.
+pub fn check_recipient(recipient: Option<&str>) -> AppResult<Option<&str>> {
+    let recipient = recipient.map(str::trim).filter(|r| !r.is_empty());
+    if recipient.is_some_and(|r| r.chars().count() > MAX_RECIPIENT_CHARS) {
+        return Err(AppError::invalid(
+            "recipient",
+            format!("Keep the recipient under {MAX_RECIPIENT_CHARS} characters"),
+        ));
+    }
+    Ok(recipient)
+}
+
 /// A report file ready to send.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReportFile {
@@ -188,7 +201,7 @@ pub fn progress_content(
         reference: progress_reference(e.id, now),
         author: author.to_string(),
         generated_at: now,
-        draft: false,
+        stamp: None,
         blocks,
     }
 }
@@ -216,13 +229,7 @@ pub async fn progress_report(
     enrolment_id: i32,
     recipient: Option<&str>,
 ) -> AppResult<ReportFile> {
-    let recipient = recipient.map(str::trim).filter(|r| !r.is_empty());
-    if recipient.is_some_and(|r| r.chars().count() > MAX_RECIPIENT_CHARS) {
-        return Err(AppError::invalid(
-            "recipient",
-            format!("Keep the recipient under {MAX_RECIPIENT_CHARS} characters"),
-        ));
-    }
+    let recipient = check_recipient(recipient)?;
     let d = enrolments::detail(app, actor, enrolment_id).await?;
     let facilitators = programmes::cohort(app, actor, d.cohort.id)
         .await?

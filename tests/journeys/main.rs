@@ -8,6 +8,7 @@ mod accounts_and_sessions;
 mod api_contract;
 mod audit_log;
 mod command_line;
+mod court_reports;
 mod foundation;
 mod person_record;
 mod police_arrests;

@@ -43,7 +43,7 @@ fn fill(path: &str, person: &str, assessment: &str, referral: &str, arrest: &str
                 "static" => "app.css",
                 // the facilitator's cohort is the first, so its first session is 1
                 "import" | "users" | "sessions" | "tokens" | "cohorts" => "1",
-                "enrolments" => "1",
+                "enrolments" | "court-reports" => "1",
                 other => panic!("no record to fill in for {seg} after '{other}' in {path}: add it"),
             }]
         } else {

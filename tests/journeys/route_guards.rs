@@ -58,7 +58,11 @@ fn access(method: Method, path: &str) -> Access {
         {
             Access::Needs(ManageCases)
         }
+        (_, p) if p.starts_with("/api/v1/court-reports") || p.starts_with("/court-reports") => {
+            Access::Needs(ManageCases)
+        }
         (_, "/people/<id>/assessments")
+        | (_, "/people/<id>/court-reports")
         | (_, "/people/<id>/history")
         | (_, "/people/<id>/programme")
         | (_, "/people/<id>/enrolments") => Access::Needs(ManageCases),

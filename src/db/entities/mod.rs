@@ -11,6 +11,7 @@ pub mod cohort_facilitators;
 pub mod cohort_sessions;
 pub mod cohorts;
 pub mod court_hearings;
+pub mod court_reports;
 pub mod enforcement_actions;
 pub mod enrolment_status_history;
 pub mod enrolments;

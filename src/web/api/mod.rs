@@ -5,6 +5,7 @@ mod arrests;
 mod assessments;
 mod attendance;
 mod calculators;
+mod court_reports;
 mod docs;
 mod enrolments;
 pub mod json_body;
@@ -38,6 +39,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(programmes::routes());
     r.extend(enrolments::routes());
     r.extend(attendance::routes());
+    r.extend(court_reports::routes());
     r
 }
 

@@ -30,8 +30,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use super::problem::Problem;
 use super::unrouted::PUBLIC_PATHS;
 use super::{
-    arrests, assessments, attendance, calculators, enrolments, me, people, programmes, referrals,
-    users,
+    arrests, assessments, attendance, calculators, court_reports, enrolments, me, people,
+    programmes, referrals, users,
 };
 
 #[derive(OpenApi)]
@@ -39,7 +39,7 @@ use super::{
     info(
         title = "Kerbside API",
         version = "1",
-        description = "Arrests, people, referrals, risk assessments, programmes, enrolments and attendance for the multi-agency team that tackles kerb crawling. Every call needs an API token (`kerbside token create`), is allowed by the token's user's roles, and is audited. `/api/v1` changes only by adding: see the README's stability promise.",
+        description = "Arrests, people, referrals, risk assessments, programmes, enrolments, attendance and court reports for the multi-agency team that tackles kerb crawling. Every call needs an API token (`kerbside token create`), is allowed by the token's user's roles, and is audited. `/api/v1` changes only by adding: see the README's stability promise.",
     ),
     servers((url = "/api/v1")),
     paths(
@@ -68,6 +68,12 @@ use super::{
         enrolments::progress_report,
         attendance::show_register,
         attendance::save_register,
+        court_reports::create_court_report,
+        court_reports::show_court_report,
+        court_reports::change_court_report,
+        court_reports::submit_court_report,
+        court_reports::correct_court_report,
+        court_reports::court_report_pdf,
     ),
     components(schemas(Problem)),
     modifiers(&CommonAnswers, &Links, &DisposalRules),
@@ -289,6 +295,24 @@ fn link_specs() -> Vec<LinkSpec> {
             "201",
             "ShowEnrolment",
             "show_enrolment",
+            &[("id", "$response.body#/id")],
+            None,
+        ),
+        (
+            "/court-reports",
+            "post",
+            "201",
+            "ShowCourtReport",
+            "show_court_report",
+            &[("id", "$response.body#/id")],
+            None,
+        ),
+        (
+            "/court-reports",
+            "post",
+            "201",
+            "SubmitCourtReport",
+            "submit_court_report",
             &[("id", "$response.body#/id")],
             None,
         ),

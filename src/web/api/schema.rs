@@ -211,3 +211,12 @@ pub fn title() -> Object {
 pub fn required_note() -> Object {
     required_text(2000, "Not blank, at most 2,000 characters")
 }
+
+/// A section of a report the officer writes: optional in a draft, at most
+/// 20,000 characters.
+pub fn report_section() -> Object {
+    optional_text(
+        20_000,
+        "At most 20,000 characters; may be empty in a draft, must be written to submit",
+    )
+}

@@ -5,6 +5,7 @@ mod admin;
 mod arrests;
 mod assessments;
 mod cohorts;
+mod court_reports;
 mod enrolments;
 mod hearings;
 mod home;
@@ -44,6 +45,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(report_view::routes());
     r.extend(cohorts::routes());
     r.extend(enrolments::routes());
+    r.extend(court_reports::routes());
     r
 }
 

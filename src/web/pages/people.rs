@@ -151,6 +151,11 @@ pub(super) fn subnav(actor: &Actor, person_id: i32, current: &str) -> Vec<Subnav
             "Programme",
             format!("/people/{person_id}/programme"),
         ));
+        items.push((
+            "court_reports",
+            "Court reports",
+            format!("/people/{person_id}/court-reports"),
+        ));
         items.push(("history", "History", format!("/people/{person_id}/history")));
     }
     items

@@ -31,24 +31,28 @@ enum BlockView {
     PageBreak,
 }
 
+/// A report drawn as a page; other pages extend it (the court report adds
+/// its own actions).
 #[derive(Serialize)]
-struct ReportPage {
+pub(super) struct ReportPage {
     title: String,
     reference: String,
     generated: String,
-    draft: bool,
+    /// The stamp's word (DRAFT, SUPERSEDED), if any.
+    stamp: Option<&'static str>,
     blocks: Vec<BlockView>,
     /// Where the PDF of the same report is.
     pdf: String,
     back: String,
 }
 
-fn view(r: Report, pdf: String, back: String) -> ReportPage {
+/// The page of a report, with where its PDF is and where to go back to.
+pub(super) fn report_page(r: Report, pdf: String, back: String) -> ReportPage {
     ReportPage {
         title: r.title,
         reference: r.reference,
         generated: format_datetime(r.generated_at),
-        draft: r.draft,
+        stamp: r.stamp.map(|s| s.word()),
         blocks: r
             .blocks
             .into_iter()
@@ -78,7 +82,7 @@ async fn progress_report(
     Ok(render(
         "report",
         &shell,
-        view(
+        report_page(
             r,
             format!("/enrolments/{id}/progress-report.pdf"),
             format!("/enrolments/{id}"),

@@ -563,3 +563,50 @@ pub async fn api(
 pub async fn raw_connection(url: &str) -> DatabaseConnection {
     Database::connect(url).await.expect("connect")
 }
+
+/// A PDF fetched from the API with a bearer token: the status, the
+/// `Content-Disposition` header and the text of each page (parsed with
+/// printpdf; empty when the answer is not a PDF).
+pub struct Download {
+    pub status: Status,
+    pub disposition: String,
+    pub pages: Vec<String>,
+}
+
+impl Download {
+    /// Every page's text, joined.
+    pub fn text(&self) -> String {
+        self.pages.join(" ")
+    }
+}
+
+pub async fn download_pdf(app: &TestApp, path: &str, token: &str) -> Download {
+    let r = app
+        .client
+        .get(path.to_string())
+        .header(Header::new("Authorization", format!("Bearer {token}")))
+        .dispatch()
+        .await;
+    let status = r.status();
+    let disposition = r
+        .headers()
+        .get_one("Content-Disposition")
+        .unwrap_or_default()
+        .to_string();
+    let bytes = r.into_bytes().await.unwrap_or_default();
+    let mut warnings = Vec::new();
+    let pages =
+        printpdf::PdfDocument::parse(&bytes, &printpdf::PdfParseOptions::default(), &mut warnings)
+            .map(|pdf| {
+                pdf.extract_text()
+                    .into_iter()
+                    .map(|p| p.join(" "))
+                    .collect()
+            })
+            .unwrap_or_default();
+    Download {
+        status,
+        disposition,
+        pages,
+    }
+}
