@@ -56,19 +56,31 @@
   var status = form.querySelector("[data-autosave-status]");
   var version = form.querySelector('[name="lock_version"]');
   var timer = null;
+  var inFlight = null;
   function save() {
     var data = new FormData(form);
     data.set("action", "autosave");
-    fetch(form.action, { method: "POST", body: new URLSearchParams(data), credentials: "same-origin", headers: { "Accept": "application/json" } })
+    // form.action would be the buttons named "action", not the address
+    inFlight = fetch(form.getAttribute("action"), { method: "POST", body: new URLSearchParams(data), credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (saved) {
         version.value = saved.lock_version;
         status.textContent = "Draft saved automatically at " + saved.saved_at + ".";
       })
-      .catch(function () { status.textContent = "Not saved automatically: use Save draft."; });
+      .catch(function () { status.textContent = "Not saved automatically: use Save draft."; })
+      .then(function () { inFlight = null; });
   }
   form.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(save, 2000);
+  });
+  // a button pressed while a save is on its way waits for it, so that it
+  // sends the version that save made
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (!inFlight) { return; }
+    event.preventDefault();
+    var button = event.submitter;
+    inFlight.then(function () { form.requestSubmit(button); });
   });
 })();

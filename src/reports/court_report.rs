@@ -4,9 +4,9 @@
 //! database or the clock, so the content is tested without a PDF.
 //!
 //! Domestic abuse is put in a form fit for court: whether he is known to
-//! MARAC and the number of police call-outs recorded. The DASH answers and
-//! the assessment's own notes are never printed; what the court should hear
-//! about them, the officer writes in the risk commentary.
+//! MARAC, the number of police call-outs recorded, and the concerns the
+//! assessment wrote "in words fit for a court report". The DASH answers,
+//! the needs notes and the suitability rationale are never printed.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -50,6 +50,8 @@ pub struct RiskFacts {
     pub known_to_marac: Option<bool>,
     pub marac_date: Option<NaiveDate>,
     pub police_callouts: Option<u32>,
+    /// The assessment's domestic-abuse concerns, written for court.
+    pub concerns: Option<String>,
     /// The suitability decision's label.
     pub suitability: Option<String>,
 }
@@ -271,6 +273,16 @@ fn risk(f: &CourtFacts) -> Vec<Block> {
     blocks.push(Block::Paragraph(format!(
         "Domestic abuse: {marac}{callouts}"
     )));
+    if let Some(c) = r
+        .concerns
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        blocks.push(Block::Paragraph(format!(
+            "Concerns recorded in the assessment: {c}"
+        )));
+    }
     blocks.push(Block::Paragraph("Commentary:".into()));
     blocks.extend(written(&f.written.sections.risk_commentary));
     blocks

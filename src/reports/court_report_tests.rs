@@ -63,6 +63,7 @@ fn facts() -> CourtFacts {
             known_to_marac: Some(true),
             marac_date: Some(day("2026-06-11")),
             police_callouts: Some(3),
+            concerns: Some("One call-out to the family home last year.".into()),
             suitability: Some("Suitable for the programme".into()),
         }),
         attendance: None,
@@ -169,6 +170,7 @@ fn risk_shows_ogrs3_with_its_calibration_and_rosh_for_every_group() {
     }
     assert!(t.contains("He is known to MARAC (discussed 11 June 2026)"));
     assert!(t.contains("3 police call-outs"));
+    assert!(t.contains("Concerns recorded in the assessment: One call-out to the family home"));
     assert!(!t.contains("indicative"));
 }
 

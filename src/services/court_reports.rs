@@ -402,6 +402,7 @@ async fn risk_facts(app: &AppState, person_id: i32) -> AppResult<Option<RiskFact
         known_to_marac: da.known_to_marac,
         marac_date: da.marac_date,
         police_callouts: da.police_callouts,
+        concerns: da.concerns.clone(),
         suitability: a.suitability.map(|s| s.label().to_string()),
     }))
 }

@@ -20,9 +20,10 @@ import * as sessionExpiry from "./journeys/session_expiry.mjs";
 import * as apiReference from "./journeys/api_reference.mjs";
 import * as facilitatorRegister from "./journeys/facilitator_register.mjs";
 import * as probationProgramme from "./journeys/probation_programme.mjs";
+import * as probationCourtReport from "./journeys/probation_court_report.mjs";
 
 // One story on one server: each journey builds on the ones before it.
-const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference, facilitatorRegister, probationProgramme];
+const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference, facilitatorRegister, probationProgramme, probationCourtReport];
 // Journeys with a server of their own, run alongside the story.
 const ALONE = [sessionExpiry];
 

@@ -1,5 +1,5 @@
-//! Probation writes a court report: prefilled from the arrest, his earlier
-//! arrests and his assessment; drafts saved and printed stamped DRAFT;
+//! Probation writes a court report: prefilled from the arrest, his other
+//! arrests and his assessment (never its DASH answers); drafts saved and printed stamped DRAFT;
 //! submitting locks it and freezes what it says; a correction is a new
 //! version naming the one it replaces; every download is a disclosure.
 
@@ -148,10 +148,12 @@ async fn a_court_report_is_drafted_from_what_kerbside_holds_submitted_locked_and
         "He is not known to MARAC.",
         "Suitable for the programme",
         "He is not enrolled on a programme.",
+        "Concerns recorded in the assessment: CONCERNS-MARKER",
     ] {
         assert!(text.contains(expected), "{expected:?} missing from: {text}");
     }
-    for secret in ["CONCERNS-MARKER", "NEEDS-MARKER", "PJ-MARKER"] {
+    // never the DASH answers, the needs notes or the suitability rationale
+    for secret in ["dont_know", "NEEDS-MARKER", "PJ-MARKER"] {
         assert!(!text.contains(secret), "{secret} leaked into the report");
     }
     assert_eq!(

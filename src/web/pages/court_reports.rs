@@ -318,7 +318,7 @@ const SECTION_TEXT: [(&str, &str, &str); 4] = [
     (
         "risk_commentary",
         "5. Risk commentary",
-        "OGRS3, risk of serious harm and MARAC are filled in from his assessment. Put domestic-abuse concerns in a form fit for court: never the DASH answers.",
+        "OGRS3, risk of serious harm, MARAC and the domestic-abuse concerns are filled in from his assessment. Add what the court should weigh; never the DASH answers.",
     ),
     (
         "proposal",
