@@ -3,7 +3,8 @@
 //! weekly sessions held and marked, every man still on the programme (the
 //! worst case for the actions list, which reads the men still on one). Measures saving a whole register, an
 //! enrolment's figures, a register read, the cohort page and probation's
-//! home page (whose actions list reads every active enrolment). Run with
+//! home page (whose actions list reads every active enrolment), and one
+//! man's progress report and court report as PDFs. Run with
 //! `cargo bench --bench programmes_at_scale` (SQLite file) or with
 //! `BENCH_DATABASE_URL=postgres://…/db`; `COHORTS=80` for more. Results are
 //! printed as a Markdown table (see benches/RESULTS.md).
@@ -185,6 +186,43 @@ async fn main() {
         let t = timed(&client, &probation, path, times).await;
         println!(
             "| {label}: median of {times} | {} (p95 {}) |",
+            ms(common::median(t.clone())),
+            ms(common::percentile(t, 95))
+        );
+    }
+    // the reports of the same man: his progress report, and a court report
+    // for a charge with each written section about a page long
+    let (_, standing) = call(&client, &probation, "GET", &enrolment, None).await;
+    let (status, charge) = call(&client, &police, "POST", "/api/v1/arrests", Some(json!({
+        "person_id": standing["person_id"], "arrested_at": (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339(),
+        "location": "London Road", "area": "Central", "offence": "soliciting_s51a_soa2003",
+        "disposal": "charged", "court": "Ipswich Magistrates' Court",
+        "first_hearing_date": (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string(),
+    }))).await;
+    assert_eq!(status, Status::Created, "{charge}");
+    let page_of_text = "He accepts the offence and says he understands the harm. ".repeat(50);
+    let (status, report) = call(&client, &probation, "POST", "/api/v1/court-reports", Some(json!({
+        "person_id": standing["person_id"], "arrest_id": charge["id"], "court": "Ipswich Magistrates' Court",
+        "hearing_date": (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string(),
+        "sections": {"offence_analysis": page_of_text, "defendant_assessment": page_of_text,
+                     "risk_commentary": page_of_text, "proposal": page_of_text},
+    }))).await;
+    assert_eq!(status, Status::Created, "{report}");
+    let progress = format!("{enrolment}/progress-report.pdf");
+    let court = format!("/api/v1/court-reports/{}/pdf", report["id"]);
+    for (label, path) in [
+        (
+            "his progress report as a PDF (12 sessions)",
+            progress.as_str(),
+        ),
+        (
+            "a court report as a PDF (a draft, four written pages)",
+            court.as_str(),
+        ),
+    ] {
+        let t = timed(&client, &probation, path, 10).await;
+        println!(
+            "| {label}: median of 10 | {} (p95 {}) |",
             ms(common::median(t.clone())),
             ms(common::percentile(t, 95))
         );

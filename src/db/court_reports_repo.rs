@@ -174,3 +174,16 @@ pub async fn draft_for_arrest(
         .one(db)
         .await
 }
+
+/// The drafts an officer is writing, soonest hearing first.
+pub async fn drafts_by(
+    db: &impl ConnectionTrait,
+    author_id: i32,
+) -> Result<Vec<CourtReport>, DbErr> {
+    court_reports::Entity::find()
+        .filter(Column::AuthorId.eq(author_id))
+        .filter(Column::Status.eq(CourtReportStatus::Draft.as_str()))
+        .order_by_asc(Column::HearingDate)
+        .all(db)
+        .await
+}

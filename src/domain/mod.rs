@@ -28,5 +28,6 @@ pub mod programme;
 pub mod referral;
 pub mod roles;
 pub mod rosh;
+pub mod statistics;
 pub mod totp;
 pub mod validation;

@@ -710,3 +710,55 @@ pub async fn for_person(
             .collect(),
     ))
 }
+
+/// A draft the officer is writing, and how long until its hearing.
+#[derive(Clone, Debug, Serialize)]
+pub struct DraftDue {
+    pub id: i32,
+    pub reference: String,
+    pub name: String,
+    pub court: String,
+    pub hearing_date: NaiveDate,
+    /// Days from today to the hearing (negative once it has passed).
+    pub days_left: i64,
+}
+
+/// The drafts the officer is writing, soonest hearing first (for the home
+/// page); listing the men is audited as a consult of each.
+pub async fn my_drafts(app: &AppState, actor: &Actor) -> AppResult<Vec<DraftDue>> {
+    actor.require(Capability::ManageCases)?;
+    let Some(me) = actor.user_id() else {
+        return Ok(Vec::new());
+    };
+    let drafts = court_reports_repo::drafts_by(&app.db, me).await?;
+    if drafts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i32> = drafts.iter().map(|d| d.person_id).collect();
+    let people = people_repo::by_ids(&app.db, &ids).await?;
+    let now = app.now();
+    let today = london_date(now);
+    audit::record(
+        &app.db,
+        actor,
+        now,
+        AuditEntry::new(AuditAction::Consult)
+            .record("court_report_drafts", me)
+            .people(ids.iter().copied()),
+    )
+    .await?;
+    Ok(drafts
+        .into_iter()
+        .map(|d| DraftDue {
+            id: d.id,
+            reference: reference_of(&d),
+            name: people
+                .get(&d.person_id)
+                .map(|p| crate::domain::names::listed(&p.surname, &p.forenames))
+                .unwrap_or_default(),
+            court: d.court.clone(),
+            hearing_date: d.hearing_date,
+            days_left: (d.hearing_date - today).num_days(),
+        })
+        .collect())
+}

@@ -397,6 +397,13 @@ async fn the_writing_form_saves_without_javascript_keeps_what_was_typed_and_subm
         .await;
     assert!(started.redirects_to("/court-reports/"), "{}", started.body);
     let edit = started.location.clone().unwrap_or_default();
+    let home = officer.get(&app, "/").await;
+    assert!(
+        home.body.contains("Court reports I am writing")
+            && home.body.contains("hearing in 51 days"),
+        "the draft is on his home page with its deadline: {}",
+        home.body
+    );
     let form = officer.get(&app, &edit).await;
     assert!(
         form.body.contains("data-autosave") && form.body.contains("name=\"sections.proposal\"")

@@ -137,6 +137,8 @@ struct HomePage {
     actions: ActionsList,
     my_referrals: Vec<MyReferral>,
     my_referrals_total: u64,
+    /// Probation: the court reports he is writing, soonest hearing first.
+    my_drafts: Vec<crate::services::court_reports::DraftDue>,
 }
 
 /// One of the officer's referrals.
@@ -174,10 +176,11 @@ async fn show_home(app: &State<AppState>, user: SignedIn, shell: Shell) -> AppRe
         }
     }
     let manages_cases = user.actor.can(Capability::ManageCases);
-    let (mut actions, mut my_referrals, mut my_referrals_total) =
-        (ActionsList::default(), Vec::new(), 0);
+    let (mut actions, mut my_referrals, mut my_referrals_total, mut my_drafts) =
+        (ActionsList::default(), Vec::new(), 0, Vec::new());
     if manages_cases {
         actions = actions::list(app, &user.actor).await?;
+        my_drafts = crate::services::court_reports::my_drafts(app, &user.actor).await?;
         let filter = QueueFilter {
             statuses: Vec::new(),
             assigned_to: user.actor.user_id(),
@@ -214,6 +217,7 @@ async fn show_home(app: &State<AppState>, user: SignedIn, shell: Shell) -> AppRe
             actions,
             my_referrals,
             my_referrals_total,
+            my_drafts,
         },
     ))
 }
