@@ -11,6 +11,7 @@ mod m20261201_000004_audit_subjects_and_token_expiry;
 mod m20261205_000005_programmes_cohorts_attendance;
 mod m20261205_000006_aim_ratings;
 mod m20261205_000007_court_reports;
+mod m20261205_000008_reoffences;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000005_programmes_cohorts_attendance::Migration),
             Box::new(m20261205_000006_aim_ratings::Migration),
             Box::new(m20261205_000007_court_reports::Migration),
+            Box::new(m20261205_000008_reoffences::Migration),
         ]
     }
 }

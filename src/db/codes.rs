@@ -82,6 +82,7 @@ use crate::domain::hearing::HearingOutcome;
 use crate::domain::person::{ContactPreference, Sex, SubjectCategory};
 use crate::domain::programme::{AimRating, SessionState};
 use crate::domain::referral::ReferralStatus;
+use crate::domain::reoffending::ReoffenceOutcome;
 use crate::domain::roles::Role;
 use crate::domain::rosh::RoshLevel;
 
@@ -108,4 +109,5 @@ stored_as_code!(
     SessionState,
     AimRating,
     CourtReportStatus,
+    ReoffenceOutcome,
 );

@@ -13,9 +13,11 @@ pub mod imports_repo;
 pub mod people_repo;
 pub mod programmes_repo;
 pub mod referrals_repo;
+pub mod reoffences_repo;
 pub mod sessions_repo;
 pub mod settings_repo;
 pub mod setup_repo;
+pub mod statistics_repo;
 pub mod tokens_repo;
 pub mod users_repo;
 

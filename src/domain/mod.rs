@@ -26,6 +26,7 @@ pub mod password_policy;
 pub mod person;
 pub mod programme;
 pub mod referral;
+pub mod reoffending;
 pub mod roles;
 pub mod rosh;
 pub mod statistics;

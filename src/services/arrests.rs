@@ -71,6 +71,7 @@ pub(crate) async fn insert_arrest_unaudited(
             .record("arrest", arrest.id)
             .person(person_id),
     ];
+    entries.extend(crate::services::reoffences::after_arrest(db, actor, person_id, now).await?);
     let referral = match (a.disposal.creates_referral(), a.referral_due()) {
         (true, Some(due)) => {
             let r = referrals_repo::insert(

@@ -18,5 +18,6 @@ mod probation_assessments;
 mod probation_need_to_know;
 mod probation_referrals;
 mod programmes_and_register;
+mod reoffending_statistics;
 mod route_guards;
 mod sign_in_and_lockout;

@@ -58,6 +58,12 @@ fn access(method: Method, path: &str) -> Access {
         {
             Access::Needs(ManageCases)
         }
+        (_, "/api/v1/statistics/reoffending") | (_, "/statistics/reoffending") => {
+            Access::Needs(ViewStatistics)
+        }
+        (_, "/api/v1/reoffences") | (Method::Post, "/people/<id>/reoffences") => {
+            Access::Needs(ViewPeople)
+        }
         (_, p) if p.starts_with("/api/v1/court-reports") || p.starts_with("/court-reports") => {
             Access::Needs(ManageCases)
         }

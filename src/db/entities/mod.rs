@@ -21,6 +21,7 @@ pub mod programme_sessions;
 pub mod programmes;
 pub mod referral_status_history;
 pub mod referrals;
+pub mod reoffences;
 pub mod sessions;
 pub mod setup_tokens;
 pub mod user_roles;

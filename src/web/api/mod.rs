@@ -17,6 +17,7 @@ mod programmes;
 pub mod query;
 mod referrals;
 pub mod schema;
+mod statistics;
 pub mod unrouted;
 mod users;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(enrolments::routes());
     r.extend(attendance::routes());
     r.extend(court_reports::routes());
+    r.extend(statistics::routes());
     r
 }
 

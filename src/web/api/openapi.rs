@@ -31,7 +31,7 @@ use super::problem::Problem;
 use super::unrouted::PUBLIC_PATHS;
 use super::{
     arrests, assessments, attendance, calculators, court_reports, enrolments, me, people,
-    programmes, referrals, users,
+    programmes, referrals, statistics, users,
 };
 
 #[derive(OpenApi)]
@@ -74,6 +74,8 @@ use super::{
         court_reports::submit_court_report,
         court_reports::correct_court_report,
         court_reports::court_report_pdf,
+        statistics::reoffending,
+        statistics::create_reoffence,
     ),
     components(schemas(Problem)),
     modifiers(&CommonAnswers, &Links, &DisposalRules),

@@ -1,0 +1,155 @@
+//! Statistics for managers and probation: known reoffending by group. The
+//! men are gathered with a handful of wide queries (never one per man) and
+//! the figures worked out in one pass (`domain::reoffending::figures`). No
+//! personal data leaves this service: only counts and curves.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::auth::Actor;
+use crate::db::{reoffences_repo, statistics_repo};
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::domain::london_time::london_date;
+use crate::domain::reoffending::{
+    Figures, Group, IndexKind, Known, Man, Question, check_question, figures,
+};
+use crate::domain::roles::Capability;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// The figures asked for (managers, probation).
+pub async fn reoffending(app: &AppState, actor: &Actor, q: &Question) -> AppResult<Figures> {
+    actor.require(Capability::ViewStatistics)?;
+    check_question(q).map_err(AppError::Invalid)?;
+    let men = men(app, q.index).await?;
+    Ok(figures(&men, q))
+}
+
+/// Where each man's arrest dates come from, for the `arrest` index.
+struct Arrests {
+    of_referral: HashMap<i32, i32>,
+    at: HashMap<i32, DateTime<Utc>>,
+    /// Each man's arrests, oldest first.
+    by_man: HashMap<i32, Vec<DateTime<Utc>>>,
+}
+
+impl Arrests {
+    async fn load(app: &AppState) -> AppResult<Arrests> {
+        let of_referral = statistics_repo::referral_arrests(&app.db)
+            .await?
+            .into_iter()
+            .collect();
+        let mut at = HashMap::new();
+        let mut by_man: HashMap<i32, Vec<DateTime<Utc>>> = HashMap::new();
+        for (id, person, when) in statistics_repo::arrest_times(&app.db).await? {
+            at.insert(id, when);
+            by_man.entry(person).or_default().push(when);
+        }
+        for times in by_man.values_mut() {
+            times.sort();
+        }
+        Ok(Arrests {
+            of_referral,
+            at,
+            by_man,
+        })
+    }
+
+    /// The arrest that led to the referral; without a referral, his latest
+    /// arrest on or before `by`.
+    fn index(&self, person: i32, referral: Option<i32>, by: DateTime<Utc>) -> Option<NaiveDate> {
+        referral
+            .and_then(|r| self.of_referral.get(&r))
+            .and_then(|a| self.at.get(a))
+            .copied()
+            .or_else(|| {
+                self.by_man
+                    .get(&person)
+                    .and_then(|t| t.iter().rev().find(|at| **at <= by).copied())
+            })
+            .map(london_date)
+    }
+}
+
+/// Every man enrolled or assessed, in his group, with his index date and
+/// known reoffences. A man enrolled more than once counts once: by a
+/// completed enrolment if he has one, else by his first.
+async fn men(app: &AppState, index: IndexKind) -> AppResult<Vec<Man>> {
+    let db = &app.db;
+    let mut known: HashMap<i32, Vec<Known>> = HashMap::new();
+    for (person, offence_date, outcome_date) in reoffences_repo::all_known(db).await? {
+        known.entry(person).or_default().push(Known {
+            offence_date,
+            outcome_date,
+        });
+    }
+    let (first_attended, arrests) = match index {
+        IndexKind::ProgrammeStart => (
+            statistics_repo::first_attended(db)
+                .await?
+                .into_iter()
+                .map(|(e, at)| (e, london_date(at)))
+                .collect::<HashMap<i32, NaiveDate>>(),
+            None,
+        ),
+        IndexKind::Arrest => (HashMap::new(), Some(Arrests::load(app).await?)),
+    };
+    // each enrolled man's deciding enrolment
+    let mut chosen: HashMap<i32, statistics_repo::EnrolmentRow> = HashMap::new();
+    for e in statistics_repo::enrolments(db).await? {
+        if e.2 == EnrolmentStatus::WaitingList {
+            continue;
+        }
+        let better = match chosen.get(&e.1) {
+            None => true,
+            Some(c) => {
+                let (done, was_done) = (
+                    e.2 == EnrolmentStatus::Completed,
+                    c.2 == EnrolmentStatus::Completed,
+                );
+                (done && !was_done) || (done == was_done && e.5 < c.5)
+            }
+        };
+        if better {
+            chosen.insert(e.1, e);
+        }
+    }
+    let mut men = Vec::with_capacity(chosen.len());
+    for (person, (id, _, status, _, referral, created)) in &chosen {
+        men.push(Man {
+            group: if *status == EnrolmentStatus::Completed {
+                Group::Completed
+            } else {
+                Group::NotCompleted
+            },
+            index_date: match &arrests {
+                None => first_attended.get(id).copied(),
+                Some(a) => a.index(*person, *referral, *created),
+            },
+            reoffences: known.get(person).cloned().unwrap_or_default(),
+        });
+    }
+    // assessed but never enrolled: by the first completed assessment
+    let mut assessed: HashMap<i32, (Option<i32>, DateTime<Utc>)> = HashMap::new();
+    for (person, referral, completed) in statistics_repo::assessed(db).await? {
+        let Some(completed) = completed else { continue };
+        if chosen.contains_key(&person) {
+            continue;
+        }
+        let entry = assessed.entry(person).or_insert((referral, completed));
+        if completed < entry.1 {
+            *entry = (referral, completed);
+        }
+    }
+    for (person, (referral, completed)) in assessed {
+        men.push(Man {
+            group: Group::NotEnrolled,
+            index_date: arrests
+                .as_ref()
+                .and_then(|a| a.index(person, referral, completed)),
+            reoffences: known.get(&person).cloned().unwrap_or_default(),
+        });
+    }
+    Ok(men)
+}

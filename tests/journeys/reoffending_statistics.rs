@@ -1,0 +1,247 @@
+//! Known reoffending: a re-arrest records itself, a caution is entered from
+//! a check, and the statistics for a small scenario with a known answer come
+//! back exactly, exclusions and intervals included, never called "proven".
+
+use kerbside::domain::roles::Role;
+use rocket::http::Status;
+use serde_json::{Value, json};
+
+use crate::probation_assessments::full_assessment;
+use crate::support::builders::{ArrestBuilder, PersonBuilder};
+use crate::support::{TestApp, api};
+
+/// A man cautioned on condition of attending the course, arrested at
+/// `arrested`: his record, with the referral the caution made as `referral_id`.
+async fn man(app: &TestApp, police: &str, surname: &str, arrested: &str) -> Value {
+    let mut m = PersonBuilder::named(surname, "Test")
+        .create(app, police)
+        .await;
+    let deadline = format!("{}-12-31", &arrested[..4]);
+    let arrest = ArrestBuilder::of(&m)
+        .at(arrested)
+        .conditional_caution(&deadline)
+        .create(app, police)
+        .await;
+    m["referral_id"] = arrest["referral_id"].clone();
+    m
+}
+
+async fn assessed(app: &TestApp, probation: &str, m: &Value) {
+    let a = api(
+        app,
+        "POST",
+        "/api/v1/assessments",
+        Some(probation),
+        Some(full_assessment(&m["id"], &m["referral_id"])),
+    )
+    .await;
+    assert_eq!(a.status, Status::Created, "{}", a.body);
+    let c = api(
+        app,
+        "POST",
+        &format!("/api/v1/assessments/{}/complete", a.json()["id"]),
+        Some(probation),
+        None,
+    )
+    .await;
+    assert_eq!(c.status, Status::Ok, "{}", c.body);
+}
+
+fn close(v: &Value, expected: f64) {
+    let got = v.as_f64().unwrap_or(f64::NAN);
+    assert!((got - expected).abs() < 1e-6, "{got} is not {expected}");
+}
+
+#[rocket::async_test]
+async fn the_reoffending_figures_of_a_known_scenario_come_back_exactly() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let manager = app.token(&[Role::Manager]).await;
+    app.create_user("f.stats", &[Role::Facilitator]).await;
+
+    // a one-session programme run in March 2024
+    let programme = api(
+        &app,
+        "POST",
+        "/api/v1/programmes",
+        Some(&probation),
+        Some(json!({
+            "name": "Awareness", "max_group_size": 12, "completion_rule": {"min_attended": 1},
+            "sessions": [{"number": 1, "title": "Consequences", "minutes": 120}]
+        })),
+    )
+    .await;
+    assert_eq!(programme.status, Status::Created, "{}", programme.body);
+    let cohort = api(&app, "POST", "/api/v1/cohorts", Some(&probation), Some(json!({
+        "programme_id": programme.json()["id"], "code": "OLD-1", "venue": "Hall", "capacity": 12,
+        "facilitator_usernames": ["f.stats"], "first_session_at": "2024-03-04T10:00:00Z", "interval_days": 7
+    }))).await;
+    assert_eq!(cohort.status, Status::Created, "{}", cohort.body);
+    let cohort = cohort.json();
+
+    // A completes and is arrested again within the year; B attends nothing and
+    // is arrested again after the year; C is assessed, never enrolled, and a
+    // caution is found for him within the year; D is assessed too recently to count
+    let a = man(&app, &police, "Adams", "2024-03-01T22:00:00Z").await;
+    let b = man(&app, &police, "Brown", "2024-03-01T22:00:00Z").await;
+    let c = man(&app, &police, "Clark", "2024-03-01T22:00:00Z").await;
+    let d = man(&app, &police, "Davis", "2026-01-10T22:00:00Z").await;
+    let mut enrolment = Vec::new();
+    for m in [&a, &b] {
+        let e = api(
+            &app,
+            "POST",
+            "/api/v1/enrolments",
+            Some(&probation),
+            Some(json!({
+                "person_id": m["id"], "cohort_id": cohort["id"], "referral_id": m["referral_id"],
+                "legal_basis": "voluntary", "override_reason": "Asked to attend"
+            })),
+        )
+        .await;
+        assert_eq!(e.status, Status::Created, "{}", e.body);
+        enrolment.push(e.json()["id"].clone());
+    }
+    let marked = api(
+        &app,
+        "PUT",
+        &format!(
+            "/api/v1/sessions/{}/attendance",
+            cohort["sessions"][0]["id"]
+        ),
+        Some(&probation),
+        Some(json!({
+            "marks": [{"enrolment_id": enrolment[0], "outcome": "attended_complied"},
+                      {"enrolment_id": enrolment[1], "outcome": "unacceptable_absence"}]
+        })),
+    )
+    .await;
+    assert_eq!(marked.status, Status::Ok, "{}", marked.body);
+    for m in [&c, &d] {
+        assessed(&app, &probation, m).await;
+    }
+    let before = app.count("reoffences").await;
+    ArrestBuilder::of(&a)
+        .at("2024-09-01T21:00:00Z")
+        .create(&app, &police)
+        .await;
+    ArrestBuilder::of(&b)
+        .at("2025-06-01T21:00:00Z")
+        .create(&app, &police)
+        .await;
+    assert_eq!(
+        app.count("reoffences").await,
+        before + 2,
+        "each re-arrest records itself"
+    );
+    let bad = api(&app, "POST", "/api/v1/reoffences", Some(&probation), Some(json!({
+        "person_id": c["id"], "offence_date": "2024-12-01", "outcome": "caution", "outcome_date": "2024-11-01", "source": "PNC check"
+    }))).await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(bad.json()["error"]["fields"]["outcome_date"].is_string());
+    let caution = api(&app, "POST", "/api/v1/reoffences", Some(&police), Some(json!({
+        "person_id": c["id"], "offence_date": "2024-12-01", "outcome": "caution", "outcome_date": "2025-01-15", "source": "PNC check"
+    }))).await;
+    assert_eq!(caution.status, Status::Created, "{}", caution.body);
+
+    // indexed by the arrest that led to the referral
+    let r = api(&app, "GET", "/api/v1/statistics/reoffending?index=arrest&from=2024-01-01&to=2026-11-30&as_of=2026-11-30", Some(&manager), None).await;
+    assert_eq!(r.status, Status::Ok, "{}", r.body);
+    let f = r.json();
+    assert_eq!(f["label"], "known reoffending recorded in this system");
+    assert!(!r.body.to_lowercase().contains("proven"), "{}", r.body);
+    let g = &f["groups"];
+    let counts = |g: &Value| {
+        [
+            "cohort_size",
+            "eligible",
+            "excluded_not_yet_eligible",
+            "reoffenders",
+        ]
+        .map(|k| g[k].as_u64().unwrap_or(99))
+    };
+    assert_eq!(counts(&g["completed"]), [1, 1, 0, 1]);
+    assert_eq!(
+        counts(&g["not_completed"]),
+        [1, 1, 0, 0],
+        "B's re-arrest came after the year"
+    );
+    assert_eq!(
+        counts(&g["not_enrolled"]),
+        [2, 1, 1, 1],
+        "D is not yet eligible; C's caution counts"
+    );
+    close(&g["completed"]["rate"], 1.0);
+    close(&g["completed"]["ci95"][0], 0.206549);
+    close(&g["completed"]["ci95"][1], 1.0);
+    close(&g["not_completed"]["ci95"][1], 0.793451);
+    close(&g["completed"]["reoffences_per_reoffender"], 1.0);
+    assert_eq!(
+        g["completed"]["median_days"], 184,
+        "1 March to 1 September 2024"
+    );
+    assert_eq!(
+        g["not_completed"]["median_days"],
+        Value::Null,
+        "not reached"
+    );
+    assert_eq!(g["completed"]["small_group"], true);
+    let km = &g["completed"]["kaplan_meier"][0];
+    assert_eq!(
+        (
+            km["day"].as_i64(),
+            km["at_risk"].as_u64(),
+            km["events"].as_u64()
+        ),
+        (Some(184), Some(1), Some(1))
+    );
+    close(
+        &f["difference_completed_minus_not_completed"]["estimate"],
+        1.0,
+    );
+    // not_enrolled: C's caution on 1 December 2024 is day 275
+    assert_eq!(g["not_enrolled"]["kaplan_meier"][0]["day"], 275);
+
+    // indexed by programme start: only men who attended a session have one
+    let p = api(
+        &app,
+        "GET",
+        "/api/v1/statistics/reoffending?index=programme_start&as_of=2026-11-30",
+        Some(&probation),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        p["groups"]["completed"]["median_days"], 181,
+        "4 March to 1 September 2024"
+    );
+    assert_eq!(p["groups"]["not_completed"]["without_index_date"], 1);
+    assert_eq!(p["groups"]["not_enrolled"]["without_index_date"], 2);
+
+    // a wrong parameter is named; police and facilitators see no statistics
+    let wrong = api(
+        &app,
+        "GET",
+        "/api/v1/statistics/reoffending?window_days=0&index=sometime",
+        Some(&manager),
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status, Status::UnprocessableEntity);
+    let fields = &wrong.json()["error"]["fields"];
+    assert!(
+        fields["window_days"].is_string() && fields["index"].is_string(),
+        "{fields}"
+    );
+    let refused = api(
+        &app,
+        "GET",
+        "/api/v1/statistics/reoffending",
+        Some(&police),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, Status::Forbidden);
+}
