@@ -20,14 +20,14 @@ pub const MAX_RECIPIENT_CHARS: usize = 200;
 /// The recipient named for a download, trimmed (none when blank), or 422
 /// when it is too long.
 pub fn check_recipient(recipient: Option<&str>) -> AppResult<Option<&str>> {
-    let recipient = recipient.map(str::trim).filter(|r| !r.is_empty());
+    // the limit is on what was sent, spaces and all, as the API document says
     if recipient.is_some_and(|r| r.chars().count() > MAX_RECIPIENT_CHARS) {
         return Err(AppError::invalid(
             "recipient",
             format!("Keep the recipient under {MAX_RECIPIENT_CHARS} characters"),
         ));
     }
-    Ok(recipient)
+    Ok(recipient.map(str::trim).filter(|r| !r.is_empty()))
 }
 
 /// A report file ready to send.

@@ -264,14 +264,15 @@ pub(super) async fn reoffending(
     waiting_days: Option<String>,
     as_of: Option<String>,
 ) -> AppResult<Json<ReoffendingOut>> {
+    // a parameter sent empty is an error here, as everywhere in the API
     let q = question(
         london_date(app.now()),
-        index.as_deref(),
-        from.as_deref(),
-        to.as_deref(),
-        window_days.as_deref(),
-        waiting_days.as_deref(),
-        as_of.as_deref(),
+        query::not_empty("index", index.as_deref())?,
+        query::not_empty("from", from.as_deref())?,
+        query::not_empty("to", to.as_deref())?,
+        query::not_empty("window_days", window_days.as_deref())?,
+        query::not_empty("waiting_days", waiting_days.as_deref())?,
+        query::not_empty("as_of", as_of.as_deref())?,
     )?;
     Ok(Json(
         statistics::reoffending(app, user.actor(), &q).await?.into(),
