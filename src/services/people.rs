@@ -354,6 +354,8 @@ pub struct PersonRecord {
     /// The decision of his current completed assessment: the only part of
     /// an assessment that police are told.
     pub suitability: Option<Suitability>,
+    /// His known reoffences (re-arrests and what checks found), newest first.
+    pub reoffences: Vec<crate::db::reoffences_repo::Reoffence>,
 }
 
 impl PersonRecord {
@@ -403,6 +405,7 @@ pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<PersonRec
     let suitability = assessments_repo::current_completed(&app.db, id)
         .await?
         .and_then(|a| a.suitability);
+    let reoffences = crate::db::reoffences_repo::for_person(&app.db, id).await?;
     audit_consult(app, actor, id).await?;
     Ok(PersonRecord {
         person,
@@ -410,6 +413,7 @@ pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<PersonRec
         referrals,
         hearings,
         suitability,
+        reoffences,
     })
 }
 

@@ -245,3 +245,78 @@ async fn the_reoffending_figures_of_a_known_scenario_come_back_exactly() {
     .await;
     assert_eq!(refused.status, Status::Forbidden);
 }
+
+#[rocket::async_test]
+async fn a_caution_found_by_a_check_is_entered_on_his_record_next_to_his_re_arrest() {
+    let app = TestApp::start().await;
+    let (mut officer, police) = app.signed_in_with_token(&[Role::Police]).await;
+    let m = man(&app, &police, "Evans", "2025-03-01T22:00:00Z").await;
+    ArrestBuilder::of(&m)
+        .at("2025-09-01T22:00:00Z")
+        .create(&app, &police)
+        .await;
+    let record = format!("/people/{}", m["id"]);
+    let page = officer.get(&app, &record).await;
+    assert!(
+        page.body.contains("Known reoffences") && page.body.contains("Re-arrest"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("not proven reoffending"));
+    let form = format!("{record}/reoffences");
+    let bad = officer
+        .post(
+            &app,
+            &form,
+            &[
+                ("offence_date_day", "10"),
+                ("offence_date_month", "10"),
+                ("offence_date_year", "2025"),
+                ("outcome", "conviction"),
+                ("outcome_date_day", "40"),
+                ("outcome_date_month", "10"),
+                ("outcome_date_year", "2025"),
+                ("source", "PNC check"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(
+        bad.body.contains("href=\"#outcome_date\"") && bad.body.contains("value=\"PNC check\""),
+        "{}",
+        bad.body
+    );
+    let before = app.count("reoffences").await;
+    let good = officer
+        .post(
+            &app,
+            &form,
+            &[
+                ("offence_date_day", "10"),
+                ("offence_date_month", "10"),
+                ("offence_date_year", "2025"),
+                ("outcome", "conviction"),
+                ("outcome_date_day", "20"),
+                ("outcome_date_month", "11"),
+                ("outcome_date_year", "2025"),
+                ("source", "PNC check"),
+            ],
+        )
+        .await;
+    assert!(good.redirects_to(&record), "{}", good.body);
+    assert_eq!(app.count("reoffences").await, before + 1);
+    let after = officer.get(&app, &record).await;
+    assert!(after.body.contains("Conviction") && after.body.contains("20 November 2025"));
+    let (action, kind, _, person) = app.last_audit().await;
+    assert_eq!(
+        (action.as_str(), kind.as_deref()),
+        ("consult", Some("person"))
+    );
+    assert_eq!(person, Some(m["id"].as_i64().unwrap_or_default() as i32));
+    assert_eq!(
+        app.count("audit_log WHERE action = 'collect' AND record_type = 'reoffence'")
+            .await,
+        2,
+        "the re-arrest's and the conviction's"
+    );
+}

@@ -12,14 +12,15 @@ use super::{FormOutcome, errors_json};
 use crate::auth::Actor;
 use crate::auth::guards::{Can, CanEither, cap};
 use crate::db::people_repo::Person;
-use crate::domain::dates::parse_optional_date_parts;
-use crate::domain::london_time::format_datetime;
+use crate::domain::dates::{parse_date_parts, parse_optional_date_parts};
+use crate::domain::london_time::{format_date, format_datetime, london_date};
 use crate::domain::pagination::{PageInfo, PageRequest};
+use crate::domain::reoffending::{ReoffenceInput, ReoffenceOutcome, check_reoffence};
 use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::people::{self, PersonSearch};
-use crate::services::{assessments, audit};
+use crate::services::{assessments, audit, reoffences};
 use crate::state::AppState;
 use crate::web::present::{self, ArrestView, HearingView, PersonView, ReferralView, Tag};
 use crate::web::shell::{Shell, render};
@@ -181,6 +182,42 @@ struct PersonPage {
     can_record: bool,
     can_assess: bool,
     subnav: Vec<SubnavItem>,
+    reoffences: Vec<ReoffenceRow>,
+    /// The form to enter a reoffence found by a check, as typed.
+    reoffence_form: ReoffenceForm,
+    outcome_options: Vec<present::Choice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<serde_json::Value>,
+}
+
+/// One known reoffence, as his record lists it.
+#[derive(Serialize)]
+struct ReoffenceRow {
+    offence: String,
+    outcome: &'static str,
+    outcome_date: String,
+    source: String,
+}
+
+/// A reoffence found by a check, as typed.
+#[derive(FromForm, Serialize, Default)]
+struct ReoffenceForm {
+    #[field(default = String::new())]
+    offence_date_day: String,
+    #[field(default = String::new())]
+    offence_date_month: String,
+    #[field(default = String::new())]
+    offence_date_year: String,
+    #[field(default = String::new())]
+    outcome: String,
+    #[field(default = String::new())]
+    outcome_date_day: String,
+    #[field(default = String::new())]
+    outcome_date_month: String,
+    #[field(default = String::new())]
+    outcome_date_year: String,
+    #[field(default = String::new())]
+    source: String,
 }
 
 /// What a facilitator sees of a man on one of his cohorts.
@@ -216,10 +253,29 @@ async fn show_person(
             },
         ));
     }
-    let record = people::show(app, user.actor(), id).await?;
+    person_page(
+        app,
+        user.actor(),
+        &shell,
+        id,
+        ReoffenceForm::default(),
+        None,
+    )
+    .await
+}
+
+async fn person_page(
+    app: &AppState,
+    actor: &Actor,
+    shell: &Shell,
+    id: i32,
+    reoffence_form: ReoffenceForm,
+    errors: Option<&FieldErrors>,
+) -> AppResult<Template> {
+    let record = people::show(app, actor, id).await?;
     Ok(render(
         "person",
-        &shell,
+        shell,
         PersonPage {
             person: present::person(&record.person),
             arrests: record.arrests.iter().map(present::arrest).collect(),
@@ -227,11 +283,92 @@ async fn show_person(
             referrals: record.referrals.iter().map(present::referral).collect(),
             hearings: record.hearings.iter().map(present::hearing).collect(),
             suitability: record.suitability.map(|s| s.label()),
-            can_record: user.actor().can(Capability::RecordArrests),
-            can_assess: user.actor().can(Capability::ManageCases),
-            subnav: subnav(user.actor(), id, "overview"),
+            can_record: actor.can(Capability::RecordArrests),
+            can_assess: actor.can(Capability::ManageCases),
+            subnav: subnav(actor, id, "overview"),
+            reoffences: record
+                .reoffences
+                .iter()
+                .map(|r| ReoffenceRow {
+                    offence: format_date(r.offence_date),
+                    outcome: r.outcome.label(),
+                    outcome_date: format_date(r.outcome_date),
+                    source: r.source.clone(),
+                })
+                .collect(),
+            reoffence_form,
+            // a re-arrest records itself: a check finds a caution or conviction
+            outcome_options: present::choices::<ReoffenceOutcome>()
+                .into_iter()
+                .filter(|c| c.value != ReoffenceOutcome::Arrest.as_str())
+                .collect(),
+            errors: errors.map(errors_json),
         },
     ))
+}
+
+/// Enter a reoffence found by a check (police, probation).
+#[post("/people/<id>/reoffences", data = "<form>")]
+async fn record_reoffence(
+    app: &State<AppState>,
+    user: Can<cap::ViewPeople>,
+    shell: Shell,
+    id: i32,
+    form: Form<ReoffenceForm>,
+) -> AppResult<FormOutcome> {
+    let f = form.into_inner();
+    let mut unreadable = FieldErrors::new();
+    let offence_date = unreadable.check(
+        "offence_date",
+        parse_date_parts(
+            &f.offence_date_day,
+            &f.offence_date_month,
+            &f.offence_date_year,
+            "the offence date",
+        ),
+    );
+    let outcome_date = unreadable.check(
+        "outcome_date",
+        parse_date_parts(
+            &f.outcome_date_day,
+            &f.outcome_date_month,
+            &f.outcome_date_year,
+            "the outcome date",
+        ),
+    );
+    let input = ReoffenceInput {
+        offence_date,
+        outcome: f.outcome.parse::<ReoffenceOutcome>().ok(),
+        outcome_date,
+        source: f.source.clone(),
+    };
+    let result = if unreadable.is_empty() {
+        reoffences::record(app, user.actor(), Some(id), &input).await
+    } else {
+        {
+            // name every problem at once: the dates that could not be read
+            // and whatever else the rules find
+            let mut e = unreadable;
+            if let Err(found) = check_reoffence(&input, london_date(app.now())) {
+                for (k, m) in found.iter() {
+                    if e.get(k).is_none() {
+                        e.add(k, m);
+                    }
+                }
+            }
+            Err(AppError::Invalid(e))
+        }
+    };
+    match result {
+        Ok(r) => Ok(FormOutcome::done(
+            format!("/people/{id}#reoffences"),
+            format!("{} recorded", r.outcome.label()),
+        )),
+        Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
+            person_page(app, user.actor(), &shell, id, f, Some(&e)).await?,
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Serialize)]
@@ -473,6 +610,7 @@ pub fn routes() -> Vec<Route> {
         people_page,
         search_people,
         show_person,
+        record_reoffence,
         person_assessments,
         person_history,
         edit_person,
