@@ -2,6 +2,7 @@
 //! response headers every answer carries.
 
 pub mod api;
+pub mod charts;
 pub mod csv;
 pub mod errors;
 pub mod headers;

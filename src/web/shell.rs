@@ -55,6 +55,11 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
     ("/arrests/import", "Import", Some(Capability::RecordArrests)),
     ("/referrals", "Referrals", Some(Capability::ManageCases)),
     ("/cohorts", "Cohorts", Some(Capability::MarkRegister)),
+    (
+        "/statistics/reoffending",
+        "Reoffending",
+        Some(Capability::ViewStatistics),
+    ),
     ("/admin/users", "Users", Some(Capability::ManageUsers)),
     ("/admin/sessions", "Sessions", Some(Capability::ManageUsers)),
     ("/admin/audit", "Audit log", Some(Capability::ViewAuditLog)),

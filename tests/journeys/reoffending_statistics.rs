@@ -244,6 +244,45 @@ async fn the_reoffending_figures_of_a_known_scenario_come_back_exactly() {
     )
     .await;
     assert_eq!(refused.status, Status::Forbidden);
+
+    // the page shows the same figures, the curves as a picture and as a table
+    let mut board = app.signed_in(&[Role::Manager]).await;
+    let page = board
+        .get(&app, "/statistics/reoffending?index=arrest&from_day=1&from_month=1&from_year=2024&to_day=30&to_month=11&to_year=2026&window_days=&waiting_days=&as_of_day=30&as_of_month=11&as_of_year=2026")
+        .await;
+    assert_eq!(page.status, Status::Ok);
+    // the rows in group order (each row's heading is its group)
+    let rows = crate::support::table_rows_in(&page.body, "Figures by group");
+    assert_eq!(
+        rows.first().map(|r| r[..6].to_vec()),
+        Some(
+            ["1", "1", "0", "1", "100.0%", "20.7% to 100.0%"]
+                .map(String::from)
+                .to_vec()
+        ),
+        "{rows:?}"
+    );
+    assert_eq!(rows.get(2).map(|r| r[7].clone()), Some("275 days".into()));
+    assert!(page.body.contains("Completed the programme"));
+    assert!(page.body.contains("<svg") && page.body.contains("role=\"img\""));
+    let steps = crate::support::table_rows_in(&page.body, "Kaplan-Meier steps");
+    assert!(
+        steps
+            .iter()
+            .any(|r| r.get(1).map(String::as_str) == Some("184")),
+        "{steps:?}"
+    );
+    assert!(
+        !page.body.to_lowercase().contains("adams"),
+        "no names on a statistics page"
+    );
+    let wrong = board
+        .get(&app, "/statistics/reoffending?window_days=a%20year")
+        .await;
+    assert_eq!(wrong.status, Status::UnprocessableEntity);
+    assert!(
+        wrong.body.contains("href=\"#window_days\"") && wrong.body.contains("value=\"a year\"")
+    );
 }
 
 #[rocket::async_test]

@@ -17,6 +17,7 @@ mod register;
 mod report_view;
 mod session;
 mod setup;
+mod statistics;
 mod two_step;
 
 use rocket::Route;
@@ -46,6 +47,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(cohorts::routes());
     r.extend(enrolments::routes());
     r.extend(court_reports::routes());
+    r.extend(statistics::routes());
     r
 }
 
