@@ -206,6 +206,22 @@ pub async fn start(
     Ok(saved(report))
 }
 
+/// Audit a read of a report as a consult of it; the man it is about.
+async fn consulted(app: &AppState, actor: &Actor, r: &CourtReport) -> AppResult<Person> {
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("court_report", r.id)
+            .person(r.person_id),
+    )
+    .await?;
+    people_repo::find(&app.db, r.person_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// A draft opened for changing: its author only; a submitted one is locked.
 pub async fn editable(app: &AppState, actor: &Actor, id: i32) -> AppResult<(Saved, Person)> {
     let r = load(app, actor, id).await?;
@@ -215,18 +231,7 @@ pub async fn editable(app: &AppState, actor: &Actor, id: i32) -> AppResult<(Save
     if actor.user_id() != Some(r.author_id) {
         return Err(AppError::Forbidden);
     }
-    audit::record(
-        &app.db,
-        actor,
-        app.now(),
-        AuditEntry::new(AuditAction::Consult)
-            .record("court_report", id)
-            .person(r.person_id),
-    )
-    .await?;
-    let person = people_repo::find(&app.db, r.person_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let person = consulted(app, actor, &r).await?;
     Ok((saved(r), person))
 }
 
@@ -477,18 +482,7 @@ pub struct CourtReportView {
 pub async fn view(app: &AppState, actor: &Actor, id: i32) -> AppResult<CourtReportView> {
     let r = load(app, actor, id).await?;
     let says = what_it_says(app, actor, &r).await?;
-    audit::record(
-        &app.db,
-        actor,
-        app.now(),
-        AuditEntry::new(AuditAction::Consult)
-            .record("court_report", id)
-            .person(r.person_id),
-    )
-    .await?;
-    let person = people_repo::find(&app.db, r.person_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let person = consulted(app, actor, &r).await?;
     let versions = court_reports_repo::series(&app.db, r.series_id.unwrap_or(r.id))
         .await?
         .into_iter()

@@ -8,7 +8,7 @@ use rocket::http::Status;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-use crate::probation_assessments::full_assessment;
+use crate::probation_assessments::completed_assessment;
 use crate::support::builders::{ArrestBuilder, PersonBuilder};
 use crate::support::{TestApp, api, download_pdf};
 
@@ -29,24 +29,7 @@ async fn charged_man(app: &TestApp, police: &str, probation: &str) -> (Value, Va
         .charged(COURT, "2027-01-20")
         .create(app, police)
         .await;
-    let a = api(
-        app,
-        "POST",
-        "/api/v1/assessments",
-        Some(probation),
-        Some(full_assessment(&man["id"], &Value::Null)),
-    )
-    .await;
-    assert_eq!(a.status, Status::Created, "{}", a.body);
-    let done = api(
-        app,
-        "POST",
-        &format!("/api/v1/assessments/{}/complete", a.json()["id"]),
-        Some(probation),
-        None,
-    )
-    .await;
-    assert_eq!(done.status, Status::Ok, "{}", done.body);
+    completed_assessment(app, probation, &man["id"], &Value::Null).await;
     (man, charge)
 }
 

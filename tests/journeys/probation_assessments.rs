@@ -24,6 +24,34 @@ pub fn full_assessment(person_id: &Value, referral_id: &Value) -> Value {
     })
 }
 
+/// A completed assessment of `full_assessment`'s content for a man (with
+/// the referral it answers, or null).
+pub async fn completed_assessment(
+    app: &TestApp,
+    token: &str,
+    person_id: &Value,
+    referral_id: &Value,
+) {
+    let a = api(
+        app,
+        "POST",
+        "/api/v1/assessments",
+        Some(token),
+        Some(full_assessment(person_id, referral_id)),
+    )
+    .await;
+    assert_eq!(a.status, Status::Created, "{}", a.body);
+    let c = api(
+        app,
+        "POST",
+        &format!("/api/v1/assessments/{}/complete", a.json()["id"]),
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(c.status, Status::Ok, "{}", c.body);
+}
+
 #[rocket::async_test]
 async fn a_completed_assessment_is_locked_and_a_new_version_supersedes_it() {
     let app = TestApp::start().await;

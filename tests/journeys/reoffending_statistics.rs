@@ -6,7 +6,7 @@ use kerbside::domain::roles::Role;
 use rocket::http::Status;
 use serde_json::{Value, json};
 
-use crate::probation_assessments::full_assessment;
+use crate::probation_assessments::completed_assessment;
 use crate::support::builders::{ArrestBuilder, PersonBuilder};
 use crate::support::{TestApp, api};
 
@@ -27,24 +27,7 @@ async fn man(app: &TestApp, police: &str, surname: &str, arrested: &str) -> Valu
 }
 
 async fn assessed(app: &TestApp, probation: &str, m: &Value) {
-    let a = api(
-        app,
-        "POST",
-        "/api/v1/assessments",
-        Some(probation),
-        Some(full_assessment(&m["id"], &m["referral_id"])),
-    )
-    .await;
-    assert_eq!(a.status, Status::Created, "{}", a.body);
-    let c = api(
-        app,
-        "POST",
-        &format!("/api/v1/assessments/{}/complete", a.json()["id"]),
-        Some(probation),
-        None,
-    )
-    .await;
-    assert_eq!(c.status, Status::Ok, "{}", c.body);
+    completed_assessment(app, probation, &m["id"], &m["referral_id"]).await;
 }
 
 fn close(v: &Value, expected: f64) {
