@@ -108,3 +108,131 @@ pub async fn arrest_times(
         .all(db)
         .await
 }
+
+/// An arrest in a period, as the dashboard counts it.
+pub type ArrestFact = (
+    i32,
+    i32,
+    DateTime<Utc>,
+    String,
+    crate::domain::arrest::Disposal,
+);
+
+/// The arrests made from `from` to before `until`: id, man, when, area, disposal.
+pub async fn arrests_between(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<ArrestFact>, DbErr> {
+    arrests::Entity::find()
+        .select_only()
+        .column(arrests::Column::Id)
+        .column(arrests::Column::PersonId)
+        .column(arrests::Column::ArrestedAt)
+        .column(arrests::Column::Area)
+        .column(arrests::Column::Disposal)
+        .filter(arrests::Column::ArrestedAt.gte(from))
+        .filter(arrests::Column::ArrestedAt.lt(until))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The arrests (by id) that are re-arrests, of these.
+pub async fn re_arrests_among(
+    db: &impl ConnectionTrait,
+    arrest_ids: &[i32],
+) -> Result<std::collections::HashSet<i32>, DbErr> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in arrest_ids.chunks(1_000) {
+        let ids: Vec<Option<i32>> = super::entities::reoffences::Entity::find()
+            .select_only()
+            .column(super::entities::reoffences::Column::ArrestId)
+            .filter(super::entities::reoffences::Column::ArrestId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(ids.into_iter().flatten());
+    }
+    Ok(out)
+}
+
+/// Referrals made from `from` to before `until`: man, arrest.
+pub async fn referrals_between(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(i32, i32)>, DbErr> {
+    referrals::Entity::find()
+        .select_only()
+        .column(referrals::Column::PersonId)
+        .column(referrals::Column::ArrestId)
+        .filter(referrals::Column::CreatedAt.gte(from))
+        .filter(referrals::Column::CreatedAt.lt(until))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+#[derive(FromQueryResult)]
+struct CohortOutcome {
+    cohort_id: i32,
+    code: String,
+    outcome: String,
+    marks: i64,
+}
+
+/// For each cohort with sessions in the period: its code and the number of
+/// current marks of each outcome.
+pub async fn cohort_outcomes(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(i32, String, Outcome, i64)>, DbErr> {
+    let backend = db.get_database_backend();
+    let (p1, p2) = match backend {
+        sea_orm::DbBackend::Postgres => ("$1", "$2"),
+        _ => ("?", "?"),
+    };
+    let sql = format!(
+        "SELECT s.cohort_id AS cohort_id, c.code AS code, m.outcome AS outcome, COUNT(*) AS marks
+         FROM attendance_marks m
+         JOIN cohort_sessions s ON s.id = m.session_id
+         JOIN cohorts c ON c.id = s.cohort_id
+         WHERE s.starts_at >= {p1} AND s.starts_at < {p2}
+           AND NOT EXISTS (SELECT 1 FROM attendance_marks r WHERE r.replaces_id = m.id)
+         GROUP BY s.cohort_id, c.code, m.outcome
+         ORDER BY c.code"
+    );
+    Ok(
+        CohortOutcome::find_by_statement(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [from.into(), until.into()],
+        ))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            r.outcome
+                .parse::<Outcome>()
+                .ok()
+                .map(|o| (r.cohort_id, r.code, o, r.marks))
+        })
+        .collect(),
+    )
+}
+
+/// Every arrest: id, when, area.
+pub async fn arrest_areas(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(i32, DateTime<Utc>, String)>, DbErr> {
+    arrests::Entity::find()
+        .select_only()
+        .column(arrests::Column::Id)
+        .column(arrests::Column::ArrestedAt)
+        .column(arrests::Column::Area)
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -30,5 +30,6 @@ pub mod reoffending;
 pub mod roles;
 pub mod rosh;
 pub mod statistics;
+pub mod suppression;
 pub mod totp;
 pub mod validation;

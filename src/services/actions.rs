@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::auth::Actor;
 use crate::db::enrolments_repo;
 use crate::db::people_repo;
-use crate::db::programmes_repo;
+use crate::db::programmes_repo::{self, Cohort};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::enforcement::deadline_at_risk;
 use crate::domain::enrolment::EnrolmentStatus;
@@ -25,7 +25,7 @@ use crate::domain::names::listed;
 use crate::domain::roles::Capability;
 use crate::error::AppResult;
 use crate::services::audit::{self, AuditEntry};
-use crate::services::enrolments::standings;
+use crate::services::enrolments::{Standing, standings};
 use crate::services::programmes::cohort_parts;
 use crate::state::AppState;
 
@@ -79,6 +79,54 @@ impl ActionsList {
     }
 }
 
+/// The men of `enrolments` still on a programme (awaiting start or on it),
+/// each with his cohort and standing, worked out a cohort at a time (three
+/// queries each).
+async fn on_programme(
+    app: &AppState,
+    enrolments: &[enrolments_repo::Enrolment],
+    today: chrono::NaiveDate,
+) -> AppResult<Vec<(enrolments_repo::Enrolment, Cohort, Standing)>> {
+    let mut by_cohort: std::collections::BTreeMap<i32, Vec<enrolments_repo::Enrolment>> =
+        std::collections::BTreeMap::new();
+    for e in enrolments.iter().filter(|e| {
+        matches!(
+            e.status,
+            EnrolmentStatus::AwaitingStart | EnrolmentStatus::OnProgramme
+        )
+    }) {
+        by_cohort.entry(e.cohort_id).or_default().push(e.clone());
+    }
+    let mut out = Vec::new();
+    for (cohort_id, members) in by_cohort {
+        let (cohort, programme, sessions) = cohort_parts(&app.db, cohort_id).await?;
+        let mut all = standings(&app.db, &members, &programme, &sessions, today).await?;
+        for e in members {
+            if let Some(s) = all.remove(&e.id) {
+                out.push((e, cohort.clone(), s));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// How many enforcement decisions are waiting today, over every cohort
+/// (managers and probation; a count, naming no one).
+pub async fn open_prompts(app: &AppState, actor: &Actor) -> AppResult<usize> {
+    actor.require(Capability::ViewStatistics)?;
+    let today = london_date(app.now());
+    let active = enrolments_repo::with_status(
+        &app.db,
+        &[EnrolmentStatus::AwaitingStart, EnrolmentStatus::OnProgramme],
+    )
+    .await?;
+    Ok(on_programme(app, &active, today)
+        .await?
+        .iter()
+        .filter(|(_, _, s)| s.prompt.is_open())
+        .count())
+}
+
 /// The actions list (probation), audited as one consult naming the men on it.
 pub async fn list(app: &AppState, actor: &Actor) -> AppResult<ActionsList> {
     actor.require(Capability::ManageCases)?;
@@ -104,52 +152,36 @@ pub async fn list(app: &AppState, actor: &Actor) -> AppResult<ActionsList> {
     )
     .await?;
     let mut out = ActionsList::default();
-    // Enforcement and deadlines concern the men still on a programme; their
-    // figures are worked out a cohort at a time (three queries each).
-    let mut by_cohort: std::collections::BTreeMap<i32, Vec<enrolments_repo::Enrolment>> =
-        std::collections::BTreeMap::new();
-    for e in active.iter().filter(|e| {
-        matches!(
-            e.status,
-            EnrolmentStatus::AwaitingStart | EnrolmentStatus::OnProgramme
-        )
-    }) {
-        by_cohort.entry(e.cohort_id).or_default().push(e.clone());
-    }
-    for (cohort_id, members) in by_cohort {
-        let (cohort, programme, sessions) = cohort_parts(&app.db, cohort_id).await?;
-        let all = standings(&app.db, &members, &programme, &sessions, today).await?;
-        for e in &members {
-            let (Some(person), Some(s)) = (people.get(&e.person_id), all.get(&e.id)) else {
-                continue;
-            };
-            let man = |what: String, days: i64| ManAction {
-                enrolment_id: e.id,
-                person_id: e.person_id,
-                name: listed(&person.surname, &person.forenames),
-                cohort_code: cohort.code.clone(),
-                what,
-                days,
-            };
-            if s.prompt.is_open() {
-                out.prompts.push(man(
-                    s.prompt.kind.label().to_string(),
-                    s.prompt.days_since(today).unwrap_or(0),
-                ));
-            }
-            let completed = e.completed_on.is_some() || s.figures.completed_on.is_some();
-            if deadline_at_risk(e.deadline, completed, today, DEADLINE_DAYS)
-                && let Some(deadline) = e.deadline
-                && deadline >= today
-            {
-                out.deadlines.push(man(
-                    format!(
-                        "{} sessions still to complete",
-                        s.figures.sessions_remaining
-                    ),
-                    (deadline - today).num_days(),
-                ));
-            }
+    for (e, cohort, s) in on_programme(app, &active, today).await? {
+        let Some(person) = people.get(&e.person_id) else {
+            continue;
+        };
+        let man = |what: String, days: i64| ManAction {
+            enrolment_id: e.id,
+            person_id: e.person_id,
+            name: listed(&person.surname, &person.forenames),
+            cohort_code: cohort.code.clone(),
+            what,
+            days,
+        };
+        if s.prompt.is_open() {
+            out.prompts.push(man(
+                s.prompt.kind.label().to_string(),
+                s.prompt.days_since(today).unwrap_or(0),
+            ));
+        }
+        let completed = e.completed_on.is_some() || s.figures.completed_on.is_some();
+        if deadline_at_risk(e.deadline, completed, today, DEADLINE_DAYS)
+            && let Some(deadline) = e.deadline
+            && deadline >= today
+        {
+            out.deadlines.push(man(
+                format!(
+                    "{} sessions still to complete",
+                    s.figures.sessions_remaining
+                ),
+                (deadline - today).num_days(),
+            ));
         }
     }
     out.prompts.sort_by_key(|a| -a.days);

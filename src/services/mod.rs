@@ -8,6 +8,7 @@ pub mod arrests;
 pub mod assessments;
 pub mod audit;
 pub mod court_reports;
+pub mod dashboard;
 pub mod enrolments;
 pub mod hearings;
 pub mod import;

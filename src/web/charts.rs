@@ -138,6 +138,138 @@ pub fn kaplan_meier(id: &str, title: &str, curves: &[Curve<'_>], window: i64) ->
     svg
 }
 
+/// Stacked columns, one per category (a month), one colour and pattern per
+/// series (a disposal); `series` names them in stacking order.
+pub fn stacked_columns(
+    id: &str,
+    title: &str,
+    categories: &[(String, Vec<u64>)],
+    series: &[&str],
+) -> String {
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let top = categories
+        .iter()
+        .map(|(_, v)| v.iter().sum::<u64>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    // a round top for the scale: 1, 2 or 5 times a power of ten
+    let mut scale = 1u64;
+    while scale < top {
+        scale = match scale.to_string().chars().next() {
+            Some('1') => scale * 2,
+            Some('2') => scale / 2 * 5,
+            _ => scale * 2,
+        };
+    }
+    let y = |v: u64| TOP + plot_h * (1.0 - v as f64 / scale as f64);
+    let total: u64 = categories.iter().flat_map(|(_, v)| v).sum();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{} in all, over {} columns. The table below gives every number.</desc>"#,
+        escape(title),
+        total,
+        categories.len()
+    );
+    for i in 0..=4 {
+        let v = scale * i / 4;
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#b1b4b6" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12" fill="#0b0c0c">{v}</text>"##,
+            WIDTH - RIGHT,
+            LEFT - 6.0,
+            y(v) + 4.0,
+            y = y(v)
+        );
+    }
+    let slot = plot_w / categories.len().max(1) as f64;
+    let bar = (slot * 0.7).max(1.0);
+    let every = (categories.len() / 12).max(1);
+    for (i, (label, values)) in categories.iter().enumerate() {
+        let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
+        let mut base = 0u64;
+        for (k, v) in values.iter().enumerate() {
+            if *v == 0 {
+                continue;
+            }
+            let (colour, _) = SERIES[k % SERIES.len()];
+            let opacity = 1.0 - 0.3 * (k / SERIES.len()) as f64;
+            let _ = write!(
+                svg,
+                r##"<rect x="{x:.1}" y="{:.1}" width="{bar:.1}" height="{:.1}" fill="{colour}" fill-opacity="{opacity:.1}" stroke="#ffffff" stroke-width="1"/>"##,
+                y(base + v),
+                y(base) - y(base + v)
+            );
+            base += v;
+        }
+        if i % every == 0 {
+            let _ = write!(
+                svg,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#0b0c0c">{}</text>"##,
+                x + bar / 2.0,
+                TOP + plot_h + 16.0,
+                escape(label)
+            );
+        }
+    }
+    for (k, name) in series.iter().enumerate() {
+        let (colour, _) = SERIES[k % SERIES.len()];
+        let opacity = 1.0 - 0.3 * (k / SERIES.len()) as f64;
+        let lx = LEFT + (k % 3) as f64 * (plot_w / 3.0);
+        let ly = HEIGHT - 34.0 + (k / 3) as f64 * 18.0;
+        let _ = write!(
+            svg,
+            r##"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{colour}" fill-opacity="{opacity:.1}"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#0b0c0c">{}</text>"##,
+            ly - 10.0,
+            lx + 18.0,
+            ly,
+            escape(name)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Horizontal bars with their values written at their ends (a funnel, a
+/// rate per cohort); `max` is the full length.
+pub fn horizontal_bars(id: &str, title: &str, rows: &[(String, f64, String)], max: f64) -> String {
+    let row_h = 30.0;
+    let label_w = 190.0;
+    let height = TOP + row_h * rows.len() as f64 + 10.0;
+    let room = WIDTH - label_w - 90.0;
+    let mut svg = String::new();
+    let said: Vec<String> = rows.iter().map(|(l, _, t)| format!("{l}: {t}")).collect();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height:.0}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}.</desc>"#,
+        escape(title),
+        escape(&said.join("; "))
+    );
+    for (i, (label, value, text)) in rows.iter().enumerate() {
+        let y = TOP + row_h * i as f64;
+        let w = if max > 0.0 {
+            room * (value / max).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#0b0c0c">{}</text><rect x="{label_w}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="#1d70b8"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#0b0c0c">{}</text>"##,
+            label_w - 8.0,
+            y + row_h * 0.55,
+            escape(label),
+            row_h * 0.7,
+            label_w + w + 6.0,
+            y + row_h * 0.55,
+            escape(text)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +310,47 @@ mod tests {
             svg.matches("<rect").count(),
             2,
             "each step's interval is shaded"
+        );
+    }
+
+    #[test]
+    fn stacked_columns_stack_each_series_and_scale_to_a_round_top() {
+        let svg = stacked_columns(
+            "m",
+            "Arrests per month",
+            &[
+                ("2026-10".into(), vec![3, 4]),
+                ("2026-11".into(), vec![0, 9]),
+            ],
+            &["Simple caution", "Charged"],
+        );
+        assert!(svg.contains("16 in all, over 2 columns"));
+        assert_eq!(
+            svg.matches("<rect").count(),
+            3 + 2,
+            "three parts and two legend keys"
+        );
+        assert!(
+            svg.contains(">10<") && svg.contains(">5<"),
+            "the scale runs to 10: {svg}"
+        );
+    }
+
+    #[test]
+    fn horizontal_bars_say_their_values_in_words_too() {
+        let svg = horizontal_bars(
+            "f",
+            "Pipeline",
+            &[
+                ("Arrested".into(), 10.0, "10".into()),
+                ("Referred".into(), 5.0, "5 (50%)".into()),
+            ],
+            10.0,
+        );
+        assert!(svg.contains("Arrested: 10; Referred: 5 (50%)"));
+        assert!(
+            svg.contains(r#"width="180.0""#),
+            "half of the 360 of room: {svg}"
         );
     }
 

@@ -56,8 +56,8 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
     ("/referrals", "Referrals", Some(Capability::ManageCases)),
     ("/cohorts", "Cohorts", Some(Capability::MarkRegister)),
     (
-        "/statistics/reoffending",
-        "Reoffending",
+        "/statistics",
+        "Statistics",
         Some(Capability::ViewStatistics),
     ),
     ("/admin/users", "Users", Some(Capability::ManageUsers)),

@@ -342,3 +342,78 @@ async fn a_caution_found_by_a_check_is_entered_on_his_record_next_to_his_re_arre
         "the re-arrest's and the conviction's"
     );
 }
+
+#[rocket::async_test]
+async fn the_dashboard_counts_the_period_and_the_community_view_hides_an_area_with_three_arrests() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    for (i, area) in [
+        "Central", "Central", "Central", "Docks", "Docks", "Docks", "Docks", "Docks", "Docks",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let m = PersonBuilder::named(
+            [
+                "Ash", "Birch", "Cedar", "Deal", "Elm", "Fir", "Gorse", "Hazel", "Ivy",
+            ][i],
+            "Test",
+        )
+        .create(&app, &police)
+        .await;
+        ArrestBuilder::of(&m)
+            .at(&format!("2026-11-{:02}T21:00:00Z", 2 + i))
+            .with("area", json!(area))
+            .create(&app, &police)
+            .await;
+    }
+    let mut board = app.signed_in(&[Role::Manager]).await;
+    let period = "from_day=1&from_month=11&from_year=2026&to_day=30&to_month=11&to_year=2026";
+    let dash = board.get(&app, &format!("/statistics?{period}")).await;
+    assert_eq!(dash.status, Status::Ok);
+    let months = crate::support::table_rows_in(&dash.body, "Arrests per month");
+    assert_eq!(months.len(), 1, "{months:?}");
+    assert_eq!(months[0].first().map(String::as_str), Some("2026-11"));
+    assert_eq!(months[0].last().map(String::as_str), Some("9"));
+    let funnel = crate::support::table_rows_in(&dash.body, "From arrest to completion");
+    assert_eq!(funnel[0][..2], ["Arrested".to_string(), "9".to_string()]);
+    assert!(
+        !dash.body.contains("CEDAR") && !dash.body.contains("Cedar"),
+        "no names on the dashboard"
+    );
+
+    let view = board
+        .get(&app, &format!("/statistics/community?{period}"))
+        .await;
+    assert_eq!(view.status, Status::Ok);
+    let text = crate::support::unescape(&view.body);
+    let arrests = crate::support::table_rows_in(&view.body, "Arrests by area and month");
+    // rows: Central, Docks, All areas (each row's heading is its area)
+    assert_eq!(
+        arrests[0],
+        ["fewer than 5", "fewer than 5"],
+        "Central's 3 and its total"
+    );
+    assert_eq!(arrests[1], ["6", "6"]);
+    assert_eq!(
+        arrests[2],
+        ["fewer than 5", "fewer than 5"],
+        "the month's total of 9 less Docks's 6 would give Central's 3"
+    );
+    assert!(text.contains("The community meeting's figures"));
+    let csv = board
+        .get(&app, &format!("/statistics/community.csv?{period}"))
+        .await;
+    assert_eq!(csv.status, Status::Ok);
+    assert!(
+        csv.body.contains("Arrests,Central,2026-11,fewer than 5"),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains("Arrests,Docks,2026-11,6"));
+    assert!(
+        !csv.body.contains(",3\r\n") && !csv.body.contains(",9\r\n"),
+        "{}",
+        csv.body
+    );
+}

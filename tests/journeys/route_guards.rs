@@ -58,9 +58,11 @@ fn access(method: Method, path: &str) -> Access {
         {
             Access::Needs(ManageCases)
         }
-        (_, "/api/v1/statistics/reoffending") | (_, "/statistics/reoffending") => {
-            Access::Needs(ViewStatistics)
-        }
+        (_, "/api/v1/statistics/reoffending")
+        | (_, "/statistics/reoffending")
+        | (_, "/statistics")
+        | (_, "/statistics/community")
+        | (_, "/statistics/community.csv") => Access::Needs(ViewStatistics),
         (_, "/api/v1/reoffences") | (Method::Post, "/people/<id>/reoffences") => {
             Access::Needs(ViewPeople)
         }

@@ -6,6 +6,7 @@ mod arrests;
 mod assessments;
 mod cohorts;
 mod court_reports;
+mod dashboard;
 mod enrolments;
 mod hearings;
 mod home;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(enrolments::routes());
     r.extend(court_reports::routes());
     r.extend(statistics::routes());
+    r.extend(dashboard::routes());
     r
 }
 

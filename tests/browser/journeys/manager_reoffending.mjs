@@ -3,7 +3,7 @@
 // groups' figures, the curves and the table beneath them. No names appear.
 import { type, typeDate, press, follow, expect, expectHeading, expectText, expectNoText, londonDate, signIn } from "../lib/forms.mjs";
 
-export const name = "manager: the reoffending figures for a chosen period, picture and table, no names";
+export const name = "manager: the dashboard, the community meeting's figures and reoffending for a chosen period, no names";
 
 export async function run({ browser, server, journey, Person, story }) {
   const manager = { username: "m.okafor", name: "Chidi Okafor", password: "harbour lantern willow frost" };
@@ -12,8 +12,24 @@ export async function run({ browser, server, journey, Person, story }) {
   const page = m.page;
   await signIn(m, manager);
 
+  await m.step("dashboard", async () => {
+    await follow(page, "Statistics");
+    await expectHeading(page, "Statistics");
+    await expectText(page, "Arrests per month");
+    const charts = await page.getByRole("img").count();
+    expect(charts >= 2, `the dashboard draws its pictures (${charts})`);
+    for (const man of [story.cautionedMan, story.chargedMan]) {
+      await expectNoText(page, man.surname);
+    }
+  });
+  await m.step("community-view", async () => {
+    await follow(page, "the community meeting's view");
+    await expectHeading(page, "The community meeting's figures");
+    await expectText(page, "fewer than 5");
+  });
   await m.step("reoffending-page", async () => {
-    await follow(page, "Reoffending");
+    await follow(page, "Statistics");
+    await follow(page, "reoffending by group");
     await expectHeading(page, "Reoffending");
     await expectText(page, "known reoffending recorded in this system");
     await expectText(page, "One-year figures by group");
