@@ -103,6 +103,7 @@ fn text(r: &Report) -> String {
         .map(|b| match b {
             Block::Heading(s) | Block::Paragraph(s) => s.clone(),
             Block::Table(t) => [t.header.clone(), t.rows.concat()].concat().join(" | "),
+            Block::Bars(b) => b.title.clone(),
             Block::PageBreak => String::new(),
         })
         .collect::<Vec<_>>()

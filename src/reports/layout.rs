@@ -7,11 +7,11 @@
 //! Coordinates are PDF points from the bottom-left corner.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
 };
 
-use super::{Block, Report, Table};
+use super::{Bars, Block, Report, Table};
 use crate::domain::london_time::format_datetime;
 
 /// A4 width and height in points.
@@ -25,6 +25,7 @@ pub const BODY_BOTTOM: f32 = 75.0;
 /// Type sizes, in points.
 pub const BODY_SIZE: f32 = 10.5;
 pub const HEADING_SIZE: f32 = 14.0;
+pub const TITLE_SIZE: f32 = 18.0;
 pub const TABLE_SIZE: f32 = 9.5;
 pub const MARKING_SIZE: f32 = 9.0;
 pub const STAMP_SIZE: f32 = 110.0;
@@ -147,6 +148,42 @@ fn rule(ops: &mut Vec<Op>, x1: f32, x2: f32, y: f32) {
     ]);
 }
 
+/// A filled rectangle from its bottom-left corner.
+fn filled(ops: &mut Vec<Op>, x: f32, y: f32, w: f32, h: f32, rgb: (f32, f32, f32)) {
+    let corner = |x: f32, y: f32| LinePoint {
+        p: Point { x: Pt(x), y: Pt(y) },
+        bezier: false,
+    };
+    ops.extend([
+        Op::SetFillColor {
+            col: Color::Rgb(Rgb::new(rgb.0, rgb.1, rgb.2, None)),
+        },
+        Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![PolygonRing {
+                    points: vec![
+                        corner(x, y),
+                        corner(x + w, y),
+                        corner(x + w, y + h),
+                        corner(x, y + h),
+                    ],
+                }],
+                mode: PaintMode::Fill,
+                winding_order: WindingOrder::NonZero,
+            },
+        },
+        Op::SetFillColor {
+            col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
+        },
+    ]);
+}
+
+/// The bars' colour (GOV.UK blue).
+const BAR_RGB: (f32, f32, f32) = (0.114, 0.439, 0.722);
+/// A bar's row height, and the share of the width its label takes.
+const BAR_ROW: f32 = 18.0;
+const BAR_LABEL_SHARE: f32 = 0.34;
+
 /// The pages being filled, and where the next line goes.
 struct Pages<'a> {
     regular: &'a Face,
@@ -177,15 +214,19 @@ impl Pages<'_> {
     }
 
     fn heading(&mut self, s: &str) {
-        let line = HEADING_SIZE * LEADING;
-        let lines = self.bold.wrap(s, HEADING_SIZE, PAGE_WIDTH - 2.0 * MARGIN);
+        self.heading_at(s, HEADING_SIZE);
+    }
+
+    fn heading_at(&mut self, s: &str, size: f32) {
+        let line = size * LEADING;
+        let lines = self.bold.wrap(s, size, PAGE_WIDTH - 2.0 * MARGIN);
         // a heading is kept with at least two lines of what follows
         self.room(line * lines.len() as f32 + 6.0 + 2.0 * BODY_SIZE * LEADING);
         self.y -= 6.0;
         for l in lines {
             self.y -= line;
             let (bold, y) = (self.bold, self.y);
-            text(self.ops(), bold, HEADING_SIZE, MARGIN, y, &l);
+            text(self.ops(), bold, size, MARGIN, y, &l);
         }
         self.y -= 4.0;
     }
@@ -199,6 +240,50 @@ impl Pages<'_> {
             text(self.ops(), regular, BODY_SIZE, MARGIN, y, &l);
         }
         self.y -= BODY_SIZE * 0.6;
+    }
+
+    fn bars(&mut self, b: &Bars) {
+        let title = HEADING_SIZE * 0.8 * LEADING;
+        self.room(title + BAR_ROW * b.rows.len() as f32 + BODY_SIZE);
+        self.y -= title;
+        let (bold, regular, y) = (self.bold, self.regular, self.y);
+        text(self.ops(), bold, BODY_SIZE, MARGIN, y, &b.title);
+        let width = PAGE_WIDTH - 2.0 * MARGIN;
+        let label_w = width * BAR_LABEL_SHARE;
+        let room = width - label_w - 110.0;
+        for (label, value, said) in &b.rows {
+            self.y -= BAR_ROW;
+            let y = self.y;
+            let w = if b.max > 0.0 {
+                room * (*value / b.max).clamp(0.0, 1.0) as f32
+            } else {
+                0.0
+            };
+            let label = regular
+                .wrap(label, TABLE_SIZE, label_w - 8.0)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let ops = self.ops();
+            text(ops, regular, TABLE_SIZE, MARGIN, y + 4.0, &label);
+            filled(
+                ops,
+                MARGIN + label_w,
+                y + 2.0,
+                w.max(0.5),
+                BAR_ROW - 5.0,
+                BAR_RGB,
+            );
+            text(
+                ops,
+                regular,
+                TABLE_SIZE,
+                MARGIN + label_w + w + 5.0,
+                y + 4.0,
+                said,
+            );
+        }
+        self.y -= BODY_SIZE;
     }
 
     fn row(&mut self, cells: &[Vec<String>], xs: &[f32], face: &Face) -> f32 {
@@ -292,11 +377,14 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
         pages: Vec::new(),
         y: BODY_TOP,
     };
+    // the title opens the first page
+    pages.heading_at(&report.title, TITLE_SIZE);
     for block in &report.blocks {
         match block {
             Block::Heading(s) => pages.heading(s),
             Block::Paragraph(s) => pages.paragraph(s),
             Block::Table(t) => pages.table(t),
+            Block::Bars(b) => pages.bars(b),
             Block::PageBreak => pages.new_page(),
         }
     }

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use printpdf::{PdfDocument, PdfParseOptions};
 
 use super::*;
-use crate::reports::{Block, Report, Stamp, Table};
+use crate::reports::{Bars, Block, Report, Stamp, Table};
 
 fn report(stamp: Option<Stamp>, rows: usize) -> Report {
     Report {
@@ -131,5 +131,23 @@ fn a_sample_can_be_written_for_a_person_to_look_at() {
     assert!(bytes.starts_with(b"%PDF-"));
     if let Ok(path) = std::env::var("KERBSIDE_SAMPLE_PDF") {
         std::fs::write(path, &bytes).expect("written");
+    }
+}
+
+#[test]
+fn a_bar_chart_is_drawn_with_its_labels_and_values_in_words() {
+    let mut r = report(None, 2);
+    r.blocks.push(Block::Bars(Bars {
+        title: "Arrests per month".into(),
+        rows: vec![
+            ("2026-10".into(), 4.0, "4".into()),
+            ("2026-11".into(), 9.0, "9 (the most)".into()),
+        ],
+        max: 9.0,
+    }));
+    let bytes = render(&r).expect("rendered");
+    let text = pages_of(&bytes).join(" ");
+    for s in ["Arrests per month", "2026-10", "9 (the most)"] {
+        assert!(text.contains(s), "{s} missing from {text}");
     }
 }

@@ -38,8 +38,19 @@ pub enum Block {
     Paragraph(String),
     /// A table whose header repeats on each page; a row is never split.
     Table(Table),
+    /// Horizontal bars drawn as vector graphics, kept whole on one page.
+    Bars(Bars),
     /// Start a new page.
     PageBreak,
+}
+
+/// A bar chart: a title, and one bar per row (label, value, what the value
+/// says in words at the bar's end); `max` is the full length.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bars {
+    pub title: String,
+    pub rows: Vec<(String, f64, String)>,
+    pub max: f64,
 }
 
 /// A table: column headings, each column's share of the width, and rows.

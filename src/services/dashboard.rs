@@ -12,13 +12,20 @@ use crate::auth::Actor;
 use crate::db::statistics_repo;
 use crate::domain::arrest::Disposal;
 use crate::domain::attendance::Outcome;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::enrolment::EnrolmentStatus;
-use crate::domain::london_time::{from_london, london_date};
+use crate::domain::london_time::{format_date, from_london, london_date};
+use crate::domain::reoffending::{
+    DEFAULT_WAITING_DAYS, DEFAULT_WINDOW_DAYS, Figures, IndexKind, LABEL, Question, UNMATCHED_NOTE,
+};
 use crate::domain::roles::Capability;
 use crate::domain::suppression::{Published, publish};
 use crate::domain::validation::FieldErrors;
-use crate::error::AppResult;
-use crate::services::actions;
+use crate::error::{AppError, AppResult};
+use crate::reports::{Bars, Block, Report, Table, layout};
+use crate::services::audit::{self, AuditEntry};
+use crate::services::reports::ReportFile;
+use crate::services::{actions, statistics};
 use crate::state::AppState;
 
 /// The longest period a dashboard covers (ten years).
@@ -47,6 +54,23 @@ impl Period {
             ));
         }
         Ok(Period { from, to })
+    }
+
+    /// A period from what was given: the end defaults to `today`, the start
+    /// to the first day of the month eleven months before the end (twelve
+    /// calendar months in all).
+    pub fn or_last_year(
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Period, FieldErrors> {
+        let to = to.unwrap_or(today);
+        let from = from.unwrap_or_else(|| {
+            to.with_day(1)
+                .and_then(|d| d.checked_sub_months(chrono::Months::new(11)))
+                .unwrap_or(to)
+        });
+        Period::new(from, to)
     }
 
     fn bounds(&self) -> (DateTime<Utc>, DateTime<Utc>) {
@@ -363,4 +387,253 @@ pub async fn community(app: &AppState, actor: &Actor, p: Period) -> AppResult<Ve
         }
     })
     .collect())
+}
+
+/// The disposals that happened in the period, in their usual order (a
+/// column for each would not fit a page).
+pub fn used_disposals(d: &Dashboard) -> Vec<Disposal> {
+    Disposal::ALL
+        .iter()
+        .copied()
+        .filter(|x| {
+            d.months
+                .iter()
+                .any(|m| m.by_disposal.iter().any(|(y, n)| y == x && *n > 0))
+        })
+        .collect()
+}
+
+/// The board report's reference: its period.
+pub fn board_reference(p: &Period) -> String {
+    format!("BR-{}-{}", p.from.format("%Y%m%d"), p.to.format("%Y%m%d"))
+}
+
+fn rate(x: Option<f64>) -> String {
+    x.map_or("None expected".into(), |x| format!("{:.0}%", x * 100.0))
+}
+
+/// The board report's content: the period's figures and charts, and known
+/// reoffending of the men whose programme started in the period. No one
+/// is named in it.
+pub fn board_content(
+    d: &Dashboard,
+    reoffending: &Figures,
+    author: &str,
+    now: DateTime<Utc>,
+) -> Report {
+    let pairs = |rows: Vec<(&str, String)>| {
+        Block::Table(Table {
+            header: vec!["Figure".into(), "Count".into()],
+            widths: vec![3.0, 1.0],
+            rows: rows
+                .into_iter()
+                .map(|(k, v)| vec![k.to_string(), v])
+                .collect(),
+        })
+    };
+    let mut blocks = vec![
+        Block::Paragraph(format!(
+            "Figures for {} to {}, as recorded in Kerbside on {}. Counts only: no one is named in this report.",
+            format_date(d.period.from),
+            format_date(d.period.to),
+            format_date(london_date(now))
+        )),
+        Block::Heading("1. The period in figures".into()),
+        pairs(vec![
+            ("Arrests", d.arrests.to_string()),
+            (
+                "Repeat arrests (men arrested before)",
+                d.repeat_arrests.to_string(),
+            ),
+            ("Referrals to probation", d.referrals.to_string()),
+            ("Assessments completed", d.assessments.to_string()),
+            ("Enrolments on a programme", d.enrolments.to_string()),
+            ("Programmes completed", d.completions.to_string()),
+            (
+                "Enforcement decisions waiting on the day of this report",
+                d.open_enforcement.to_string(),
+            ),
+        ]),
+        Block::Heading("2. Arrests".into()),
+        Block::Bars(Bars {
+            title: "Arrests per month".into(),
+            rows: d
+                .months
+                .iter()
+                .map(|m| (m.month.clone(), m.arrests as f64, m.arrests.to_string()))
+                .collect(),
+            max: d.months.iter().map(|m| m.arrests).max().unwrap_or(0) as f64,
+        }),
+    ];
+    let disposals = used_disposals(d);
+    let mut header = vec!["Month".to_string()];
+    header.extend(disposals.iter().map(|x| x.label().to_string()));
+    blocks.push(Block::Table(Table {
+        widths: std::iter::once(1.2)
+            .chain(disposals.iter().map(|_| 1.0))
+            .collect(),
+        header,
+        rows: d
+            .months
+            .iter()
+            .map(|m| {
+                std::iter::once(m.month.clone())
+                    .chain(disposals.iter().map(|x| {
+                        m.by_disposal
+                            .iter()
+                            .find(|(y, _)| y == x)
+                            .map_or(0, |(_, n)| *n)
+                            .to_string()
+                    }))
+                    .collect()
+            })
+            .collect(),
+    }));
+    if !d.areas.is_empty() {
+        blocks.push(Block::Table(Table {
+            header: vec!["Area".into(), "Arrests".into()],
+            widths: vec![3.0, 1.0],
+            rows: d
+                .areas
+                .iter()
+                .map(|(a, n)| vec![a.clone(), n.to_string()])
+                .collect(),
+        }));
+    }
+    blocks.push(Block::Heading("3. From arrest to completion".into()));
+    blocks.push(Block::Bars(Bars {
+        title: "Men arrested in the period, by how far they have gone".into(),
+        rows: d
+            .funnel
+            .iter()
+            .map(|s| {
+                (
+                    s.label.to_string(),
+                    s.men as f64,
+                    match s.conversion {
+                        Some(c) => format!("{} ({:.0}%)", s.men, c * 100.0),
+                        None => s.men.to_string(),
+                    },
+                )
+            })
+            .collect(),
+        max: d.funnel.first().map_or(0.0, |s| s.men as f64),
+    }));
+    blocks.push(Block::Heading("4. Attendance".into()));
+    if d.cohorts.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No session was held in the period.".into(),
+        ));
+    } else {
+        blocks.push(Block::Bars(Bars {
+            title: "Sessions attended of those expected, per cohort".into(),
+            rows: d
+                .cohorts
+                .iter()
+                .map(|c| (c.code.clone(), c.rate.unwrap_or(0.0), rate(c.rate)))
+                .collect(),
+            max: 1.0,
+        }));
+    }
+    blocks.push(Block::Heading("5. Known reoffending".into()));
+    let q = &reoffending.question;
+    blocks.push(Block::Paragraph(format!(
+        "{}{}: men whose {} fell in the period, followed for {} days with a waiting period of {} days, as of {}. {}",
+        LABEL[..1].to_uppercase(),
+        &LABEL[1..],
+        q.index.label().to_lowercase(),
+        q.window_days,
+        q.waiting_days,
+        format_date(q.as_of),
+        UNMATCHED_NOTE
+    )));
+    blocks.push(Block::Table(Table {
+        header: vec![
+            "Group".into(),
+            "Men".into(),
+            "Eligible".into(),
+            "Not yet eligible".into(),
+            "Reoffended".into(),
+            "Rate (95% interval)".into(),
+        ],
+        widths: vec![2.2, 0.8, 0.9, 1.0, 1.0, 1.8],
+        rows: reoffending
+            .groups
+            .iter()
+            .map(|g| {
+                vec![
+                    format!(
+                        "{}{}",
+                        g.group.label(),
+                        if g.small { " (under 10)" } else { "" }
+                    ),
+                    g.cohort_size.to_string(),
+                    g.eligible.to_string(),
+                    g.excluded_not_yet_eligible.to_string(),
+                    g.reoffenders.to_string(),
+                    g.rate.map_or("No data".into(), |r| {
+                        format!(
+                            "{:.0}% ({:.0}% to {:.0}%)",
+                            r.rate * 100.0,
+                            r.low * 100.0,
+                            r.high * 100.0
+                        )
+                    }),
+                ]
+            })
+            .collect(),
+    }));
+    Report {
+        title: format!(
+            "Board report: {} to {}",
+            format_date(d.period.from),
+            format_date(d.period.to)
+        ),
+        reference: board_reference(&d.period),
+        author: author.to_string(),
+        generated_at: now,
+        stamp: None,
+        blocks,
+    }
+}
+
+/// The board report (managers, probation): its content, for the printable
+/// page.
+pub async fn board_report(app: &AppState, actor: &Actor, p: Period) -> AppResult<Report> {
+    let d = dashboard(app, actor, p).await?;
+    let now = app.now();
+    let q = Question {
+        index: IndexKind::ProgrammeStart,
+        from: p.from,
+        to: p.to,
+        window_days: DEFAULT_WINDOW_DAYS,
+        waiting_days: DEFAULT_WAITING_DAYS,
+        as_of: london_date(now),
+    };
+    let figures = statistics::reoffending(app, actor, &q).await?;
+    Ok(board_content(&d, &figures, actor.display_name(), now))
+}
+
+/// The board report as a PDF, its download audited as a disclosure (it
+/// names no one, but it leaves the building marked OFFICIAL-SENSITIVE).
+pub async fn board_report_pdf(app: &AppState, actor: &Actor, p: Period) -> AppResult<ReportFile> {
+    let report = board_report(app, actor, p).await?;
+    let reference = report.reference.clone();
+    let bytes = tokio::task::spawn_blocking(move || layout::render(&report))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Disclose)
+            .record("board_report", &reference)
+            .reason(format!("{reference}: figures only, no one named")),
+    )
+    .await?;
+    Ok(ReportFile {
+        file_name: format!("board-report-{reference}.pdf"),
+        bytes,
+    })
 }

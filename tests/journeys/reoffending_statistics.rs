@@ -416,4 +416,42 @@ async fn the_dashboard_counts_the_period_and_the_community_view_hides_an_area_wi
         "{}",
         csv.body
     );
+
+    // the board report: the same figures as a PDF, naming no one
+    let manager = app.token(&[Role::Manager]).await;
+    let pdf = crate::support::download_pdf(
+        &app,
+        "/api/v1/statistics/board-report.pdf?from=2026-11-01&to=2026-11-30",
+        &manager,
+    )
+    .await;
+    assert_eq!(pdf.status, Status::Ok);
+    assert!(
+        pdf.disposition
+            .contains("board-report-BR-20261101-20261130.pdf"),
+        "{}",
+        pdf.disposition
+    );
+    let text = pdf.text();
+    for expected in [
+        "Board report: 1 November 2026 to 30 November 2026",
+        "OFFICIAL-SENSITIVE",
+        "Arrests per month",
+        "2026-11",
+        "Men arrested in the period, by how far they have gone",
+        "Known reoffending recorded in this system",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+    assert!(!text.contains("CEDAR") && !text.to_lowercase().contains("proven"));
+    let (action, kind, _, person) = app.last_audit().await;
+    assert_eq!(
+        (action.as_str(), kind.as_deref(), person),
+        ("disclose", Some("board_report"), None)
+    );
+    let printable = board
+        .get(&app, &format!("/statistics/board-report?{period}"))
+        .await;
+    assert_eq!(printable.status, Status::Ok);
+    assert!(printable.body.contains("Board report") && printable.body.contains("<svg"));
 }

@@ -76,6 +76,7 @@ use super::{
         court_reports::court_report_pdf,
         statistics::reoffending,
         statistics::create_reoffence,
+        statistics::board_report,
     ),
     components(schemas(Problem)),
     modifiers(&CommonAnswers, &Links, &DisposalRules),

@@ -359,6 +359,37 @@ pub(super) async fn create_reoffence(
     ))
 }
 
+/// The board report as a PDF (managers, probation): the period's figures
+/// and charts, and known reoffending of the men whose programme started in
+/// it. It names no one; its download is audited.
+#[utoipa::path(
+    tag = "statistics",
+    params(
+        ("from" = Option<String>, Query, description = "First day, YYYY-MM-DD (default: the first day of the month eleven months before `to`)", format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+        ("to" = Option<String>, Query, description = "Last day, YYYY-MM-DD (default today); not before `from`, at most ten years after it", format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+    ),
+    responses(
+        (status = 200, description = "The PDF, named by the report's reference (its period)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 422, description = "A parameter is wrong: `fields` names it", body = Problem),
+    ),
+)]
+#[get("/statistics/board-report.pdf?<from>&<to>")]
+pub(super) async fn board_report(
+    app: &State<AppState>,
+    user: Can<cap::ViewStatistics>,
+    _once: query::EachOnce,
+    from: Option<String>,
+    to: Option<String>,
+) -> AppResult<crate::web::pdf::PdfDownload> {
+    let today = london_date(app.now());
+    let from = query::date("from", query::not_empty("from", from.as_deref())?)?;
+    let to = query::date("to", query::not_empty("to", to.as_deref())?)?;
+    let p = crate::services::dashboard::Period::or_last_year(from, to, today)
+        .map_err(AppError::Invalid)?;
+    let file = crate::services::dashboard::board_report_pdf(app, user.actor(), p).await?;
+    Ok(crate::web::pdf::PdfDownload::new(file))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![reoffending, create_reoffence]
+    routes![reoffending, create_reoffence, board_report]
 }

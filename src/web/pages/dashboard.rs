@@ -4,7 +4,7 @@
 //! by area and month with small numbers hidden, printable and as CSV. No
 //! personal data on any of them.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 use rocket::http::Status;
 use rocket::{FromForm, Route, State, get, routes};
 use rocket_dyn_templates::Template;
@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use super::errors_json;
 use crate::auth::guards::{Can, cap};
-use crate::domain::arrest::Disposal;
 use crate::domain::dates::parse_optional_date_parts;
 use crate::domain::london_time::{format_date, london_date};
 use crate::domain::suppression::HIDDEN;
@@ -69,13 +68,7 @@ impl PeriodForm {
             )
             .flatten();
         e.into_result()?;
-        let to = to.unwrap_or(today);
-        let from = from.unwrap_or_else(|| {
-            to.with_day(1)
-                .and_then(|d| d.checked_sub_months(Months::new(11)))
-                .unwrap_or(to)
-        });
-        Period::new(from, to)
+        Period::or_last_year(from, to, today)
     }
 
     fn of(p: &Period) -> PeriodForm {
@@ -151,7 +144,7 @@ fn dashboard_page(
     let Some(d) = d else {
         return render("statistics", shell, empty);
     };
-    let disposals: Vec<Disposal> = Disposal::ALL.to_vec();
+    let disposals = dashboard::used_disposals(d);
     let columns: Vec<(String, Vec<u64>)> = d
         .months
         .iter()
@@ -434,6 +427,48 @@ async fn community_csv(
     ))
 }
 
+#[get("/statistics/board-report?<period..>")]
+async fn board_report(
+    app: &State<AppState>,
+    user: ViewStatistics,
+    shell: Shell,
+    period: PeriodForm,
+) -> AppResult<Template> {
+    let p = period
+        .period(london_date(app.now()))
+        .map_err(crate::error::AppError::Invalid)?;
+    let r = dashboard::board_report(app, user.actor(), p).await?;
+    let query = PeriodForm::query(&p);
+    Ok(render(
+        "report",
+        &shell,
+        super::report_view::report_page(
+            r,
+            format!("/statistics/board-report.pdf?{query}"),
+            format!("/statistics?{query}"),
+        ),
+    ))
+}
+
+#[get("/statistics/board-report.pdf?<period..>")]
+async fn board_report_pdf(
+    app: &State<AppState>,
+    user: ViewStatistics,
+    period: PeriodForm,
+) -> AppResult<crate::web::pdf::PdfDownload> {
+    let p = period
+        .period(london_date(app.now()))
+        .map_err(crate::error::AppError::Invalid)?;
+    let file = dashboard::board_report_pdf(app, user.actor(), p).await?;
+    Ok(crate::web::pdf::PdfDownload::new(file))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![statistics, community, community_csv]
+    routes![
+        statistics,
+        community,
+        community_csv,
+        board_report,
+        board_report_pdf
+    ]
 }

@@ -28,6 +28,11 @@ enum BlockView {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
     },
+    /// A chart: drawn as SVG, with its numbers as a table beneath.
+    Bars {
+        svg: String,
+        rows: Vec<Vec<String>>,
+    },
     PageBreak,
 }
 
@@ -56,12 +61,26 @@ pub(super) fn report_page(r: Report, pdf: String, back: String) -> ReportPage {
         blocks: r
             .blocks
             .into_iter()
-            .map(|b| match b {
+            .enumerate()
+            .map(|(i, b)| match b {
                 Block::Heading(text) => BlockView::Heading { text },
                 Block::Paragraph(text) => BlockView::Paragraph { text },
                 Block::Table(t) => BlockView::Table {
                     header: t.header,
                     rows: t.rows,
+                },
+                Block::Bars(b) => BlockView::Bars {
+                    svg: crate::web::charts::horizontal_bars(
+                        &format!("chart-{i}"),
+                        &b.title,
+                        &b.rows,
+                        b.max,
+                    ),
+                    rows: b
+                        .rows
+                        .into_iter()
+                        .map(|(label, _, said)| vec![label, said])
+                        .collect(),
                 },
                 Block::PageBreak => BlockView::PageBreak,
             })

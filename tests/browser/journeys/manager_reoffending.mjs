@@ -3,7 +3,7 @@
 // groups' figures, the curves and the table beneath them. No names appear.
 import { type, typeDate, press, follow, expect, expectHeading, expectText, expectNoText, londonDate, signIn } from "../lib/forms.mjs";
 
-export const name = "manager: the dashboard, the community meeting's figures and reoffending for a chosen period, no names";
+export const name = "manager: the dashboard, the board report, the community meeting's figures and reoffending, no names";
 
 export async function run({ browser, server, journey, Person, story }) {
   const manager = { username: "m.okafor", name: "Chidi Okafor", password: "harbour lantern willow frost" };
@@ -21,6 +21,18 @@ export async function run({ browser, server, journey, Person, story }) {
     for (const man of [story.cautionedMan, story.chargedMan]) {
       await expectNoText(page, man.surname);
     }
+  });
+  await m.step("board-report", async () => {
+    await follow(page, "The board report for this period");
+    await expectText(page, "Board report:");
+    await expectText(page, "1. The period in figures");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download as PDF" }).click(),
+    ]);
+    const file = download.suggestedFilename();
+    expect(/^board-report-BR-\d{8}-\d{8}\.pdf$/.test(file), `the file is named by the period: ${file}`);
+    await follow(page, "Back");
   });
   await m.step("community-view", async () => {
     await follow(page, "the community meeting's view");
