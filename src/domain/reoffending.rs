@@ -169,6 +169,8 @@ pub struct Known {
 /// One man as the figures see him.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Man {
+    /// Who he is (used only to list a cohort for the Justice Data Lab).
+    pub person_id: i32,
     pub group: Group,
     /// `None` when he has no index date of the chosen kind (never attended
     /// a session, say).
@@ -207,6 +209,12 @@ pub struct Figures {
     pub difference_completed_minus_not_completed: Option<Difference>,
     pub label: &'static str,
     pub note: &'static str,
+}
+
+/// Is this man in the cohort the question asks about (his group's men with
+/// an index date in the period)?
+pub fn in_cohort(man: &Man, q: &Question) -> bool {
+    man.index_date.is_some_and(|d| q.from <= d && d <= q.to)
 }
 
 /// Work out the figures in one pass over the men.

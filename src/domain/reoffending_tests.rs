@@ -15,6 +15,7 @@ fn known(offence: &str, outcome: &str) -> Known {
 
 fn man(group: Group, index: &str, reoffences: Vec<Known>) -> Man {
     Man {
+        person_id: 0,
         group,
         index_date: Some(day(index)),
         reoffences,
@@ -112,6 +113,7 @@ fn men_outside_the_period_or_without_an_index_date_are_not_in_the_cohort() {
         man(Group::NotEnrolled, "2023-12-31", vec![]),
         man(Group::NotEnrolled, "2024-01-01", vec![]),
         Man {
+            person_id: 0,
             group: Group::NotEnrolled,
             index_date: None,
             reoffences: vec![],

@@ -6,13 +6,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
 use crate::auth::Actor;
 use crate::db::{reoffences_repo, statistics_repo};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::london_time::london_date;
 use crate::domain::reoffending::{
-    Figures, Group, IndexKind, Known, Man, Question, check_question, figures,
+    Figures, Group, IndexKind, Known, Man, Question, check_question, figures, in_cohort,
 };
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
@@ -24,6 +25,71 @@ pub async fn reoffending(app: &AppState, actor: &Actor, q: &Question) -> AppResu
     check_question(q).map_err(AppError::Invalid)?;
     let men = men(app, q.index).await?;
     Ok(figures(&men, q))
+}
+
+/// One man of a cohort as the Justice Data Lab asks for him.
+#[derive(Clone, Debug, Serialize)]
+pub struct Identifier {
+    pub surname: String,
+    pub forenames: String,
+    pub date_of_birth: NaiveDate,
+    pub sex: &'static str,
+    pub index_date: NaiveDate,
+}
+
+/// The identifiers of one group's cohort for the Justice Data Lab (surname,
+/// forenames, date of birth, sex, index date), for probation only: it
+/// names men, so it is audited as a disclosure to the Justice Data Lab,
+/// naming each man in the file.
+pub async fn justice_data_lab(
+    app: &AppState,
+    actor: &Actor,
+    q: &Question,
+    group: Group,
+) -> AppResult<Vec<Identifier>> {
+    actor.require(Capability::ViewStatistics)?;
+    actor.require(Capability::ManageCases)?;
+    check_question(q).map_err(AppError::Invalid)?;
+    let chosen: Vec<(i32, NaiveDate)> = men(app, q.index)
+        .await?
+        .into_iter()
+        .filter(|m| m.group == group && in_cohort(m, q))
+        .filter_map(|m| m.index_date.map(|d| (m.person_id, d)))
+        .collect();
+    let ids: Vec<i32> = chosen.iter().map(|(p, _)| *p).collect();
+    let people = crate::db::people_repo::by_ids(&app.db, &ids).await?;
+    crate::services::audit::record(
+        &app.db,
+        actor,
+        app.now(),
+        crate::services::audit::AuditEntry::new(crate::domain::audit_action::AuditAction::Disclose)
+            .record("justice_data_lab_file", group.as_str())
+            .people(ids.iter().copied())
+            .recipient("Justice Data Lab")
+            .reason(format!(
+                "{} men: {}, index {} from {} to {}",
+                ids.len(),
+                group.label(),
+                q.index.as_str(),
+                q.from,
+                q.to
+            )),
+    )
+    .await?;
+    let mut out: Vec<Identifier> = chosen
+        .into_iter()
+        .filter_map(|(p, index_date)| {
+            people.get(&p).map(|man| Identifier {
+                surname: man.surname.clone(),
+                forenames: man.forenames.clone(),
+                date_of_birth: man.date_of_birth,
+                sex: man.sex.as_str(),
+                index_date,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.surname, &a.forenames).cmp(&(&b.surname, &b.forenames)));
+    Ok(out)
 }
 
 /// Where each man's arrest dates come from, for the `arrest` index.
@@ -118,6 +184,7 @@ async fn men(app: &AppState, index: IndexKind) -> AppResult<Vec<Man>> {
     let mut men = Vec::with_capacity(chosen.len());
     for (person, (id, _, status, _, referral, created)) in &chosen {
         men.push(Man {
+            person_id: *person,
             group: if *status == EnrolmentStatus::Completed {
                 Group::Completed
             } else {
@@ -144,6 +211,7 @@ async fn men(app: &AppState, index: IndexKind) -> AppResult<Vec<Man>> {
     }
     for (person, (referral, completed)) in assessed {
         men.push(Man {
+            person_id: person,
             group: Group::NotEnrolled,
             index_date: arrests
                 .as_ref()

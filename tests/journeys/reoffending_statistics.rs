@@ -259,6 +259,53 @@ async fn the_reoffending_figures_of_a_known_scenario_come_back_exactly() {
         !page.body.to_lowercase().contains("adams"),
         "no names on a statistics page"
     );
+    // the same as CSV; the Justice Data Lab file is probation's, and a disclosure
+    let q = "index=arrest&from_day=1&from_month=1&from_year=2024&to_day=30&to_month=11&to_year=2026&as_of_day=30&as_of_month=11&as_of_year=2026";
+    let csv = board
+        .get(&app, &format!("/statistics/reoffending.csv?{q}"))
+        .await;
+    assert_eq!(csv.status, Status::Ok);
+    assert!(
+        csv.body
+            .starts_with("known reoffending recorded in this system,"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        csv.body
+            .contains("completed,1,1,0,0,1,1.000000,0.206549,1.000000,1.000000,184"),
+        "{}",
+        csv.body
+    );
+    let jdl = format!("/statistics/reoffending/justice-data-lab.csv?group=not_enrolled&{q}");
+    assert_eq!(
+        board.get(&app, &jdl).await.status,
+        Status::Forbidden,
+        "a manager sees no names"
+    );
+    let mut officer = app.signed_in(&[Role::Probation]).await;
+    let file = officer.get(&app, &jdl).await;
+    assert_eq!(file.status, Status::Ok);
+    assert!(
+        file.body
+            .starts_with("surname,forenames,date_of_birth,sex,index_date\r\n"),
+        "{}",
+        file.body
+    );
+    assert!(
+        file.body.contains("Clark,Test,") && file.body.contains(",male,2024-03-01"),
+        "{}",
+        file.body
+    );
+    assert!(
+        file.body.contains("Davis,Test,") && !file.body.contains("Adams"),
+        "{}",
+        file.body
+    );
+    assert_eq!(
+        app.count("audit_log WHERE action = 'disclose' AND record_type = 'justice_data_lab_file' AND recipient = 'Justice Data Lab'").await,
+        1
+    );
     let wrong = board
         .get(&app, "/statistics/reoffending?window_days=a%20year")
         .await;
@@ -449,6 +496,13 @@ async fn the_dashboard_counts_the_period_and_the_community_view_hides_an_area_wi
         (action.as_str(), kind.as_deref(), person),
         ("disclose", Some("board_report"), None)
     );
+    let all = board.get(&app, &format!("/statistics.csv?{period}")).await;
+    assert!(
+        all.body.contains("arrests by area,Central,arrests,3"),
+        "{}",
+        all.body
+    );
+    assert!(all.body.contains("period,arrests,count,9"));
     let printable = board
         .get(&app, &format!("/statistics/board-report?{period}"))
         .await;

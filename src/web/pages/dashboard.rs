@@ -463,9 +463,79 @@ async fn board_report_pdf(
     Ok(crate::web::pdf::PdfDownload::new(file))
 }
 
+/// Every table of the dashboard as one CSV, a section per table.
+#[get("/statistics.csv?<period..>")]
+async fn statistics_csv(
+    app: &State<AppState>,
+    user: ViewStatistics,
+    period: PeriodForm,
+) -> AppResult<CsvDownload> {
+    let p = period
+        .period(london_date(app.now()))
+        .map_err(crate::error::AppError::Invalid)?;
+    let d = dashboard::dashboard(app, user.actor(), p).await?;
+    let mut body = csv::line(&["table", "row", "column", "value"]);
+    let mut put = |table: &str, row: &str, column: &str, value: String| {
+        body.push_str(&csv::line(&[table, row, column, &value]));
+    };
+    for (label, value) in [
+        ("arrests", d.arrests),
+        ("repeat arrests", d.repeat_arrests),
+        ("referrals", d.referrals),
+        ("assessments completed", d.assessments),
+        ("enrolments", d.enrolments),
+        ("completions", d.completions),
+        ("enforcement decisions waiting today", d.open_enforcement),
+    ] {
+        put("period", label, "count", value.to_string());
+    }
+    for m in &d.months {
+        for (disposal, n) in &m.by_disposal {
+            put(
+                "arrests per month",
+                &m.month,
+                disposal.as_str(),
+                n.to_string(),
+            );
+        }
+        put("arrests per month", &m.month, "all", m.arrests.to_string());
+    }
+    for (area, n) in &d.areas {
+        put("arrests by area", area, "arrests", n.to_string());
+    }
+    for s in &d.funnel {
+        put(
+            "from arrest to completion",
+            s.label,
+            "men",
+            s.men.to_string(),
+        );
+    }
+    for c in &d.cohorts {
+        put(
+            "attendance per cohort",
+            &c.code,
+            "attended",
+            c.attended.to_string(),
+        );
+        put(
+            "attendance per cohort",
+            &c.code,
+            "expected",
+            c.expected.to_string(),
+        );
+    }
+    Ok(CsvDownload::new(
+        "statistics",
+        format!("{}-{}", p.from.format("%Y%m%d"), p.to.format("%Y%m%d")),
+        body,
+    ))
+}
+
 pub fn routes() -> Vec<Route> {
     routes![
         statistics,
+        statistics_csv,
         community,
         community_csv,
         board_report,

@@ -12,7 +12,7 @@ use crate::auth::guards::{Can, cap};
 use crate::domain::dates::parse_optional_date_parts;
 use crate::domain::london_time::{format_date, london_date};
 use crate::domain::reoffending::{
-    DEFAULT_WAITING_DAYS, DEFAULT_WINDOW_DAYS, Figures, GroupFigures, IndexKind, Question,
+    DEFAULT_WAITING_DAYS, DEFAULT_WINDOW_DAYS, Figures, Group, GroupFigures, IndexKind, Question,
     SMALL_GROUP,
 };
 use crate::domain::validation::FieldErrors;
@@ -20,6 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::statistics;
 use crate::state::AppState;
 use crate::web::charts::{self, Curve};
+use crate::web::csv::{self, CsvDownload};
 use crate::web::present::{self, Choice};
 use crate::web::shell::{Shell, render};
 
@@ -107,6 +108,28 @@ impl Ask {
         })
     }
 
+    /// The question as a query string (for links to its CSV files).
+    fn query(&self) -> String {
+        [
+            ("index", &self.index),
+            ("from_day", &self.from_day),
+            ("from_month", &self.from_month),
+            ("from_year", &self.from_year),
+            ("to_day", &self.to_day),
+            ("to_month", &self.to_month),
+            ("to_year", &self.to_year),
+            ("window_days", &self.window_days),
+            ("waiting_days", &self.waiting_days),
+            ("as_of_day", &self.as_of_day),
+            ("as_of_month", &self.as_of_month),
+            ("as_of_year", &self.as_of_year),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k}={}", super::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+
     /// The form filled with a question's values.
     fn from_question(q: &Question) -> Ask {
         let parts = |d: chrono::NaiveDate| {
@@ -191,6 +214,10 @@ struct StepRow {
 #[derive(Serialize)]
 struct Page {
     ask: Ask,
+    /// The question as a query string, for the CSV links.
+    query: String,
+    /// Probation may download a group's identifiers for the Justice Data Lab.
+    can_list_men: bool,
     index_options: Vec<Choice>,
     #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<serde_json::Value>,
@@ -204,7 +231,16 @@ struct Page {
     steps: Vec<StepRow>,
 }
 
-fn page(shell: &Shell, ask: Ask, f: Option<&Figures>, errors: Option<&FieldErrors>) -> Template {
+fn page(
+    shell: &Shell,
+    can_list_men: bool,
+    ask: Ask,
+    f: Option<&Figures>,
+    errors: Option<&FieldErrors>,
+) -> Template {
+    let query = f
+        .map(|f| Ask::from_question(&f.question).query())
+        .unwrap_or_default();
     let groups = f
         .map(|f| f.groups.iter().map(group_view).collect())
         .unwrap_or_default();
@@ -267,6 +303,8 @@ fn page(shell: &Shell, ask: Ask, f: Option<&Figures>, errors: Option<&FieldError
         shell,
         Page {
             ask,
+            query,
+            can_list_men,
             index_options: present::choices::<IndexKind>(),
             errors: errors.map(errors_json),
             label: crate::domain::reoffending::LABEL,
@@ -289,28 +327,135 @@ async fn reoffending(
     ask: Ask,
 ) -> AppResult<(rocket::http::Status, Template)> {
     let today = london_date(app.now());
+    let can_list_men = user
+        .actor()
+        .can(crate::domain::roles::Capability::ManageCases);
     let q = match ask.question(today) {
         Ok(q) => q,
         Err(e) => {
             return Ok((
                 rocket::http::Status::UnprocessableEntity,
-                page(&shell, ask, None, Some(&e)),
+                page(&shell, can_list_men, ask, None, Some(&e)),
             ));
         }
     };
     match statistics::reoffending(app, user.actor(), &q).await {
         Ok(f) => Ok((
             rocket::http::Status::Ok,
-            page(&shell, Ask::from_question(&q), Some(&f), None),
+            page(&shell, can_list_men, Ask::from_question(&q), Some(&f), None),
         )),
         Err(AppError::Invalid(e)) => Ok((
             rocket::http::Status::UnprocessableEntity,
-            page(&shell, ask, None, Some(&e)),
+            page(&shell, can_list_men, ask, None, Some(&e)),
         )),
         Err(e) => Err(e),
     }
 }
 
+/// The figures and the curves' steps as CSV.
+#[get("/statistics/reoffending.csv?<ask..>")]
+async fn reoffending_csv(
+    app: &State<AppState>,
+    user: Can<cap::ViewStatistics>,
+    ask: Ask,
+) -> AppResult<CsvDownload> {
+    let q = ask
+        .question(london_date(app.now()))
+        .map_err(AppError::Invalid)?;
+    let f = statistics::reoffending(app, user.actor(), &q).await?;
+    let mut body = csv::line(&[f.label, f.note]);
+    body.push_str(&csv::line(&[
+        "group",
+        "men with an index date in the period",
+        "eligible",
+        "not yet eligible",
+        "no index date",
+        "reoffenders",
+        "rate",
+        "ci95 low",
+        "ci95 high",
+        "reoffences per reoffender",
+        "median days",
+    ]));
+    let opt = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.6}"));
+    for g in &f.groups {
+        body.push_str(&csv::line(&[
+            g.group.as_str().to_string(),
+            g.cohort_size.to_string(),
+            g.eligible.to_string(),
+            g.excluded_not_yet_eligible.to_string(),
+            g.without_index_date.to_string(),
+            g.reoffenders.to_string(),
+            opt(g.rate.map(|r| r.rate)),
+            opt(g.rate.map(|r| r.low)),
+            opt(g.rate.map(|r| r.high)),
+            opt(g.reoffences_per_reoffender),
+            g.median_days.map_or(String::new(), |d| d.to_string()),
+        ]));
+    }
+    body.push_str(&csv::line(&[
+        "group",
+        "day",
+        "at risk",
+        "events",
+        "survival",
+        "ci95 low",
+        "ci95 high",
+    ]));
+    for g in &f.groups {
+        for s in &g.kaplan_meier {
+            body.push_str(&csv::line(&[
+                g.group.as_str().to_string(),
+                s.day.to_string(),
+                s.at_risk.to_string(),
+                s.events.to_string(),
+                format!("{:.6}", s.survival),
+                opt(s.ci95.map(|c| c[0])),
+                opt(s.ci95.map(|c| c[1])),
+            ]));
+        }
+    }
+    Ok(CsvDownload::new(
+        "reoffending",
+        q.as_of.format("%Y%m%d"),
+        body,
+    ))
+}
+
+/// One group's men for the Justice Data Lab (probation): surname,
+/// forenames, date of birth, sex, index date; audited as a disclosure.
+#[get("/statistics/reoffending/justice-data-lab.csv?<group>&<ask..>")]
+async fn justice_data_lab(
+    app: &State<AppState>,
+    user: Can<cap::ManageCases>,
+    group: Option<String>,
+    ask: Ask,
+) -> AppResult<CsvDownload> {
+    let group = group
+        .as_deref()
+        .and_then(|g| g.parse::<Group>().ok())
+        .ok_or_else(|| AppError::invalid("group", "Choose a group"))?;
+    let q = ask
+        .question(london_date(app.now()))
+        .map_err(AppError::Invalid)?;
+    let men = statistics::justice_data_lab(app, user.actor(), &q, group).await?;
+    let mut body = csv::line(&["surname", "forenames", "date_of_birth", "sex", "index_date"]);
+    for m in &men {
+        body.push_str(&csv::line(&[
+            m.surname.clone(),
+            m.forenames.clone(),
+            m.date_of_birth.to_string(),
+            m.sex.to_string(),
+            m.index_date.to_string(),
+        ]));
+    }
+    Ok(CsvDownload::new(
+        &format!("justice-data-lab-{}", group.as_str()),
+        q.as_of.format("%Y%m%d"),
+        body,
+    ))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![reoffending]
+    routes![reoffending, reoffending_csv, justice_data_lab]
 }
