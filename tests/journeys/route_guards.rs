@@ -58,11 +58,10 @@ fn access(method: Method, path: &str) -> Access {
         {
             Access::Needs(ManageCases)
         }
-        (_, "/api/v1/statistics/reoffending")
-        | (_, "/statistics/reoffending")
-        | (_, "/statistics")
-        | (_, "/statistics/community")
-        | (_, "/statistics/community.csv") => Access::Needs(ViewStatistics),
+        (_, "/statistics/reoffending/justice-data-lab.csv") => Access::Needs(ManageCases),
+        (_, p) if p.starts_with("/statistics") || p.starts_with("/api/v1/statistics") => {
+            Access::Needs(ViewStatistics)
+        }
         (_, "/api/v1/reoffences") | (Method::Post, "/people/<id>/reoffences") => {
             Access::Needs(ViewPeople)
         }
