@@ -344,7 +344,7 @@ fn ms(d: Duration) -> String {
 async fn main() {
     let (client, backend) = common::start("statistics-bench").await;
     let app = client.rocket().state::<AppState>().expect("state");
-    let (manager, _) = common::token(app, "bench.m", "manager").await;
+    let (manager, manager_name) = common::token(app, "bench.m", "manager").await;
     let (_, officer) = common::token(app, "bench.po", "probation").await;
     let author = kerbside::db::users_repo::find_by_username(&app.db, &officer)
         .await
@@ -384,6 +384,45 @@ async fn main() {
             g["completed"]["cohort_size"],
             g["not_completed"]["cohort_size"],
             g["not_enrolled"]["cohort_size"],
+            ms(common::median(times.clone())),
+            ms(common::percentile(times, 95))
+        );
+    }
+    // a year of the town's figures: the dashboard and the community view
+    // (pages, signed in) and the board report (API)
+    common::sign_in(&client, &manager_name).await;
+    let year = "from_day=1&from_month=1&from_year=2024&to_day=31&to_month=12&to_year=2024";
+    for (label, path, bearer) in [
+        (
+            "the dashboard page for 2024",
+            format!("/statistics?{year}"),
+            false,
+        ),
+        (
+            "the community meeting's page for 2024",
+            format!("/statistics/community?{year}"),
+            false,
+        ),
+        (
+            "the board report PDF for 2024",
+            "/api/v1/statistics/board-report.pdf?from=2024-01-01&to=2024-12-31".to_string(),
+            true,
+        ),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let mut req = client.get(path.clone());
+            if bearer {
+                req = req.header(Header::new("Authorization", format!("Bearer {manager}")));
+            }
+            let r = req.dispatch().await;
+            assert_eq!(r.status(), Status::Ok, "{path}");
+            let _ = r.into_bytes().await;
+            times.push(t.elapsed());
+        }
+        println!(
+            "| {label}: median of 5 | {} (p95 {}) |",
             ms(common::median(times.clone())),
             ms(common::percentile(times, 95))
         );

@@ -107,6 +107,7 @@ pub struct Month {
     pub month: String,
     pub arrests: u64,
     pub by_disposal: Vec<(Disposal, u64)>,
+    pub by_area: Vec<(String, u64)>,
 }
 
 /// One cohort's attendance in the period.
@@ -161,8 +162,14 @@ pub async fn dashboard(app: &AppState, actor: &Actor, p: Period) -> AppResult<Da
         .map(|m| (m.clone(), BTreeMap::new()))
         .collect();
     let mut areas: HashMap<String, u64> = HashMap::new();
+    let mut area_months: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for (_, _, at, area, disposal) in &arrests {
         let month = london_date(*at).format("%Y-%m").to_string();
+        *area_months
+            .entry(month.clone())
+            .or_default()
+            .entry(area.clone())
+            .or_default() += 1;
         *by_month
             .entry(month)
             .or_default()
@@ -255,6 +262,10 @@ pub async fn dashboard(app: &AppState, actor: &Actor, p: Period) -> AppResult<Da
             .map(|(month, d)| Month {
                 arrests: d.values().sum(),
                 by_disposal: d.into_iter().collect(),
+                by_area: area_months
+                    .remove(&month)
+                    .map(|a| a.into_iter().collect())
+                    .unwrap_or_default(),
                 month,
             })
             .collect(),

@@ -103,7 +103,7 @@ struct Headline {
 }
 
 #[derive(Serialize)]
-struct DashboardPage {
+struct DashboardPage<'a> {
     period: PeriodForm,
     described: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,6 +113,9 @@ struct DashboardPage {
     month_header: Vec<&'static str>,
     month_rows: Vec<Vec<String>>,
     areas: Vec<(String, u64)>,
+    area_chart: String,
+    area_header: Vec<&'a str>,
+    area_rows: Vec<Vec<String>>,
     funnel_chart: String,
     funnel_rows: Vec<Vec<String>>,
     cohort_chart: String,
@@ -135,6 +138,9 @@ fn dashboard_page(
         month_header: Vec::new(),
         month_rows: Vec::new(),
         areas: Vec::new(),
+        area_chart: String::new(),
+        area_header: Vec::new(),
+        area_rows: Vec::new(),
         funnel_chart: String::new(),
         funnel_rows: Vec::new(),
         cohort_chart: String::new(),
@@ -178,6 +184,37 @@ fn dashboard_page(
     let mut month_header = vec!["Month"];
     month_header.extend(names.iter().copied());
     month_header.push("All arrests");
+    let area_names: Vec<&str> = d.areas.iter().map(|(a, _)| a.as_str()).collect();
+    let by_area: Vec<(String, Vec<u64>)> = d
+        .months
+        .iter()
+        .map(|m| {
+            (
+                m.month.clone(),
+                area_names
+                    .iter()
+                    .map(|a| {
+                        m.by_area
+                            .iter()
+                            .find(|(b, _)| b == a)
+                            .map_or(0, |(_, n)| *n)
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let area_chart =
+        charts::stacked_columns("areas", "Arrests per month, by area", &by_area, &area_names);
+    let mut area_header = vec!["Month"];
+    area_header.extend(area_names.iter().copied());
+    let area_rows = by_area
+        .iter()
+        .map(|(m, v)| {
+            std::iter::once(m.clone())
+                .chain(v.iter().map(|n| n.to_string()))
+                .collect()
+        })
+        .collect();
     let top = d.funnel.first().map_or(0.0, |s| s.men as f64);
     let funnel_rows: Vec<Vec<String>> = d
         .funnel
@@ -273,6 +310,9 @@ fn dashboard_page(
             month_header,
             month_rows,
             areas: d.areas.clone(),
+            area_chart,
+            area_header,
+            area_rows,
             funnel_chart,
             funnel_rows,
             cohort_chart,

@@ -15,7 +15,12 @@ export async function run({ browser, server, journey, Person, story }) {
   await m.step("dashboard", async () => {
     await follow(page, "Statistics");
     await expectHeading(page, "Statistics");
-    await expectText(page, "Arrests per month");
+    await typeDate(page, "From", "2020-01-01");
+    await typeDate(page, "To", londonDate(0));
+    await press(page, "Show the period");
+    await expectText(page, "From 1 January 2020 to");
+    await expectText(page, "Arrests per month, by disposal");
+    await expectText(page, "Arrests per month, by area");
     const charts = await page.getByRole("img").count();
     expect(charts >= 2, `the dashboard draws its pictures (${charts})`);
     for (const man of [story.cautionedMan, story.chargedMan]) {
