@@ -104,6 +104,7 @@ fn text(r: &Report) -> String {
             Block::Heading(s) | Block::Paragraph(s) => s.clone(),
             Block::Table(t) => [t.header.clone(), t.rows.concat()].concat().join(" | "),
             Block::Bars(b) => b.title.clone(),
+            Block::Curves(c) => c.title.clone(),
             Block::PageBreak => String::new(),
         })
         .collect::<Vec<_>>()

@@ -7,11 +7,12 @@
 //! Coordinates are PDF points from the bottom-left corner.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
+    Color, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem,
+    WindingOrder,
 };
 
-use super::{Bars, Block, Report, Table};
+use super::{Bars, Block, Curves, Report, Table};
 use crate::domain::london_time::format_datetime;
 
 /// A4 width and height in points.
@@ -184,6 +185,47 @@ const BAR_RGB: (f32, f32, f32) = (0.114, 0.439, 0.722);
 const BAR_ROW: f32 = 18.0;
 const BAR_LABEL_SHARE: f32 = 0.34;
 
+/// A line through `points`, in a colour, solid or dashed.
+fn polyline(ops: &mut Vec<Op>, points: &[(f32, f32)], rgb: (f32, f32, f32), dash: &[f32]) {
+    ops.extend([
+        Op::SetOutlineColor {
+            col: Color::Rgb(Rgb::new(rgb.0, rgb.1, rgb.2, None)),
+        },
+        Op::SetOutlineThickness { pt: Pt(1.5) },
+        Op::SetLineDashPattern {
+            dash: LineDashPattern::new(0.0, dash),
+        },
+        Op::DrawLine {
+            line: Line {
+                is_closed: false,
+                points: points
+                    .iter()
+                    .map(|(x, y)| LinePoint {
+                        p: Point {
+                            x: Pt(*x),
+                            y: Pt(*y),
+                        },
+                        bezier: false,
+                    })
+                    .collect(),
+            },
+        },
+        Op::SetLineDashPattern {
+            dash: LineDashPattern::solid(),
+        },
+    ]);
+}
+
+/// The curves' colours and dashes (blue solid, orange dashed, green dotted),
+/// so that they can be told apart on a black-and-white printout too.
+const CURVE_STYLES: [((f32, f32, f32), &[f32]); 3] = [
+    ((0.114, 0.439, 0.722), &[]),
+    ((0.698, 0.302, 0.0), &[6.0, 3.0]),
+    ((0.0, 0.439, 0.235), &[1.5, 2.5]),
+];
+/// A curve chart's plot height.
+const CURVE_HEIGHT: f32 = 150.0;
+
 /// The pages being filled, and where the next line goes.
 struct Pages<'a> {
     regular: &'a Face,
@@ -286,6 +328,68 @@ impl Pages<'_> {
         self.y -= BODY_SIZE;
     }
 
+    fn curves(&mut self, c: &Curves) {
+        let title = HEADING_SIZE * 0.8 * LEADING;
+        let legend = TABLE_SIZE * LEADING * c.series.len() as f32;
+        self.room(title + CURVE_HEIGHT + 40.0 + legend);
+        self.y -= title;
+        let (bold, regular, top) = (self.bold, self.regular, self.y);
+        text(self.ops(), bold, BODY_SIZE, MARGIN, top, &c.title);
+        let (left, right) = (MARGIN + 34.0, PAGE_WIDTH - MARGIN);
+        let bottom = top - 10.0 - CURVE_HEIGHT;
+        let days = c.days.max(1) as f32;
+        let x = |d: i64| left + (right - left) * (d as f32 / days).clamp(0.0, 1.0);
+        let y = |share: f64| bottom + CURVE_HEIGHT * share.clamp(0.0, 1.0) as f32;
+        let ops = self.ops();
+        for i in 0..=4 {
+            let share = i as f64 / 4.0;
+            rule(ops, left, right, y(share));
+            text(
+                ops,
+                regular,
+                TABLE_SIZE,
+                MARGIN,
+                y(share) - 3.0,
+                &format!("{}%", i * 25),
+            );
+        }
+        for i in 0..=4 {
+            let d = (days * i as f32 / 4.0).round() as i64;
+            text(
+                ops,
+                regular,
+                TABLE_SIZE,
+                x(d) - 6.0,
+                bottom - 14.0,
+                &d.to_string(),
+            );
+        }
+        text(
+            ops,
+            regular,
+            TABLE_SIZE,
+            left,
+            bottom - 28.0,
+            "Days since the index date; share with a known reoffence",
+        );
+        for (k, (label, points)) in c.series.iter().enumerate() {
+            let (rgb, dash) = CURVE_STYLES[k % CURVE_STYLES.len()];
+            let mut line = vec![(x(0), y(0.0))];
+            let mut level = 0.0;
+            for (d, share) in points {
+                line.push((x(*d), y(level)));
+                line.push((x(*d), y(*share)));
+                level = *share;
+            }
+            line.push((x(c.days), y(level)));
+            polyline(ops, &line, rgb, dash);
+            let ly = bottom - 44.0 - TABLE_SIZE * LEADING * k as f32;
+            polyline(ops, &[(left, ly + 3.0), (left + 24.0, ly + 3.0)], rgb, dash);
+            text(ops, regular, TABLE_SIZE, left + 30.0, ly, label);
+        }
+        self.y = bottom - 44.0 - legend - BODY_SIZE;
+    }
+
     fn row(&mut self, cells: &[Vec<String>], xs: &[f32], face: &Face) -> f32 {
         let line = TABLE_SIZE * LEADING;
         let height =
@@ -385,6 +489,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
             Block::Paragraph(s) => pages.paragraph(s),
             Block::Table(t) => pages.table(t),
             Block::Bars(b) => pages.bars(b),
+            Block::Curves(c) => pages.curves(c),
             Block::PageBreak => pages.new_page(),
         }
     }

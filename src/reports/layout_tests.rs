@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use printpdf::{PdfDocument, PdfParseOptions};
 
 use super::*;
-use crate::reports::{Bars, Block, Report, Stamp, Table};
+use crate::reports::{Bars, Block, Curves, Report, Stamp, Table};
 
 fn report(stamp: Option<Stamp>, rows: usize) -> Report {
     Report {
@@ -148,6 +148,30 @@ fn a_bar_chart_is_drawn_with_its_labels_and_values_in_words() {
     let bytes = render(&r).expect("rendered");
     let text = pages_of(&bytes).join(" ");
     for s in ["Arrests per month", "2026-10", "9 (the most)"] {
+        assert!(text.contains(s), "{s} missing from {text}");
+    }
+}
+
+#[test]
+fn curves_are_drawn_with_their_legend_and_keep_the_page_whole() {
+    let mut r = report(None, 2);
+    r.blocks.push(Block::Curves(Curves {
+        title: "Share with a known reoffence".into(),
+        days: 365,
+        series: vec![
+            ("Completed the programme".into(), vec![(90, 0.1), (200, 0.25)]),
+            ("Enrolled but did not complete".into(), vec![(30, 0.2)]),
+        ],
+    }));
+    let bytes = render(&r).expect("rendered");
+    let text = pages_of(&bytes).join(" ");
+    for s in [
+        "Share with a known reoffence",
+        "Completed the programme",
+        "Enrolled but did not complete",
+        "365",
+        "100%",
+    ] {
         assert!(text.contains(s), "{s} missing from {text}");
     }
 }

@@ -40,6 +40,8 @@ pub enum Block {
     Table(Table),
     /// Horizontal bars drawn as vector graphics, kept whole on one page.
     Bars(Bars),
+    /// Step lines of a share over days (Kaplan-Meier curves), kept whole.
+    Curves(Curves),
     /// Start a new page.
     PageBreak,
 }
@@ -60,6 +62,15 @@ pub struct Table {
     /// Relative widths (any positive numbers; they are scaled to the page).
     pub widths: Vec<f32>,
     pub rows: Vec<Vec<String>>,
+}
+
+/// Step lines: each series is (day, share from 0 to 1) points, the share
+/// holding until the next point; `days` is the width of the x axis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Curves {
+    pub title: String,
+    pub days: i64,
+    pub series: Vec<(String, Vec<(i64, f64)>)>,
 }
 
 /// The word stamped across every page of a report that is not final.

@@ -22,7 +22,7 @@ use crate::domain::roles::Capability;
 use crate::domain::suppression::{Published, publish};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
-use crate::reports::{Bars, Block, Report, Table, layout};
+use crate::reports::{Bars, Block, Curves, Report, Table, layout};
 use crate::services::audit::{self, AuditEntry};
 use crate::services::reports::ReportFile;
 use crate::services::{actions, statistics};
@@ -594,6 +594,23 @@ pub fn board_content(
             })
             .collect(),
     }));
+    blocks.push(Block::Curves(Curves {
+        title: "Share of men with a known reoffence, by days since the index date".into(),
+        days: q.window_days,
+        series: reoffending
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.group.label().to_string(),
+                    g.kaplan_meier
+                        .iter()
+                        .map(|s| (s.day, 1.0 - s.survival))
+                        .collect(),
+                )
+            })
+            .collect(),
+    }));
     Report {
         title: format!(
             "Board report: {} to {}",
@@ -611,7 +628,6 @@ pub fn board_content(
 /// The board report (managers, probation): its content, for the printable
 /// page.
 pub async fn board_report(app: &AppState, actor: &Actor, p: Period) -> AppResult<Report> {
-    let d = dashboard(app, actor, p).await?;
     let now = app.now();
     let q = Question {
         index: IndexKind::ProgrammeStart,
@@ -621,7 +637,11 @@ pub async fn board_report(app: &AppState, actor: &Actor, p: Period) -> AppResult
         waiting_days: DEFAULT_WAITING_DAYS,
         as_of: london_date(now),
     };
-    let figures = statistics::reoffending(app, actor, &q).await?;
+    // the two sets of figures read different tables: read them side by side
+    let (d, figures) = tokio::try_join!(
+        dashboard(app, actor, p),
+        statistics::reoffending(app, actor, &q)
+    )?;
     Ok(board_content(&d, &figures, actor.display_name(), now))
 }
 

@@ -82,6 +82,52 @@ pub(super) fn report_page(r: Report, pdf: String, back: String) -> ReportPage {
                         .map(|(label, _, said)| vec![label, said])
                         .collect(),
                 },
+                Block::Curves(c) => {
+                    let steps: Vec<Vec<crate::domain::statistics::Step>> = c
+                        .series
+                        .iter()
+                        .map(|(_, points)| {
+                            points
+                                .iter()
+                                .map(|(day, share)| crate::domain::statistics::Step {
+                                    day: *day,
+                                    at_risk: 0,
+                                    events: 0,
+                                    survival: 1.0 - share,
+                                    ci95: None,
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    let curves: Vec<crate::web::charts::Curve<'_>> = c
+                        .series
+                        .iter()
+                        .zip(&steps)
+                        .map(|((label, _), steps)| crate::web::charts::Curve { label, steps })
+                        .collect();
+                    BlockView::Bars {
+                        svg: crate::web::charts::kaplan_meier(
+                            &format!("chart-{i}"),
+                            &c.title,
+                            &curves,
+                            c.days,
+                        ),
+                        rows: c
+                            .series
+                            .iter()
+                            .map(|(label, points)| {
+                                vec![
+                                    label.clone(),
+                                    points
+                                        .iter()
+                                        .map(|(d, s)| format!("day {d}: {:.0}%", s * 100.0))
+                                        .collect::<Vec<_>>()
+                                        .join(", "),
+                                ]
+                            })
+                            .collect(),
+                    }
+                }
                 Block::PageBreak => BlockView::PageBreak,
             })
             .collect(),
