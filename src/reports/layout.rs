@@ -149,8 +149,11 @@ fn rule(ops: &mut Vec<Op>, x1: f32, x2: f32, y: f32) {
     ]);
 }
 
+/// A colour as red, green and blue from 0 to 1.
+type Rgb3 = (f32, f32, f32);
+
 /// A filled rectangle from its bottom-left corner.
-fn filled(ops: &mut Vec<Op>, x: f32, y: f32, w: f32, h: f32, rgb: (f32, f32, f32)) {
+fn filled(ops: &mut Vec<Op>, x: f32, y: f32, w: f32, h: f32, rgb: Rgb3) {
     let corner = |x: f32, y: f32| LinePoint {
         p: Point { x: Pt(x), y: Pt(y) },
         bezier: false,
@@ -180,13 +183,13 @@ fn filled(ops: &mut Vec<Op>, x: f32, y: f32, w: f32, h: f32, rgb: (f32, f32, f32
 }
 
 /// The bars' colour (GOV.UK blue).
-const BAR_RGB: (f32, f32, f32) = (0.114, 0.439, 0.722);
+const BAR_RGB: Rgb3 = (0.114, 0.439, 0.722);
 /// A bar's row height, and the share of the width its label takes.
 const BAR_ROW: f32 = 18.0;
 const BAR_LABEL_SHARE: f32 = 0.34;
 
 /// A line through `points`, in a colour, solid or dashed.
-fn polyline(ops: &mut Vec<Op>, points: &[(f32, f32)], rgb: (f32, f32, f32), dash: &[f32]) {
+fn polyline(ops: &mut Vec<Op>, points: &[(f32, f32)], rgb: Rgb3, dash: &[f32]) {
     ops.extend([
         Op::SetOutlineColor {
             col: Color::Rgb(Rgb::new(rgb.0, rgb.1, rgb.2, None)),
@@ -218,7 +221,7 @@ fn polyline(ops: &mut Vec<Op>, points: &[(f32, f32)], rgb: (f32, f32, f32), dash
 
 /// The curves' colours and dashes (blue solid, orange dashed, green dotted),
 /// so that they can be told apart on a black-and-white printout too.
-const CURVE_STYLES: [((f32, f32, f32), &[f32]); 3] = [
+const CURVE_STYLES: [(Rgb3, &[f32]); 3] = [
     ((0.114, 0.439, 0.722), &[]),
     ((0.698, 0.302, 0.0), &[6.0, 3.0]),
     ((0.0, 0.439, 0.235), &[1.5, 2.5]),

@@ -159,7 +159,10 @@ fn curves_are_drawn_with_their_legend_and_keep_the_page_whole() {
         title: "Share with a known reoffence".into(),
         days: 365,
         series: vec![
-            ("Completed the programme".into(), vec![(90, 0.1), (200, 0.25)]),
+            (
+                "Completed the programme".into(),
+                vec![(90, 0.1), (200, 0.25)],
+            ),
             ("Enrolled but did not complete".into(), vec![(30, 0.2)]),
         ],
     }));
