@@ -92,6 +92,26 @@ impl PeriodForm {
     }
 }
 
+/// Each month's counts for each of `series` (0 where a month had none), in
+/// that order: the columns of a stacked chart and the rows of its table.
+fn per_month<K: PartialEq, S: PartialEq<K>>(
+    d: &Dashboard,
+    series: &[S],
+    counts: impl Fn(&dashboard::Month) -> &[(K, u64)],
+) -> Vec<(String, Vec<u64>)> {
+    d.months
+        .iter()
+        .map(|m| {
+            let of = counts(m);
+            let row = series
+                .iter()
+                .map(|x| of.iter().find(|(y, _)| x == y).map_or(0, |(_, n)| *n))
+                .collect();
+            (m.month.clone(), row)
+        })
+        .collect()
+}
+
 fn percent(x: Option<f64>) -> String {
     x.map_or("None expected".into(), |x| format!("{:.0}%", x * 100.0))
 }
@@ -151,24 +171,7 @@ fn dashboard_page(
         return render("statistics", shell, empty);
     };
     let disposals = dashboard::used_disposals(d);
-    let columns: Vec<(String, Vec<u64>)> = d
-        .months
-        .iter()
-        .map(|m| {
-            (
-                m.month.clone(),
-                disposals
-                    .iter()
-                    .map(|x| {
-                        m.by_disposal
-                            .iter()
-                            .find(|(y, _)| y == x)
-                            .map_or(0, |(_, n)| *n)
-                    })
-                    .collect(),
-            )
-        })
-        .collect();
+    let columns = per_month(d, &disposals, |m| &m.by_disposal);
     let names: Vec<&str> = disposals.iter().map(|x| x.label()).collect();
     let months_chart =
         charts::stacked_columns("months", "Arrests per month, by disposal", &columns, &names);
@@ -185,24 +188,7 @@ fn dashboard_page(
     month_header.extend(names.iter().copied());
     month_header.push("All arrests");
     let area_names: Vec<&str> = d.areas.iter().map(|(a, _)| a.as_str()).collect();
-    let by_area: Vec<(String, Vec<u64>)> = d
-        .months
-        .iter()
-        .map(|m| {
-            (
-                m.month.clone(),
-                area_names
-                    .iter()
-                    .map(|a| {
-                        m.by_area
-                            .iter()
-                            .find(|(b, _)| b == a)
-                            .map_or(0, |(_, n)| *n)
-                    })
-                    .collect(),
-            )
-        })
-        .collect();
+    let by_area = per_month(d, &area_names, |m| &m.by_area);
     let area_chart =
         charts::stacked_columns("areas", "Arrests per month, by area", &by_area, &area_names);
     let mut area_header = vec!["Month"];
