@@ -137,6 +137,41 @@ pub struct Question {
     pub as_of: NaiveDate,
 }
 
+/// How many years of index dates a question covers when no start is given.
+pub const DEFAULT_PERIOD_YEARS: u32 = 3;
+
+impl Question {
+    /// A question from what was given, the rest by default: index at the
+    /// programme start, as of `today`, index dates from
+    /// [`DEFAULT_PERIOD_YEARS`] years before the as-of date up to it, the
+    /// default window and waiting period. The one home of these defaults
+    /// for the page and the API.
+    #[allow(clippy::too_many_arguments)]
+    pub fn with_defaults(
+        index: Option<IndexKind>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        window_days: Option<i64>,
+        waiting_days: Option<i64>,
+        as_of: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Question {
+        let as_of = as_of.unwrap_or(today);
+        Question {
+            index: index.unwrap_or(IndexKind::ProgrammeStart),
+            from: from.unwrap_or_else(|| {
+                as_of
+                    .checked_sub_months(chrono::Months::new(12 * DEFAULT_PERIOD_YEARS))
+                    .unwrap_or(as_of)
+            }),
+            to: to.unwrap_or(as_of),
+            window_days: window_days.unwrap_or(DEFAULT_WINDOW_DAYS),
+            waiting_days: waiting_days.unwrap_or(DEFAULT_WAITING_DAYS),
+            as_of,
+        }
+    }
+}
+
 /// Check a question; every problem named by its parameter.
 pub fn check_question(q: &Question) -> Result<(), FieldErrors> {
     let mut e = FieldErrors::new();

@@ -178,3 +178,27 @@ fn a_question_and_a_reoffence_are_checked_field_by_field() {
     };
     assert!(check_reoffence(&ok, today).is_ok());
 }
+
+#[test]
+fn a_question_left_empty_takes_the_same_defaults_for_the_page_and_the_api() {
+    let q = Question::with_defaults(None, None, None, None, None, None, day("2026-12-05"));
+    assert_eq!(q.index, IndexKind::ProgrammeStart);
+    assert_eq!(
+        (q.from, q.to, q.as_of),
+        (day("2023-12-05"), day("2026-12-05"), day("2026-12-05"))
+    );
+    assert_eq!((q.window_days, q.waiting_days), (365, 183));
+    let p = Question::with_defaults(
+        None,
+        None,
+        None,
+        Some(730),
+        None,
+        Some(day("2026-01-31")),
+        day("2026-12-05"),
+    );
+    assert_eq!(
+        (p.from, p.to, p.window_days),
+        (day("2023-01-31"), day("2026-01-31"), 730)
+    );
+}

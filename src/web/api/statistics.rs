@@ -15,17 +15,14 @@ use crate::auth::guards::{Can, cap};
 use crate::domain::dates::parse_iso_date;
 use crate::domain::london_time::london_date;
 use crate::domain::reoffending::{
-    DEFAULT_WAITING_DAYS, DEFAULT_WINDOW_DAYS, Figures, GroupFigures, IndexKind, MAX_WAITING_DAYS,
-    MAX_WINDOW_DAYS, Question, ReoffenceInput, ReoffenceOutcome,
+    Figures, GroupFigures, IndexKind, MAX_WAITING_DAYS, MAX_WINDOW_DAYS, Question, ReoffenceInput,
+    ReoffenceOutcome,
 };
 use crate::domain::statistics::Step;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::{reoffences, statistics};
 use crate::state::AppState;
-
-/// The earliest index date looked at when `from` is not given.
-const EARLIEST: (i32, u32, u32) = (2000, 1, 1);
 
 /// One step of a Kaplan-Meier curve.
 #[derive(Serialize, ToSchema)]
@@ -176,7 +173,7 @@ pub(crate) fn question(
 ) -> AppResult<Question> {
     let mut e = FieldErrors::new();
     let index = match index.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Some(IndexKind::ProgrammeStart),
+        None => None,
         Some(raw) => e.check(
             "index",
             raw.parse::<IndexKind>()
@@ -191,46 +188,33 @@ pub(crate) fn question(
     let as_of = day("as_of", as_of);
     let from = day("from", from);
     let to = day("to", to);
-    let mut number =
-        |name: &str, raw: Option<&str>, default: i64, (min, max): (i64, i64)| match query::number(
-            name,
-            raw.filter(|s| !s.trim().is_empty()),
-            min,
-            max,
-        ) {
-            Ok(n) => n.unwrap_or(default),
-            Err(AppError::Invalid(f)) => {
-                for (k, m) in f.iter() {
-                    e.add(k, m);
-                }
-                default
+    let mut number = |name: &str, raw: Option<&str>, (min, max): (i64, i64)| match query::number(
+        name,
+        raw.filter(|s| !s.trim().is_empty()),
+        min,
+        max,
+    ) {
+        Ok(n) => n,
+        Err(AppError::Invalid(f)) => {
+            for (k, m) in f.iter() {
+                e.add(k, m);
             }
-            Err(_) => default,
-        };
-    let window_days = number(
-        "window_days",
-        window_days,
-        DEFAULT_WINDOW_DAYS,
-        (1, MAX_WINDOW_DAYS),
-    );
-    let waiting_days = number(
-        "waiting_days",
-        waiting_days,
-        DEFAULT_WAITING_DAYS,
-        (0, MAX_WAITING_DAYS),
-    );
+            None
+        }
+        Err(_) => None,
+    };
+    let window_days = number("window_days", window_days, (1, MAX_WINDOW_DAYS));
+    let waiting_days = number("waiting_days", waiting_days, (0, MAX_WAITING_DAYS));
     e.into_result().map_err(AppError::Invalid)?;
-    let as_of = as_of.unwrap_or(today);
-    Ok(Question {
-        index: index.unwrap_or(IndexKind::ProgrammeStart),
-        from: from
-            .or(NaiveDate::from_ymd_opt(EARLIEST.0, EARLIEST.1, EARLIEST.2))
-            .unwrap_or(as_of),
-        to: to.unwrap_or(as_of),
+    Ok(Question::with_defaults(
+        index,
+        from,
+        to,
         window_days,
         waiting_days,
         as_of,
-    })
+        today,
+    ))
 }
 
 /// Known reoffending by group: completed the programme, enrolled but did
@@ -240,7 +224,7 @@ pub(crate) fn question(
     tag = "statistics",
     params(
         ("index" = Option<IndexKind>, Query, description = "Where follow-up starts: `programme_start` (the first session he attended; the default) or `arrest` (the arrest that led to his referral)"),
-        ("from" = Option<String>, Query, description = "First index date, YYYY-MM-DD (default 2000-01-01)", format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+        ("from" = Option<String>, Query, description = "First index date, YYYY-MM-DD (default: three years before `as_of`)", format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
         ("to" = Option<String>, Query, description = "Last index date, YYYY-MM-DD (default: `as_of`); not before `from`", format = Date, pattern = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
         ("window_days" = Option<i64>, Query, minimum = 1, maximum = 3650, description = "Follow-up window (default 365)"),
         ("waiting_days" = Option<i64>, Query, minimum = 0, maximum = 730, description = "Waiting period for outcomes to be known (default 183)"),

@@ -11,10 +11,7 @@ use super::errors_json;
 use crate::auth::guards::{Can, cap};
 use crate::domain::dates::parse_optional_date_parts;
 use crate::domain::london_time::{format_date, london_date};
-use crate::domain::reoffending::{
-    DEFAULT_WAITING_DAYS, DEFAULT_WINDOW_DAYS, Figures, Group, GroupFigures, IndexKind, Question,
-    SMALL_GROUP,
-};
+use crate::domain::reoffending::{Figures, Group, GroupFigures, IndexKind, Question, SMALL_GROUP};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::statistics;
@@ -84,28 +81,26 @@ impl Ask {
             &self.to_year,
             "the last index date",
         );
-        let mut days = |name: &str, raw: &str, default: i64| match raw.trim() {
-            "" => default,
-            t => t.parse::<i64>().unwrap_or_else(|_| {
+        let mut days = |name: &str, raw: &str| match raw.trim() {
+            "" => None,
+            t => t.parse::<i64>().map(Some).unwrap_or_else(|_| {
                 e.add(name, "Enter a whole number of days");
-                default
+                None
             }),
         };
-        let window_days = days("window_days", &self.window_days, DEFAULT_WINDOW_DAYS);
-        let waiting_days = days("waiting_days", &self.waiting_days, DEFAULT_WAITING_DAYS);
-        let index = self
-            .index
-            .parse::<IndexKind>()
-            .unwrap_or(IndexKind::ProgrammeStart);
+        let window_days = days("window_days", &self.window_days);
+        let waiting_days = days("waiting_days", &self.waiting_days);
+        let index = self.index.parse::<IndexKind>().ok();
         e.into_result()?;
-        Ok(Question {
+        Ok(Question::with_defaults(
             index,
-            from: from.unwrap_or_else(|| as_of - chrono::Duration::days(3 * 365)),
-            to: to.unwrap_or(as_of),
+            from,
+            to,
             window_days,
             waiting_days,
-            as_of,
-        })
+            Some(as_of),
+            today,
+        ))
     }
 
     /// The question as a query string (for links to its CSV files).
