@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use kerbside::domain::names::{fold, forename_key, surname_key};
+use kerbside::domain::names::fold;
 use kerbside::state::AppState;
 use rocket::http::{ContentType, Header, Status};
 use sea_orm::{ConnectionTrait, Statement};
@@ -160,7 +160,7 @@ async fn bulk_people(app: &AppState, count: usize) {
     let now = chrono::Utc::now();
     for chunk_start in (0..count).step_by(500) {
         let mut sql = String::from(
-            "INSERT INTO people (reference, surname, forenames, surname_folded, forenames_folded, surname_key, forename_key, date_of_birth, sex, category, created_at, updated_at, version) VALUES ",
+            "INSERT INTO people (reference, surname, forenames, surname_folded, forenames_folded, date_of_birth, sex, category, created_at, updated_at, version) VALUES ",
         );
         let mut values: Vec<sea_orm::Value> = Vec::new();
         let n = 500.min(count - chunk_start);
@@ -179,7 +179,7 @@ async fn bulk_people(app: &AppState, count: usize) {
                 _ => "?".to_string(),
             };
             sql.push_str(&format!(
-                "{}({}, {}, {}, {}, {}, {}, {}, {}, 'male', 'suspect', {}, {}, 1)",
+                "{}({}, {}, {}, {}, {}, {}, 'male', 'suspect', {}, {}, 1)",
                 if k == 0 { "" } else { ", " },
                 ph(1),
                 ph(2),
@@ -188,9 +188,7 @@ async fn bulk_people(app: &AppState, count: usize) {
                 ph(5),
                 ph(6),
                 ph(7),
-                ph(8),
-                ph(9),
-                ph(10)
+                ph(8)
             ));
             values.extend([
                 format!("ZZ-{i:07}").into(), // outside the KC- range the app hands out
@@ -198,8 +196,6 @@ async fn bulk_people(app: &AppState, count: usize) {
                 f.into(),
                 fold(s).into(),
                 fold(f).into(),
-                surname_key(s).into(),
-                forename_key(f).into(),
                 dob.into(),
                 now.into(),
                 now.into(),
@@ -209,6 +205,10 @@ async fn bulk_people(app: &AppState, count: usize) {
             .await
             .expect("bulk insert");
     }
+    // their name keys, as the app stores them for every man it records
+    kerbside::db::people_repo::key_unkeyed_names(db)
+        .await
+        .expect("name keys");
 }
 
 #[rocket::main]

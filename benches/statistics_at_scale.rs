@@ -87,8 +87,6 @@ async fn build(app: &AppState, author: i32) {
                 forenames: Set("Man".into()),
                 surname_folded: Set("bench".into()),
                 forenames_folded: Set("man".into()),
-                surname_key: Set("B520".into()),
-                forename_key: Set("M500".into()),
                 date_of_birth: Set(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()),
                 sex: Set(Sex::Male),
                 address: Set(None),

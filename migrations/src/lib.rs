@@ -12,6 +12,7 @@ mod m20261205_000005_programmes_cohorts_attendance;
 mod m20261205_000006_aim_ratings;
 mod m20261205_000007_court_reports;
 mod m20261205_000008_reoffences;
+mod m20261205_000009_person_name_keys;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000006_aim_ratings::Migration),
             Box::new(m20261205_000007_court_reports::Migration),
             Box::new(m20261205_000008_reoffences::Migration),
+            Box::new(m20261205_000009_person_name_keys::Migration),
         ]
     }
 }

@@ -178,6 +178,11 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, Startu
     let lock = sqlite_migration_lock(url)?;
     let db = connect(url).await?;
     migrate(&db).await.map_err(StartupError::Migrate)?;
+    // men recorded before name keys existed get theirs (the rules are the
+    // app's, so the migration cannot)
+    people_repo::key_unkeyed_names(&db)
+        .await
+        .map_err(StartupError::Migrate)?;
     drop(lock);
     Ok(db)
 }

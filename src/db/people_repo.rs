@@ -10,7 +10,9 @@ use sea_orm::{
 };
 
 use super::entities::people;
-use crate::domain::names::{fold, forename_key, surname_key};
+use super::entities::person_name_keys;
+use crate::domain::name_keys::{QueryKeys, stored_keys};
+use crate::domain::names::fold;
 use crate::domain::person::ValidPerson;
 
 pub use people::Model as Person;
@@ -23,14 +25,12 @@ pub async fn insert(
     by: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<Person, DbErr> {
-    people::ActiveModel {
+    let person = people::ActiveModel {
         reference: Set(reference.to_string()),
         surname: Set(p.surname.clone()),
         forenames: Set(p.forenames.clone()),
         surname_folded: Set(fold(&p.surname)),
         forenames_folded: Set(fold(&p.forenames)),
-        surname_key: Set(surname_key(&p.surname)),
-        forename_key: Set(forename_key(&p.forenames)),
         date_of_birth: Set(p.date_of_birth),
         sex: Set(p.sex),
         address: Set(p.address.clone()),
@@ -48,7 +48,70 @@ pub async fn insert(
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    store_name_keys(db, &[(person.id, &person.surname, &person.forenames)]).await?;
+    Ok(person)
+}
+
+/// Replace the indexed name keys of these men (id, surname, forenames).
+pub async fn store_name_keys(
+    db: &impl ConnectionTrait,
+    men: &[(i32, &str, &str)],
+) -> Result<(), DbErr> {
+    if men.is_empty() {
+        return Ok(());
+    }
+    for chunk in men.chunks(500) {
+        person_name_keys::Entity::delete_many()
+            .filter(person_name_keys::Column::PersonId.is_in(chunk.iter().map(|m| m.0)))
+            .exec(db)
+            .await?;
+    }
+    let rows: Vec<person_name_keys::ActiveModel> = men
+        .iter()
+        .flat_map(|(id, surname, forenames)| {
+            stored_keys(surname, forenames).into_iter().map(move |key| {
+                person_name_keys::ActiveModel {
+                    key: Set(key),
+                    person_id: Set(*id),
+                }
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(2000) {
+        person_name_keys::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Give name keys to men recorded before name keys existed (at start-up).
+pub async fn key_unkeyed_names(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    let unkeyed: Vec<(i32, String, String)> = people::Entity::find()
+        .select_only()
+        .columns([
+            people::Column::Id,
+            people::Column::Surname,
+            people::Column::Forenames,
+        ])
+        .filter(
+            people::Column::Id.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(person_name_keys::Column::PersonId)
+                    .from(person_name_keys::Entity)
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let men: Vec<(i32, &str, &str)> = unkeyed
+        .iter()
+        .map(|(id, s, f)| (*id, s.as_str(), f.as_str()))
+        .collect();
+    store_name_keys(db, &men).await?;
+    Ok(men.len())
 }
 
 /// Replace a person's fields if nobody changed them since `version`; the
@@ -68,14 +131,6 @@ pub async fn update(
         .col_expr(
             people::Column::ForenamesFolded,
             Expr::val(fold(&p.forenames)),
-        )
-        .col_expr(
-            people::Column::SurnameKey,
-            Expr::val(surname_key(&p.surname)),
-        )
-        .col_expr(
-            people::Column::ForenameKey,
-            Expr::val(forename_key(&p.forenames)),
         )
         .col_expr(people::Column::DateOfBirth, Expr::val(p.date_of_birth))
         .col_expr(people::Column::Sex, Expr::val(p.sex.as_str()))
@@ -98,6 +153,9 @@ pub async fn update(
         .filter(people::Column::Version.eq(version))
         .exec(db)
         .await?;
+    if r.rows_affected > 0 {
+        store_name_keys(db, &[(id, &p.surname, &p.forenames)]).await?;
+    }
     Ok(r.rows_affected)
 }
 
@@ -149,22 +207,20 @@ pub async fn find_exact(
 /// What a candidate search may match on (each through an index).
 #[derive(Clone, Debug, Default)]
 pub struct CandidateKeys {
-    pub surname_key: Option<String>,
-    pub forename_key: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
     pub pnc_id: Option<String>,
     pub person_ids: Vec<i32>,
 }
 
-/// People matching any of the keys, at most `limit`.
+/// People matching any of the exact keys (date of birth, PNC ID, ids), at
+/// most `limit`. Fetched apart from the name candidates so that a common
+/// surname's many relatives can never crowd out the man with the right date
+/// of birth.
 pub async fn candidates(
     db: &impl ConnectionTrait,
     keys: &CandidateKeys,
     limit: u64,
 ) -> Result<Vec<Person>, DbErr> {
-    // Exact keys (date of birth, PNC ID, vehicle) are fetched on their own so
-    // that a common surname's many phonetic relatives can never crowd the
-    // man with the right date of birth out of the candidate list.
     let mut exact = Condition::any();
     let mut any_exact = false;
     if let Some(d) = keys.date_of_birth {
@@ -179,41 +235,44 @@ pub async fn candidates(
         exact = exact.add(people::Column::Id.is_in(keys.person_ids.iter().copied()));
         any_exact = true;
     }
-    let mut found = if any_exact {
-        people::Entity::find()
-            .filter(exact)
-            .limit(limit)
-            .all(db)
-            .await?
-    } else {
-        Vec::new()
-    };
-    let mut phonetic = Condition::any();
-    let mut any_phonetic = false;
-    if let Some(k) = &keys.surname_key {
-        phonetic = phonetic.add(people::Column::SurnameKey.eq(k.clone()));
-        any_phonetic = true;
+    if !any_exact {
+        return Ok(Vec::new());
     }
-    if let (Some(k), Some(d)) = (&keys.forename_key, keys.date_of_birth) {
-        phonetic = phonetic.add(
-            Condition::all()
-                .add(people::Column::ForenameKey.eq(k.clone()))
-                .add(people::Column::DateOfBirth.eq(d)),
+    people::Entity::find()
+        .filter(exact)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Ids of the men sharing a surname key (spelling or sound) with the search
+/// and, when forename keys are given, a forename key too; at most `limit`.
+pub async fn name_candidates(
+    db: &impl ConnectionTrait,
+    keys: &QueryKeys,
+    limit: u64,
+) -> Result<Vec<i32>, DbErr> {
+    let surname: Vec<String> = keys.surname.iter().chain(&keys.phonetic).cloned().collect();
+    if surname.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = person_name_keys::Entity::find()
+        .select_only()
+        .column(person_name_keys::Column::PersonId)
+        .distinct()
+        .filter(person_name_keys::Column::Key.is_in(surname));
+    if !keys.forename.is_empty() {
+        q = q.filter(
+            person_name_keys::Column::PersonId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(person_name_keys::Column::PersonId)
+                    .from(person_name_keys::Entity)
+                    .and_where(person_name_keys::Column::Key.is_in(keys.forename.clone()))
+                    .to_owned(),
+            ),
         );
-        any_phonetic = true;
     }
-    if any_phonetic {
-        found.extend(
-            people::Entity::find()
-                .filter(phonetic)
-                .limit(limit)
-                .all(db)
-                .await?,
-        );
-    }
-    found.sort_by_key(|p| p.id);
-    found.dedup_by_key(|p| p.id);
-    Ok(found)
+    q.limit(limit).into_tuple().all(db).await
 }
 
 /// How many people are recorded.

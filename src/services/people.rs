@@ -17,9 +17,10 @@ use crate::domain::identifiers::{
     looks_like_reference, make_reference, parse_pnc_id, parse_vehicle_reg,
 };
 use crate::domain::london_time::london_date;
-use crate::domain::names::{forename_key, name_similarity, surname_key};
+use crate::domain::name_keys::{QueryKeys, query_keys};
 use crate::domain::pagination::{PageInfo, PageRequest};
 use crate::domain::person::{PersonInput, ValidPerson, validate_person};
+use crate::domain::person_match::{self, Recorded, Wanted};
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditEntry};
@@ -124,29 +125,24 @@ pub struct PersonMatch {
     pub reasons: Vec<&'static str>,
 }
 
+/// A search read from the box and fields: a reference finds one man alone;
+/// anything else is what the scoring wants.
 struct Criteria {
-    surname: Option<String>,
-    forenames: Option<String>,
     reference: Option<String>,
-    pnc: Option<String>,
-    vehicle: Option<String>,
-    dob: Option<NaiveDate>,
+    wanted: Wanted,
 }
 
 fn read_criteria(q: &PersonSearch) -> Criteria {
-    let mut c = Criteria {
-        surname: None,
-        forenames: None,
-        reference: None,
-        pnc: None,
-        vehicle: None,
-        dob: q.date_of_birth,
+    let mut reference = None;
+    let mut c = Wanted {
+        date_of_birth: q.date_of_birth,
+        ..Wanted::default()
     };
     let text = q.text.trim();
     if let Some(r) = looks_like_reference(text) {
-        c.reference = Some(r);
+        reference = Some(r);
     } else if text.contains('/') && parse_pnc_id(text).is_ok() {
-        c.pnc = parse_pnc_id(text).ok();
+        c.pnc_id = parse_pnc_id(text).ok();
     } else if text.chars().any(|ch| ch.is_ascii_digit()) {
         c.vehicle = parse_vehicle_reg(text).ok().map(|v| v.normalised);
     } else if !text.is_empty() {
@@ -168,7 +164,7 @@ fn read_criteria(q: &PersonSearch) -> Criteria {
         c.forenames = Some(q.forenames.trim().to_string());
     }
     if !q.pnc_id.trim().is_empty() {
-        c.pnc = parse_pnc_id(&q.pnc_id)
+        c.pnc_id = parse_pnc_id(&q.pnc_id)
             .ok()
             .or(Some(q.pnc_id.trim().to_uppercase()));
     }
@@ -177,62 +173,76 @@ fn read_criteria(q: &PersonSearch) -> Criteria {
             .ok()
             .map(|v| v.normalised);
     }
-    c
+    Criteria {
+        reference,
+        wanted: c,
+    }
 }
 
-fn score(c: &Criteria, p: &Person, vehicle_people: &[i32]) -> (f64, Vec<&'static str>) {
-    let mut total = 0.0;
-    let mut weight = 0.0;
-    let mut reasons = Vec::new();
-    if let Some(s) = &c.surname {
-        let f = c.forenames.as_deref().unwrap_or("");
-        let straight = name_similarity(s, f, &p.surname, &p.forenames);
-        // "Smith John" typed the other way round
-        let swapped = if f.is_empty() {
-            0.0
-        } else {
-            name_similarity(f, s, &p.surname, &p.forenames) * 0.95
-        };
-        let sim = straight.max(swapped);
-        let sim = if f.is_empty() {
-            crate::domain::names::jaro_winkler(&crate::domain::names::fold(s), &p.surname_folded)
-        } else {
-            sim
-        };
-        total += 0.6 * sim;
-        weight += 0.6;
-        if sim > 0.95 {
-            reasons.push("same name");
-        } else if sim > 0.8 {
-            reasons.push("similar name");
+/// Most name candidates read for one search: far more than any one-mistake
+/// search of a real name returns (tens at 100,000 men).
+const NAME_CANDIDATES: u64 = 2000;
+/// When a surname and forename together find fewer men than this, the men
+/// sharing only the surname are read too (a forename given wholly wrong).
+const FEW_CANDIDATES: usize = 5;
+
+/// The ids of the men whose names could be the one typed: sharing a surname
+/// key and a forename key (in either order), or, when that finds few, a
+/// surname key alone.
+async fn name_candidate_ids(db: &impl ConnectionTrait, w: &Wanted) -> AppResult<Vec<i32>> {
+    let Some(s) = &w.surname else {
+        return Ok(Vec::new());
+    };
+    let f = w.forenames.as_deref();
+    let keys = query_keys(s, f);
+    let mut ids = people_repo::name_candidates(db, &keys, NAME_CANDIDATES).await?;
+    if let Some(f) = f {
+        // typed the other way round: "Smith John"
+        let swapped = query_keys(f, Some(s));
+        ids.extend(people_repo::name_candidates(db, &swapped, NAME_CANDIDATES).await?);
+        if ids.len() < FEW_CANDIDATES {
+            let surname_only = QueryKeys {
+                forename: Vec::new(),
+                ..keys
+            };
+            ids.extend(people_repo::name_candidates(db, &surname_only, NAME_CANDIDATES).await?);
         }
     }
-    if let Some(d) = c.dob {
-        weight += 0.35;
-        if p.date_of_birth == d {
-            total += 0.35;
-            reasons.push("same date of birth");
-        }
-    }
-    if let Some(pnc) = &c.pnc {
-        weight += 0.6;
-        if p.pnc_id.as_deref() == Some(pnc.as_str()) {
-            total += 0.6;
-            reasons.push("same PNC ID");
-        }
-    }
-    if c.vehicle.is_some() {
-        weight += 0.3;
-        if vehicle_people.contains(&p.id) {
-            total += 0.3;
-            reasons.push("arrested in the same vehicle");
-        }
-    }
-    if weight == 0.0 {
-        (0.0, reasons)
-    } else {
-        (total / weight, reasons)
-    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Score men against a search, best first, keeping those worth showing.
+pub(crate) fn rank(w: &Wanted, men: Vec<Person>, in_vehicle: &[i32]) -> Vec<PersonMatch> {
+    let mut matches: Vec<PersonMatch> = men
+        .into_iter()
+        .map(|person| {
+            let (score, reasons) = person_match::score(
+                w,
+                &Recorded {
+                    surname: &person.surname,
+                    forenames: &person.forenames,
+                    date_of_birth: person.date_of_birth,
+                    pnc_id: person.pnc_id.as_deref(),
+                    in_vehicle: in_vehicle.contains(&person.id),
+                },
+            );
+            PersonMatch {
+                person,
+                score,
+                reasons,
+            }
+        })
+        .filter(|m| m.score >= person_match::SHOW_FROM)
+        .collect();
+    matches.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.person.surname_folded.cmp(&b.person.surname_folded))
+            .then(a.person.id.cmp(&b.person.id))
+    });
+    matches
 }
 
 /// Candidates for a search, best first, scored in memory from what the
@@ -241,8 +251,8 @@ pub async fn find_matches(
     db: &impl ConnectionTrait,
     q: &PersonSearch,
 ) -> AppResult<Vec<PersonMatch>> {
-    let c = read_criteria(q);
-    if let Some(r) = &c.reference {
+    let Criteria { reference, wanted } = read_criteria(q);
+    if let Some(r) = &reference {
         return Ok(people_repo::find_by_reference(db, r)
             .await?
             .map(|person| PersonMatch {
@@ -253,56 +263,21 @@ pub async fn find_matches(
             .into_iter()
             .collect());
     }
-    let vehicle_people = match &c.vehicle {
+    let in_vehicle = match &wanted.vehicle {
         Some(v) => arrests_repo::person_ids_with_vehicle(db, v).await?,
         None => Vec::new(),
     };
-    let mut keys = CandidateKeys {
-        date_of_birth: c.dob,
-        pnc_id: c.pnc.clone(),
-        person_ids: vehicle_people.clone(),
-        ..Default::default()
+    let keys = CandidateKeys {
+        date_of_birth: wanted.date_of_birth,
+        pnc_id: wanted.pnc_id.clone(),
+        person_ids: in_vehicle.clone(),
     };
-    let mut found: Vec<Person> = Vec::new();
-    if let Some(s) = &c.surname {
-        keys.surname_key = Some(surname_key(s)).filter(|k| !k.is_empty());
-        keys.forename_key = c
-            .forenames
-            .as_deref()
-            .map(forename_key)
-            .filter(|k| !k.is_empty());
-    }
-    found.extend(people_repo::candidates(db, &keys, 3000).await?);
-    // typed the other way round: "Smith John"
-    if let (Some(s), Some(f)) = (&c.surname, &c.forenames) {
-        let swapped = CandidateKeys {
-            surname_key: Some(surname_key(f)).filter(|k| !k.is_empty()),
-            forename_key: Some(forename_key(s)).filter(|k| !k.is_empty()),
-            date_of_birth: c.dob,
-            ..Default::default()
-        };
-        found.extend(people_repo::candidates(db, &swapped, 1000).await?);
-    }
-    found.sort_by_key(|p| p.id);
-    found.dedup_by_key(|p| p.id);
-    let mut matches: Vec<PersonMatch> = found
-        .into_iter()
-        .map(|person| {
-            let (score, reasons) = score(&c, &person, &vehicle_people);
-            PersonMatch {
-                person,
-                score,
-                reasons,
-            }
-        })
-        .filter(|m| m.score >= 0.5)
-        .collect();
-    matches.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.person.surname_folded.cmp(&b.person.surname_folded))
-    });
-    Ok(matches)
+    let mut found: Vec<Person> = people_repo::candidates(db, &keys, 3000).await?;
+    let mut by_name = name_candidate_ids(db, &wanted).await?;
+    let have: std::collections::HashSet<i32> = found.iter().map(|p| p.id).collect();
+    by_name.retain(|id| !have.contains(id));
+    found.extend(people_repo::by_ids(db, &by_name).await?.into_values());
+    Ok(rank(&wanted, found, &in_vehicle))
 }
 
 /// Search people (police, probation); the search is audited as a consult.

@@ -17,6 +17,7 @@ pub mod enrolment_status_history;
 pub mod enrolments;
 pub mod imports;
 pub mod people;
+pub mod person_name_keys;
 pub mod programme_sessions;
 pub mod programmes;
 pub mod referral_status_history;

@@ -13,8 +13,6 @@ pub struct Model {
     pub forenames: String,
     pub surname_folded: String,
     pub forenames_folded: String,
-    pub surname_key: String,
-    pub forename_key: String,
     pub date_of_birth: Date,
     pub sex: Sex,
     #[sea_orm(column_type = "Text", nullable)]
