@@ -1,5 +1,6 @@
-//! What the benchmarks share: the real app in-process on a SQLite file (or
-//! `BENCH_DATABASE_URL`), API tokens for users of a role, and percentiles.
+//! What the benchmarks share: the real app in-process on a fresh SQLite file
+//! (or a fresh database on the PostgreSQL server of `BENCH_DATABASE_URL`),
+//! API tokens for users of a role, and percentiles.
 
 #![allow(dead_code)]
 
@@ -24,6 +25,11 @@ pub async fn start(name: &str) -> (Client, &'static str) {
     } else {
         "SQLite (file, WAL)"
     };
+    let url = if url.starts_with("postgres") {
+        fresh_postgres(&url, name).await
+    } else {
+        url
+    };
     let root = env!("CARGO_MANIFEST_DIR");
     let settings = Settings {
         database_url: url.clone(),
@@ -40,6 +46,26 @@ pub async fn start(name: &str) -> (Client, &'static str) {
     let rocket = kerbside::build_rocket(figment, db, settings, std::sync::Arc::new(SystemClock));
     // Tracked: the client keeps cookies, so a signed-in page session works.
     (Client::tracked(rocket).await.expect("rocket"), backend)
+}
+
+/// A fresh PostgreSQL database for this benchmark (dropped and made again on
+/// the server `url` names), so every run starts from the same empty state.
+async fn fresh_postgres(url: &str, name: &str) -> String {
+    use sea_orm::ConnectionTrait;
+    let admin = sea_orm::Database::connect(url)
+        .await
+        .expect("PostgreSQL server");
+    let db = format!("kerbside_bench_{name}");
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .await
+        .expect("drop the old benchmark database");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {db}"))
+        .await
+        .expect("create the benchmark database");
+    let base = url.rsplit_once('/').map_or(url, |(b, _)| b);
+    format!("{base}/{db}")
 }
 
 /// The password of every benchmark user.

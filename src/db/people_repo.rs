@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, Set,
+    QueryFilter, QuerySelect, Set, Statement,
 };
 
 use super::entities::people;
@@ -247,32 +247,48 @@ pub async fn candidates(
 
 /// Ids of the men sharing a surname key (spelling or sound) with the search
 /// and, when forename keys are given, a forename key too; at most `limit`.
+/// Written as an INTERSECT of two covering-index range reads: SQLite would
+/// otherwise walk every man sharing the forename key through the person
+/// index (70 ms for a common name at 100,000 men, against 8 ms).
 pub async fn name_candidates(
     db: &impl ConnectionTrait,
     keys: &QueryKeys,
     limit: u64,
 ) -> Result<Vec<i32>, DbErr> {
-    let surname: Vec<String> = keys.surname.iter().chain(&keys.phonetic).cloned().collect();
+    let surname: Vec<&String> = keys.surname.iter().chain(&keys.phonetic).collect();
     if surname.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = person_name_keys::Entity::find()
-        .select_only()
-        .column(person_name_keys::Column::PersonId)
-        .distinct()
-        .filter(person_name_keys::Column::Key.is_in(surname));
-    if !keys.forename.is_empty() {
-        q = q.filter(
-            person_name_keys::Column::PersonId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(person_name_keys::Column::PersonId)
-                    .from(person_name_keys::Entity)
-                    .and_where(person_name_keys::Column::Key.is_in(keys.forename.clone()))
-                    .to_owned(),
-            ),
-        );
+    let backend = db.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut list = |keys: &[&String]| {
+        let marks: Vec<String> = keys
+            .iter()
+            .map(|k| {
+                values.push((*k).clone().into());
+                match backend {
+                    sea_orm::DbBackend::Postgres => format!("${}", values.len()),
+                    _ => "?".to_string(),
+                }
+            })
+            .collect();
+        format!(
+            "SELECT person_id FROM person_name_keys WHERE key IN ({})",
+            marks.join(", ")
+        )
+    };
+    let mut sql = list(&surname);
+    if keys.forename.is_empty() {
+        sql = sql.replacen("SELECT", "SELECT DISTINCT", 1);
+    } else {
+        let forename: Vec<&String> = keys.forename.iter().collect();
+        sql = format!("{sql} INTERSECT {}", list(&forename));
     }
-    q.limit(limit).into_tuple().all(db).await
+    sql.push_str(&format!(" LIMIT {limit}"));
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    rows.iter().map(|r| r.try_get_by_index::<i32>(0)).collect()
 }
 
 /// How many people are recorded.
@@ -288,6 +304,23 @@ pub async fn born_on(db: &impl ConnectionTrait, dates: &[NaiveDate]) -> Result<V
         out.extend(
             people::Entity::find()
                 .filter(people::Column::DateOfBirth.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// People holding any of these PNC IDs.
+pub async fn holding_pnc_ids(
+    db: &impl ConnectionTrait,
+    pnc_ids: &[String],
+) -> Result<Vec<Person>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in pnc_ids.chunks(500) {
+        out.extend(
+            people::Entity::find()
+                .filter(people::Column::PncId.is_in(chunk.iter().cloned()))
                 .all(db)
                 .await?,
         );

@@ -6,7 +6,7 @@
 //! already recorded.
 //!
 //! A name scores by its worst mistake, not by a loose resemblance: the same
-//! word counts 1.0, a known spelling variant or nickname 0.97, one letter
+//! word counts 1.0, a known spelling variant or nickname about 0.97, one letter
 //! different (dropped, added, changed, or two swapped: the optimal string
 //! alignment distance) about 0.93, two letters about 0.82, a surname that
 //! only sounds the same (Double Metaphone) 0.80; anything else is its
@@ -32,7 +32,7 @@ pub const DATE_OF_BIRTH_WEIGHT: f64 = 0.35;
 pub const PNC_ID_WEIGHT: f64 = 0.6;
 pub const VEHICLE_WEIGHT: f64 = 0.3;
 /// Word scores by class (see the module notes).
-pub const VARIANT_SCORE: f64 = 0.97;
+pub const VARIANT_SCORE: f64 = 0.94;
 pub const INITIAL_SCORE: f64 = 0.85;
 pub const ONE_EDIT_SCORE: f64 = 0.90;
 pub const TWO_EDITS_SCORE: f64 = 0.78;
@@ -43,12 +43,17 @@ pub const TIE_BREAK: f64 = 0.04;
 pub const SHOW_FROM: f64 = 0.5;
 /// Names typed surname first ("Smith John") count a little less.
 pub const SWAPPED_FACTOR: f64 = 0.95;
-/// A part of a surname ("Silva" of "da Silva") counts a little less.
-pub const PART_FACTOR: f64 = 0.97;
+/// One part of a surname matching alone ("Silva" of "da Silva") counts less
+/// than the whole surname or all its parts in order.
+pub const PART_FACTOR: f64 = 0.9;
 /// The typed first forename matching his middle name counts a little less.
 pub const MIDDLE_AS_FIRST_FACTOR: f64 = 0.9;
 /// The typed middle names when he has none recorded.
 pub const MIDDLE_NAMES_MISSING: f64 = 0.7;
+/// He has middle names and none were typed: barely less (they are often not
+/// known), enough to rank the man whose recorded name is exactly what was
+/// typed above his namesake with a middle name.
+pub const MIDDLE_NAMES_UNTYPED: f64 = 0.97;
 
 /// How one typed word compares with one recorded word.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -90,7 +95,7 @@ impl WordMatch {
         let jw = || jaro_winkler(typed, recorded);
         match self {
             WordMatch::Same => 1.0,
-            WordMatch::Variant => VARIANT_SCORE,
+            WordMatch::Variant => VARIANT_SCORE + TIE_BREAK * jw(),
             WordMatch::Initial => INITIAL_SCORE,
             WordMatch::OneLetter => ONE_EDIT_SCORE + TIE_BREAK * jw(),
             WordMatch::TwoLetters => TWO_EDITS_SCORE + TIE_BREAK * jw(),
@@ -131,17 +136,47 @@ fn best(typed: &str, recorded: &[(String, f64)]) -> (f64, WordMatch) {
         )
 }
 
-/// The surname words to compare: the whole surname counts fully, its parts a
-/// little less.
-fn weighted_surname_words(surname: &str) -> Vec<(String, f64)> {
-    let whole = fold(surname).replace(' ', "");
-    surname_words(surname)
+/// How alike a typed surname is to a recorded one: the best of the whole
+/// surnames compared, their parts compared in order when both have as many
+/// parts ("Martinss Oliveira" for "Martins Oliveira"), and any one part
+/// alone ("Silva" for "da Silva", at [`PART_FACTOR`]).
+fn surname_likeness(typed: &str, recorded: &str) -> (f64, WordMatch) {
+    let (t, r) = (fold(typed), fold(recorded));
+    let (t_whole, r_whole) = (t.replace(' ', ""), r.replace(' ', ""));
+    let whole = WordMatch::of(&t_whole, &r_whole);
+    let mut best_score = (whole.score(&t_whole, &r_whole), whole);
+    let t_parts: Vec<&str> = t.split(' ').collect();
+    let r_parts: Vec<&str> = r.split(' ').collect();
+    if t_parts.len() > 1 && t_parts.len() == r_parts.len() {
+        let matches: Vec<(f64, WordMatch)> = t_parts
+            .iter()
+            .zip(&r_parts)
+            .map(|(a, b)| {
+                let m = WordMatch::of(a, b);
+                (m.score(a, b), m)
+            })
+            .collect();
+        let mean = matches.iter().map(|m| m.0).sum::<f64>() / matches.len() as f64;
+        // the reason given is the worst part's
+        let worst = matches.iter().fold(
+            (1.0, WordMatch::Same),
+            |a, b| if b.0 < a.0 { *b } else { a },
+        );
+        if mean > best_score.0 {
+            best_score = (mean, worst.1);
+        }
+    }
+    let recorded_parts: Vec<(String, f64)> = surname_words(recorded)
         .into_iter()
-        .map(|w| {
-            let factor = if w == whole { 1.0 } else { PART_FACTOR };
-            (w, factor)
-        })
-        .collect()
+        .map(|w| (w, PART_FACTOR))
+        .collect();
+    for word in surname_words(typed) {
+        let part = best(&word, &recorded_parts);
+        if part.0 > best_score.0 {
+            best_score = part;
+        }
+    }
+    best_score
 }
 
 /// How alike a typed name is to a recorded one, and the reasons.
@@ -158,14 +193,7 @@ pub fn name_likeness(
     surname: &str,
     forenames: &str,
 ) -> NameLikeness {
-    let recorded_surname = weighted_surname_words(surname);
-    let (sur, sur_match) = surname_words(typed_surname)
-        .iter()
-        .map(|t| best(t, &recorded_surname))
-        .fold(
-            (0.0, WordMatch::Unlike(0.0)),
-            |a, b| if b.0 > a.0 { b } else { a },
-        );
+    let (sur, sur_match) = surname_likeness(typed_surname, surname);
     let mut reasons: Vec<&'static str> = sur_match.reason(true).into_iter().collect();
     let typed_given = typed_forenames.map(fold).unwrap_or_default();
     let mut typed_words = typed_given.split(' ').filter(|w| !w.is_empty());
@@ -194,8 +222,10 @@ pub fn name_likeness(
         reasons.extend(first_match.reason(false));
         as_first_score
     };
-    let middle_score = if typed_middle.is_empty() {
+    let middle_score = if typed_middle.is_empty() && middle.is_empty() {
         1.0
+    } else if typed_middle.is_empty() {
+        MIDDLE_NAMES_UNTYPED
     } else if middle.is_empty() {
         MIDDLE_NAMES_MISSING
     } else {

@@ -13,8 +13,9 @@ use crate::db::imports_repo::{self, ImportRun};
 use crate::db::{arrests_repo, people_repo, settings_repo};
 use crate::domain::arrest_import::{ImportStatus, RowError, read_file};
 use crate::domain::audit_action::AuditAction;
-use crate::domain::names::fold;
+use crate::domain::names::{fold, listed};
 use crate::domain::person::ValidPerson;
+use crate::domain::person_match::{self, Recorded, Wanted};
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
 use crate::services::arrests::insert_arrest_unaudited;
@@ -23,13 +24,115 @@ use crate::services::people::fresh_references;
 use crate::state::AppState;
 
 /// What an import did (or, for a dry run, would do).
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ImportSummary {
     pub rows: usize,
     pub imported: usize,
     pub skipped_existing: usize,
     pub new_people: usize,
     pub dry_run: bool,
+    /// Rows recorded as a new man although a man already recorded nearly
+    /// matches (same date of birth and a name one mistake away, or the same
+    /// PNC ID): never merged without a person deciding; listed for review.
+    pub near_matches: Vec<NearMatch>,
+}
+
+/// A row of an import that nearly matches a man already recorded.
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct NearMatch {
+    /// The row's number in the file (the header is row 1).
+    pub row: usize,
+    /// The name and date of birth as the row gives them.
+    pub row_name: String,
+    pub row_date_of_birth: NaiveDate,
+    /// The man already recorded.
+    pub person_id: i32,
+    pub person_reference: String,
+    pub person_name: String,
+    pub person_date_of_birth: NaiveDate,
+    /// 0-1, as the people search scores him.
+    pub score: f64,
+    /// What matched, in words.
+    pub reasons: Vec<&'static str>,
+}
+
+/// A recorded man nearly matching a new row scores at least this (the same
+/// date of birth and a name one mistake away scores about 0.97; sharing only
+/// the date of birth about 0.6).
+const NEAR_MATCH_FROM: f64 = 0.85;
+
+/// The men already recorded who nearly match the new men of an import: the
+/// same scoring as the people search, over the men born on the rows' dates
+/// or holding their PNC IDs (read together, not row by row).
+async fn near_matches(
+    db: &impl sea_orm::ConnectionTrait,
+    born_on_the_dates: &[people_repo::Person],
+    new_rows: &[(usize, &ValidPerson)],
+) -> AppResult<Vec<NearMatch>> {
+    let pncs: Vec<String> = new_rows
+        .iter()
+        .filter_map(|(_, p)| p.pnc_id.clone())
+        .collect();
+    let mut pool: Vec<people_repo::Person> = born_on_the_dates.to_vec();
+    pool.extend(people_repo::holding_pnc_ids(db, &pncs).await?);
+    pool.sort_by_key(|p| p.id);
+    pool.dedup_by_key(|p| p.id);
+    let mut by_date: HashMap<NaiveDate, Vec<&people_repo::Person>> = HashMap::new();
+    let mut by_pnc: HashMap<&str, Vec<&people_repo::Person>> = HashMap::new();
+    for p in &pool {
+        by_date.entry(p.date_of_birth).or_default().push(p);
+        if let Some(pnc) = &p.pnc_id {
+            by_pnc.entry(pnc.as_str()).or_default().push(p);
+        }
+    }
+    let mut out = Vec::new();
+    for (row, new) in new_rows {
+        let wanted = Wanted {
+            surname: Some(new.surname.clone()),
+            forenames: Some(new.forenames.clone()),
+            date_of_birth: Some(new.date_of_birth),
+            pnc_id: new.pnc_id.clone(),
+            vehicle: None,
+        };
+        let mut candidates: Vec<&people_repo::Person> =
+            by_date.get(&new.date_of_birth).cloned().unwrap_or_default();
+        if let Some(pnc) = &new.pnc_id {
+            candidates.extend(by_pnc.get(pnc.as_str()).cloned().unwrap_or_default());
+        }
+        candidates.sort_by_key(|p| p.id);
+        candidates.dedup_by_key(|p| p.id);
+        let best = candidates
+            .into_iter()
+            .map(|p| {
+                let (score, reasons) = person_match::score(
+                    &wanted,
+                    &Recorded {
+                        surname: &p.surname,
+                        forenames: &p.forenames,
+                        date_of_birth: p.date_of_birth,
+                        pnc_id: p.pnc_id.as_deref(),
+                        in_vehicle: false,
+                    },
+                );
+                (p, score, reasons)
+            })
+            .filter(|(_, score, _)| *score >= NEAR_MATCH_FROM)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((p, score, reasons)) = best {
+            out.push(NearMatch {
+                row: *row,
+                row_name: listed(&new.surname, &new.forenames),
+                row_date_of_birth: new.date_of_birth,
+                person_id: p.id,
+                person_reference: p.reference.clone(),
+                person_name: listed(&p.surname, &p.forenames),
+                person_date_of_birth: p.date_of_birth,
+                score,
+                reasons,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Called as rows are written: (done, total).
@@ -72,6 +175,7 @@ pub async fn import_csv(
         skipped_existing: rows.len() - fresh.len(),
         new_people: 0,
         dry_run,
+        near_matches: Vec::new(),
     };
     // Match men against those already recorded in a few queries, not one per row.
     let key = |p: &ValidPerson| (fold(&p.surname), fold(&p.forenames), p.date_of_birth);
@@ -81,25 +185,32 @@ pub async fn import_csv(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut known: HashMap<(String, String, NaiveDate), i32> = people_repo::born_on(&app.db, &dobs)
-        .await?
-        .into_iter()
+    let born_on_the_dates = people_repo::born_on(&app.db, &dobs).await?;
+    let mut known: HashMap<(String, String, NaiveDate), i32> = born_on_the_dates
+        .iter()
         .map(|p| {
             (
-                (p.surname_folded, p.forenames_folded, p.date_of_birth),
+                (
+                    p.surname_folded.clone(),
+                    p.forenames_folded.clone(),
+                    p.date_of_birth,
+                ),
                 p.id,
             )
         })
         .collect();
     let mut new_people: Vec<&ValidPerson> = Vec::new();
+    let mut new_rows: Vec<(usize, &ValidPerson)> = Vec::new();
     let mut planned = HashSet::new();
     for r in &fresh {
         let k = key(&r.person);
         if !known.contains_key(&k) && planned.insert(k) {
             new_people.push(&r.person);
+            new_rows.push((r.row, &r.person));
         }
     }
     summary.new_people = new_people.len();
+    summary.near_matches = near_matches(&app.db, &born_on_the_dates, &new_rows).await?;
     if dry_run {
         return Ok(Ok(summary));
     }
@@ -136,8 +247,11 @@ pub async fn import_csv(
         AuditEntry::new(AuditAction::Collect)
             .record("import", file_name.chars().take(100).collect::<String>())
             .reason(format!(
-                "{} arrests imported ({} new people), {} rows skipped as already recorded",
-                summary.imported, summary.new_people, summary.skipped_existing
+                "{} arrests imported ({} new people, {} of them nearly matching a man already recorded, listed for review), {} rows skipped as already recorded",
+                summary.imported,
+                summary.new_people,
+                summary.near_matches.len(),
+                summary.skipped_existing
             )),
     )
     .await?;

@@ -130,10 +130,14 @@ pub struct PersonMatch {
 struct Criteria {
     reference: Option<String>,
     wanted: Wanted,
+    /// The order of the names is known ("Smith, John" or separate fields),
+    /// so they are not also tried the other way round.
+    ordered: bool,
 }
 
 fn read_criteria(q: &PersonSearch) -> Criteria {
     let mut reference = None;
+    let mut ordered = false;
     let mut c = Wanted {
         date_of_birth: q.date_of_birth,
         ..Wanted::default()
@@ -147,6 +151,7 @@ fn read_criteria(q: &PersonSearch) -> Criteria {
         c.vehicle = parse_vehicle_reg(text).ok().map(|v| v.normalised);
     } else if !text.is_empty() {
         if let Some((s, f)) = text.split_once(',') {
+            ordered = true;
             c.surname = Some(s.trim().to_string());
             c.forenames = Some(f.trim().to_string()).filter(|f| !f.is_empty());
         } else {
@@ -158,6 +163,7 @@ fn read_criteria(q: &PersonSearch) -> Criteria {
         }
     }
     if !q.surname.trim().is_empty() {
+        ordered = true;
         c.surname = Some(q.surname.trim().to_string());
     }
     if !q.forenames.trim().is_empty() {
@@ -176,6 +182,7 @@ fn read_criteria(q: &PersonSearch) -> Criteria {
     Criteria {
         reference,
         wanted: c,
+        ordered,
     }
 }
 
@@ -187,9 +194,13 @@ const NAME_CANDIDATES: u64 = 2000;
 const FEW_CANDIDATES: usize = 5;
 
 /// The ids of the men whose names could be the one typed: sharing a surname
-/// key and a forename key (in either order), or, when that finds few, a
-/// surname key alone.
-async fn name_candidate_ids(db: &impl ConnectionTrait, w: &Wanted) -> AppResult<Vec<i32>> {
+/// key and a forename key (in either order unless the order is known), or,
+/// when that finds few, a surname key alone.
+async fn name_candidate_ids(
+    db: &impl ConnectionTrait,
+    w: &Wanted,
+    ordered: bool,
+) -> AppResult<Vec<i32>> {
     let Some(s) = &w.surname else {
         return Ok(Vec::new());
     };
@@ -197,9 +208,11 @@ async fn name_candidate_ids(db: &impl ConnectionTrait, w: &Wanted) -> AppResult<
     let keys = query_keys(s, f);
     let mut ids = people_repo::name_candidates(db, &keys, NAME_CANDIDATES).await?;
     if let Some(f) = f {
-        // typed the other way round: "Smith John"
-        let swapped = query_keys(f, Some(s));
-        ids.extend(people_repo::name_candidates(db, &swapped, NAME_CANDIDATES).await?);
+        if !ordered {
+            // typed the other way round: "Smith John"
+            let swapped = query_keys(f, Some(s));
+            ids.extend(people_repo::name_candidates(db, &swapped, NAME_CANDIDATES).await?);
+        }
         if ids.len() < FEW_CANDIDATES {
             let surname_only = QueryKeys {
                 forename: Vec::new(),
@@ -251,7 +264,11 @@ pub async fn find_matches(
     db: &impl ConnectionTrait,
     q: &PersonSearch,
 ) -> AppResult<Vec<PersonMatch>> {
-    let Criteria { reference, wanted } = read_criteria(q);
+    let Criteria {
+        reference,
+        wanted,
+        ordered,
+    } = read_criteria(q);
     if let Some(r) = &reference {
         return Ok(people_repo::find_by_reference(db, r)
             .await?
@@ -273,7 +290,7 @@ pub async fn find_matches(
         person_ids: in_vehicle.clone(),
     };
     let mut found: Vec<Person> = people_repo::candidates(db, &keys, 3000).await?;
-    let mut by_name = name_candidate_ids(db, &wanted).await?;
+    let mut by_name = name_candidate_ids(db, &wanted, ordered).await?;
     let have: std::collections::HashSet<i32> = found.iter().map(|p| p.id).collect();
     by_name.retain(|id| !have.contains(id));
     found.extend(people_repo::by_ids(db, &by_name).await?.into_values());

@@ -247,3 +247,72 @@ async fn an_import_that_fails_in_the_database_half_way_writes_nothing() {
     );
     assert_eq!(again["imported"], 30);
 }
+
+/// One row of a force export for the man named.
+fn row_for(occurrence: &str, surname: &str, forenames: &str, dob: &str, pnc: &str) -> String {
+    format!(
+        "{occurrence},{surname},{forenames},{dob},male,,,{pnc},,2026-11-20 23:10,London Road,Central,,soliciting_s51a_soa2003,simple_caution,,,,1234,\r\n"
+    )
+}
+
+#[rocket::async_test]
+async fn a_row_that_nearly_matches_a_recorded_man_is_listed_for_review_not_merged() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let known = crate::support::builders::PersonBuilder::named("Kowalski", "Piotr")
+        .born("1979-05-02")
+        .create(&app, &token)
+        .await;
+    let mut body = format!("{HEADER}\r\n");
+    // one letter different, same date of birth: near
+    body.push_str(&row_for("NEAR/1/26", "Cowalski", "Piotr", "1979-05-02", ""));
+    // the same man exactly: his record is reused, nothing to review
+    body.push_str(&row_for("SAME/2/26", "Kowalski", "Piotr", "1979-05-02", ""));
+    // a different man born the same day: not near
+    body.push_str(&row_for("OTHER/3/26", "Ahmed", "Tariq", "1979-05-02", ""));
+    let (status, dry) = upload(&app, &token, &body, true).await;
+    assert_eq!(status, Status::Ok, "{dry}");
+    let near = dry["near_matches"].as_array().cloned().unwrap_or_default();
+    assert_eq!(near.len(), 1, "{dry}");
+    assert_eq!(near[0]["row"], 2);
+    assert_eq!(near[0]["person_id"], known["id"]);
+    assert_eq!(near[0]["row_name"], "COWALSKI, Piotr");
+    let reasons = near[0]["reasons"].to_string();
+    assert!(
+        reasons.contains("surname one letter different") && reasons.contains("same date of birth"),
+        "{reasons}"
+    );
+    assert_eq!(dry["new_people"], 2, "the near row and the other man");
+
+    let (status, done) = upload(&app, &token, &body, false).await;
+    assert_eq!(status, Status::Ok, "{done}");
+    assert_eq!(done["near_matches"].as_array().map(Vec::len), Some(1));
+    // not merged: Cowalski is a man of his own, Kowalski keeps only his own arrest
+    let search = crate::support::api(
+        &app,
+        "GET",
+        "/api/v1/people?q=Cowalski%2C+Piotr&date_of_birth=1979-05-02",
+        Some(&token),
+        None,
+    )
+    .await
+    .json();
+    let items = search["items"].as_array().cloned().unwrap_or_default();
+    assert!(items.len() >= 2, "{search}");
+    assert_eq!(items[0]["surname"], "Cowalski");
+    assert_eq!(items[1]["id"], known["id"]);
+    let record = crate::support::api(
+        &app,
+        "GET",
+        &format!("/api/v1/people/{}", known["id"]),
+        Some(&token),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        record["arrests"].as_array().map(Vec::len),
+        Some(1),
+        "{record}"
+    );
+}

@@ -176,3 +176,106 @@ async fn a_bad_person_gets_field_messages_from_the_api() {
     }
     assert_eq!(app.count("people").await, 0);
 }
+
+/// The man found first for a search by name alone, and the reasons given.
+async fn first_by_name(app: &TestApp, token: &str, typed: &str) -> (String, String, String) {
+    let q: String = typed
+        .chars()
+        .map(|c| if c == ' ' { '+' } else { c })
+        .collect();
+    let hit = first_hit(app, token, &format!("q={q}")).await;
+    (
+        hit["forenames"].as_str().unwrap_or("").to_string(),
+        hit["surname"].as_str().unwrap_or("").to_string(),
+        hit["reasons"].to_string(),
+    )
+}
+
+#[rocket::async_test]
+async fn one_mistake_in_either_name_finds_him_first_without_a_date_of_birth() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    // the men searched for, among namesakes and near neighbours
+    for (s, f, d) in [
+        ("Kowalski", "Piotr", "1979-05-02"),
+        ("Kowalska", "Anna", "1981-01-01"),
+        ("Kowalczyk", "Piotr", "1983-03-03"),
+        ("Nowak", "Piotr", "1977-07-07"),
+        ("Smith", "John", "1980-04-01"),
+        ("Smith", "Jane", "1980-04-01"),
+        ("Santos", "John", "1975-05-05"),
+        ("Smithers", "John", "1975-01-01"),
+        ("Wiśniewski", "Łukasz", "1985-02-02"),
+        ("Wisniewska", "Lucyna", "1986-02-02"),
+        ("Davies", "Mark", "1970-10-10"),
+        ("Davidson", "Mark", "1971-10-10"),
+        ("Hussain", "Imran", "1990-06-15"),
+        ("Khan", "Mohammed", "1990-06-15"),
+        ("Khan", "Imran", "1991-06-15"),
+        ("Vass", "Viktor", "1969-09-09"),
+        ("Popa", "Ionuț", "1988-08-08"),
+    ] {
+        person(&app, &token, s, f, d, None).await;
+    }
+    for (typed, forenames, surname, reason) in [
+        // a wrong first letter
+        (
+            "Piotr Cowalski",
+            "Piotr",
+            "Kowalski",
+            "surname one letter different",
+        ),
+        (
+            "Wiktor Vass",
+            "Viktor",
+            "Vass",
+            "forename one letter different",
+        ),
+        // two letters swapped
+        (
+            "John Smtih",
+            "John",
+            "Smith",
+            "surname one letter different",
+        ),
+        (
+            "Jonh Smith",
+            "John",
+            "Smith",
+            "forename one letter different",
+        ),
+        // a missing diacritic
+        ("Lukasz Wisniewski", "Łukasz", "Wiśniewski", "same surname"),
+        ("Ionut Popa", "Ionuț", "Popa", "same forename"),
+        // a spelling variant
+        (
+            "Mark Davis",
+            "Mark",
+            "Davies",
+            "surname a known spelling variant",
+        ),
+        (
+            "Imran Hussein",
+            "Imran",
+            "Hussain",
+            "surname a known spelling variant",
+        ),
+        (
+            "Muhammad Khan",
+            "Mohammed",
+            "Khan",
+            "forename a known variant or nickname",
+        ),
+        // one wrong letter once found five Santoses and never John Smith
+        (
+            "John Smitq",
+            "John",
+            "Smith",
+            "surname one letter different",
+        ),
+    ] {
+        let (f, s, reasons) = first_by_name(&app, &token, typed).await;
+        assert_eq!((f.as_str(), s.as_str()), (forenames, surname), "{typed}");
+        assert!(reasons.contains(reason), "{typed}: {reasons}");
+    }
+}
