@@ -9,14 +9,20 @@
 //! stores the word and every one-letter deletion of his folded surname and
 //! forenames, and a search looks up the same forms of what was typed.
 //!
+//! One mistake is in one name only, so the other is typed right, and its
+//! first letter with it. Each key is therefore a pair: every form of the
+//! surname with the initial of each forename ("smit|j"), and every form of
+//! each forename with the surname's initial ("jon|s"). A pair is far rarer
+//! than either half (Smiths whose forename starts with J, not all Smiths),
+//! so a search reads tens of rows, not thousands. Surname forms are also
+//! stored alone for a search by surname only, and the surname's Double
+//! Metaphone codes (built for surnames from many languages) catch a surname
+//! that sounds right but is spelt two or more letters wrong ("Smythe").
+//!
 //! Flow: [`stored_keys`] when a man is recorded or corrected (one row per key
-//! in `person_name_keys`); [`query_keys`] for a search, whose candidates are
-//! the men sharing a surname key AND a forename key (one mistake can only be
-//! in one of the two), plus, on their own, the phonetic surname keys (Double
-//! Metaphone, built for surnames from many languages) for mistakes that sound
-//! right but are spelt two or more letters wrong ("Smythe" for "Smith").
-//! Forename spelling variants and nicknames (Muhammad / Mohammed, Bill /
-//! William) are looked up as exact keys of every name in the variant group.
+//! in `person_name_keys`); [`query_keys`] for a search. Spelling variants and
+//! nicknames (Muhammad / Mohammed, Bill / William, Davis / Davies) are looked
+//! up as exact forms of every name in the variant group.
 
 use std::collections::BTreeSet;
 
@@ -37,9 +43,10 @@ pub const PHONETIC_CODE_LENGTH: usize = 6;
 
 /// Prefixes that keep the kinds of key apart in the one indexed column.
 const SURNAME: &str = "s:";
-const FORENAME: &str = "f:";
-const INITIAL: &str = "i:";
 const PHONETIC: &str = "p:";
+const SURNAME_AND_INITIAL: &str = "sf:";
+const PHONETIC_AND_INITIAL: &str = "pf:";
+const FORENAME_AND_INITIAL: &str = "fs:";
 
 /// The word and each of its one-letter deletions.
 pub fn deletion_neighbourhood(word: &str) -> BTreeSet<String> {
@@ -95,33 +102,57 @@ pub fn surname_words(surname: &str) -> BTreeSet<String> {
     words
 }
 
-fn surname_keys(surname: &str) -> BTreeSet<String> {
-    let mut keys: BTreeSet<String> = surname_words(surname)
-        .iter()
-        .flat_map(|w| deletion_neighbourhood(w))
-        .map(|k| format!("{SURNAME}{k}"))
-        .collect();
-    keys.extend(
-        phonetic_codes(&fold(surname))
-            .into_iter()
-            .map(|c| format!("{PHONETIC}{c}")),
-    );
-    keys
+/// The first letter of each word.
+fn initials<'a>(words: impl IntoIterator<Item = &'a String>) -> BTreeSet<char> {
+    words.into_iter().filter_map(|w| w.chars().next()).collect()
 }
 
-/// Every key stored for a man.
+/// The spelling and sound keys of a surname alone.
+fn surname_forms(surname: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let spelling = surname_words(surname)
+        .iter()
+        .flat_map(|w| deletion_neighbourhood(w))
+        .collect();
+    (spelling, phonetic_codes(&fold(surname)))
+}
+
+/// The keyed forenames: the first few words, folded.
+fn forename_words(forenames: &str) -> Vec<String> {
+    fold(forenames)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(FORENAMES_KEYED)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every key stored for a man: his surname's forms alone (for a search by
+/// surname only), each paired with the initial of each of his forenames,
+/// and each forename's forms paired with his surname's initial.
 pub fn stored_keys(surname: &str, forenames: &str) -> BTreeSet<String> {
-    let mut keys = surname_keys(surname);
-    let folded = fold(forenames);
-    for word in folded.split(' ').take(FORENAMES_KEYED) {
-        keys.extend(
-            deletion_neighbourhood(word)
-                .into_iter()
-                .map(|k| format!("{FORENAME}{k}")),
-        );
+    let (spelling, sounds) = surname_forms(surname);
+    let given = forename_words(forenames);
+    let given_initials = initials(&given);
+    let surname_initials = initials(&surname_words(surname));
+    let mut keys = BTreeSet::new();
+    for k in &spelling {
+        keys.insert(format!("{SURNAME}{k}"));
+        for i in &given_initials {
+            keys.insert(format!("{SURNAME_AND_INITIAL}{k}|{i}"));
+        }
     }
-    if let Some(initial) = folded.chars().next() {
-        keys.insert(format!("{INITIAL}{initial}"));
+    for c in &sounds {
+        keys.insert(format!("{PHONETIC}{c}"));
+        for i in &given_initials {
+            keys.insert(format!("{PHONETIC_AND_INITIAL}{c}|{i}"));
+        }
+    }
+    for word in &given {
+        for k in deletion_neighbourhood(word) {
+            for i in &surname_initials {
+                keys.insert(format!("{FORENAME_AND_INITIAL}{k}|{i}"));
+            }
+        }
     }
     keys
 }
@@ -129,42 +160,55 @@ pub fn stored_keys(surname: &str, forenames: &str) -> BTreeSet<String> {
 /// What a search by name looks up.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueryKeys {
-    /// Spelling keys of the surname: a candidate must share one...
+    /// The surname's forms alone: for a search without a forename, or when
+    /// the pairs find too few men.
     pub surname: Vec<String>,
-    /// ...and one of these, when a forename was typed.
-    pub forename: Vec<String>,
-    /// Sound-alike keys of the surname, looked up with the forename keys too.
-    pub phonetic: Vec<String>,
+    /// Surname forms with the typed forename's initial, and forename forms
+    /// with the typed surname's initial: one mistake leaves one of them
+    /// exactly as stored (empty when no forename was typed).
+    pub pairs: Vec<String>,
 }
 
 /// The keys to look up for a typed surname and (optional) forenames.
 pub fn query_keys(surname: &str, forenames: Option<&str>) -> QueryKeys {
-    let (mut spelling, phonetic): (Vec<String>, Vec<String>) = surname_keys(surname)
-        .into_iter()
-        .partition(|k| k.starts_with(SURNAME));
-    for word in surname_words(surname) {
-        spelling.extend(name_variants(&word).iter().map(|v| format!("{SURNAME}{v}")));
+    let (mut spelling, sounds) = surname_forms(surname);
+    let words = surname_words(surname);
+    for word in &words {
+        spelling.extend(name_variants(word).iter().map(|v| v.to_string()));
     }
-    spelling.sort();
-    spelling.dedup();
+    let surname_keys: Vec<String> = spelling
+        .iter()
+        .map(|k| format!("{SURNAME}{k}"))
+        .chain(sounds.iter().map(|c| format!("{PHONETIC}{c}")))
+        .collect();
     let first = forenames
-        .map(fold)
-        .and_then(|f| f.split(' ').next().map(str::to_string))
+        .map(forename_words)
+        .and_then(|w| w.into_iter().next())
         .unwrap_or_default();
-    let forename: BTreeSet<String> = match first.chars().count() {
-        0 => BTreeSet::new(),
-        // "J Smith": an initial
-        1 => [format!("{INITIAL}{first}")].into(),
-        _ => deletion_neighbourhood(&first)
+    let mut pairs = BTreeSet::new();
+    if let Some(i) = first.chars().next() {
+        for k in &spelling {
+            pairs.insert(format!("{SURNAME_AND_INITIAL}{k}|{i}"));
+        }
+        for c in &sounds {
+            pairs.insert(format!("{PHONETIC_AND_INITIAL}{c}|{i}"));
+        }
+    }
+    // "J Smith" gives an initial only: the surname pairs above are the search
+    if first.chars().count() > 1 {
+        let forms = deletion_neighbourhood(&first)
             .into_iter()
-            .chain(name_variants(&first).iter().map(|v| v.to_string()))
-            .map(|k| format!("{FORENAME}{k}"))
-            .collect(),
-    };
+            .chain(name_variants(&first).iter().map(|v| v.to_string()));
+        let surname_initials = initials(&words);
+        for k in forms {
+            for i in &surname_initials {
+                pairs.insert(format!("{FORENAME_AND_INITIAL}{k}|{i}"));
+            }
+        }
+    }
     QueryKeys {
-        surname: spelling,
-        forename: forename.into_iter().collect(),
-        phonetic,
+        surname: surname_keys,
+        pairs: pairs.into_iter().collect(),
     }
 }
 
@@ -196,7 +240,7 @@ mod tests {
     #[test]
     fn a_long_name_makes_a_bounded_number_of_keys() {
         let long = "a".repeat(40) + &"b".repeat(60);
-        assert!(stored_keys(&long, &long).len() <= 2 * (MAX_KEYED_LETTERS + 1) + 4);
+        assert!(stored_keys(&long, &long).len() <= 4 * (MAX_KEYED_LETTERS + 1) + 4);
     }
 
     #[test]
@@ -205,30 +249,47 @@ mod tests {
         assert!(deletion_neighbourhood("").is_empty());
     }
 
-    #[test]
-    fn diacritics_and_parts_of_a_surname_are_keyed() {
-        let stored = stored_keys("da Silva-Wiśniewski", "João Paulo");
-        assert!(stored.contains("s:silva"));
-        assert!(stored.contains("s:wisniewski"));
-        assert!(stored.contains("s:dasilvawisniewski"));
-        assert!(stored.contains("f:joao"));
-        assert!(stored.contains("f:paulo"));
-        assert!(stored.contains("i:j"));
+    fn found(typed: (&str, &str), stored: (&str, &str)) -> bool {
+        let q = query_keys(typed.0, Some(typed.1));
+        let s = stored_keys(stored.0, stored.1);
+        q.pairs.iter().any(|k| s.contains(k))
     }
 
     #[test]
-    fn the_query_looks_up_variants_of_the_forename_and_sounds_of_the_surname() {
-        let q = query_keys("Smythe", Some("Muhammad Ali"));
-        assert!(q.forename.contains(&"f:mohammed".to_string()));
-        let stored = stored_keys("Smith", "Mohammed");
-        assert!(q.phonetic.iter().any(|k| stored.contains(k)), "{q:?}");
-        assert!(q.forename.iter().any(|k| stored.contains(k)));
-        assert_eq!(query_keys("Smith", Some("J")).forename, vec!["i:j"]);
-        assert!(query_keys("Smith", None).forename.is_empty());
+    fn one_mistake_in_either_name_leaves_a_pair_in_common() {
+        for (typed, stored) in [
+            (("Cowalski", "Piotr"), ("Kowalski", "Piotr")),
+            (("Kowalski", "Biotr"), ("Kowalski", "Piotr")),
+            (("Smtih", "John"), ("Smith", "John")),
+            (("Smith", "Jonh"), ("Smith", "John")),
+            (("Wisniewski", "Lukasz"), ("Wiśniewski", "Łukasz")),
+            (("Khan", "Muhammad"), ("Khan", "Mohammed")),
+            (("Chowdhury", "Imran"), ("Chaudhry", "Imran")),
+            (("Smythe", "John"), ("Smith", "John")),
+            (("Silva", "Joao"), ("da Silva", "João Paulo")),
+            (("Smith", "Paul"), ("Smith", "John Paul")),
+            (("Smith", "J"), ("Smith", "John")),
+        ] {
+            assert!(found(typed, stored), "{typed:?} / {stored:?}");
+        }
+        assert!(!found(("Smith", "John"), ("Jones", "David")));
         assert!(
-            query_keys("Davis", None)
+            !found(("Smith", "John"), ("Smith", "David")),
+            "a pair needs both names"
+        );
+    }
+
+    #[test]
+    fn a_surname_alone_is_looked_up_by_its_own_forms() {
+        let q = query_keys("Davis", None);
+        assert!(q.pairs.is_empty());
+        assert!(q.surname.contains(&"s:davies".to_string()));
+        let s = stored_keys("Smith", "John");
+        assert!(
+            query_keys("Smyth", None)
                 .surname
-                .contains(&"s:davies".to_string())
+                .iter()
+                .any(|k| s.contains(k))
         );
     }
 }

@@ -17,7 +17,7 @@ use crate::domain::identifiers::{
     looks_like_reference, make_reference, parse_pnc_id, parse_vehicle_reg,
 };
 use crate::domain::london_time::london_date;
-use crate::domain::name_keys::{QueryKeys, query_keys};
+use crate::domain::name_keys::query_keys;
 use crate::domain::pagination::{PageInfo, PageRequest};
 use crate::domain::person::{PersonInput, ValidPerson, validate_person};
 use crate::domain::person_match::{self, Recorded, Wanted};
@@ -193,9 +193,9 @@ const NAME_CANDIDATES: u64 = 2000;
 /// sharing only the surname are read too (a forename given wholly wrong).
 const FEW_CANDIDATES: usize = 5;
 
-/// The ids of the men whose names could be the one typed: sharing a surname
-/// key and a forename key (in either order unless the order is known), or,
-/// when that finds few, a surname key alone.
+/// The ids of the men whose names could be the one typed: holding one of
+/// the name-and-initial pairs (in either order unless the order is known),
+/// or, when no forename was typed or the pairs find few, a surname key.
 async fn name_candidate_ids(
     db: &impl ConnectionTrait,
     w: &Wanted,
@@ -206,20 +206,16 @@ async fn name_candidate_ids(
     };
     let f = w.forenames.as_deref();
     let keys = query_keys(s, f);
-    let mut ids = people_repo::name_candidates(db, &keys, NAME_CANDIDATES).await?;
-    if let Some(f) = f {
-        if !ordered {
-            // typed the other way round: "Smith John"
-            let swapped = query_keys(f, Some(s));
-            ids.extend(people_repo::name_candidates(db, &swapped, NAME_CANDIDATES).await?);
-        }
-        if ids.len() < FEW_CANDIDATES {
-            let surname_only = QueryKeys {
-                forename: Vec::new(),
-                ..keys
-            };
-            ids.extend(people_repo::name_candidates(db, &surname_only, NAME_CANDIDATES).await?);
-        }
+    let mut ids = people_repo::name_candidates(db, &keys.pairs, NAME_CANDIDATES).await?;
+    if let Some(f) = f
+        && !ordered
+    {
+        // typed the other way round: "Smith John"
+        let swapped = query_keys(f, Some(s));
+        ids.extend(people_repo::name_candidates(db, &swapped.pairs, NAME_CANDIDATES).await?);
+    }
+    if keys.pairs.is_empty() || ids.len() < FEW_CANDIDATES {
+        ids.extend(people_repo::name_candidates(db, &keys.surname, NAME_CANDIDATES).await?);
     }
     ids.sort_unstable();
     ids.dedup();

@@ -157,6 +157,34 @@ export async function run({ browser, journey, Person, story }) {
     const current = await page.locator('nav a[aria-current="page"]').allInnerTexts();
     expect(current.length === 1 && current[0] === "Arrests", `the navigation marks ${JSON.stringify(current)} as current`);
   });
+  // 3. One mistake and no date of birth: a wrong first letter still finds
+  // him first, with the reason in words.
+  await officer.step("find-a-person-one-mistake", async () => {
+    await page.goto(`${journey.origin}/`);
+    await follow(page, "Find a person");
+    await type(page, "Name, reference, PNC ID or vehicle registration", "Lukasz Fisniewski");
+    await press(page, "Search");
+    const first = await page.locator("table tbody tr").first().innerText();
+    expect(first.includes("WIŚNIEWSKI, Łukasz"), `the first match for "Lukasz Fisniewski" is not Łukasz Wiśniewski: ${first}`);
+    expect(first.includes("surname one letter different"), `the match does not say why: ${first}`);
+  });
+  // 4. An export row one letter away from a man already recorded is listed
+  // for review before anything is imported, not merged into his record.
+  await officer.step("import-near-match", async () => {
+    await page.goto(`${journey.origin}/`);
+    await follow(page, "Import arrests");
+    const csv = [
+      "occurrence_reference,surname,forenames,date_of_birth,sex,arrested_at,location,area,offence,disposal,officer_collar_number",
+      `BRW/77/26,Pirvo,Ionut,1979-11-23,male,${londonDate(-2)} 23:40,London Road,Central,soliciting_s51a_soa2003,simple_caution,4321`,
+    ].join("\r\n") + "\r\n";
+    await page.getByLabel("CSV file").setInputFiles({ name: "export.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await press(page, "Check the file");
+    await expectHeading(page, "The file is ready to import");
+    await expectText(page, "1 row nearly matches a man already recorded");
+    const row = await page.locator("table tbody tr").first().innerText();
+    expect(row.includes("PIRVO, Ionut") && row.includes("PÎRVU, Ionuț"), `the review row does not show both men: ${row}`);
+    expect(row.includes("surname one letter different"), `the review row does not say why: ${row}`);
+  });
   await signOut(officer);
   await officer.close();
   story.cautionedMan = { surname: "Wiśniewski", forenames: "Łukasz", dateOfBirth: "1988-07-02" };
