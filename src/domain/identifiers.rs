@@ -1,6 +1,6 @@
 //! UK identifiers, each parsed once into a normalised form: postcodes, PNC
 //! IDs, vehicle registrations, phone numbers, and Kerbside's own human
-//! references (`KC-4729-PX`).
+//! references (`KC-7QX4-MRC`; the first ones, `KC-4729-PX`, still work).
 
 use serde::Serialize;
 
@@ -169,33 +169,81 @@ pub fn parse_phone(raw: &str) -> Result<String, String> {
     Ok(national)
 }
 
-/// Letters a reference may use (no O, I, S, B: they are misread as 0, 1, 5, 8).
+/// Letters of the first references (`KC-4729-PX`, until December 2026): no
+/// O, I, S, B (misread as 0, 1, 5, 8). They keep working.
 pub const REFERENCE_LETTERS: &[u8] = b"ACDEFGHJKLMNPQRTUVWXYZ";
-/// Digits a reference may use (no 0, 1, 5, 8).
+/// Digits of the first references (no 0, 1, 5, 8).
 pub const REFERENCE_DIGITS: &[u8] = b"234679";
 
-/// Build a reference `PP-NNNN-LL` from random bytes (at least 6).
-pub fn make_reference(prefix: &str, random: &[u8]) -> String {
-    let pick = |set: &[u8], i: usize| {
-        set[usize::from(random.get(i).copied().unwrap_or(0)) % set.len()] as char
-    };
-    let digits: String = (0..4).map(|i| pick(REFERENCE_DIGITS, i)).collect();
-    let letters: String = (4..6).map(|i| pick(REFERENCE_LETTERS, i)).collect();
-    format!("{prefix}-{digits}-{letters}")
+/// The 29 characters of a reference (`KC-7QX4-MRC`): no 0/O, 1/I, 5, 8 or B,
+/// easy to read over a phone. 29 is prime, which lets the check character
+/// catch every single mistyped character and every swap of two neighbours.
+pub const REFERENCE_ALPHABET: &[u8] = b"234679ACDEFGHJKLMNPQRSTUVWXYZ";
+/// Characters of a reference that say who he is: 29^6, about 595 million
+/// references, so at ten million men a new one collides about once in 60.
+pub const REFERENCE_PAYLOAD: usize = 6;
+
+fn reference_value(c: u8) -> Option<usize> {
+    REFERENCE_ALPHABET.iter().position(|a| *a == c)
 }
 
-/// Is this text shaped like a reference (`KC-4729-PX`, any case)?
+/// The check character for six payload characters: the one that makes
+/// sum(position x value) over all seven characters a multiple of 29
+/// (weights 1 to 7; ISO 7064's idea with a prime modulus).
+fn reference_check(payload: &[usize]) -> u8 {
+    let m = REFERENCE_ALPHABET.len();
+    let sum: usize = payload.iter().enumerate().map(|(i, v)| (i + 1) * v).sum();
+    // 7 x 25 = 175 = 6 x 29 + 1: 25 is 7's inverse modulo 29
+    let check = ((m - sum % m) % m) * 25 % m;
+    REFERENCE_ALPHABET[check]
+}
+
+/// Build a reference `PP-XXXX-XXC` from random bytes (at least 6): six
+/// characters from [`REFERENCE_ALPHABET`] and a check character.
+pub fn make_reference(prefix: &str, random: &[u8]) -> String {
+    let payload: Vec<usize> = (0..REFERENCE_PAYLOAD)
+        .map(|i| usize::from(random.get(i).copied().unwrap_or(0)) % REFERENCE_ALPHABET.len())
+        .collect();
+    let chars: String = payload
+        .iter()
+        .map(|v| REFERENCE_ALPHABET[*v] as char)
+        .collect();
+    format!(
+        "{prefix}-{}-{}{}",
+        &chars[..4],
+        &chars[4..],
+        reference_check(&payload) as char
+    )
+}
+
+/// Is this text a reference (`KC-7QX4-MRC`, or a first-format `KC-4729-PX`;
+/// any case)? A new reference with one character mistyped is not: its check
+/// character no longer fits, so it can never name another man.
 pub fn looks_like_reference(raw: &str) -> Option<String> {
     let s = raw.trim().to_uppercase();
     let parts: Vec<&str> = s.split('-').collect();
-    let ok = parts.len() == 3
-        && parts[0].len() == 2
-        && parts[0].chars().all(|c| c.is_ascii_alphabetic())
-        && parts[1].len() == 4
+    if parts.len() != 3 || parts[0].len() != 2 || !parts[0].chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let first_format = parts[1].len() == 4
         && parts[1].bytes().all(|b| REFERENCE_DIGITS.contains(&b))
         && parts[2].len() == 2
         && parts[2].bytes().all(|b| REFERENCE_LETTERS.contains(&b));
-    ok.then_some(s)
+    if first_format {
+        return Some(s);
+    }
+    if parts[1].len() != 4 || parts[2].len() != 3 {
+        return None;
+    }
+    let values: Option<Vec<usize>> = parts[1]
+        .bytes()
+        .chain(parts[2].bytes())
+        .map(reference_value)
+        .collect();
+    let values = values?;
+    let (payload, check) = values.split_at(REFERENCE_PAYLOAD);
+    (REFERENCE_ALPHABET[check[0]] == reference_check(payload)).then_some(s)
 }
 
 #[cfg(test)]
@@ -282,12 +330,59 @@ mod tests {
                 ],
             );
             assert!(looks_like_reference(&r).is_some(), "{r}");
-            assert!(!r[3..].chars().any(|c| "OISB0158".contains(c)), "{r}");
+            assert!(!r[3..].chars().any(|c| "OIB0158".contains(c)), "{r}");
+            assert_eq!(r.len(), "KC-7QX4-MRC".len(), "{r}");
         }
+    }
+
+    #[test]
+    fn first_format_references_keep_working() {
         assert_eq!(
             looks_like_reference("kc-4729-px"),
             Some("KC-4729-PX".into())
         );
         assert_eq!(looks_like_reference("KC-4729-PO"), None);
+    }
+
+    #[test]
+    fn the_check_character_rejects_any_one_mistyped_character_or_swap() {
+        let mut checked = 0;
+        for seed in 0u8..64 {
+            let r = make_reference(
+                "KC",
+                &[seed, seed / 3, 7, seed.wrapping_mul(5), 11, seed / 2],
+            );
+            let chars: Vec<char> = r.chars().collect();
+            let places: Vec<usize> = (3..chars.len()).filter(|i| chars[*i] != '-').collect();
+            for &i in &places {
+                for &c in REFERENCE_ALPHABET {
+                    let c = c as char;
+                    if c == chars[i] {
+                        continue;
+                    }
+                    let mut typo = chars.clone();
+                    typo[i] = c;
+                    let typo: String = typo.into_iter().collect();
+                    assert_eq!(looks_like_reference(&typo), None, "{r} typed {typo}");
+                    checked += 1;
+                }
+            }
+            for w in places.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if chars[a] != chars[b] {
+                    let mut swap = chars.clone();
+                    swap.swap(a, b);
+                    let swap: String = swap.into_iter().collect();
+                    assert_eq!(looks_like_reference(&swap), None, "{r} typed {swap}");
+                }
+            }
+        }
+        assert!(checked > 10_000);
+    }
+
+    #[test]
+    fn there_is_room_for_tens_of_millions_of_men() {
+        let room = REFERENCE_ALPHABET.len().pow(REFERENCE_PAYLOAD as u32);
+        assert!(room > 500_000_000, "{room}");
     }
 }

@@ -9,12 +9,11 @@
 //! stores the word and every one-letter deletion of his folded surname and
 //! forenames, and a search looks up the same forms of what was typed.
 //!
-//! One mistake is in one name only, so the other is typed right, and its
-//! first letter with it. Each key is therefore a pair: every form of the
-//! surname with the initial of each forename ("smit|j"), and every form of
-//! each forename with the surname's initial ("jon|s"). A pair is far rarer
-//! than either half (Smiths whose forename starts with J, not all Smiths),
-//! so a search reads tens of rows, not thousands. Surname forms are also
+//! One mistake is in one name only, so the other is typed right. Each key is
+//! therefore a pair: every form of the surname with each forename as
+//! written ("smit|john"), and every form of each forename with the surname
+//! ("jon|smith"). A pair is as rare as the man's whole name, so a search
+//! reads a few rows of one index, not every Smith and every John. Surname forms are also
 //! stored alone for a search by surname only, and the surname's Double
 //! Metaphone codes (built for surnames from many languages) catch a surname
 //! that sounds right but is spelt two or more letters wrong ("Smythe").
@@ -44,9 +43,9 @@ pub const PHONETIC_CODE_LENGTH: usize = 6;
 /// Prefixes that keep the kinds of key apart in the one indexed column.
 const SURNAME: &str = "s:";
 const PHONETIC: &str = "p:";
-const SURNAME_AND_INITIAL: &str = "sf:";
-const PHONETIC_AND_INITIAL: &str = "pf:";
-const FORENAME_AND_INITIAL: &str = "fs:";
+const SURNAME_WITH_FORENAME: &str = "sf:";
+const PHONETIC_WITH_FORENAME: &str = "pf:";
+const FORENAME_WITH_SURNAME: &str = "fs:";
 
 /// The word and each of its one-letter deletions.
 pub fn deletion_neighbourhood(word: &str) -> BTreeSet<String> {
@@ -102,11 +101,6 @@ pub fn surname_words(surname: &str) -> BTreeSet<String> {
     words
 }
 
-/// The first letter of each word.
-fn initials<'a>(words: impl IntoIterator<Item = &'a String>) -> BTreeSet<char> {
-    words.into_iter().filter_map(|w| w.chars().next()).collect()
-}
-
 /// The spelling and sound keys of a surname alone.
 fn surname_forms(surname: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let spelling = surname_words(surname)
@@ -127,30 +121,29 @@ fn forename_words(forenames: &str) -> Vec<String> {
 }
 
 /// Every key stored for a man: his surname's forms alone (for a search by
-/// surname only), each paired with the initial of each of his forenames,
-/// and each forename's forms paired with his surname's initial.
+/// surname only), each paired with each of his forenames, and each
+/// forename's forms paired with his surname (and each part of it).
 pub fn stored_keys(surname: &str, forenames: &str) -> BTreeSet<String> {
     let (spelling, sounds) = surname_forms(surname);
     let given = forename_words(forenames);
-    let given_initials = initials(&given);
-    let surname_initials = initials(&surname_words(surname));
+    let surnames = surname_words(surname);
     let mut keys = BTreeSet::new();
     for k in &spelling {
         keys.insert(format!("{SURNAME}{k}"));
-        for i in &given_initials {
-            keys.insert(format!("{SURNAME_AND_INITIAL}{k}|{i}"));
+        for g in &given {
+            keys.insert(format!("{SURNAME_WITH_FORENAME}{k}|{g}"));
         }
     }
     for c in &sounds {
         keys.insert(format!("{PHONETIC}{c}"));
-        for i in &given_initials {
-            keys.insert(format!("{PHONETIC_AND_INITIAL}{c}|{i}"));
+        for g in &given {
+            keys.insert(format!("{PHONETIC_WITH_FORENAME}{c}|{g}"));
         }
     }
-    for word in &given {
-        for k in deletion_neighbourhood(word) {
-            for i in &surname_initials {
-                keys.insert(format!("{FORENAME_AND_INITIAL}{k}|{i}"));
+    for g in &given {
+        for k in deletion_neighbourhood(g) {
+            for s in &surnames {
+                keys.insert(format!("{FORENAME_WITH_SURNAME}{k}|{s}"));
             }
         }
     }
@@ -160,49 +153,57 @@ pub fn stored_keys(surname: &str, forenames: &str) -> BTreeSet<String> {
 /// What a search by name looks up.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueryKeys {
-    /// The surname's forms alone: for a search without a forename, or when
-    /// the pairs find too few men.
+    /// The surname's forms alone: for a search without a forename (or with
+    /// an initial only), or when the pairs find nobody.
     pub surname: Vec<String>,
-    /// Surname forms with the typed forename's initial, and forename forms
-    /// with the typed surname's initial: one mistake leaves one of them
-    /// exactly as stored (empty when no forename was typed).
+    /// Each form of the surname with a typed forename as typed, and each
+    /// form of the first forename with the surname as typed: one mistake
+    /// leaves one of them exactly as stored (empty when no forename of two
+    /// letters or more was typed).
     pub pairs: Vec<String>,
 }
 
 /// The keys to look up for a typed surname and (optional) forenames.
 pub fn query_keys(surname: &str, forenames: Option<&str>) -> QueryKeys {
     let (mut spelling, sounds) = surname_forms(surname);
-    let words = surname_words(surname);
-    for word in &words {
-        spelling.extend(name_variants(word).iter().map(|v| v.to_string()));
+    let mut surnames = surname_words(surname);
+    for word in surname_words(surname) {
+        let variants = name_variants(&word);
+        spelling.extend(variants.iter().map(|v| v.to_string()));
+        surnames.extend(variants.iter().map(|v| v.to_string()));
     }
     let surname_keys: Vec<String> = spelling
         .iter()
         .map(|k| format!("{SURNAME}{k}"))
         .chain(sounds.iter().map(|c| format!("{PHONETIC}{c}")))
         .collect();
-    let first = forenames
+    let given: Vec<String> = forenames
         .map(forename_words)
-        .and_then(|w| w.into_iter().next())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|g| g.chars().count() > 1)
+        .collect();
     let mut pairs = BTreeSet::new();
-    if let Some(i) = first.chars().next() {
-        for k in &spelling {
-            pairs.insert(format!("{SURNAME_AND_INITIAL}{k}|{i}"));
-        }
-        for c in &sounds {
-            pairs.insert(format!("{PHONETIC_AND_INITIAL}{c}|{i}"));
+    // every typed forename as typed, with its variants: a first forename
+    // typed wholly wrong ("Greg Lee" for Craig Lee) is found by the middle
+    for g in &given {
+        let exact = std::iter::once(g.as_str()).chain(name_variants(g).iter().copied());
+        for g in exact {
+            for k in &spelling {
+                pairs.insert(format!("{SURNAME_WITH_FORENAME}{k}|{g}"));
+            }
+            for c in &sounds {
+                pairs.insert(format!("{PHONETIC_WITH_FORENAME}{c}|{g}"));
+            }
         }
     }
-    // "J Smith" gives an initial only: the surname pairs above are the search
-    if first.chars().count() > 1 {
-        let forms = deletion_neighbourhood(&first)
+    if let Some(first) = given.first() {
+        let forms = deletion_neighbourhood(first)
             .into_iter()
-            .chain(name_variants(&first).iter().map(|v| v.to_string()));
-        let surname_initials = initials(&words);
+            .chain(name_variants(first).iter().map(|v| v.to_string()));
         for k in forms {
-            for i in &surname_initials {
-                pairs.insert(format!("{FORENAME_AND_INITIAL}{k}|{i}"));
+            for s in &surnames {
+                pairs.insert(format!("{FORENAME_WITH_SURNAME}{k}|{s}"));
             }
         }
     }
@@ -240,7 +241,7 @@ mod tests {
     #[test]
     fn a_long_name_makes_a_bounded_number_of_keys() {
         let long = "a".repeat(40) + &"b".repeat(60);
-        assert!(stored_keys(&long, &long).len() <= 4 * (MAX_KEYED_LETTERS + 1) + 4);
+        assert!(stored_keys(&long, &long).len() <= 4 * (MAX_KEYED_LETTERS + 1) + 8);
     }
 
     #[test]
@@ -268,7 +269,7 @@ mod tests {
             (("Smythe", "John"), ("Smith", "John")),
             (("Silva", "Joao"), ("da Silva", "João Paulo")),
             (("Smith", "Paul"), ("Smith", "John Paul")),
-            (("Smith", "J"), ("Smith", "John")),
+            (("Fairwick", "Greg Lee"), ("Fairwick", "Craig Lee")),
         ] {
             assert!(found(typed, stored), "{typed:?} / {stored:?}");
         }
@@ -283,6 +284,10 @@ mod tests {
     fn a_surname_alone_is_looked_up_by_its_own_forms() {
         let q = query_keys("Davis", None);
         assert!(q.pairs.is_empty());
+        assert!(
+            query_keys("Smith", Some("J")).pairs.is_empty(),
+            "an initial alone"
+        );
         assert!(q.surname.contains(&"s:davies".to_string()));
         let s = stored_keys("Smith", "John");
         assert!(

@@ -189,13 +189,11 @@ fn read_criteria(q: &PersonSearch) -> Criteria {
 /// Most name candidates read for one search: far more than any one-mistake
 /// search of a real name returns (tens at 100,000 men).
 const NAME_CANDIDATES: u64 = 2000;
-/// When a surname and forename together find fewer men than this, the men
-/// sharing only the surname are read too (a forename given wholly wrong).
-const FEW_CANDIDATES: usize = 5;
 
 /// The ids of the men whose names could be the one typed: holding one of
 /// the name-and-initial pairs (in either order unless the order is known),
-/// or, when no forename was typed or the pairs find few, a surname key.
+/// or, when no forename was typed or the pairs find nobody (a forename
+/// typed wholly wrong), a surname key.
 async fn name_candidate_ids(
     db: &impl ConnectionTrait,
     w: &Wanted,
@@ -214,7 +212,7 @@ async fn name_candidate_ids(
         let swapped = query_keys(f, Some(s));
         ids.extend(people_repo::name_candidates(db, &swapped.pairs, NAME_CANDIDATES).await?);
     }
-    if keys.pairs.is_empty() || ids.len() < FEW_CANDIDATES {
+    if ids.is_empty() {
         ids.extend(people_repo::name_candidates(db, &keys.surname, NAME_CANDIDATES).await?);
     }
     ids.sort_unstable();

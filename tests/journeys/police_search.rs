@@ -119,6 +119,47 @@ async fn a_reference_pnc_id_vehicle_or_date_of_birth_finds_him_exactly() {
 }
 
 #[rocket::async_test]
+async fn a_reference_read_over_the_phone_with_one_character_wrong_finds_nobody() {
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let mut references = Vec::new();
+    for i in 0..20 {
+        let p = person(
+            &app,
+            &token,
+            "Caller",
+            "Man",
+            &format!("1970-01-{:02}", i + 1),
+            None,
+        )
+        .await;
+        references.push(p["reference"].as_str().expect("reference").to_string());
+    }
+    let reference = &references[0];
+    // KC-XXXX-XXC: six characters that read clearly over a phone and a check character
+    assert_eq!(reference.len(), 11, "{reference}");
+    assert!(reference.starts_with("KC-"), "{reference}");
+    assert!(
+        !reference[3..].chars().any(|c| "0O1I".contains(c)),
+        "{reference}"
+    );
+    for (i, c) in reference.char_indices().skip(3).filter(|(_, c)| *c != '-') {
+        let wrong = if c == '7' { '9' } else { '7' };
+        let typo = format!("{}{wrong}{}", &reference[..i], &reference[i + 1..]);
+        let r = api(
+            &app,
+            "GET",
+            &format!("/api/v1/people?q={typo}"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, Status::Ok, "{}", r.body);
+        assert_eq!(r.json()["total"], 0, "{typo} for {reference} found someone");
+    }
+}
+
+#[rocket::async_test]
 async fn the_people_search_page_lists_matches_and_a_facilitator_is_refused() {
     let app = TestApp::start().await;
     let token = app.token(&[Role::Police]).await;
