@@ -13,6 +13,7 @@ mod m20261205_000006_aim_ratings;
 mod m20261205_000007_court_reports;
 mod m20261205_000008_reoffences;
 mod m20261205_000009_person_name_keys;
+mod m20261205_000010_recovery_codes;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000007_court_reports::Migration),
             Box::new(m20261205_000008_reoffences::Migration),
             Box::new(m20261205_000009_person_name_keys::Migration),
+            Box::new(m20261205_000010_recovery_codes::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod hearings_repo;
 pub mod imports_repo;
 pub mod people_repo;
 pub mod programmes_repo;
+pub mod recovery_codes_repo;
 pub mod referrals_repo;
 pub mod reoffences_repo;
 pub mod sessions_repo;

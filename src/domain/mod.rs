@@ -27,6 +27,7 @@ pub mod password_policy;
 pub mod person;
 pub mod person_match;
 pub mod programme;
+pub mod recovery_codes;
 pub mod referral;
 pub mod reoffending;
 pub mod roles;

@@ -5,7 +5,7 @@ use sea_orm::TransactionTrait;
 use crate::auth::Actor;
 use crate::auth::password::Verified;
 use crate::auth::secrets::{hash_token, random_token};
-use crate::db::{sessions_repo, users_repo};
+use crate::db::{recovery_codes_repo, sessions_repo, users_repo};
 use crate::domain::accounts::{is_locked, parse_username};
 use crate::domain::audit_action::AuditAction;
 use crate::error::AppResult;
@@ -254,6 +254,71 @@ pub async fn sign_in_with_code(
         return Ok(Err(Refused::Credentials));
     };
     users_repo::record_totp_step(&app.db, user.id, step).await?;
+    Ok(Ok(open_session(app, &user, None, user_agent, now).await?))
+}
+
+/// The lost-phone path: a recovery code in place of the app's code. The code
+/// is spent, two-step verification is reset with the rest of the codes (the
+/// phone is gone: whoever holds it must not sign in with it), and a user
+/// whose roles require two-step sets it up on the new phone at once, with a
+/// new set of codes. A wrong code counts towards the lock like a wrong
+/// password.
+pub async fn sign_in_with_recovery_code(
+    app: &AppState,
+    user_id: i32,
+    typed: &str,
+    user_agent: Option<String>,
+    client: Option<std::net::IpAddr>,
+) -> AppResult<Result<NewSession, Refused>> {
+    if !app.sign_in_throttle.allow(client) {
+        return Ok(Err(Refused::Throttled));
+    }
+    let now = app.now();
+    let Some(user) = users_repo::find(&app.db, user_id).await? else {
+        return Ok(Err(Refused::Credentials));
+    };
+    if refuse_unusable(&app.db, &user, now).await? {
+        return Ok(Err(Refused::Credentials));
+    }
+    let mut spent = None;
+    if let Some(code) = crate::domain::recovery_codes::normalise(typed) {
+        for stored in recovery_codes_repo::unused(&app.db, user.id).await? {
+            if !matches!(
+                app.hasher.verify(&code, Some(&stored.code_hash)).await,
+                Verified::No
+            ) {
+                spent = Some(stored);
+                break;
+            }
+        }
+    }
+    let txn = app.db.begin().await?;
+    let Some(stored) = spent else {
+        count_refusal(&txn, app, &user, "wrong recovery code", now).await?;
+        txn.commit().await?;
+        return Ok(Err(Refused::Credentials));
+    };
+    if !recovery_codes_repo::mark_used(&txn, stored.id, now).await? {
+        // spent a moment ago by another sign-in
+        count_refusal(&txn, app, &user, "recovery code already used", now).await?;
+        txn.commit().await?;
+        return Ok(Err(Refused::Credentials));
+    }
+    let left = recovery_codes_repo::unused(&txn, user.id).await?.len();
+    users_repo::set_totp(&txn, user.id, None, None).await?;
+    recovery_codes_repo::delete_for_user(&txn, user.id).await?;
+    audit::record_anonymous(
+        &txn,
+        &user.username,
+        now,
+        AuditEntry::new(AuditAction::UserChanged)
+            .record("user", user.id)
+            .reason(format!(
+                "signed in with a recovery code (lost phone); two-step verification reset to be set up again; {left} unused codes withdrawn"
+            )),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(Ok(open_session(app, &user, None, user_agent, now).await?))
 }
 

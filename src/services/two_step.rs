@@ -7,11 +7,11 @@ use sea_orm::TransactionTrait;
 use crate::auth::Actor;
 use crate::auth::password::Verified;
 use crate::auth::secrets::random_bytes;
-use crate::db::{sessions_repo, users_repo};
+use crate::db::{recovery_codes_repo, sessions_repo, users_repo};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::roles::{Capability, RoleSet};
-use crate::domain::totp;
 use crate::domain::validation::FieldErrors;
+use crate::domain::{recovery_codes, totp};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditEntry};
 use crate::state::AppState;
@@ -33,8 +33,14 @@ pub async fn status(app: &AppState, actor: &Actor) -> AppResult<(bool, bool)> {
     ))
 }
 
-/// Turn it on: the code typed must match the secret shown.
-pub async fn enable(app: &AppState, actor: &Actor, secret: &str, code: &str) -> AppResult<()> {
+/// Turn it on: the code typed must match the secret shown. Returns the ten
+/// recovery codes, to be shown this once (only their hashes are kept).
+pub async fn enable(
+    app: &AppState,
+    actor: &Actor,
+    secret: &str,
+    code: &str,
+) -> AppResult<Vec<String>> {
     let uid = actor.user_id().ok_or(AppError::Forbidden)?;
     let bytes = totp::base32_decode(secret)
         .filter(|b| b.len() >= 16 && b.iter().any(|x| *x != 0))
@@ -48,19 +54,37 @@ pub async fn enable(app: &AppState, actor: &Actor, secret: &str, code: &str) -> 
             "The code is not right. Enter the 6-digit code your app shows now.",
         )
     })?;
+    let codes: Vec<String> = (0..recovery_codes::CODES_PER_SET)
+        .map(|_| recovery_codes::make_code(&random_bytes::<{ recovery_codes::CODE_LENGTH }>()))
+        .collect();
+    let mut hashes = Vec::with_capacity(codes.len());
+    for c in &codes {
+        let plain = recovery_codes::normalise(c)
+            .ok_or_else(|| AppError::internal("a recovery code did not read back"))?;
+        hashes.push(
+            app.hasher
+                .hash(&plain)
+                .await
+                .map_err(|_| AppError::internal("could not hash a recovery code"))?,
+        );
+    }
     let txn = app.db.begin().await?;
     users_repo::set_totp(&txn, uid, Some(secret.to_string()), Some(step)).await?;
+    recovery_codes_repo::replace(&txn, uid, &hashes, now).await?;
     audit::record(
         &txn,
         actor,
         now,
         AuditEntry::new(AuditAction::UserChanged)
             .record("user", uid)
-            .reason("two-step verification turned on"),
+            .reason(format!(
+                "two-step verification turned on, with {} recovery codes",
+                codes.len()
+            )),
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(codes)
 }
 
 /// Turn it off for oneself, proved by the password and a current code (a
@@ -119,6 +143,7 @@ pub async fn disable_own(
     errors.into_result().map_err(AppError::Invalid)?;
     let txn = app.db.begin().await?;
     users_repo::set_totp(&txn, uid, None, None).await?;
+    recovery_codes_repo::delete_for_user(&txn, uid).await?;
     let note = if app.settings.require_two_step.requires(actor.roles()) {
         "two-step verification removed by its owner to set up a new phone"
     } else {
@@ -147,6 +172,7 @@ pub async fn reset(app: &AppState, actor: &Actor, user_id: i32) -> AppResult<()>
     let roles = RoleSet::new(users_repo::roles_of(&app.db, user_id).await?);
     let txn = app.db.begin().await?;
     users_repo::set_totp(&txn, user.id, None, None).await?;
+    recovery_codes_repo::delete_for_user(&txn, user.id).await?;
     sessions_repo::delete_for_user(&txn, user.id, None).await?;
     let note = if app.settings.require_two_step.requires(&roles) {
         "two-step verification reset; must be set up again"

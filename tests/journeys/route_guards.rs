@@ -36,7 +36,10 @@ fn access(method: Method, path: &str) -> Access {
         (_, "/healthz") | (_, "/api/v1/openapi.json") | (_, "/api/v1/docs") | (_, "/refused") => {
             Access::Public
         }
-        (_, "/sign-in") | (_, "/sign-in/code") | (_, "/setup/<token>") => Access::Public,
+        (_, "/sign-in")
+        | (_, "/sign-in/code")
+        | (_, "/sign-in/recovery")
+        | (_, "/setup/<token>") => Access::Public,
         (_, "/account/two-step") => Access::SignedIn,
         (_, p) if p.starts_with("/static") => Access::Public,
         (_, "/") | (_, "/sign-out") | (_, "/session/expiring") | (_, "/session/extend") => {

@@ -4,6 +4,7 @@
 use chrono::Duration;
 use kerbside::domain::roles::Role;
 use rocket::http::Status;
+use sea_orm::ConnectionTrait;
 
 use crate::support::{Browser, PASSWORD, TestApp};
 
@@ -599,4 +600,136 @@ async fn a_return_address_with_spaces_or_control_characters_is_ignored_not_a_ser
         assert_eq!(r.status, Status::SeeOther, "{next:?}: {}", r.body);
         assert_eq!(r.location.as_deref(), Some("/"), "{next:?}");
     }
+}
+
+/// Reasons of the audit entries about users, oldest first.
+async fn user_audit_reasons(app: &TestApp) -> Vec<String> {
+    let rows = app
+        .db()
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            "SELECT reason FROM audit_log WHERE action = 'user_changed' ORDER BY id",
+        ))
+        .await
+        .expect("audit");
+    rows.iter()
+        .map(|r| {
+            r.try_get::<Option<String>>("", "reason")
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[rocket::async_test]
+async fn a_lost_phone_is_replaced_with_a_recovery_code_that_works_once() {
+    let app = TestApp::start().await;
+    app.create_user("r.admin", &[Role::Admin]).await;
+    let mut b = Browser::new();
+    b.sign_in(&app, "r.admin", PASSWORD).await;
+    let (_, codes) = b.set_up_two_step_with_codes(&app).await;
+    assert_eq!(codes.len(), 10, "ten codes shown once: {codes:?}");
+    let distinct: std::collections::HashSet<&String> = codes.iter().collect();
+    assert_eq!(distinct.len(), 10);
+    // only hashes are kept
+    let stored = app
+        .db()
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            "SELECT code_hash FROM recovery_codes",
+        ))
+        .await
+        .expect("codes");
+    assert_eq!(stored.len(), 10);
+    for row in &stored {
+        let h: String = row.try_get("", "code_hash").unwrap_or_default();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(!codes.iter().any(|c| h.contains(&c.replace('-', ""))));
+    }
+
+    // the phone is lost: password, then a recovery code, typed loosely
+    app.clock.advance(Duration::seconds(60));
+    let mut c = Browser::new();
+    assert!(
+        c.sign_in(&app, "r.admin", PASSWORD)
+            .await
+            .redirects_to("/sign-in/code")
+    );
+    let page = c.get(&app, "/sign-in/code").await;
+    assert!(
+        page.body.contains("href=\"/sign-in/recovery\""),
+        "the lost-phone path is offered"
+    );
+    c.get(&app, "/sign-in/recovery").await;
+    let wrong = c
+        .post(&app, "/sign-in/recovery", &[("code", "22222-22222")])
+        .await;
+    assert_eq!(wrong.status, Status::UnprocessableEntity);
+    assert!(wrong.body.contains("Each code works once"));
+    let typed = codes[3].to_lowercase().replace('-', " ");
+    let ok = c.post(&app, "/sign-in/recovery", &[("code", &typed)]).await;
+    assert!(
+        ok.redirects_to("/account/two-step"),
+        "{}: {}",
+        ok.status,
+        ok.body
+    );
+    let setup = c.get(&app, "/account/two-step").await;
+    assert!(
+        setup.body.contains("Set it up on your new phone"),
+        "{}",
+        setup.body
+    );
+    // two-step was reset: the new phone gets a new set of codes
+    let (_, new_codes) = c.set_up_two_step_with_codes(&app).await;
+    assert_eq!(new_codes.len(), 10);
+
+    // the used code, and the old set, are refused the next time
+    app.clock.advance(Duration::seconds(60));
+    for (attempt, old) in [&codes[3], &codes[5]].into_iter().enumerate() {
+        let mut d = Browser::new();
+        assert!(
+            d.sign_in(&app, "r.admin", PASSWORD)
+                .await
+                .redirects_to("/sign-in/code")
+        );
+        d.get(&app, "/sign-in/recovery").await;
+        let again = d.post(&app, "/sign-in/recovery", &[("code", old)]).await;
+        assert_eq!(
+            again.status,
+            Status::UnprocessableEntity,
+            "attempt {attempt}: {old}"
+        );
+    }
+    let mut e = Browser::new();
+    e.sign_in(&app, "r.admin", PASSWORD).await;
+    e.get(&app, "/sign-in/recovery").await;
+    let fresh = e
+        .post(&app, "/sign-in/recovery", &[("code", &new_codes[0])])
+        .await;
+    assert!(fresh.redirects_to("/account/two-step"), "{}", fresh.status);
+
+    // every step is in the audit log
+    let reasons = user_audit_reasons(&app).await;
+    assert!(
+        reasons
+            .iter()
+            .filter(|r| r.contains("turned on, with 10 recovery codes"))
+            .count()
+            == 2,
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("signed in with a recovery code")
+                && r.contains("9 unused codes withdrawn")),
+        "{reasons:?}"
+    );
+    let actions = app.audit_actions().await;
+    assert!(
+        actions.iter().filter(|a| *a == "login_failed:user").count() >= 3,
+        "wrong and used codes are failed sign-ins: {actions:?}"
+    );
 }

@@ -20,6 +20,7 @@ pub mod people;
 pub mod person_name_keys;
 pub mod programme_sessions;
 pub mod programmes;
+pub mod recovery_codes;
 pub mod referral_status_history;
 pub mod referrals;
 pub mod reoffences;

@@ -255,6 +255,77 @@ async fn create_sign_in_code(
     }
 }
 
+#[get("/sign-in/recovery")]
+fn new_sign_in_recovery(
+    app: &State<AppState>,
+    shell: Shell,
+    cookies: &CookieJar<'_>,
+) -> PageOrRedirect {
+    if pending(app, cookies).is_none() {
+        return PageOrRedirect::Redirect(rocket::response::Redirect::to("/sign-in"));
+    }
+    PageOrRedirect::Page(render(
+        "sign_in_recovery",
+        &shell,
+        CodePage { errors: None },
+    ))
+}
+
+/// Lost phone: a recovery code in place of the app's code. Two-step
+/// verification is reset, so the page after it is the set-up on a new phone.
+#[post("/sign-in/recovery", data = "<form>")]
+async fn create_sign_in_recovery(
+    app: &State<AppState>,
+    shell: Shell,
+    cookies: &CookieJar<'_>,
+    form: Form<CodeForm>,
+    ua: UserAgent,
+    client: Option<std::net::IpAddr>,
+    identity: &Identity,
+) -> AppResult<FormOutcome> {
+    let Some((user_id, _)) = pending(app, cookies) else {
+        return Ok(FormOutcome::done(
+            "/sign-in",
+            "That took too long: sign in again",
+        ));
+    };
+    match sign_in::sign_in_with_recovery_code(app, user_id, &form.code, ua.0, client).await? {
+        Ok(session) => {
+            cookies.remove_private(Cookie::build(PENDING_COOKIE).path("/"));
+            sign_in::end_replaced_session(app, previous_session(identity)).await?;
+            let must_change = session.must_change_password;
+            cookies.add(session_cookie(session.token, app.settings.https));
+            Ok(if must_change {
+                FormOutcome::done("/account/password", "You are signed in")
+            } else {
+                FormOutcome::done(
+                    "/account/two-step",
+                    "You signed in with a recovery code, and two-step verification was reset. Set it up on your new phone now.",
+                )
+            })
+        }
+        Err(refused) => {
+            let (status, message) = match refused {
+                Refused::Throttled => (Status::TooManyRequests, THROTTLED_MESSAGE),
+                Refused::Credentials => (
+                    Status::UnprocessableEntity,
+                    "That recovery code is not right, has been used, or the account is locked. Each code works once.",
+                ),
+            };
+            Ok(FormOutcome::Again((
+                status,
+                render(
+                    "sign_in_recovery",
+                    &shell,
+                    CodePage {
+                        errors: field_error("code", message),
+                    },
+                ),
+            )))
+        }
+    }
+}
+
 #[post("/sign-out")]
 async fn sign_out(
     app: &State<AppState>,
@@ -325,6 +396,8 @@ pub fn routes() -> Vec<Route> {
         create_sign_in,
         new_sign_in_code,
         create_sign_in_code,
+        new_sign_in_recovery,
+        create_sign_in_recovery,
         sign_out,
         show_session_expiring,
         extend_session,

@@ -51,6 +51,12 @@ fn setup_secret(app: &AppState, cookies: &CookieJar<'_>, user_id: i32) -> String
     secret
 }
 
+/// The recovery codes, shown once when two-step verification is turned on.
+#[derive(Serialize)]
+struct RecoveryCodesPage {
+    codes: Vec<String>,
+}
+
 #[derive(Serialize)]
 struct TwoStepPage {
     on: bool,
@@ -118,12 +124,13 @@ async fn enable_two_step(
     let uid = user.actor.user_id().ok_or(AppError::Forbidden)?;
     let secret = setup_secret(app, cookies, uid);
     match two_step::enable(app, &user.actor, &secret, &form.code).await {
-        Ok(()) => {
+        Ok(codes) => {
             cookies.remove_private(Cookie::build(SETUP_COOKIE).path("/account/two-step"));
-            Ok(FormOutcome::done(
-                "/account",
-                "Two-step verification is on. You will be asked for a code each time you sign in.",
-            ))
+            // shown this once, in this response: only their hashes are kept
+            Ok(FormOutcome::Again((
+                rocket::http::Status::Ok,
+                render("two_step_codes", &shell, RecoveryCodesPage { codes }),
+            )))
         }
         Err(AppError::Invalid(e)) => Ok(FormOutcome::again(
             two_step_page(app, &user, &shell, cookies, Some(&e)).await?,

@@ -2,7 +2,10 @@
 // creates the first administrator, sets up two-step verification with the key
 // the page shows, and creates a police officer and a probation officer, who
 // each choose their own password at first sign-in.
-import { type, choose, press, expect, expectHeading, expectText, signIn, setUpFirstAdministrator } from "../lib/forms.mjs";
+import {
+  type, choose, press, follow, expect, expectHeading, expectText, signIn, signOut,
+  setUpFirstAdministrator, setUpTwoStep,
+} from "../lib/forms.mjs";
 
 export const name = "first run: set-up link, two-step, accounts for police and probation";
 
@@ -39,6 +42,23 @@ export async function run({ browser, server, journey, Person, story }) {
     await page.goto(`${journey.origin}/admin/users`);
     for (const user of staff) await expectText(page, user.username);
   });
+  // The administrator's phone is lost: one recovery code signs him in, once,
+  // and he sets up two-step verification on the new phone at once.
+  await signOut(person);
+  await person.step("recovery-code-page", async () => {
+    await page.goto(`${journey.origin}/sign-in`);
+    await type(page, "Username", admin.username);
+    await type(page, "Password", admin.password);
+    await press(page, "Sign in");
+    await follow(page, "Use a recovery code");
+    await expectHeading(page, "Use a recovery code");
+  });
+  await person.step("recovery-code-used", async () => {
+    await type(page, "Recovery code", admin.recoveryCodes[0].toLowerCase());
+    await press(page, "Sign in");
+    await expectText(page, "two-step verification was reset");
+  });
+  await setUpTwoStep(person, admin, "new-phone");
   await person.close();
 
   // Each new user signs in with the temporary password and must choose his own.

@@ -163,14 +163,25 @@ export async function setUpFirstAdministrator(person, server, admin) {
     await press(page, "Create administrator");
   });
   await signIn(person, admin, { label: "admin-first-sign-in" });
-  await person.step("two-step-setup", async () => {
-    expect(new URL(page.url()).pathname === "/account/two-step", `an administrator without two-step was not sent to set it up (${page.url()})`);
+  await setUpTwoStep(person, admin, "two-step-setup");
+  return admin;
+}
+
+/** Set up two-step verification from the key the page shows, as a person
+ * with an authenticator app would, and keep the ten recovery codes shown
+ * once. Leaves `user.secret` and `user.recoveryCodes` set. */
+export async function setUpTwoStep(person, user, label) {
+  const page = person.page;
+  await person.step(label, async () => {
+    expect(new URL(page.url()).pathname === "/account/two-step", `not sent to set up two-step verification (${page.url()})`);
     await expectHeading(page, "Two-step verification");
-    admin.secret = (await page.locator("#totp-secret").innerText()).trim();
-    expect(/^[A-Z2-7]{16,}$/.test(admin.secret), `no set-up key on the page: '${admin.secret}'`);
-    await type(page, "6-digit code", await freshCode(admin.secret));
+    user.secret = (await page.locator("#totp-secret").innerText()).trim();
+    expect(/^[A-Z2-7]{16,}$/.test(user.secret), `no set-up key on the page: '${user.secret}'`);
+    await type(page, "6-digit code", await freshCode(user.secret));
     await press(page, "Turn on two-step verification");
     await expectText(page, "Two-step verification is on");
+    await expectHeading(page, "Save your recovery codes");
+    user.recoveryCodes = (await page.locator("ol.recovery-codes code").allInnerTexts()).map((c) => c.trim());
+    expect(user.recoveryCodes.length === 10, `expected 10 recovery codes, found ${JSON.stringify(user.recoveryCodes)}`);
   });
-  return admin;
 }

@@ -476,6 +476,11 @@ impl Browser {
     /// Set up two-step verification as a person would: read the key off the
     /// page and type the code an authenticator app would show now.
     pub async fn set_up_two_step(&mut self, app: &TestApp) -> String {
+        self.set_up_two_step_with_codes(app).await.0
+    }
+
+    /// As [`Browser::set_up_two_step`], and the recovery codes shown once.
+    pub async fn set_up_two_step_with_codes(&mut self, app: &TestApp) -> (String, Vec<String>) {
         let page = self.get(app, "/account/two-step").await;
         let secret = page
             .body
@@ -489,13 +494,20 @@ impl Browser {
             .post(app, "/account/two-step", &[("code", &code)])
             .await;
         assert!(
-            r.redirects_to("/account"),
+            r.status == Status::Ok && r.body.contains("Save your recovery codes"),
             "two-step set-up: {} {}",
             r.status,
             r.body
         );
+        let codes: Vec<String> = r
+            .body
+            .split("<code class=\"token\">")
+            .skip(1)
+            .filter_map(|s| s.split('<').next())
+            .map(str::to_string)
+            .collect();
         self.get(app, "/").await;
-        secret
+        (secret, codes)
     }
 
     pub async fn sign_in(&mut self, app: &TestApp, username: &str, password: &str) -> Reply {
