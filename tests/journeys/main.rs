@@ -7,6 +7,7 @@ mod support;
 mod accounts_and_sessions;
 mod api_contract;
 mod audit_log;
+mod backup_and_restore;
 mod command_line;
 mod court_reports;
 mod foundation;
