@@ -23,7 +23,8 @@ pub enum TwoStepPolicy {
 impl TwoStepPolicy {
     /// Must a user with these roles use it?
     pub fn requires(self, roles: &crate::domain::roles::RoleSet) -> bool {
-        self == TwoStepPolicy::Everyone || roles.has(crate::domain::roles::Role::Admin)
+        use crate::domain::roles::Role;
+        self == TwoStepPolicy::Everyone || roles.has(Role::Admin) || roles.has(Role::Auditor)
     }
 }
 

@@ -51,7 +51,7 @@ pub fn parse_roles(raw: &[String]) -> Result<Vec<Role>, String> {
             Some(role) => roles.push(role),
             None => {
                 return Err(format!(
-                    "Unknown role '{}': choose from police, probation, facilitator, manager, admin",
+                    "Unknown role '{}': choose from police, probation, facilitator, manager, admin, auditor",
                     r.trim()
                 ));
             }
@@ -59,6 +59,12 @@ pub fn parse_roles(raw: &[String]) -> Result<Vec<Role>, String> {
     }
     if roles.is_empty() {
         return Err("Choose at least one role".into());
+    }
+    if roles.contains(&Role::Auditor) && roles.len() > 1 {
+        return Err(
+            "An auditor holds no other role: whoever is checked must not be the one checking"
+                .into(),
+        );
     }
     if roles.contains(&Role::Admin) && roles.iter().any(|r| r.sees_case_data()) {
         return Err(

@@ -15,8 +15,12 @@ coded_enum!(
         Facilitator => "facilitator", "Facilitator";
         /// Sees statistics without personal detail.
         Manager => "manager", "Manager";
-        /// Manages users and settings; sees no case data.
+        /// Manages users and settings; sees no case data, and of the audit
+        /// log which fields changed but not their values.
         Admin => "admin", "Administrator";
+        /// Reads the whole audit log, old and new values included, and
+        /// nothing else (an independent check on everyone, administrators too).
+        Auditor => "auditor", "Auditor";
     }
 );
 
@@ -50,6 +54,9 @@ pub enum Capability {
     ManageUsers,
     /// Search and export the audit log.
     ViewAuditLog,
+    /// See the old and new values of changed fields in the audit log (they
+    /// can be personal data); without it, only which fields changed.
+    SeeAuditValues,
     /// Manage one's own account: password, API tokens.
     ManageOwnAccount,
 }
@@ -84,6 +91,7 @@ pub fn grants(role: Role, capability: Capability) -> bool {
             capability,
             ManageUsers | ViewAuditLog | UseCalculators | ManageOwnAccount
         ),
+        Role::Auditor => matches!(capability, ViewAuditLog | SeeAuditValues | ManageOwnAccount),
     }
 }
 
@@ -124,6 +132,17 @@ impl RoleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_auditor_reads_the_audit_log_with_its_values_and_nothing_else() {
+        let auditor = RoleSet::new([Role::Auditor]);
+        assert!(auditor.can(Capability::ViewAuditLog));
+        assert!(auditor.can(Capability::SeeAuditValues));
+        assert!(!auditor.can(Capability::ManageUsers));
+        assert!(!auditor.can(Capability::ViewPeople));
+        assert!(!auditor.can(Capability::ViewStatistics));
+        assert!(!RoleSet::new([Role::Admin]).can(Capability::SeeAuditValues));
+    }
 
     #[test]
     fn an_administrator_sees_no_case_data() {

@@ -165,6 +165,30 @@ pub async fn record_anonymous(
 /// One row of the audit log as shown to an auditor.
 pub type AuditRow = crate::db::entities::audit_log::Model;
 
+/// The changes of audit rows as `actor` may see them: without
+/// [`Capability::SeeAuditValues`] (administrators), which fields changed but
+/// not from what to what, since the values can be personal data.
+fn as_seen_by(actor: &Actor, mut rows: Vec<AuditRow>) -> Vec<AuditRow> {
+    if actor.can(Capability::SeeAuditValues) {
+        return rows;
+    }
+    for row in &mut rows {
+        row.changes = row.changes.take().map(|c| {
+            let mut value: serde_json::Value = serde_json::from_str(&c).unwrap_or_default();
+            if let Some(list) = value.as_array_mut() {
+                for change in list {
+                    if let Some(o) = change.as_object_mut() {
+                        o.remove("old");
+                        o.remove("new");
+                    }
+                }
+            }
+            value.to_string()
+        });
+    }
+    rows
+}
+
 /// Search the audit log (administrators). The search itself is recorded.
 pub async fn search(
     app: &AppState,
@@ -186,7 +210,7 @@ pub async fn search(
             )),
     )
     .await?;
-    Ok((rows, PageInfo::new(page, total)))
+    Ok((as_seen_by(actor, rows), PageInfo::new(page, total)))
 }
 
 /// Every matching row (for export), recorded as a disclosure.
@@ -206,7 +230,7 @@ pub async fn export(
             .reason(format!("{} audit entries exported", rows.len())),
     )
     .await?;
-    Ok(rows)
+    Ok(as_seen_by(actor, rows))
 }
 
 /// The timeline of one man's record: who did what, when (probation). Views

@@ -231,3 +231,66 @@ async fn a_search_a_list_and_an_export_each_name_the_men_they_showed() {
         assert!(r.is_err(), "{sql} must be refused");
     }
 }
+
+#[rocket::async_test]
+async fn an_administrator_sees_which_fields_changed_and_only_an_auditor_sees_the_values() {
+    use kerbside::clock::Clock;
+    use kerbside::domain::audit_action::AuditAction;
+    use kerbside::services::audit::{AuditEntry, record_anonymous};
+    let app = TestApp::start().await;
+    record_anonymous(
+        app.db(),
+        "pc.editor",
+        app.clock.now(),
+        AuditEntry::new(AuditAction::Alter)
+            .record("person", 7)
+            .change("surname", "Kowalsky", "Kowalski")
+            .change("postcode", "IP1 1AA", "IP4 2BB"),
+    )
+    .await
+    .expect("audit");
+    let find = "/admin/audit?record_type=person&record_id=7";
+
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    let page = admin.get(&app, find).await;
+    assert_eq!(page.status, Status::Ok);
+    assert!(
+        page.body.contains("surname") && page.body.contains("postcode"),
+        "{}",
+        page.body
+    );
+    for value in ["Kowalsky", "IP1 1AA", "IP4 2BB"] {
+        assert!(!page.body.contains(value), "the administrator sees {value}");
+    }
+    let csv = admin.get(&app, "/admin/audit.csv?record_type=person").await;
+    assert!(
+        csv.body.contains("surname") && !csv.body.contains("Kowalsky"),
+        "{}",
+        csv.body
+    );
+
+    let mut auditor = app.signed_in(&[Role::Auditor]).await;
+    let page = auditor.get(&app, find).await;
+    assert_eq!(page.status, Status::Ok);
+    for value in ["Kowalsky", "Kowalski", "IP1 1AA", "IP4 2BB"] {
+        assert!(
+            page.body.contains(value),
+            "the auditor does not see {value}"
+        );
+    }
+    let csv = auditor
+        .get(&app, "/admin/audit.csv?record_type=person")
+        .await;
+    assert!(csv.body.contains("Kowalsky"), "{}", csv.body);
+    // and nothing else: no men, no statistics, no accounts
+    for path in ["/people", "/arrests", "/statistics", "/admin/users"] {
+        assert_eq!(
+            auditor.get(&app, path).await.status,
+            Status::Forbidden,
+            "{path}"
+        );
+    }
+    // an auditor holds no other role
+    let refused = kerbside::domain::accounts::parse_roles(&["auditor".into(), "admin".into()]);
+    assert!(refused.is_err());
+}
