@@ -1,144 +1,105 @@
 //! The command line (contract: ../shared/design/api-and-cli.md).
-//! `kerbside [serve]`, `backup --to FILE`, `user create ...`, `token create ...`.
+//! `kerbside [serve]`, `backup --to FILE`, `user create ...`, `token create ...`,
+//! parsed by clap (`--help` on every command, `--version`, suggestions).
 //! Usage errors exit 2; failures exit 1 with a line saying what to fix.
 
 use std::io::Read;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use clap::{Parser, Subcommand};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::auth::Actor;
 use crate::clock::SystemClock;
 use crate::config::Settings;
+use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::services::{accounts, setup, tokens};
 use crate::state::AppState;
 use crate::{build_rocket, db};
 
+/// The command line as typed: `kerbside [COMMAND]`.
+#[derive(Parser, Debug)]
+#[command(
+    name = "kerbside",
+    version,
+    about = "Kerbside: arrests, risk, programmes and reports for a multi-agency team",
+    after_help = "Configuration comes from environment variables (DATABASE_URL, ROCKET_PORT, ...); see README.md.",
+    infer_subcommands = false
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
 /// What the operator asked for.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Subcommand, Debug, PartialEq, Eq)]
 pub enum Command {
+    /// Migrate the database, then serve the app (what `kerbside` alone does)
     Serve,
-    Help,
+    /// Copy the database consistently while the app runs (SQLite; on
+    /// PostgreSQL it explains pg_dump)
     Backup {
+        /// The new file to write (refused if it exists)
+        #[arg(long, value_name = "FILE")]
         to: String,
     },
-    UserCreate {
+    /// Manage user accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// `kerbside user ...`
+#[derive(Subcommand, Debug, PartialEq, Eq)]
+pub enum UserCommand {
+    /// Create a user; the password is read from standard input and must
+    /// meet the password policy
+    Create {
+        /// The sign-in name (letters, digits, dots)
+        #[arg(long)]
         username: String,
+        /// The name shown on screen, e.g. "Dan Hollis"
+        #[arg(long)]
         name: String,
+        /// A role; repeat for several
+        #[arg(long = "role", value_name = "ROLE", required = true, value_parser = role_names())]
         roles: Vec<String>,
+        /// Read the password from standard input (required: passwords are
+        /// never taken from the command line, where others could see them)
+        #[arg(long, required = true)]
+        password_stdin: bool,
     },
-    TokenCreate {
+}
+
+/// `kerbside token ...`
+#[derive(Subcommand, Debug, PartialEq, Eq)]
+pub enum TokenCommand {
+    /// Print a new API token for a user (shown only once)
+    Create {
+        /// The user the token acts as
+        #[arg(long)]
         username: String,
+        /// A label saying what the token is for, e.g. "force RMS import"
+        #[arg(long, value_name = "LABEL")]
         name: String,
     },
 }
 
-/// The usage text.
-pub const USAGE: &str = "Usage:
-  kerbside [serve]                  migrate the database, then serve the app
-  kerbside backup --to FILE         copy the database consistently while the app runs
-  kerbside user create --username U --name \"N\" --role R [--role R2] --password-stdin
-                                    create a user; the password is read from standard input
-  kerbside token create --username U --name LABEL
-                                    print a new API token for that user (shown only once)
-
-Roles: police, probation, facilitator, manager, admin.
-Configuration comes from environment variables; see README.md.";
-
-fn flags(
-    args: &[String],
-    known: &[&str],
-    switches: &[&str],
-) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) if a.starts_with("--") => (n.to_string(), Some(v.to_string())),
-            _ => (a.clone(), None),
-        };
-        if switches.contains(&name.as_str()) {
-            out.push((name, String::new()));
-            i += 1;
-        } else if known.contains(&name.as_str()) {
-            let value = match inline {
-                Some(v) => v,
-                None => {
-                    i += 1;
-                    args.get(i)
-                        .cloned()
-                        .ok_or_else(|| format!("{name} needs a value"))?
-                }
-            };
-            out.push((name, value));
-            i += 1;
-        } else {
-            return Err(format!("unknown option '{a}'"));
-        }
-    }
-    Ok(out)
-}
-
-fn one(f: &[(String, String)], name: &str) -> Result<String, String> {
-    let mut values = f.iter().filter(|(n, _)| n == name);
-    match (values.next(), values.next()) {
-        (Some((_, v)), None) => Ok(v.clone()),
-        (None, _) => Err(format!("{name} is required")),
-        (Some(_), Some(_)) => Err(format!("{name} was given twice")),
-    }
+/// The roles a user may be given, for `--role` (with suggestions when one
+/// is mistyped).
+fn role_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Role::ALL.iter().map(|r| r.as_str()))
 }
 
 /// Parse the arguments (without the program name).
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    match words.as_slice() {
-        [] | ["serve"] => Ok(Command::Serve),
-        ["help"] | ["--help"] | ["-h"] => Ok(Command::Help),
-        ["serve", rest @ ..] => Err(format!("serve takes no options (got '{}')", rest.join(" "))),
-        ["backup", ..] => {
-            let f = flags(&args[1..], &["--to"], &[])?;
-            Ok(Command::Backup {
-                to: one(&f, "--to")?,
-            })
-        }
-        ["user", "create", ..] => {
-            let f = flags(
-                &args[2..],
-                &["--username", "--name", "--role"],
-                &["--password-stdin"],
-            )?;
-            if !f.iter().any(|(n, _)| n == "--password-stdin") {
-                return Err(
-                    "--password-stdin is required: passwords are never taken from the command line"
-                        .into(),
-                );
-            }
-            let roles: Vec<String> = f
-                .iter()
-                .filter(|(n, _)| n == "--role")
-                .map(|(_, v)| v.clone())
-                .collect();
-            if roles.is_empty() {
-                return Err("at least one --role is required".into());
-            }
-            Ok(Command::UserCreate {
-                username: one(&f, "--username")?,
-                name: one(&f, "--name")?,
-                roles,
-            })
-        }
-        ["token", "create", ..] => {
-            let f = flags(&args[2..], &["--username", "--name"], &[])?;
-            Ok(Command::TokenCreate {
-                username: one(&f, "--username")?,
-                name: one(&f, "--name")?,
-            })
-        }
-        [other, ..] => Err(format!("unknown command '{other}'")),
-    }
+pub fn parse(args: &[String]) -> Result<Command, clap::Error> {
+    let cli =
+        Cli::try_parse_from(std::iter::once("kerbside".to_string()).chain(args.iter().cloned()))?;
+    Ok(cli.command.unwrap_or(Command::Serve))
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -146,19 +107,17 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Run the command line; the process exit code.
+/// Run the command line; the process exit code. Usage errors (and `--help`,
+/// `--version`) are clap's: a mistake is named, with a suggestion when a
+/// command or value was mistyped, and exits 2.
 pub fn main(args: Vec<String>) -> ExitCode {
     let command = match parse(&args) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("kerbside: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    if command == Command::Help {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
     let settings = match Settings::from_env() {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -187,13 +146,13 @@ fn explain(e: AppError) -> String {
 async fn run(command: Command, settings: Settings) -> ExitCode {
     match command {
         Command::Serve => serve(settings).await,
-        Command::Help => ExitCode::SUCCESS,
         Command::Backup { to } => backup(&settings, &to).await,
-        Command::UserCreate {
+        Command::User(UserCommand::Create {
             username,
             name,
             roles,
-        } => {
+            password_stdin: _,
+        }) => {
             let mut password = String::new();
             if let Err(e) = std::io::stdin().read_to_string(&mut password) {
                 return fail(format!(
@@ -220,7 +179,7 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
                 Err(e) => fail(explain(e)),
             }
         }
-        Command::TokenCreate { username, name } => {
+        Command::Token(TokenCommand::Create { username, name }) => {
             let app = match open(&settings).await {
                 Ok(a) => a,
                 Err(code) => return code,
@@ -347,16 +306,28 @@ async fn serve(settings: Settings) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
     use super::*;
 
     fn args(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
     }
 
+    fn kind(s: &str) -> Option<ErrorKind> {
+        parse(&args(s)).err().map(|e| e.kind())
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
     #[test]
     fn no_command_means_serve() {
-        assert_eq!(parse(&[]), Ok(Command::Serve));
-        assert_eq!(parse(&args("serve")), Ok(Command::Serve));
+        assert_eq!(parse(&[]).ok(), Some(Command::Serve));
+        assert_eq!(parse(&args("serve")).ok(), Some(Command::Serve));
     }
 
     #[test]
@@ -365,22 +336,55 @@ mod tests {
             "user create --username pc1 --name=Jo --role police --role manager --password-stdin",
         ));
         assert_eq!(
-            c,
-            Ok(Command::UserCreate {
+            c.ok(),
+            Some(Command::User(UserCommand::Create {
                 username: "pc1".into(),
                 name: "Jo".into(),
-                roles: vec!["police".into(), "manager".into()]
-            })
+                roles: vec!["police".into(), "manager".into()],
+                password_stdin: true,
+            }))
         );
     }
 
     #[test]
-    fn bad_commands_and_flags_are_usage_errors() {
-        assert!(parse(&args("launch")).is_err());
-        assert!(parse(&args("backup")).is_err());
-        assert!(parse(&args("backup --to")).is_err());
-        assert!(parse(&args("backup --to a --verbose")).is_err());
-        assert!(parse(&args("user create --username u --name n --role police")).is_err());
-        assert!(parse(&args("token create --username u")).is_err());
+    fn bad_commands_and_flags_are_usage_errors_that_name_the_mistake() {
+        assert_eq!(kind("launch"), Some(ErrorKind::InvalidSubcommand));
+        assert_eq!(kind("backup"), Some(ErrorKind::MissingRequiredArgument));
+        assert_eq!(kind("backup --to"), Some(ErrorKind::InvalidValue));
+        assert_eq!(
+            kind("backup --to a --verbose"),
+            Some(ErrorKind::UnknownArgument)
+        );
+        assert_eq!(
+            kind("user create --username u --name n --role police"),
+            Some(ErrorKind::MissingRequiredArgument)
+        );
+        assert_eq!(
+            kind("token create --username u"),
+            Some(ErrorKind::MissingRequiredArgument)
+        );
+        assert_eq!(
+            kind("user create --username u --name n --role polise --password-stdin"),
+            Some(ErrorKind::InvalidValue)
+        );
+        let typo = parse(&args("tokn create"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(typo.contains("token"), "a suggestion: {typo}");
+    }
+
+    #[test]
+    fn every_command_has_help_and_the_binary_a_version() {
+        for line in [
+            "--help",
+            "user --help",
+            "user create --help",
+            "token create --help",
+            "backup --help",
+        ] {
+            assert_eq!(kind(line), Some(ErrorKind::DisplayHelp), "{line}");
+        }
+        assert_eq!(kind("--version"), Some(ErrorKind::DisplayVersion));
     }
 }

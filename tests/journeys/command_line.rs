@@ -144,8 +144,11 @@ async fn the_command_line_creates_users_and_tokens_and_refuses_weak_passwords() 
         ],
         "harbour lantern evening\n",
     );
-    assert_eq!(code, 1);
-    assert!(err.contains("Unknown role 'chief'"), "{err}");
+    assert_eq!(code, 2, "an unknown role is a usage error");
+    assert!(
+        err.contains("invalid value 'chief'") && err.contains("possible values: police"),
+        "{err}"
+    );
     let (code, out, err) = run(
         &db.url,
         &[
