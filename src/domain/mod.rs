@@ -36,3 +36,6 @@ pub mod statistics;
 pub mod suppression;
 pub mod totp;
 pub mod validation;
+
+#[cfg(test)]
+mod property_tests;

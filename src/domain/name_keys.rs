@@ -37,6 +37,8 @@ pub const MAX_KEYED_LETTERS: usize = 20;
 pub const MIN_LETTERS_FOR_DELETIONS: usize = 3;
 /// How many of a man's forenames are keyed (first and middle names).
 pub const FORENAMES_KEYED: usize = 3;
+/// How many parts of a surname of several words are keyed on their own.
+pub const SURNAME_PARTS_KEYED: usize = 3;
 /// Longest Double Metaphone code kept.
 pub const PHONETIC_CODE_LENGTH: usize = 6;
 
@@ -72,7 +74,13 @@ pub fn deletion_neighbourhood(word: &str) -> BTreeSet<String> {
 
 /// Double Metaphone codes (primary and alternate) of a folded surname.
 pub fn phonetic_codes(folded_surname: &str) -> BTreeSet<String> {
-    let word: String = folded_surname.chars().filter(|c| *c != ' ').collect();
+    // ASCII letters only: the encoder slices by byte and panics inside a
+    // letter that folding leaves as it is (ŋ, ð's cousins, Cyrillic, ...),
+    // as the property tests found
+    let word: String = folded_surname
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect();
     if word.is_empty() {
         return BTreeSet::new();
     }
@@ -94,6 +102,7 @@ pub fn surname_words(surname: &str) -> BTreeSet<String> {
             folded
                 .split(' ')
                 .filter(|w| w.chars().count() >= MIN_LETTERS_FOR_DELETIONS)
+                .take(SURNAME_PARTS_KEYED)
                 .map(str::to_string),
         );
     }
