@@ -122,3 +122,39 @@ pub fn percentile(mut v: Vec<Duration>, p: usize) -> Duration {
 pub fn median(v: Vec<Duration>) -> Duration {
     percentile(v, 50)
 }
+
+/// A man's row as a bulk load writes it (outside the app, as a migration
+/// from an older system would): folded names, no contact details.
+pub fn person_row(
+    id: i32,
+    reference: String,
+    surname: &str,
+    forenames: &str,
+    date_of_birth: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> kerbside::db::entities::people::ActiveModel {
+    use kerbside::domain::person::{Sex, SubjectCategory};
+    use sea_orm::Set;
+    kerbside::db::entities::people::ActiveModel {
+        id: Set(id),
+        reference: Set(reference),
+        surname: Set(surname.to_string()),
+        forenames: Set(forenames.to_string()),
+        surname_folded: Set(kerbside::domain::names::fold(surname)),
+        forenames_folded: Set(kerbside::domain::names::fold(forenames)),
+        date_of_birth: Set(date_of_birth),
+        sex: Set(Sex::Male),
+        address: Set(None),
+        postcode: Set(None),
+        phone: Set(None),
+        pnc_id: Set(None),
+        contact_preference: Set(None),
+        category: Set(SubjectCategory::Suspect),
+        review_date: Set(None),
+        created_at: Set(now),
+        created_by: Set(None),
+        updated_at: Set(now),
+        updated_by: Set(None),
+        version: Set(1),
+    }
+}

@@ -13,6 +13,10 @@ use sea_orm::{ConnectionTrait, Statement};
 
 #[path = "common.rs"]
 mod common;
+#[path = "town_names.rs"]
+mod town_names;
+
+use town_names::Lcg;
 
 const SURNAMES: &[&str] = &[
     "Smith",
@@ -109,27 +113,13 @@ const FORENAMES: &[&str] = &[
     "Dean",
 ];
 
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[(self.next() as usize) % xs.len()]
-    }
-}
-
 fn import_file(rows: usize, seed: u64) -> String {
     let mut r = Lcg(seed);
     let mut s = String::from(
         "occurrence_reference,surname,forenames,date_of_birth,sex,address,postcode,pnc_id,vehicle_registration,arrested_at,location,area,operation,offence,disposal,course_deadline,court,first_hearing_date,officer_collar_number,notes\r\n",
     );
     for i in 0..rows {
-        let disposal = match r.next() % 4 {
+        let disposal = match r.draw() % 4 {
             0 => "conditional_caution,2027-03-31,,",
             1 => "charged,,Ipswich Magistrates' Court,2027-01-15",
             _ => "simple_caution,,,",
@@ -138,15 +128,15 @@ fn import_file(rows: usize, seed: u64) -> String {
             "BENCH/{seed}/{i},{},{},19{}-{:02}-{:02},male,,IP{} {}AB,,AB{:02}CDE,2026-{:02}-{:02} 22:{:02},London Road,Central,Op Bench,soliciting_s51a_soa2003,{disposal},{},\r\n",
             r.pick(SURNAMES),
             r.pick(FORENAMES),
-            50 + r.next() % 50,
-            1 + r.next() % 12,
-            1 + r.next() % 28,
-            1 + r.next() % 9,
-            1 + r.next() % 9,
-            10 + r.next() % 80,
-            1 + r.next() % 10,
-            1 + r.next() % 28,
-            r.next() % 60,
+            50 + r.draw() % 50,
+            1 + r.draw() % 12,
+            1 + r.draw() % 28,
+            1 + r.draw() % 9,
+            1 + r.draw() % 9,
+            10 + r.draw() % 80,
+            1 + r.draw() % 10,
+            1 + r.draw() % 28,
+            r.draw() % 60,
             1000 + i
         ));
     }
@@ -168,9 +158,9 @@ async fn bulk_people(app: &AppState, count: usize) {
             let i = chunk_start + k;
             let (s, f) = (r.pick(SURNAMES), r.pick(FORENAMES));
             let dob = chrono::NaiveDate::from_ymd_opt(
-                1950 + (r.next() % 55) as i32,
-                1 + (r.next() % 12) as u32,
-                1 + (r.next() % 28) as u32,
+                1950 + (r.draw() % 55) as i32,
+                1 + (r.draw() % 12) as u32,
+                1 + (r.draw() % 28) as u32,
             )
             .unwrap_or_default();
             let base = values.len();

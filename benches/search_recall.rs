@@ -27,11 +27,10 @@ use chrono::{NaiveDate, Utc};
 use kerbside::db::entities::people;
 use kerbside::db::people_repo;
 use kerbside::domain::names::fold;
-use kerbside::domain::person::{Sex, SubjectCategory};
 use kerbside::services::people::{PersonSearch, find_matches};
 use kerbside::state::AppState;
 use rocket::http::{Header, Status};
-use sea_orm::{ConnectionTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
 
 #[path = "common.rs"]
 mod common;
@@ -291,27 +290,15 @@ async fn load(app: &AppState, town: &[Name], dobs: &[NaiveDate], from: usize) {
     let now = Utc::now();
     let txn = app.db.begin().await.expect("transaction");
     let rows: Vec<people::ActiveModel> = (from..town.len())
-        .map(|i| people::ActiveModel {
-            id: Set(i as i32 + 1),
-            reference: Set(format!("ZR-{i:07}")),
-            surname: Set(town[i].surname.clone()),
-            forenames: Set(town[i].forenames.clone()),
-            surname_folded: Set(fold(&town[i].surname)),
-            forenames_folded: Set(fold(&town[i].forenames)),
-            date_of_birth: Set(dobs[i]),
-            sex: Set(Sex::Male),
-            address: Set(None),
-            postcode: Set(None),
-            phone: Set(None),
-            pnc_id: Set(None),
-            contact_preference: Set(None),
-            category: Set(SubjectCategory::Suspect),
-            review_date: Set(None),
-            created_at: Set(now),
-            created_by: Set(None),
-            updated_at: Set(now),
-            updated_by: Set(None),
-            version: Set(1),
+        .map(|i| {
+            common::person_row(
+                i as i32 + 1,
+                format!("ZR-{i:07}"),
+                &town[i].surname,
+                &town[i].forenames,
+                dobs[i],
+                now,
+            )
         })
         .collect();
     for chunk in rows.chunks(1000) {

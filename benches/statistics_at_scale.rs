@@ -12,14 +12,13 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kerbside::db::entities::{
-    arrests, assessments, attendance_marks, cohort_sessions, cohorts, enrolments, people,
+    arrests, assessments, attendance_marks, cohort_sessions, cohorts, enrolments,
     programme_sessions, programmes, referrals, reoffences,
 };
 use kerbside::domain::arrest::{Disposal, Offence};
 use kerbside::domain::assessment::AssessmentStatus;
 use kerbside::domain::attendance::Outcome;
 use kerbside::domain::enrolment::{EnrolmentStatus, LegalBasis};
-use kerbside::domain::person::{Sex, SubjectCategory};
 use kerbside::domain::programme::SessionState;
 use kerbside::domain::referral::ReferralStatus;
 use kerbside::domain::reoffending::ReoffenceOutcome;
@@ -80,27 +79,15 @@ async fn build(app: &AppState, author: i32) {
     insert_all(
         &txn,
         (1..=MEN)
-            .map(|i| people::ActiveModel {
-                id: Set(i),
-                reference: Set(format!("ZS-{i:07}")),
-                surname: Set("Bench".into()),
-                forenames: Set("Man".into()),
-                surname_folded: Set("bench".into()),
-                forenames_folded: Set("man".into()),
-                date_of_birth: Set(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()),
-                sex: Set(Sex::Male),
-                address: Set(None),
-                postcode: Set(None),
-                phone: Set(None),
-                pnc_id: Set(None),
-                contact_preference: Set(None),
-                category: Set(SubjectCategory::Suspect),
-                review_date: Set(None),
-                created_at: Set(now),
-                created_by: Set(None),
-                updated_at: Set(now),
-                updated_by: Set(None),
-                version: Set(1),
+            .map(|i| {
+                common::person_row(
+                    i,
+                    format!("ZS-{i:07}"),
+                    "Bench",
+                    "Man",
+                    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default(),
+                    now,
+                )
             })
             .collect(),
     )

@@ -222,6 +222,26 @@ pub async fn sign_in(
     )))
 }
 
+/// The user whose right password awaits a second step, unless the client is
+/// throttled or the account cannot sign in (disabled, locked).
+async fn second_step_user(
+    app: &AppState,
+    user_id: i32,
+    client: Option<std::net::IpAddr>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Result<users_repo::User, Refused>> {
+    if !app.sign_in_throttle.allow(client) {
+        return Ok(Err(Refused::Throttled));
+    }
+    let Some(user) = users_repo::find(&app.db, user_id).await? else {
+        return Ok(Err(Refused::Credentials));
+    };
+    if refuse_unusable(&app.db, &user, now).await? {
+        return Ok(Err(Refused::Credentials));
+    }
+    Ok(Ok(user))
+}
+
 /// The second step: the one-time code from the user's authenticator app. A
 /// wrong code counts towards the lock like a wrong password.
 pub async fn sign_in_with_code(
@@ -231,16 +251,11 @@ pub async fn sign_in_with_code(
     user_agent: Option<String>,
     client: Option<std::net::IpAddr>,
 ) -> AppResult<Result<NewSession, Refused>> {
-    if !app.sign_in_throttle.allow(client) {
-        return Ok(Err(Refused::Throttled));
-    }
     let now = app.now();
-    let Some(user) = users_repo::find(&app.db, user_id).await? else {
-        return Ok(Err(Refused::Credentials));
+    let user = match second_step_user(app, user_id, client, now).await? {
+        Ok(u) => u,
+        Err(refused) => return Ok(Err(refused)),
     };
-    if refuse_unusable(&app.db, &user, now).await? {
-        return Ok(Err(Refused::Credentials));
-    }
     let secret = user
         .totp_secret
         .as_deref()
@@ -270,16 +285,11 @@ pub async fn sign_in_with_recovery_code(
     user_agent: Option<String>,
     client: Option<std::net::IpAddr>,
 ) -> AppResult<Result<NewSession, Refused>> {
-    if !app.sign_in_throttle.allow(client) {
-        return Ok(Err(Refused::Throttled));
-    }
     let now = app.now();
-    let Some(user) = users_repo::find(&app.db, user_id).await? else {
-        return Ok(Err(Refused::Credentials));
+    let user = match second_step_user(app, user_id, client, now).await? {
+        Ok(u) => u,
+        Err(refused) => return Ok(Err(refused)),
     };
-    if refuse_unusable(&app.db, &user, now).await? {
-        return Ok(Err(Refused::Credentials));
-    }
     let mut spent = None;
     if let Some(code) = crate::domain::recovery_codes::normalise(typed) {
         for stored in recovery_codes_repo::unused(&app.db, user.id).await? {

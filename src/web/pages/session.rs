@@ -193,16 +193,53 @@ fn pending(app: &AppState, cookies: &CookieJar<'_>) -> Option<(i32, Option<Strin
     (app.now().timestamp() <= expires).then_some((user_id, next))
 }
 
+/// A second-step form (the app's code, or a recovery code), while a right
+/// password awaits it; else back to the sign-in form.
+fn second_step_page(
+    app: &AppState,
+    shell: &Shell,
+    cookies: &CookieJar<'_>,
+    template: &'static str,
+) -> PageOrRedirect {
+    if pending(app, cookies).is_none() {
+        return PageOrRedirect::Redirect(rocket::response::Redirect::to("/sign-in"));
+    }
+    PageOrRedirect::Page(render(template, shell, CodePage { errors: None }))
+}
+
+/// A second-step form again, saying why it was refused.
+fn second_step_again(
+    shell: &Shell,
+    template: &'static str,
+    refused: Refused,
+    wrong: &'static str,
+) -> FormOutcome {
+    let (status, message) = match refused {
+        Refused::Throttled => (Status::TooManyRequests, THROTTLED_MESSAGE),
+        Refused::Credentials => (Status::UnprocessableEntity, wrong),
+    };
+    FormOutcome::Again((
+        status,
+        render(
+            template,
+            shell,
+            CodePage {
+                errors: field_error("code", message),
+            },
+        ),
+    ))
+}
+
+/// Said when a right password waited too long for its second step.
+const TOO_LONG: &str = "That took too long: sign in again";
+
 #[get("/sign-in/code")]
 fn new_sign_in_code(
     app: &State<AppState>,
     shell: Shell,
     cookies: &CookieJar<'_>,
 ) -> PageOrRedirect {
-    if pending(app, cookies).is_none() {
-        return PageOrRedirect::Redirect(rocket::response::Redirect::to("/sign-in"));
-    }
-    PageOrRedirect::Page(render("sign_in_code", &shell, CodePage { errors: None }))
+    second_step_page(app, &shell, cookies, "sign_in_code")
 }
 
 #[derive(FromForm)]
@@ -222,10 +259,7 @@ async fn create_sign_in_code(
     identity: &Identity,
 ) -> AppResult<FormOutcome> {
     let Some((user_id, next)) = pending(app, cookies) else {
-        return Ok(FormOutcome::done(
-            "/sign-in",
-            "That took too long: sign in again",
-        ));
+        return Ok(FormOutcome::done("/sign-in", TOO_LONG));
     };
     match sign_in::sign_in_with_code(app, user_id, &form.code, ua.0, client).await? {
         Ok(session) => {
@@ -233,25 +267,12 @@ async fn create_sign_in_code(
             sign_in::end_replaced_session(app, previous_session(identity)).await?;
             Ok(signed_in(app, cookies, session, next))
         }
-        Err(refused) => {
-            let (status, message) = match refused {
-                Refused::Throttled => (Status::TooManyRequests, THROTTLED_MESSAGE),
-                Refused::Credentials => (
-                    Status::UnprocessableEntity,
-                    "The code is not right, or the account is locked. Enter the 6-digit code your app shows now.",
-                ),
-            };
-            Ok(FormOutcome::Again((
-                status,
-                render(
-                    "sign_in_code",
-                    &shell,
-                    CodePage {
-                        errors: field_error("code", message),
-                    },
-                ),
-            )))
-        }
+        Err(refused) => Ok(second_step_again(
+            &shell,
+            "sign_in_code",
+            refused,
+            "The code is not right, or the account is locked. Enter the 6-digit code your app shows now.",
+        )),
     }
 }
 
@@ -261,14 +282,7 @@ fn new_sign_in_recovery(
     shell: Shell,
     cookies: &CookieJar<'_>,
 ) -> PageOrRedirect {
-    if pending(app, cookies).is_none() {
-        return PageOrRedirect::Redirect(rocket::response::Redirect::to("/sign-in"));
-    }
-    PageOrRedirect::Page(render(
-        "sign_in_recovery",
-        &shell,
-        CodePage { errors: None },
-    ))
+    second_step_page(app, &shell, cookies, "sign_in_recovery")
 }
 
 /// Lost phone: a recovery code in place of the app's code. Two-step
@@ -284,10 +298,7 @@ async fn create_sign_in_recovery(
     identity: &Identity,
 ) -> AppResult<FormOutcome> {
     let Some((user_id, _)) = pending(app, cookies) else {
-        return Ok(FormOutcome::done(
-            "/sign-in",
-            "That took too long: sign in again",
-        ));
+        return Ok(FormOutcome::done("/sign-in", TOO_LONG));
     };
     match sign_in::sign_in_with_recovery_code(app, user_id, &form.code, ua.0, client).await? {
         Ok(session) => {
@@ -304,25 +315,12 @@ async fn create_sign_in_recovery(
                 )
             })
         }
-        Err(refused) => {
-            let (status, message) = match refused {
-                Refused::Throttled => (Status::TooManyRequests, THROTTLED_MESSAGE),
-                Refused::Credentials => (
-                    Status::UnprocessableEntity,
-                    "That recovery code is not right, has been used, or the account is locked. Each code works once.",
-                ),
-            };
-            Ok(FormOutcome::Again((
-                status,
-                render(
-                    "sign_in_recovery",
-                    &shell,
-                    CodePage {
-                        errors: field_error("code", message),
-                    },
-                ),
-            )))
-        }
+        Err(refused) => Ok(second_step_again(
+            &shell,
+            "sign_in_recovery",
+            refused,
+            "That recovery code is not right, has been used, or the account is locked. Each code works once.",
+        )),
     }
 }
 
