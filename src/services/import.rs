@@ -211,6 +211,23 @@ pub async fn import_csv(
     }
     summary.new_people = new_people.len();
     summary.near_matches = near_matches(&app.db, &born_on_the_dates, &new_rows).await?;
+    if !summary.near_matches.is_empty() {
+        // the check shows recorded men's names and references: a consult of each
+        audit::record(
+            &app.db,
+            actor,
+            now,
+            AuditEntry::new(AuditAction::Consult)
+                .record("import_check", "near_matches")
+                .people(summary.near_matches.iter().map(|m| m.person_id))
+                .reason(format!(
+                    "import check listed {} recorded men nearly matching rows of {}",
+                    summary.near_matches.len(),
+                    file_name.chars().take(100).collect::<String>()
+                )),
+        )
+        .await?;
+    }
     if dry_run {
         return Ok(Ok(summary));
     }

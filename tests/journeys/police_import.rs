@@ -283,6 +283,12 @@ async fn a_row_that_nearly_matches_a_recorded_man_is_listed_for_review_not_merge
         "{reasons}"
     );
     assert_eq!(dry["new_people"], 2, "the near row and the other man");
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"consult:import_check".to_string()),
+        "showing the recorded man is a consult of his record"
+    );
 
     let (status, done) = upload(&app, &token, &body, false).await;
     assert_eq!(status, Status::Ok, "{done}");
