@@ -151,6 +151,7 @@ pub fn person_row(
         contact_preference: Set(None),
         category: Set(SubjectCategory::Suspect),
         review_date: Set(None),
+        disposed_at: Set(None),
         created_at: Set(now),
         created_by: Set(None),
         updated_at: Set(now),

@@ -56,6 +56,9 @@ pub struct Settings {
     pub dash_escalation_incidents: u32,
     /// ...within this many months.
     pub dash_escalation_months: u32,
+    /// Years after a man's last activity before his record is reviewed
+    /// (the start-up default of the retention setting).
+    pub retention_years: u32,
 }
 
 impl Default for Settings {
@@ -72,6 +75,7 @@ impl Default for Settings {
             require_two_step: TwoStepPolicy::Administrators,
             dash_escalation_incidents: 3,
             dash_escalation_months: 12,
+            retention_years: crate::domain::retention::DEFAULT_RETENTION_YEARS,
         }
     }
 }
@@ -155,6 +159,7 @@ impl Settings {
             dash_escalation_incidents: number("KERBSIDE_DASH_ESCALATION_INCIDENTS", 3, 1, 50)?
                 as u32,
             dash_escalation_months: number("KERBSIDE_DASH_ESCALATION_MONTHS", 12, 1, 36)? as u32,
+            retention_years: number("KERBSIDE_RETENTION_YEARS", 6, 1, 20)? as u32,
         })
     }
 }

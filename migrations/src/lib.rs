@@ -14,6 +14,7 @@ mod m20261205_000007_court_reports;
 mod m20261205_000008_reoffences;
 mod m20261205_000009_person_name_keys;
 mod m20261205_000010_recovery_codes;
+mod m20261205_000011_retention;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_reoffences::Migration),
             Box::new(m20261205_000009_person_name_keys::Migration),
             Box::new(m20261205_000010_recovery_codes::Migration),
+            Box::new(m20261205_000011_retention::Migration),
         ]
     }
 }

@@ -17,7 +17,7 @@ use crate::helpers::{fk, index};
 pub struct Migration;
 
 /// The columns a submitted report may never change.
-const FROZEN: &[&str] = &[
+pub(crate) const FROZEN: &[&str] = &[
     "person_id",
     "arrest_id",
     "series_id",

@@ -104,6 +104,8 @@ capability_markers!(
     ManageUsers,
     ViewAuditLog,
     ManageOwnAccount,
+    ReviewRetention,
+    ExportSubjectData,
 );
 
 /// A signed-in user whose roles grant capability `C`.

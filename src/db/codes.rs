@@ -83,6 +83,7 @@ use crate::domain::person::{ContactPreference, Sex, SubjectCategory};
 use crate::domain::programme::{AimRating, SessionState};
 use crate::domain::referral::ReferralStatus;
 use crate::domain::reoffending::ReoffenceOutcome;
+use crate::domain::retention::RetentionDecision;
 use crate::domain::roles::Role;
 use crate::domain::rosh::RoshLevel;
 
@@ -110,4 +111,5 @@ stored_as_code!(
     AimRating,
     CourtReportStatus,
     ReoffenceOutcome,
+    RetentionDecision,
 );

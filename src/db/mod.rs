@@ -15,6 +15,7 @@ pub mod programmes_repo;
 pub mod recovery_codes_repo;
 pub mod referrals_repo;
 pub mod reoffences_repo;
+pub mod retention_repo;
 pub mod sessions_repo;
 pub mod settings_repo;
 pub mod setup_repo;

@@ -160,8 +160,13 @@ pub async fn update(
 }
 
 /// One person.
+/// A man whose record is held: a record disposed of under the retention
+/// rule is not found (its row stays only for the statistics).
 pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Person>, DbErr> {
-    people::Entity::find_by_id(id).one(db).await
+    people::Entity::find_by_id(id)
+        .filter(people::Column::DisposedAt.is_null())
+        .one(db)
+        .await
 }
 
 /// Several people by id.

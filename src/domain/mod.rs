@@ -30,6 +30,7 @@ pub mod programme;
 pub mod recovery_codes;
 pub mod referral;
 pub mod reoffending;
+pub mod retention;
 pub mod roles;
 pub mod rosh;
 pub mod statistics;

@@ -59,6 +59,10 @@ pub enum Capability {
     SeeAuditValues,
     /// Manage one's own account: password, API tokens.
     ManageOwnAccount,
+    /// Review records due under the retention rule: retain or dispose.
+    ReviewRetention,
+    /// Export everything held about one man for a subject access request.
+    ExportSubjectData,
 }
 
 /// The capability table: does `role` grant `capability`?
@@ -78,6 +82,8 @@ pub fn grants(role: Role, capability: Capability) -> bool {
                 | ViewStatistics
                 | UseCalculators
                 | ManageOwnAccount
+                | ReviewRetention
+                | ExportSubjectData
         ),
         Role::Facilitator => matches!(
             capability,
@@ -89,7 +95,7 @@ pub fn grants(role: Role, capability: Capability) -> bool {
         ),
         Role::Admin => matches!(
             capability,
-            ManageUsers | ViewAuditLog | UseCalculators | ManageOwnAccount
+            ManageUsers | ViewAuditLog | UseCalculators | ManageOwnAccount | ExportSubjectData
         ),
         Role::Auditor => matches!(capability, ViewAuditLog | SeeAuditValues | ManageOwnAccount),
     }

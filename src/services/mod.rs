@@ -18,6 +18,7 @@ pub mod referrals;
 pub mod register;
 pub mod reoffences;
 pub mod reports;
+pub mod retention;
 pub mod settings;
 pub mod setup;
 pub mod sign_in;

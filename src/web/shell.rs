@@ -60,6 +60,7 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
         "Statistics",
         Some(Capability::ViewStatistics),
     ),
+    ("/retention", "Retention", Some(Capability::ReviewRetention)),
     ("/admin/users", "Users", Some(Capability::ManageUsers)),
     ("/admin/sessions", "Sessions", Some(Capability::ManageUsers)),
     ("/admin/audit", "Audit log", Some(Capability::ViewAuditLog)),

@@ -16,7 +16,7 @@ const COURT: &str = "Ipswich Magistrates' Court";
 
 /// A man with a caution in March and a charge in November, and a completed
 /// assessment; his record and the charge.
-async fn charged_man(app: &TestApp, police: &str, probation: &str) -> (Value, Value) {
+pub(crate) async fn charged_man(app: &TestApp, police: &str, probation: &str) -> (Value, Value) {
     let man = PersonBuilder::named("Wiśniewski", "Łukasz")
         .create(app, police)
         .await;
@@ -33,7 +33,7 @@ async fn charged_man(app: &TestApp, police: &str, probation: &str) -> (Value, Va
     (man, charge)
 }
 
-fn sections(proposal: &str) -> Value {
+pub(crate) fn sections(proposal: &str) -> Value {
     json!({
         "offence_analysis": "He accepts he stopped to solicit.\n\nHe first said he was lost.",
         "defendant_assessment": "Lives with his partner; works nights.",

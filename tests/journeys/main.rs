@@ -20,5 +20,6 @@ mod probation_need_to_know;
 mod probation_referrals;
 mod programmes_and_register;
 mod reoffending_statistics;
+mod retention_and_disposal;
 mod route_guards;
 mod sign_in_and_lockout;

@@ -71,6 +71,11 @@ fn access(method: Method, path: &str) -> Access {
         (_, p) if p.starts_with("/api/v1/court-reports") || p.starts_with("/court-reports") => {
             Access::Needs(ManageCases)
         }
+        (_, "/retention") | (_, "/people/<id>/retention") => Access::Needs(ReviewRetention),
+        (_, p) if p.starts_with("/people/<id>/retention/") => Access::Needs(ReviewRetention),
+        (_, p) if p.starts_with("/people/<id>/subject-access") || p.ends_with("/export") => {
+            Access::Needs(ExportSubjectData)
+        }
         (_, "/people/<id>/assessments")
         | (_, "/people/<id>/court-reports")
         | (_, "/people/<id>/history")

@@ -24,6 +24,7 @@ pub mod recovery_codes;
 pub mod referral_status_history;
 pub mod referrals;
 pub mod reoffences;
+pub mod retention_decisions;
 pub mod sessions;
 pub mod setup_tokens;
 pub mod user_roles;

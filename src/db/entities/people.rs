@@ -23,6 +23,9 @@ pub struct Model {
     pub contact_preference: Option<ContactPreference>,
     pub category: SubjectCategory,
     pub review_date: Option<Date>,
+    /// When the record was disposed of under the retention rule (its
+    /// personal data erased); `None` while it is held.
+    pub disposed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i32>,
     pub updated_at: DateTimeUtc,

@@ -16,6 +16,7 @@ mod programmes;
 mod referrals;
 mod register;
 mod report_view;
+mod retention;
 mod session;
 mod setup;
 mod statistics;
@@ -43,6 +44,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(referrals::routes());
     r.extend(assessments::routes());
     r.extend(hearings::routes());
+    r.extend(retention::routes());
     r.extend(register::routes());
     r.extend(report_view::routes());
     r.extend(cohorts::routes());

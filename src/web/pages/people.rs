@@ -159,6 +159,20 @@ pub(super) fn subnav(actor: &Actor, person_id: i32, current: &str) -> Vec<Subnav
         ));
         items.push(("history", "History", format!("/people/{person_id}/history")));
     }
+    if actor.can(Capability::ExportSubjectData) {
+        items.push((
+            "subject_access",
+            "Subject access",
+            format!("/people/{person_id}/subject-access"),
+        ));
+    }
+    if actor.can(Capability::ReviewRetention) {
+        items.push((
+            "retention",
+            "Retention",
+            format!("/people/{person_id}/retention"),
+        ));
+    }
     items
         .into_iter()
         .map(|(key, label, href)| SubnavItem {
