@@ -170,11 +170,8 @@ async fn allow_only_erasure(
     match m.get_database_backend() {
         DbBackend::Postgres => {
             db.execute_unprepared(&format!(
-                "DROP TRIGGER IF EXISTS {table}_no_update ON {table};"
-            ))
-            .await?;
-            db.execute_unprepared(&format!(
-                "CREATE OR REPLACE FUNCTION {table}_erase_only() RETURNS trigger AS $$
+                "DROP TRIGGER IF EXISTS {table}_no_update ON {table};
+                 CREATE OR REPLACE FUNCTION {table}_erase_only() RETURNS trigger AS $$
                  BEGIN
                    IF NOT ({}) THEN RAISE EXCEPTION '{table} is append-only'; END IF;
                    RETURN NEW;
@@ -189,10 +186,10 @@ async fn allow_only_erasure(
             .await?;
         }
         _ => {
-            db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_no_update;"))
-                .await?;
+            // one call, so the drop and the create run on one connection
             db.execute_unprepared(&format!(
-                "CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+                "DROP TRIGGER IF EXISTS {table}_no_update;
+                 CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
                  WHEN NOT ({})
                  BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;",
                 erasure_only(kept, erasable, "IS")
@@ -242,10 +239,9 @@ async fn allow_report_erasure(m: &SchemaManager<'_>) -> Result<(), DbErr> {
             .await?;
         }
         _ => {
-            db.execute_unprepared("DROP TRIGGER IF EXISTS court_reports_locked;")
-                .await?;
             db.execute_unprepared(&format!(
-                "CREATE TRIGGER court_reports_locked BEFORE UPDATE ON court_reports
+                "DROP TRIGGER IF EXISTS court_reports_locked;
+                 CREATE TRIGGER court_reports_locked BEFORE UPDATE ON court_reports
                  WHEN {}
                  BEGIN SELECT RAISE(ABORT, 'a submitted court report is locked'); END;",
                 refused("IS")

@@ -20,6 +20,7 @@ pub mod sessions_repo;
 pub mod settings_repo;
 pub mod setup_repo;
 pub mod statistics_repo;
+pub mod subject_access_repo;
 pub mod tokens_repo;
 pub mod users_repo;
 

@@ -190,6 +190,7 @@ pub async fn find_by_reference(
 ) -> Result<Option<Person>, DbErr> {
     people::Entity::find()
         .filter(people::Column::Reference.eq(reference))
+        .filter(people::Column::DisposedAt.is_null())
         .one(db)
         .await
 }
@@ -245,6 +246,7 @@ pub async fn candidates(
     }
     people::Entity::find()
         .filter(exact)
+        .filter(people::Column::DisposedAt.is_null())
         .limit(limit)
         .all(db)
         .await
@@ -284,6 +286,7 @@ pub async fn born_on(db: &impl ConnectionTrait, dates: &[NaiveDate]) -> Result<V
         out.extend(
             people::Entity::find()
                 .filter(people::Column::DateOfBirth.is_in(chunk.iter().copied()))
+                .filter(people::Column::DisposedAt.is_null())
                 .all(db)
                 .await?,
         );

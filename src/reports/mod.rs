@@ -9,6 +9,7 @@
 
 pub mod court_report;
 pub mod layout;
+pub mod subject_access;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

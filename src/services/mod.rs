@@ -23,5 +23,6 @@ pub mod settings;
 pub mod setup;
 pub mod sign_in;
 pub mod statistics;
+pub mod subject_access;
 pub mod tokens;
 pub mod two_step;

@@ -64,6 +64,11 @@ const NAV: &[(&str, &str, Option<Capability>)] = &[
     ("/admin/users", "Users", Some(Capability::ManageUsers)),
     ("/admin/sessions", "Sessions", Some(Capability::ManageUsers)),
     ("/admin/audit", "Audit log", Some(Capability::ViewAuditLog)),
+    (
+        "/subject-access",
+        "Subject access",
+        Some(Capability::ManageUsers),
+    ),
     ("/admin/settings", "Settings", Some(Capability::ManageUsers)),
     (
         "/account",

@@ -23,3 +23,4 @@ mod reoffending_statistics;
 mod retention_and_disposal;
 mod route_guards;
 mod sign_in_and_lockout;
+mod subject_access;

@@ -24,11 +24,12 @@ async fn app_reviewing_after_one_year() -> TestApp {
 }
 
 /// A one-session programme with a cohort whose session is at `first`.
-async fn cohort(app: &TestApp, probation: &str, code: &str, first: &str) -> Value {
+pub(crate) async fn cohort(app: &TestApp, probation: &str, code: &str, first: &str) -> Value {
     app.create_user(&format!("f.{}", code.to_lowercase()), &[Role::Facilitator])
         .await;
     let programme = api(app, "POST", "/api/v1/programmes", Some(probation), Some(json!({
         "name": format!("Awareness {code}"), "max_group_size": 12, "completion_rule": {"min_attended": 1},
+        "aims": ["Understand the harm done"],
         "sessions": [{"number": 1, "title": "Consequences", "minutes": 120}]
     })))
     .await;
@@ -91,7 +92,7 @@ async fn every_statistic(app: &TestApp, manager: &str, probation: &mut Browser) 
     figures
 }
 
-async fn one_value(app: &TestApp, sql: &str) -> Option<String> {
+pub(crate) async fn one_value(app: &TestApp, sql: &str) -> Option<String> {
     let row = app
         .db()
         .query_one_raw(sea_orm::Statement::from_string(

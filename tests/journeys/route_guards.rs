@@ -73,6 +73,7 @@ fn access(method: Method, path: &str) -> Access {
         }
         (_, "/retention") | (_, "/people/<id>/retention") => Access::Needs(ReviewRetention),
         (_, p) if p.starts_with("/people/<id>/retention/") => Access::Needs(ReviewRetention),
+        (_, "/subject-access") => Access::Needs(ExportSubjectData),
         (_, p) if p.starts_with("/people/<id>/subject-access") || p.ends_with("/export") => {
             Access::Needs(ExportSubjectData)
         }
@@ -159,6 +160,7 @@ async fn send(app: &TestApp, b: &mut Browser, method: Method, path: &str) -> cra
             crate::support::Reply {
                 status: r.status(),
                 body: String::new(),
+                bytes: vec![],
                 location: None,
                 headers: vec![],
                 set_cookies: vec![],

@@ -50,6 +50,7 @@ use super::{
         people::create_person,
         people::search_people,
         people::show_person,
+        people::export_person,
         arrests::create_arrest,
         arrests::list_arrests,
         arrests::import_arrests,

@@ -17,8 +17,9 @@ use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::person::PersonInput;
 use crate::domain::person::{ContactPreference, Sex, SubjectCategory};
 use crate::domain::roles::Capability;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::services::people::{self, PersonSearch};
+use crate::services::subject_access;
 use crate::state::AppState;
 use crate::web::present::{self, ArrestView, HearingView, PersonView, ReferralView};
 use utoipa::ToSchema;
@@ -266,6 +267,86 @@ pub(super) async fn show_person(
     }))))
 }
 
+/// Everything held about one man (a subject access export): one list per
+/// kind of record, each row every column of that record, every version.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SubjectAccessOut {
+    /// The export's reference (`SAR-<id>-<date>`).
+    reference: String,
+    generated_at: chrono::DateTime<chrono::Utc>,
+    /// Whom the export was made for, as recorded in the audit log.
+    recipient: String,
+    #[schema(value_type = Object)]
+    person: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    arrests: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    referrals: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    referral_history: serde_json::Value,
+    /// Every version, the content as written.
+    #[schema(value_type = Vec<Object>)]
+    assessments: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    hearings: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    enrolments: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    enrolment_history: serde_json::Value,
+    /// Every mark, corrections and the marks they replaced included.
+    #[schema(value_type = Vec<Object>)]
+    attendance: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    enforcement: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    aim_ratings: serde_json::Value,
+    /// Every version, the content as written.
+    #[schema(value_type = Vec<Object>)]
+    court_reports: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    reoffences: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    retention_decisions: serde_json::Value,
+    /// The audit entries naming him or listing him.
+    #[schema(value_type = Vec<Object>)]
+    audit: serde_json::Value,
+}
+
+/// Subject access: everything held about one man (probation,
+/// administrators), audited as a disclosure to the recipient (the man
+/// himself unless another is named).
+#[utoipa::path(
+    tag = "people",
+    params(
+        ("id" = i32, Path, description = "The man's id", minimum = 1),
+        ("recipient" = Option<String>, Query, max_length = 200, description = "Whom the export is for (recorded in the audit log); the data subject when not given"),
+    ),
+    responses(
+        (status = 200, description = "Everything held about him", body = SubjectAccessOut),
+        (status = 404, description = "No such man, or his record was disposed of", body = Problem),
+        (status = 422, description = "The recipient is too long", body = Problem),
+    ),
+)]
+#[get("/people/<id>/export?<recipient>")]
+pub(super) async fn export_person(
+    app: &State<AppState>,
+    user: Can<cap::ExportSubjectData>,
+    _once: query::EachOnce,
+    id: i32,
+    recipient: Option<String>,
+) -> AppResult<Json<SubjectAccessOut>> {
+    let (doc, _) = subject_access::export(
+        app,
+        user.actor(),
+        id,
+        recipient.as_deref(),
+        subject_access::Format::Json,
+    )
+    .await?;
+    let out = serde_json::from_value(doc).map_err(AppError::internal)?;
+    Ok(Json(out))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![create_person, search_people, show_person]
+    routes![create_person, search_people, show_person, export_person]
 }

@@ -20,6 +20,7 @@ mod retention;
 mod session;
 mod setup;
 mod statistics;
+mod subject_access;
 mod two_step;
 
 use rocket::Route;
@@ -45,6 +46,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(assessments::routes());
     r.extend(hearings::routes());
     r.extend(retention::routes());
+    r.extend(subject_access::routes());
     r.extend(register::routes());
     r.extend(report_view::routes());
     r.extend(cohorts::routes());

@@ -272,6 +272,8 @@ impl TestApp {
 pub struct Reply {
     pub status: Status,
     pub body: String,
+    /// The body as sent (a PDF's bytes).
+    pub bytes: Vec<u8>,
     pub location: Option<String>,
     pub headers: Vec<(String, String)>,
     pub set_cookies: Vec<(String, String)>,
@@ -311,10 +313,11 @@ async fn reply(r: LocalResponse<'_>) -> Reply {
         .iter()
         .map(|c| (c.name().to_string(), c.value().to_string()))
         .collect();
-    let body = r.into_string().await.unwrap_or_default();
+    let bytes = r.into_bytes().await.unwrap_or_default();
     Reply {
         status,
-        body,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
         location,
         headers,
         set_cookies,
@@ -607,19 +610,22 @@ pub async fn download_pdf(app: &TestApp, path: &str, token: &str) -> Download {
         .unwrap_or_default()
         .to_string();
     let bytes = r.into_bytes().await.unwrap_or_default();
-    let mut warnings = Vec::new();
-    let pages =
-        printpdf::PdfDocument::parse(&bytes, &printpdf::PdfParseOptions::default(), &mut warnings)
-            .map(|pdf| {
-                pdf.extract_text()
-                    .into_iter()
-                    .map(|p| p.join(" "))
-                    .collect()
-            })
-            .unwrap_or_default();
     Download {
         status,
         disposition,
-        pages,
+        pages: pdf_pages(&bytes),
     }
+}
+
+/// Each page's text of a PDF, parsed with printpdf (empty when it is not one).
+pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    printpdf::PdfDocument::parse(bytes, &printpdf::PdfParseOptions::default(), &mut warnings)
+        .map(|pdf| {
+            pdf.extract_text()
+                .into_iter()
+                .map(|p| p.join(" "))
+                .collect()
+        })
+        .unwrap_or_default()
 }
