@@ -246,7 +246,8 @@ async fn an_administrator_finds_the_man_by_his_reference_and_police_cannot_expor
         .await;
     let reference = man["reference"].as_str().expect("reference").to_string();
     let mut admin = app.signed_in(&[Role::Admin]).await;
-    let typo = format!("{}X", &reference[..reference.len() - 1]);
+    let wrong_last = if reference.ends_with('X') { 'Y' } else { 'X' };
+    let typo = format!("{}{wrong_last}", &reference[..reference.len() - 1]);
     let wrong = admin
         .get(&app, &format!("/subject-access?reference={typo}"))
         .await;
