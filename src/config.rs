@@ -106,11 +106,14 @@ fn flag(name: &str) -> Result<bool, String> {
 }
 
 impl Settings {
-    /// The local MARAC escalation rule, as the DASH rules take it.
-    pub fn dash(&self) -> crate::domain::dash::DashSettings {
-        crate::domain::dash::DashSettings {
-            escalation_incidents: self.dash_escalation_incidents,
-            escalation_months: self.dash_escalation_months,
+    /// The start-up defaults of the settings an administrator may change.
+    pub fn adjustable(&self) -> crate::domain::adjustable::Adjustable {
+        crate::domain::adjustable::Adjustable {
+            dash_escalation_incidents: self.dash_escalation_incidents,
+            dash_escalation_months: self.dash_escalation_months,
+            retention_years: self.retention_years,
+            idle_timeout_minutes: self.limits.idle_timeout.num_minutes().clamp(2, 480) as u32,
+            two_step_for_everyone: self.require_two_step == TwoStepPolicy::Everyone,
         }
     }
 

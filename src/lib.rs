@@ -58,7 +58,7 @@ pub fn build_rocket(
                 Box::pin(async move {
                     if let Some(app) = rocket.state::<AppState>() {
                         let now = app.now();
-                        let l = &app.settings.limits;
+                        let l = &app.limits();
                         let _ = db::sessions_repo::delete_stale(
                             &app.db,
                             now - l.idle_timeout,
@@ -66,6 +66,16 @@ pub fn build_rocket(
                         )
                         .await;
                         let _ = db::imports_repo::expire(&app.db, now).await;
+                        let _ = services::settings::refresh(app).await;
+                        let app = app.clone();
+                        tokio::spawn(async move {
+                            let every =
+                                std::time::Duration::from_secs(domain::adjustable::REFRESH_SECONDS);
+                            loop {
+                                tokio::time::sleep(every).await;
+                                let _ = services::settings::refresh(&app).await;
+                            }
+                        });
                     }
                 })
             },

@@ -2,7 +2,7 @@
 //! settings, the clock and the password hasher.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -10,7 +10,10 @@ use sea_orm::DatabaseConnection;
 use crate::auth::password::PasswordHasher;
 use crate::auth::throttle::SignInThrottle;
 use crate::clock::Clock;
-use crate::config::Settings;
+use crate::config::{Settings, TwoStepPolicy};
+use crate::domain::accounts::SecurityLimits;
+use crate::domain::adjustable::Adjustable;
+use crate::domain::dash::DashSettings;
 
 /// Rows done and rows in all, per import run being written on this server.
 pub type ImportProgress = Arc<Mutex<HashMap<i32, (usize, usize)>>>;
@@ -36,6 +39,9 @@ pub struct AppState {
     pub import_progress: ImportProgress,
     /// Imports started on this server, for waiting on their end.
     pub import_done: ImportDone,
+    /// The settings administrators may change, as last read (see
+    /// `domain::adjustable`): read through the methods below.
+    adjustable: Arc<RwLock<Adjustable>>,
 }
 
 impl AppState {
@@ -43,7 +49,9 @@ impl AppState {
     pub fn new(db: DatabaseConnection, settings: Settings, clock: Arc<dyn Clock>) -> AppState {
         let hasher = PasswordHasher::new(settings.hashing_concurrency);
         let sign_in_throttle = SignInThrottle::new(settings.sign_in_attempts_per_minute);
+        let adjustable = Arc::new(RwLock::new(settings.adjustable()));
         AppState {
+            adjustable,
             db,
             sign_in_throttle,
             settings,
@@ -57,5 +65,49 @@ impl AppState {
     /// The current instant.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The adjustable settings in force.
+    pub fn adjustable(&self) -> Adjustable {
+        match self.adjustable.read() {
+            Ok(a) => *a,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+
+    /// Replace the adjustable settings in force (after reading or saving them).
+    pub fn put_adjustable(&self, a: Adjustable) {
+        match self.adjustable.write() {
+            Ok(mut held) => *held = a,
+            Err(poisoned) => *poisoned.into_inner() = a,
+        }
+    }
+
+    /// The session and lockout limits, with the idle timeout in force.
+    pub fn limits(&self) -> SecurityLimits {
+        let idle = chrono::Duration::minutes(i64::from(self.adjustable().idle_timeout_minutes));
+        SecurityLimits {
+            idle_timeout: idle,
+            idle_warning: SecurityLimits::warning_before(idle),
+            ..self.settings.limits
+        }
+    }
+
+    /// The local MARAC escalation rule in force.
+    pub fn dash(&self) -> DashSettings {
+        let a = self.adjustable();
+        DashSettings {
+            escalation_incidents: a.dash_escalation_incidents,
+            escalation_months: a.dash_escalation_months,
+        }
+    }
+
+    /// Who must use two-step verification.
+    pub fn two_step(&self) -> TwoStepPolicy {
+        if self.adjustable().two_step_for_everyone {
+            TwoStepPolicy::Everyone
+        } else {
+            TwoStepPolicy::Administrators
+        }
     }
 }

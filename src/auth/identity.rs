@@ -102,14 +102,8 @@ async fn from_session(req: &Request<'_>, app: &AppState, now: DateTime<Utc>) -> 
         RoleSet::new(roles),
         session.id,
     );
-    let needs_two_step_setup =
-        user.totp_secret.is_none() && app.settings.require_two_step.requires(actor.roles());
-    if let Err(end) = session_state(
-        session.created_at,
-        session.last_seen_at,
-        now,
-        &app.settings.limits,
-    ) {
+    let needs_two_step_setup = user.totp_secret.is_none() && app.two_step().requires(actor.roles());
+    if let Err(end) = session_state(session.created_at, session.last_seen_at, now, &app.limits()) {
         let _ = sessions_repo::delete(db, session.id).await;
         let reason = match end {
             SessionEnd::Idle => "session ended after inactivity",
@@ -141,7 +135,7 @@ async fn from_session(req: &Request<'_>, app: &AppState, now: DateTime<Utc>) -> 
         csrf_token: session.csrf_token,
         must_change_password: user.must_change_password,
         needs_two_step_setup,
-        expires_at: session_expires_at(session.created_at, last_seen, &app.settings.limits),
+        expires_at: session_expires_at(session.created_at, last_seen, &app.limits()),
     })
 }
 

@@ -49,3 +49,24 @@ pub async fn areas(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
         .and_then(|v| serde_json::from_str(&v).ok())
         .unwrap_or_default())
 }
+
+/// Every saved setting, by key.
+pub async fn all(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<String, String>, DbErr> {
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT key, value FROM settings",
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<String>("", "key")?,
+                r.try_get::<String>("", "value")?,
+            ))
+        })
+        .collect()
+}

@@ -2,6 +2,7 @@
 //! SeaORM, the clock or the network: "today" is always an argument.
 
 pub mod accounts;
+pub mod adjustable;
 pub mod api_tokens;
 pub mod arrest;
 pub mod arrest_import;

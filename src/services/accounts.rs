@@ -136,7 +136,7 @@ pub async fn user_detail(app: &AppState, actor: &Actor, user_id: i32) -> AppResu
         .ok_or(AppError::NotFound)?;
     let roles = users_repo::roles_of(&app.db, user_id).await?;
     let now = app.now();
-    let limits = &app.settings.limits;
+    let limits = &app.limits();
     let sessions = sessions_repo::for_user(&app.db, user_id)
         .await?
         .into_iter()
@@ -360,7 +360,7 @@ pub async fn active_sessions(
     page: PageRequest,
 ) -> AppResult<(Vec<(Session, String)>, PageInfo)> {
     actor.require(Capability::ManageUsers)?;
-    let since = app.now() - app.settings.limits.idle_timeout;
+    let since = app.now() - app.limits().idle_timeout;
     let (rows, total) =
         sessions_repo::list_recent(&app.db, since, page.offset(), page.per_page).await?;
     let ids: Vec<i32> = rows.iter().map(|s| s.user_id).collect();

@@ -397,7 +397,7 @@ async fn risk_facts(app: &AppState, person_id: i32) -> AppResult<Option<RiskFact
         return Ok(None);
     };
     let input: AssessmentInput = serde_json::from_str(&a.content).unwrap_or_default();
-    let results = partial_results(&input, &app.settings.dash());
+    let results = partial_results(&input, &app.dash());
     let da = input.domestic_abuse.clone().unwrap_or_default();
     Ok(Some(RiskFacts {
         completed_on: london_date(a.completed_at.unwrap_or(a.updated_at)),

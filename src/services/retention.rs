@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::auth::Actor;
 use crate::db::people_repo::{self, Person};
 use crate::db::retention_repo::{self, Decision, DueRow};
-use crate::db::{enrolments_repo, hearings_repo, referrals_repo, settings_repo};
+use crate::db::{enrolments_repo, hearings_repo, referrals_repo};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::london_time::{from_london, london_date};
 use crate::domain::pagination::{PageInfo, PageRequest};
@@ -20,17 +20,9 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditEntry};
 use crate::state::AppState;
 
-/// The setting's key in the settings table.
-pub const RETENTION_SETTING: &str = "retention_years";
-
-/// The retention rule in force: the administrator's setting, else the
-/// start-up default.
+/// The retention rule in force (an adjustable setting).
 pub async fn rule(app: &AppState) -> AppResult<RetentionRule> {
-    let stored = settings_repo::get(&app.db, RETENTION_SETTING)
-        .await?
-        .and_then(|v| v.trim().parse::<u32>().ok());
-    let years = stored.unwrap_or(app.settings.retention_years);
-    RetentionRule::new(years).or_else(|_| Ok(RetentionRule::default()))
+    Ok(RetentionRule::new(app.adjustable().retention_years).unwrap_or_default())
 }
 
 /// Midnight (London) starting `date`, as a UTC instant.

@@ -1,8 +1,15 @@
 //! Settings an administrator changes in the app (kept in the database so
-//! every server sees them): the list of areas / beats arrests are filed under.
+//! every server sees them): the list of areas / beats arrests are filed under,
+//! and the rules in `domain::adjustable` (escalation, retention, idle
+//! timeout, two-step).
+
+use std::collections::HashMap;
+
+use sea_orm::TransactionTrait;
 
 use crate::auth::Actor;
 use crate::db::settings_repo;
+use crate::domain::adjustable::Adjustable;
 use crate::domain::audit_action::AuditAction;
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
@@ -54,4 +61,41 @@ pub async fn set_areas(app: &AppState, actor: &Actor, text: &str) -> AppResult<V
     )
     .await?;
     Ok(areas)
+}
+
+/// Re-read the saved settings and put them in force on this server (at
+/// start-up and every few seconds, so a change saved on another server
+/// arrives here too).
+pub async fn refresh(app: &AppState) -> AppResult<Adjustable> {
+    let saved = settings_repo::all(&app.db).await?;
+    let a = app.settings.adjustable().overlaid(&saved);
+    app.put_adjustable(a);
+    Ok(a)
+}
+
+/// Save the rules an administrator typed (every mistake named at once),
+/// audited with each changed value's old and new, and put them in force.
+pub async fn set_adjustable(
+    app: &AppState,
+    actor: &Actor,
+    fields: &HashMap<&str, &str>,
+) -> AppResult<Adjustable> {
+    actor.require(Capability::ManageUsers)?;
+    let new = Adjustable::check(fields).map_err(AppError::Invalid)?;
+    let old = refresh(app).await?;
+    let changed = new.changed_from(&old);
+    if changed.is_empty() {
+        return Ok(new);
+    }
+    let now = app.now();
+    let txn = app.db.begin().await?;
+    let mut entry = AuditEntry::new(AuditAction::UserChanged).record("setting", "rules");
+    for (key, before, after) in &changed {
+        settings_repo::put(&txn, key, after, actor.user_id(), now).await?;
+        entry = entry.change(key, before, after);
+    }
+    audit::record(&txn, actor, now, entry).await?;
+    txn.commit().await?;
+    app.put_adjustable(new);
+    Ok(new)
 }

@@ -70,7 +70,7 @@ pub(crate) async fn count_refusal(
     reason: &'static str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
-    let limits = &app.settings.limits;
+    let limits = &app.limits();
     let counted = users_repo::count_failure(
         db,
         user.id,

@@ -29,7 +29,7 @@ pub async fn status(app: &AppState, actor: &Actor) -> AppResult<(bool, bool)> {
         .ok_or(AppError::NotFound)?;
     Ok((
         user.totp_secret.is_some(),
-        app.settings.require_two_step.requires(actor.roles()),
+        app.two_step().requires(actor.roles()),
     ))
 }
 
@@ -144,7 +144,7 @@ pub async fn disable_own(
     let txn = app.db.begin().await?;
     users_repo::set_totp(&txn, uid, None, None).await?;
     recovery_codes_repo::delete_for_user(&txn, uid).await?;
-    let note = if app.settings.require_two_step.requires(actor.roles()) {
+    let note = if app.two_step().requires(actor.roles()) {
         "two-step verification removed by its owner to set up a new phone"
     } else {
         "two-step verification turned off"
@@ -174,7 +174,7 @@ pub async fn reset(app: &AppState, actor: &Actor, user_id: i32) -> AppResult<()>
     users_repo::set_totp(&txn, user.id, None, None).await?;
     recovery_codes_repo::delete_for_user(&txn, user.id).await?;
     sessions_repo::delete_for_user(&txn, user.id, None).await?;
-    let note = if app.settings.require_two_step.requires(&roles) {
+    let note = if app.two_step().requires(&roles) {
         "two-step verification reset; must be set up again"
     } else {
         "two-step verification reset"

@@ -107,7 +107,7 @@ impl Shell {
         let warning = req
             .rocket()
             .state::<AppState>()
-            .map(|a| a.settings.limits.idle_warning.num_seconds())
+            .map(|a| a.limits().idle_warning.num_seconds())
             .unwrap_or(300);
         match identity {
             Identity::Session(s) => {

@@ -22,5 +22,6 @@ mod programmes_and_register;
 mod reoffending_statistics;
 mod retention_and_disposal;
 mod route_guards;
+mod settings_without_restart;
 mod sign_in_and_lockout;
 mod subject_access;

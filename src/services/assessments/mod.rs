@@ -33,7 +33,7 @@ pub use start::{create, require_api_fields, start};
 const REDACTED: &str = "[assessment content: not copied to the audit log]";
 
 fn settings(app: &AppState) -> DashSettings {
-    app.settings.dash()
+    app.dash()
 }
 
 fn summary(input: &AssessmentInput, results: &AssessmentResults) -> Summary {

@@ -46,7 +46,7 @@ pub(super) fn calculate_dash(
     _user: Can<cap::UseCalculators>,
     body: ApiJson<DashInput>,
 ) -> AppResult<Json<DashResult>> {
-    dash::assess(&body, &app.settings.dash())
+    dash::assess(&body, &app.dash())
         .map(Json)
         .map_err(AppError::Invalid)
 }

@@ -156,12 +156,10 @@ async fn disable_two_step(
     cookies: &CookieJar<'_>,
 ) -> AppResult<FormOutcome> {
     match two_step::disable_own(app, user.actor(), &form.password, &form.code).await {
-        Ok(()) if app.settings.require_two_step.requires(user.actor().roles()) => {
-            Ok(FormOutcome::done(
-                "/account/two-step",
-                "Now set up two-step verification on your new phone",
-            ))
-        }
+        Ok(()) if app.two_step().requires(user.actor().roles()) => Ok(FormOutcome::done(
+            "/account/two-step",
+            "Now set up two-step verification on your new phone",
+        )),
         Ok(()) => Ok(FormOutcome::done(
             "/account",
             "Two-step verification is off",

@@ -211,7 +211,7 @@ impl Section<'_> {
         let v = assessments::editable(self.app, self.user.actor(), self.id).await?;
         let mut assessment = AssessmentPage::of(&v);
         assessment.errors = errors.map(errors_json);
-        let dash = self.app.settings.dash();
+        let dash = self.app.dash();
         let choices = SectionChoices::new();
         let template = self.template;
         Ok(match values {
