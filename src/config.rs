@@ -8,6 +8,10 @@ use chrono::Duration;
 
 use crate::domain::accounts::SecurityLimits;
 
+/// Whom to ask about personal data, until the deployment names its officer.
+pub const DEFAULT_DATA_PROTECTION_CONTACT: &str =
+    "the data protection officer of the police force or probation service that holds your record";
+
 /// The database used when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/kerbside.db?mode=rwc";
 
@@ -59,6 +63,9 @@ pub struct Settings {
     /// Years after a man's last activity before his record is reviewed
     /// (the start-up default of the retention setting).
     pub retention_years: u32,
+    /// Whom people should ask about their data (printed on the privacy
+    /// notice): the controller's data protection officer.
+    pub data_protection_contact: String,
 }
 
 impl Default for Settings {
@@ -76,6 +83,7 @@ impl Default for Settings {
             dash_escalation_incidents: 3,
             dash_escalation_months: 12,
             retention_years: crate::domain::retention::DEFAULT_RETENTION_YEARS,
+            data_protection_contact: DEFAULT_DATA_PROTECTION_CONTACT.to_string(),
         }
     }
 }
@@ -163,6 +171,8 @@ impl Settings {
                 as u32,
             dash_escalation_months: number("KERBSIDE_DASH_ESCALATION_MONTHS", 12, 1, 36)? as u32,
             retention_years: number("KERBSIDE_RETENTION_YEARS", 6, 1, 20)? as u32,
+            data_protection_contact: var("KERBSIDE_DATA_PROTECTION_CONTACT")
+                .unwrap_or_else(|| DEFAULT_DATA_PROTECTION_CONTACT.to_string()),
         })
     }
 }

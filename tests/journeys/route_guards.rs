@@ -33,6 +33,7 @@ impl Access {
 fn access(method: Method, path: &str) -> Access {
     use Capability::*;
     match (method, path) {
+        (_, "/privacy") | (_, "/accessibility") => Access::Public,
         (_, "/healthz") | (_, "/api/v1/openapi.json") | (_, "/api/v1/docs") | (_, "/refused") => {
             Access::Public
         }

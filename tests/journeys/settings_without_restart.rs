@@ -92,3 +92,36 @@ async fn an_administrator_shortens_the_idle_timeout_and_requires_two_step_for_ev
         "everyone must now set up two-step"
     );
 }
+
+#[rocket::async_test]
+async fn the_privacy_notice_states_the_retention_rule_in_force_and_every_page_links_to_it() {
+    let app = TestApp::start().await;
+    let mut visitor = Browser::new();
+    let sign_in = visitor.get(&app, "/sign-in").await;
+    for link in ["href=\"/privacy\"", "href=\"/accessibility\""] {
+        assert!(sign_in.body.contains(link), "the footer links {link}");
+    }
+    let notice = visitor.get(&app, "/privacy").await;
+    assert_eq!(notice.status, Status::Ok);
+    assert!(notice.body.contains("reviewed 6 years after"));
+    assert!(notice.body.contains("section 35(2)(b)"));
+    assert!(
+        visitor
+            .get(&app, "/accessibility")
+            .await
+            .body
+            .contains("(WCAG) 2.2 at level AA")
+    );
+
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    admin.get(&app, "/admin/settings").await;
+    let mut seven = rules("30", "administrators");
+    seven[2] = ("retention_years", "7");
+    let saved = admin.post(&app, "/admin/settings/rules", &seven).await;
+    assert!(saved.redirects_to("/admin/settings"), "{}", saved.body);
+    let notice = visitor.get(&app, "/privacy").await;
+    assert!(
+        notice.body.contains("reviewed 7 years after"),
+        "the notice follows the setting"
+    );
+}

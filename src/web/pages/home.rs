@@ -82,6 +82,22 @@ const TASKS: &[(Option<Capability>, Task)] = &[
         },
     ),
     (
+        Some(Capability::ReviewRetention),
+        Task {
+            href: "/retention",
+            title: "Retention review",
+            text: "Records due for review: keep each with a reason, or dispose of it.",
+        },
+    ),
+    (
+        Some(Capability::ExportSubjectData),
+        Task {
+            href: "/subject-access",
+            title: "Subject access request",
+            text: "Find a man by his reference and export everything held about him.",
+        },
+    ),
+    (
         Some(Capability::ManageUsers),
         Task {
             href: "/admin/users",

@@ -1,5 +1,6 @@
 //! HTML pages, one module per feature, each with its own `routes()`.
 
+mod about;
 mod account;
 mod admin;
 mod arrests;
@@ -46,6 +47,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(assessments::routes());
     r.extend(hearings::routes());
     r.extend(retention::routes());
+    r.extend(about::routes());
     r.extend(subject_access::routes());
     r.extend(register::routes());
     r.extend(report_view::routes());
