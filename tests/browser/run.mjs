@@ -22,9 +22,10 @@ import * as facilitatorRegister from "./journeys/facilitator_register.mjs";
 import * as probationProgramme from "./journeys/probation_programme.mjs";
 import * as probationCourtReport from "./journeys/probation_court_report.mjs";
 import * as managerReoffending from "./journeys/manager_reoffending.mjs";
+import * as dataProtection from "./journeys/data_protection.mjs";
 
 // One story on one server: each journey builds on the ones before it.
-const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference, facilitatorRegister, probationProgramme, probationCourtReport, managerReoffending];
+const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference, facilitatorRegister, probationProgramme, probationCourtReport, managerReoffending, dataProtection];
 // Journeys with a server of their own, run alongside the story.
 const ALONE = [sessionExpiry];
 
