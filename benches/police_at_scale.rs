@@ -13,8 +13,7 @@ use sea_orm::{ConnectionTrait, Statement};
 
 #[path = "common.rs"]
 mod common;
-#[path = "town_names.rs"]
-mod town_names;
+use kerbside::demo::town as town_names;
 
 use town_names::Lcg;
 

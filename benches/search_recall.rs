@@ -1,7 +1,7 @@
 //! Benchmark: does the people search find the right man when his name is
 //! typed with one mistake, and with no date of birth?
 //!
-//! Method: a fictional town of men (benches/town_names.rs, fixed seed) is
+//! Method: a fictional town of men (src/demo/town.rs, fixed seed) is
 //! written into a fresh database and given its name keys as the app does.
 //! For each of seven kinds of mistake, men are picked at random and one of
 //! their names (surname or first forename) is typed wrong once: a dropped,
@@ -34,8 +34,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
 
 #[path = "common.rs"]
 mod common;
-#[path = "town_names.rs"]
-mod town_names;
+use kerbside::demo::town as town_names;
 
 use town_names::{Lcg, Name};
 

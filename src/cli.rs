@@ -45,6 +45,16 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         to: String,
     },
+    /// Fill an empty database with a fictional town's five years of work,
+    /// and print the demo users' passwords (once)
+    SeedDemo {
+        /// How many men
+        #[arg(long, default_value_t = crate::demo::DEFAULT_SCALE, value_parser = clap::value_parser!(usize))]
+        scale: usize,
+        /// The same seed gives the same town
+        #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+        seed: u64,
+    },
     /// Manage user accounts
     #[command(subcommand)]
     User(UserCommand),
@@ -147,6 +157,7 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
     match command {
         Command::Serve => serve(settings).await,
         Command::Backup { to } => backup(&settings, &to).await,
+        Command::SeedDemo { scale, seed } => seed_demo(&settings, scale, seed).await,
         Command::User(UserCommand::Create {
             username,
             name,
@@ -198,6 +209,37 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
                 Err(e) => fail(explain(e)),
             }
         }
+    }
+}
+
+async fn seed_demo(settings: &Settings, scale: usize, seed: u64) -> ExitCode {
+    let started = std::time::Instant::now();
+    let progress = |step: &str| eprintln!("seed-demo: {step}");
+    match crate::demo::seed(settings, scale, seed, &progress).await {
+        Ok(made) => {
+            println!(
+                "Made {} men, {} arrests, {} assessments, {} cohorts, {} enrolments, {} attendance marks, {} enforcement decisions, {} court reports and {} cautions found by checks in {:.0} s.",
+                made.men,
+                made.arrests,
+                made.assessments,
+                made.cohorts,
+                made.enrolments,
+                made.marks,
+                made.enforcement,
+                made.court_reports,
+                made.reoffences_found,
+                started.elapsed().as_secs_f64()
+            );
+            println!("Sign in as (these passwords are shown only now):");
+            for u in &made.users {
+                println!("  {:<12} {:<18} {}", u.role, u.username, u.password);
+            }
+            println!(
+                "The administrator and the auditor are asked to set up two-step verification at first sign-in."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
     }
 }
 

@@ -38,7 +38,8 @@ impl Fairing for RequestLog {
         } else {
             path.0.as_str()
         };
-        if !shown.starts_with("/static/") {
+        let quiet = req.rocket().config().log_level == rocket::config::LogLevel::Off;
+        if !quiet && !shown.starts_with("/static/") {
             println!(
                 "{} {} {} {}ms",
                 req.method(),

@@ -23,11 +23,12 @@ import * as probationProgramme from "./journeys/probation_programme.mjs";
 import * as probationCourtReport from "./journeys/probation_court_report.mjs";
 import * as managerReoffending from "./journeys/manager_reoffending.mjs";
 import * as dataProtection from "./journeys/data_protection.mjs";
+import * as newcomerDemo from "./journeys/newcomer_demo.mjs";
 
 // One story on one server: each journey builds on the ones before it.
 const STORY = [firstRun, police, probation, probationNoScript, adminAudit, apiReference, facilitatorRegister, probationProgramme, probationCourtReport, managerReoffending, dataProtection];
 // Journeys with a server of their own, run alongside the story.
-const ALONE = [sessionExpiry];
+const ALONE = [sessionExpiry, newcomerDemo];
 
 const filter = process.argv[2];
 const results = [];

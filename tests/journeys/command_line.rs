@@ -333,3 +333,66 @@ fn a_release_server_refuses_a_published_or_weak_secret_key_with_one_line() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
 }
+
+#[rocket::async_test]
+async fn seed_demo_fills_an_empty_database_with_every_kind_of_record_once() {
+    let db = TestDatabase::shared().await;
+    let url = db.url.clone();
+    let conn = crate::support::raw_connection(&url).await;
+    kerbside::db::migrate(&conn).await.expect("migrated");
+    let (code, out, err) = run(&url, &["seed-demo", "--scale", "30", "--seed", "7"], "");
+    assert_eq!(code, 0, "{out} {err}");
+    assert!(out.contains("Made 30 men"), "{out}");
+    for role in [
+        "police",
+        "probation",
+        "facilitator",
+        "manager",
+        "admin",
+        "auditor",
+    ] {
+        assert!(
+            out.contains(&format!("demo.{role}")),
+            "no password for {role}: {out}"
+        );
+    }
+    let count = |sql: &'static str| {
+        let conn = conn.clone();
+        async move {
+            use sea_orm::ConnectionTrait;
+            conn.query_one_raw(sea_orm::Statement::from_string(
+                conn.get_database_backend(),
+                sql,
+            ))
+            .await
+            .expect("count")
+            .and_then(|r| r.try_get::<i64>("", "n").ok())
+            .unwrap_or(-1)
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) AS n FROM people").await, 30);
+    for (what, sql) in [
+        ("arrests", "SELECT COUNT(*) AS n FROM arrests"),
+        (
+            "assessments",
+            "SELECT COUNT(*) AS n FROM assessments WHERE status = 'completed'",
+        ),
+        ("cohorts", "SELECT COUNT(*) AS n FROM cohorts"),
+        ("enrolments", "SELECT COUNT(*) AS n FROM enrolments"),
+        ("attendance", "SELECT COUNT(*) AS n FROM attendance_marks"),
+        (
+            "audited as the demo police officer",
+            "SELECT COUNT(*) AS n FROM audit_log WHERE actor_username = 'demo.police' AND action = 'collect'",
+        ),
+    ] {
+        assert!(count(sql).await > 0, "no {what}");
+    }
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM api_tokens WHERE revoked_at IS NULL").await,
+        0,
+        "the seeding tokens are revoked"
+    );
+    let (code, _, err) = run(&url, &["seed-demo"], "");
+    assert_eq!(code, 1, "a second run is refused");
+    assert!(err.contains("already holds 30 people"), "{err}");
+}

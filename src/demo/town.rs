@@ -1,5 +1,6 @@
 //! Fictional men's names in the town's mix (British, Polish, Romanian,
-//! Lithuanian, Portuguese, South Asian), with diacritics, for benchmarks.
+//! Lithuanian, Portuguese, South Asian), with diacritics, for the demo data
+//! (`kerbside seed-demo`) and the benchmarks.
 //! Each origin has a short list of common surnames carried by a share of its
 //! men (roughly as in life: the fifty commonest British surnames cover about
 //! a fifth of people, Smith alone about 1 %, while Silva, Santos, Khan or
@@ -8,12 +9,11 @@
 //! Dobr + escu). A generator with a few hundred names shared by everyone
 //! would give a town where every third man has a namesake.
 
-#![allow(dead_code)]
-
 /// A small deterministic generator: the same seed gives the same town.
 pub struct Lcg(pub u64);
 
 impl Lcg {
+    /// The next number.
     pub fn draw(&mut self) -> u64 {
         self.0 = self
             .0
@@ -21,9 +21,11 @@ impl Lcg {
             .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
+    /// A number from 0 to `n - 1`.
     pub fn below(&mut self, n: usize) -> usize {
         (self.draw() as usize) % n.max(1)
     }
+    /// Any one of `xs`, all equally likely.
     pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[self.below(xs.len())]
     }
@@ -34,6 +36,7 @@ impl Lcg {
         let i = (xs.len() as f64 * u.powf(1.3)) as usize;
         xs[i.min(xs.len() - 1)]
     }
+    /// True `percent` times in a hundred.
     pub fn chance(&mut self, percent: u64) -> bool {
         self.draw() % 100 < percent
     }
