@@ -44,11 +44,14 @@ pub fn build_rocket(
         .merge(("template_dir", settings.template_dir.clone()))
         .merge(("ident", false));
     let static_dir = settings.static_dir.clone();
+    let quiet = figment
+        .extract_inner::<bool>("quiet_requests")
+        .unwrap_or(false);
     let https = settings.https;
     let rocket = rocket::custom(figment)
         .manage(AppState::new(db, settings, clock))
         .attach(auth::request_checks::RequestChecks)
-        .attach(web::request_log::RequestLog)
+        .attach(web::request_log::RequestLog { quiet })
         .attach(web::headers::SecurityHeaders { https })
         .attach(Template::custom(|engines| {
             templating::register(&mut engines.tera)

@@ -233,6 +233,7 @@ pub async fn seed(
     let secret: String = secret.iter().map(|b| format!("{b:02x}")).collect();
     let figment = rocket::Config::figment()
         .merge(("log_level", "off"))
+        .merge(("quiet_requests", true))
         .merge(("secret_key", secret));
     let rocket = crate::build_rocket(figment, conn, settings.clone(), Arc::new(SystemClock));
     let client = Client::untracked(rocket).await.map_err(|e| e.to_string())?;

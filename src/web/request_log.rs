@@ -11,8 +11,11 @@ use rocket::{Data, Request, Response};
 /// When the request arrived.
 struct Started(Instant);
 
-/// The fairing.
-pub struct RequestLog;
+/// The fairing. `quiet` (the Rocket setting `quiet_requests`, used by
+/// `seed-demo`, which drives the app in-process) prints nothing.
+pub struct RequestLog {
+    pub quiet: bool,
+}
 
 #[rocket::async_trait]
 impl Fairing for RequestLog {
@@ -38,8 +41,7 @@ impl Fairing for RequestLog {
         } else {
             path.0.as_str()
         };
-        let quiet = req.rocket().config().log_level == rocket::config::LogLevel::Off;
-        if !quiet && !shown.starts_with("/static/") {
+        if !self.quiet && !shown.starts_with("/static/") {
             println!(
                 "{} {} {} {}ms",
                 req.method(),

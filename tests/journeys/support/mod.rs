@@ -128,6 +128,7 @@ impl TestApp {
         let clock = FixedClock::at(start_time());
         let figment = rocket::Config::figment()
             .merge(("log_level", "off"))
+            .merge(("quiet_requests", true))
             .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="));
         let rocket = kerbside::build_rocket(figment, db, settings, clock.clone());
         let client = Client::untracked(rocket).await.expect("rocket starts");
