@@ -58,5 +58,32 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// Is this the database not answering (a restart, a lost connection, a
+    /// full pool) rather than a fault in what was asked? Such a request can
+    /// simply be tried again: the transaction it was in did not commit.
+    pub fn database_unavailable(&self) -> bool {
+        use sea_orm::RuntimeErr;
+        use sea_orm::sqlx::Error as Sqlx;
+        let runtime = match self {
+            AppError::Database(DbErr::ConnectionAcquire(_)) => return true,
+            AppError::Database(DbErr::Conn(r) | DbErr::Exec(r) | DbErr::Query(r)) => r,
+            _ => return false,
+        };
+        let RuntimeErr::SqlxError(e) = runtime else {
+            return false;
+        };
+        match e.as_ref() {
+            Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+            // PostgreSQL: connection exceptions (08...) and the server
+            // shutting down or starting up (57P01-57P03)
+            Sqlx::Database(d) => d.code().is_some_and(|c| {
+                c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+            }),
+            _ => false,
+        }
+    }
+}
+
 /// Result with [`AppError`].
 pub type AppResult<T> = Result<T, AppError>;

@@ -66,6 +66,7 @@ impl<'r> FromRequest<'r> for SignedIn {
                 session: None,
             }),
             Identity::Anonymous { .. } => Outcome::Error((Status::Unauthorized, ())),
+            Identity::Unavailable => Outcome::Error((Status::ServiceUnavailable, ())),
         }
     }
 }

@@ -41,6 +41,10 @@ pub enum Identity {
     Session(SessionIdentity),
     /// An API token.
     Token(Actor),
+    /// Who it is could not be read: the database did not answer. The
+    /// request gets a 503 ("try again"); the session cookie is kept, so a
+    /// database restart signs nobody out.
+    Unavailable,
 }
 
 /// The session cookie's name: `__Host-` prefixed when served over HTTPS.
@@ -82,19 +86,26 @@ async fn from_session(req: &Request<'_>, app: &AppState, now: DateTime<Utc>) -> 
         return Identity::Anonymous { ended: None };
     };
     let db = &app.db;
-    let Ok(Some(session)) = sessions_repo::find_by_hash(db, &hash_token(&token)).await else {
-        req.cookies().remove(Cookie::build(name).path("/"));
-        return Identity::Anonymous { ended: None };
+    let session = match sessions_repo::find_by_hash(db, &hash_token(&token)).await {
+        Ok(Some(session)) => session,
+        Ok(None) => {
+            req.cookies().remove(Cookie::build(name).path("/"));
+            return Identity::Anonymous { ended: None };
+        }
+        Err(_) => return Identity::Unavailable,
     };
     let user = match users_repo::find(db, session.user_id).await {
         Ok(Some(u)) if !u.disabled => u,
+        Err(_) => return Identity::Unavailable,
         _ => {
             let _ = sessions_repo::delete(db, session.id).await;
             req.cookies().remove(Cookie::build(name).path("/"));
             return Identity::Anonymous { ended: None };
         }
     };
-    let roles = users_repo::roles_of(db, user.id).await.unwrap_or_default();
+    let Ok(roles) = users_repo::roles_of(db, user.id).await else {
+        return Identity::Unavailable;
+    };
     let actor = Actor::signed_in(
         user.id,
         user.username.clone(),
@@ -145,14 +156,19 @@ async fn from_bearer(app: &AppState, header: &str, now: DateTime<Utc>) -> Identi
         return anonymous;
     };
     let db = &app.db;
-    let Ok(Some(t)) = tokens_repo::find_live_by_hash(db, &hash_token(token), now).await else {
-        return anonymous;
+    let t = match tokens_repo::find_live_by_hash(db, &hash_token(token), now).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return anonymous,
+        Err(_) => return Identity::Unavailable,
     };
     let user = match users_repo::find(db, t.user_id).await {
         Ok(Some(u)) if !u.disabled => u,
+        Err(_) => return Identity::Unavailable,
         _ => return anonymous,
     };
-    let roles = users_repo::roles_of(db, user.id).await.unwrap_or_default();
+    let Ok(roles) = users_repo::roles_of(db, user.id).await else {
+        return Identity::Unavailable;
+    };
     if t.last_used_at
         .is_none_or(|at| now - at >= Duration::seconds(TOUCH_EVERY))
     {

@@ -77,6 +77,11 @@ fn problem_for(status: Status) -> Problem {
             "What you sent is too large",
             "Send a smaller file or less text, or split it into parts.",
         ),
+        503 => (
+            "unavailable",
+            "The service is restarting or busy",
+            "The database did not answer. Wait a few seconds and try again: nothing from this request was saved.",
+        ),
         422 => (
             "validation_failed",
             "Some of the information given is not right",
@@ -115,6 +120,15 @@ impl Problem {
 }
 
 fn respond_problem(req: &Request<'_>, p: Problem) -> response::Result<'static> {
+    if p.status == Status::ServiceUnavailable {
+        let mut res = respond_problem_body(req, p)?;
+        res.set_raw_header("Retry-After", "5");
+        return Ok(res);
+    }
+    respond_problem_body(req, p)
+}
+
+fn respond_problem_body(req: &Request<'_>, p: Problem) -> response::Result<'static> {
     if wants_json(req) {
         (p.status, Json(p.body())).respond_to(req)
     } else {
@@ -154,6 +168,10 @@ impl<'r> Responder<'r, 'static> for AppError {
                 message,
                 ..problem_for(Status::BadRequest)
             },
+            e @ AppError::Database(_) if e.database_unavailable() => {
+                crate::web::request_log::error(format!("database unavailable: {e}"));
+                problem_for(Status::ServiceUnavailable)
+            }
             AppError::Database(e) => {
                 crate::web::request_log::error(format!("database: {e}"));
                 problem_for(Status::InternalServerError)

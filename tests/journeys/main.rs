@@ -10,6 +10,7 @@ mod audit_log;
 mod backup_and_restore;
 mod command_line;
 mod court_reports;
+mod database_outage;
 mod foundation;
 mod person_record;
 mod police_arrests;
