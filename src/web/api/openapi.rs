@@ -131,6 +131,11 @@ impl Modify for CommonAnswers {
                 );
                 add_missing(
                     op,
+                    "503",
+                    "The database is not answering (a restart or failover): nothing was saved; try again after `Retry-After` seconds",
+                );
+                add_missing(
+                    op,
                     "403",
                     "The token's user does not hold a role this needs",
                 );
