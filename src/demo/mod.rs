@@ -472,9 +472,6 @@ pub async fn seed(
         let detail = api
             .call("GET", &format!("/api/v1/enrolments/{e}"), &probation, None)
             .await?;
-        if detail["status"] == "completed" {
-            continue;
-        }
         let action = match detail["enforcement"]["prompt"].as_str() {
             Some("warning_or_breach") => "warning",
             Some("prosecution_referral_required") if r.chance(50) => "prosecution_referral",

@@ -98,6 +98,15 @@ pub fn prompt(f: &EnforcementFacts<'_>, today: NaiveDate) -> Prompt {
     if f.referred || f.basis == LegalBasis::Voluntary {
         return Prompt::NONE;
     }
+    // A caution's condition is to complete the course by its deadline: once
+    // he has, an absence on the way is no longer a failure to act on (and
+    // a completed enrolment cannot be referred for prosecution).
+    if !f.basis.is_order()
+        && let Some(done) = f.completed_on
+        && f.deadline.is_none_or(|deadline| done <= deadline)
+    {
+        return Prompt::NONE;
+    }
     let acted_until = f.actions.iter().map(|(_, d)| *d).max();
     let is_open = |d: &NaiveDate| acted_until.is_none_or(|a| *d > a);
     let mut failures: Vec<NaiveDate> = f.failures.iter().copied().filter(is_open).collect();
@@ -295,6 +304,24 @@ mod tests {
             referred: false,
         };
         assert_eq!(prompt(&facts, d("2027-05-01")).kind, P::Nothing);
+        let absent_on_the_way = [d("2027-03-04")];
+        let completed_after_an_absence = EnforcementFacts {
+            failures: &absent_on_the_way,
+            ..facts.clone()
+        };
+        assert_eq!(
+            prompt(&completed_after_an_absence, d("2027-03-26")).kind,
+            P::Nothing,
+            "the condition was met"
+        );
+        let not_yet_completed = EnforcementFacts {
+            completed_on: None,
+            ..completed_after_an_absence.clone()
+        };
+        assert_eq!(
+            prompt(&not_yet_completed, d("2027-03-26")).kind,
+            P::ProsecutionReferralRequired
+        );
         let referred = EnforcementFacts {
             referred: true,
             completed_on: None,
