@@ -12,6 +12,7 @@ mod command_line;
 mod court_reports;
 mod database_outage;
 mod foundation;
+mod hostile_input;
 mod person_record;
 mod police_arrests;
 mod police_import;
