@@ -75,9 +75,11 @@ async fn requests_get_503_while_postgresql_refuses_connections_and_the_app_recov
     );
     assert!(answer.contains("try again"), "{answer}");
     assert!(answer.to_lowercase().contains("retry-after: 5"), "{answer}");
-    let (status, answer) = server.request("GET", "/healthz", &[]);
-    assert_eq!(status, 503, "{answer}");
-    assert!(answer.contains("the database does not answer"), "{answer}");
+    for probe in ["/healthz", "/readyz"] {
+        let (status, answer) = server.request("GET", probe, &[]);
+        assert_eq!(status, 503, "{probe}: {answer}");
+        assert!(answer.contains("the database does not answer"), "{answer}");
+    }
     let (status, answer) =
         server.request("GET", "/people", &[("Cookie", "kerbside_session=stale")]);
     assert_ne!(status, 500, "{answer}");

@@ -34,9 +34,11 @@ fn access(method: Method, path: &str) -> Access {
     use Capability::*;
     match (method, path) {
         (_, "/privacy") | (_, "/accessibility") => Access::Public,
-        (_, "/healthz") | (_, "/api/v1/openapi.json") | (_, "/api/v1/docs") | (_, "/refused") => {
-            Access::Public
-        }
+        (_, "/healthz")
+        | (_, "/readyz")
+        | (_, "/api/v1/openapi.json")
+        | (_, "/api/v1/docs")
+        | (_, "/refused") => Access::Public,
         (_, "/sign-in")
         | (_, "/sign-in/code")
         | (_, "/sign-in/recovery")

@@ -45,6 +45,13 @@ pub fn routes() -> Vec<Route> {
     r
 }
 
+/// For a load balancer: ready to take requests when the database answers
+/// (the same check as `/healthz`, under the name load balancers expect).
+#[get("/readyz")]
+async fn readyz(app: &State<AppState>) -> (rocket::http::Status, Json<Value>) {
+    healthz(app).await
+}
+
 #[get("/healthz")]
 async fn healthz(app: &State<AppState>) -> (rocket::http::Status, Json<Value>) {
     match app.db.ping().await {
@@ -83,5 +90,5 @@ impl<T> ListBody<T> {
 
 /// `GET /healthz`, outside the API prefix.
 pub fn health_routes() -> Vec<Route> {
-    routes![healthz]
+    routes![healthz, readyz]
 }
