@@ -160,10 +160,11 @@ pub struct Retain {
 }
 
 /// Check a decision to retain made on `today`: a rationale, and a next review
-/// after today and no more than [`MAX_RETAIN_YEARS`] ahead.
+/// after today and no more than [`MAX_RETAIN_YEARS`] ahead (`Err` holds why
+/// the date typed could not be read).
 pub fn check_retain(
     rationale: &str,
-    next_review: Option<NaiveDate>,
+    next_review: Result<NaiveDate, String>,
     today: NaiveDate,
 ) -> Result<Retain, FieldErrors> {
     let mut errors = FieldErrors::new();
@@ -177,19 +178,19 @@ pub fn check_retain(
         );
     }
     let latest = add_years(today, MAX_RETAIN_YEARS);
-    match next_review {
-        None => errors.add("next_review_date", "Enter the date of the next review"),
-        Some(d) if d <= today => {
+    match &next_review {
+        Err(unreadable) => errors.add("next_review_date", unreadable.clone()),
+        Ok(d) if *d <= today => {
             errors.add("next_review_date", "The next review must be after today")
         }
-        Some(d) if d > latest => errors.add(
+        Ok(d) if *d > latest => errors.add(
             "next_review_date",
             format!("The next review must be within {MAX_RETAIN_YEARS} years"),
         ),
-        Some(_) => {}
+        Ok(_) => {}
     }
     match (errors.is_empty(), next_review) {
-        (true, Some(next_review)) => Ok(Retain {
+        (true, Ok(next_review)) => Ok(Retain {
             rationale: rationale.to_string(),
             next_review,
         }),
@@ -257,11 +258,13 @@ mod tests {
     #[test]
     fn retaining_needs_a_reason_and_a_next_review_within_six_years() {
         let today = d("2026-12-05");
-        assert!(check_retain("Live MARAC case", Some(d("2027-12-05")), today).is_ok());
-        let e = check_retain("  ", Some(today), today).expect_err("two mistakes");
+        assert!(check_retain("Live MARAC case", Ok(d("2027-12-05")), today).is_ok());
+        let e = check_retain("  ", Ok(today), today).expect_err("two mistakes");
         assert!(e.get("rationale").is_some());
         assert!(e.get("next_review_date").is_some());
-        assert!(check_retain("x", Some(d("2033-12-06")), today).is_err());
-        assert!(check_retain("x", None, today).is_err());
+        assert!(check_retain("x", Ok(d("2033-12-06")), today).is_err());
+        let e = check_retain("", Err("Enter the day".into()), today).expect_err("unreadable");
+        assert_eq!(e.get("next_review_date"), Some("Enter the day"));
+        assert!(e.get("rationale").is_some(), "both mistakes at once");
     }
 }

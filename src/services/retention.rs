@@ -133,13 +133,14 @@ pub async fn review(app: &AppState, actor: &Actor, id: i32) -> AppResult<Review>
     gather(app, person).await
 }
 
-/// Retain his record until `next_review`, with the reviewer's rationale.
+/// Retain his record until `next_review` (`Err`: why the date typed could
+/// not be read), with the reviewer's rationale.
 pub async fn retain(
     app: &AppState,
     actor: &Actor,
     id: i32,
     rationale: &str,
-    next_review: Option<NaiveDate>,
+    next_review: Result<NaiveDate, String>,
 ) -> AppResult<Decision> {
     actor.require(Capability::ReviewRetention)?;
     let person = held(app, id).await?;

@@ -181,19 +181,9 @@ async fn retain(
         &f.next_review_date_year,
         "the next review date",
     );
-    let outcome = match &date {
-        Ok(d) => retention::retain(app, user.actor(), id, &f.rationale, Some(*d))
-            .await
-            .map(|_| ()),
-        Err(message) => {
-            // Still check the rationale, so both mistakes show at once.
-            let mut e = FieldErrors::one("next_review_date", message.clone());
-            if f.rationale.trim().is_empty() {
-                e.add("rationale", "Say why the record is still needed");
-            }
-            Err(AppError::Invalid(e))
-        }
-    };
+    let outcome = retention::retain(app, user.actor(), id, &f.rationale, date)
+        .await
+        .map(|_| ());
     match outcome {
         Ok(()) => Ok(FormOutcome::done(
             "/retention",
