@@ -92,6 +92,14 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// A start-up default of an adjustable setting, within that setting's bounds
+/// (`domain::adjustable::NUMBERS`, the one place they are written).
+fn adjustable_number(name: &str, key: &str, default: i64) -> Result<i64, String> {
+    let (min, max) = crate::domain::adjustable::bounds(key)
+        .ok_or_else(|| format!("{key} is not an adjustable setting"))?;
+    number(name, default, i64::from(min), i64::from(max))
+}
+
 fn number(name: &str, default: i64, min: i64, max: i64) -> Result<i64, String> {
     match var(name) {
         None => Ok(default),
@@ -120,7 +128,7 @@ impl Settings {
             dash_escalation_incidents: self.dash_escalation_incidents,
             dash_escalation_months: self.dash_escalation_months,
             retention_years: self.retention_years,
-            idle_timeout_minutes: self.limits.idle_timeout.num_minutes().clamp(2, 480) as u32,
+            idle_timeout_minutes: self.limits.idle_timeout.num_minutes().max(0) as u32,
             two_step_for_everyone: self.require_two_step == TwoStepPolicy::Everyone,
         }
     }
@@ -128,7 +136,11 @@ impl Settings {
     /// Read the environment; an `Err` names the variable to fix.
     pub fn from_env() -> Result<Settings, String> {
         let d = Settings::default();
-        let idle_timeout = Duration::minutes(number("KERBSIDE_IDLE_TIMEOUT_MINUTES", 30, 2, 480)?);
+        let idle_timeout = Duration::minutes(adjustable_number(
+            "KERBSIDE_IDLE_TIMEOUT_MINUTES",
+            "idle_timeout_minutes",
+            30,
+        )?);
         let limits = SecurityLimits {
             failed_attempts_allowed: number("KERBSIDE_LOCKOUT_ATTEMPTS", 10, 3, 100)? as i32,
             lock_for: Duration::minutes(number("KERBSIDE_LOCKOUT_MINUTES", 15, 1, 1440)?),
@@ -167,10 +179,21 @@ impl Settings {
                     ));
                 }
             },
-            dash_escalation_incidents: number("KERBSIDE_DASH_ESCALATION_INCIDENTS", 3, 1, 50)?
-                as u32,
-            dash_escalation_months: number("KERBSIDE_DASH_ESCALATION_MONTHS", 12, 1, 36)? as u32,
-            retention_years: number("KERBSIDE_RETENTION_YEARS", 6, 1, 20)? as u32,
+            dash_escalation_incidents: adjustable_number(
+                "KERBSIDE_DASH_ESCALATION_INCIDENTS",
+                "dash_escalation_incidents",
+                3,
+            )? as u32,
+            dash_escalation_months: adjustable_number(
+                "KERBSIDE_DASH_ESCALATION_MONTHS",
+                "dash_escalation_months",
+                12,
+            )? as u32,
+            retention_years: adjustable_number(
+                "KERBSIDE_RETENTION_YEARS",
+                "retention_years",
+                i64::from(crate::domain::retention::DEFAULT_RETENTION_YEARS),
+            )? as u32,
             data_protection_contact: var("KERBSIDE_DATA_PROTECTION_CONTACT")
                 .unwrap_or_else(|| DEFAULT_DATA_PROTECTION_CONTACT.to_string()),
         })

@@ -67,8 +67,8 @@ pub const NUMBERS: &[Number] = &[
     Number {
         key: "retention_years",
         label: "Retention review: years after the last activity",
-        min: 1,
-        max: 20,
+        min: super::retention::MIN_RETENTION_YEARS,
+        max: super::retention::MAX_RETENTION_YEARS,
         get: |a| a.retention_years,
         set: |a, v| a.retention_years = v,
     },
@@ -81,6 +81,15 @@ pub const NUMBERS: &[Number] = &[
         set: |a, v| a.idle_timeout_minutes = v,
     },
 ];
+
+/// The bounds of the numeric setting `key` (the environment defaults obey
+/// the same ones); `None` for a key that is not one.
+pub fn bounds(key: &str) -> Option<(u32, u32)> {
+    NUMBERS
+        .iter()
+        .find(|n| n.key == key)
+        .map(|n| (n.min, n.max))
+}
 
 impl Number {
     /// This setting's value in `a`.
