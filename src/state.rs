@@ -45,6 +45,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Begin a transaction that writes (see [`crate::db::begin_write`]).
+    /// Services begin every transaction here, never with `db.begin()`.
+    pub async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        crate::db::begin_write(&self.db).await
+    }
+
     /// Assemble the state.
     pub fn new(db: DatabaseConnection, settings: Settings, clock: Arc<dyn Clock>) -> AppState {
         let hasher = PasswordHasher::new(settings.hashing_concurrency);

@@ -3,7 +3,6 @@
 //! disabling an account or changing its password ends its sessions.
 
 use chrono::{DateTime, Utc};
-use sea_orm::TransactionTrait;
 
 use crate::auth::Actor;
 use crate::db::sessions_repo::{self, Session};
@@ -64,7 +63,7 @@ pub(crate) async fn create_user_unchecked(
         .await
         .map_err(AppError::internal)?;
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let user = users_repo::insert(
         &txn,
         NewUser {
@@ -172,7 +171,7 @@ pub async fn change_roles(
         .ok_or(AppError::NotFound)?;
     let old = users_repo::roles_of(&app.db, user_id).await?;
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     users_repo::set_roles(&txn, user.id, &roles).await?;
     audit::record(
         &txn,
@@ -202,7 +201,7 @@ pub async fn set_disabled(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     users_repo::set_disabled(&txn, user.id, disabled).await?;
     let (ended, revoked) = if disabled {
         (
@@ -239,7 +238,7 @@ async fn store_password(
         .hash(password)
         .await
         .map_err(AppError::internal)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     users_repo::set_password(&txn, user.id, &hash, must_change, now).await?;
     sessions_repo::delete_for_user(&txn, user.id, None).await?;
     // A reset means the account may be in the wrong hands: its API tokens
@@ -381,7 +380,7 @@ pub async fn end_session(app: &AppState, actor: &Actor, session_id: i32) -> AppR
     let session = sessions_repo::find(&app.db, session_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     sessions_repo::delete(&txn, session.id).await?;
     audit::record(
         &txn,

@@ -2,7 +2,7 @@
 //! conditional caution or a charge), listing, showing and exporting them.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
@@ -167,7 +167,7 @@ pub async fn record(
     let Some(arrest) = arrest else {
         return Err(AppError::internal("arrest missing after validation"));
     };
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let person = match (existing, new_person) {
         (Some(p), _) => p,
         (None, Some(p)) => insert_person(&txn, actor, &p, now).await?,
@@ -235,7 +235,7 @@ pub async fn update(
         return Err(AppError::invalid("occurrence_reference", ALREADY_RECORDED));
     }
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if arrests_repo::update_details(&txn, id, version, &valid).await? == 0 {
         return Err(AppError::conflict(
             "Someone else changed this arrest while you were editing it. Reload the page to see their changes, then make yours again.",

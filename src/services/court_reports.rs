@@ -7,7 +7,7 @@
 //! `reports::court_report`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
@@ -164,7 +164,7 @@ pub async fn start(
     let now = app.now();
     check(typed, &arrest, london_date(now), false)?;
     let hearing_date = typed.input.hearing_date.ok_or(AppError::NotFound)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if let Some(open) = court_reports_repo::draft_for_arrest(&txn, arrest_id).await? {
         return Err(AppError::conflict(format!(
             "A draft court report for this charge is already open: {}. Carry on with it.",
@@ -295,7 +295,7 @@ pub async fn save(
     check(typed, &arrest, london_date(now), false)?;
     let hearing_date = typed.input.hearing_date.ok_or(AppError::NotFound)?;
     let content = serde_json::to_string(&typed.input.written).map_err(AppError::internal)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if court_reports_repo::save_draft(
         &txn,
         id,
@@ -527,7 +527,7 @@ pub async fn submit(app: &AppState, actor: &Actor, id: i32) -> AppResult<Saved> 
     as_submitted.submitted_at = Some(now);
     let frozen = content::content(&facts(app, actor, &as_submitted, now).await?);
     let snapshot = serde_json::to_string(&frozen).map_err(AppError::internal)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if court_reports_repo::submit(&txn, id, by, &snapshot, now).await? == 0 {
         return Err(locked());
     }
@@ -583,7 +583,7 @@ pub async fn correct(app: &AppState, actor: &Actor, id: i32) -> AppResult<Saved>
     }
     let series_id = r.series_id.unwrap_or(r.id);
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let versions = court_reports_repo::series(&txn, series_id).await?;
     if let Some(open) = versions
         .iter()

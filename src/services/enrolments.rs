@@ -2,7 +2,7 @@
 //! enforcement prompt and the decisions recorded against it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
@@ -130,7 +130,7 @@ pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> App
             )
         })
         .collect::<Vec<_>>();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if programmes_repo::claim_cohort(&txn, &cohort).await? == 0 {
         return Err(AppError::conflict(
             "Someone else enrolled a man on this cohort at the same moment. Try again.",
@@ -552,7 +552,7 @@ pub async fn record_enforcement(
         EnforcementAction::ProsecutionReferral => Some(EnrolmentStatus::ProsecutionReferred),
         _ => None,
     };
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let action = enrolments_repo::insert_action(
         &txn,
         e.id,
@@ -673,7 +673,7 @@ pub async fn end_early(
     errors.into_result().map_err(AppError::Invalid)?;
     let reason =
         reason.ok_or_else(|| AppError::invalid("reason", "Choose why the enrolment ends"))?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     move_enrolment(
         &txn,
         actor,
@@ -784,7 +784,7 @@ pub async fn offer_place(app: &AppState, actor: &Actor, enrolment_id: i32) -> Ap
     let cohort = programmes_repo::find_cohort(&app.db, e.cohort_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if programmes_repo::claim_cohort(&txn, &cohort).await? == 0 {
         return Err(AppError::conflict(
             "Someone else changed this cohort at the same moment. Try again.",
@@ -945,7 +945,7 @@ pub async fn rate_aims(
         }
     }
     errors.into_result().map_err(AppError::Invalid)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     for (aim, rating, comment) in &writes {
         let row = enrolments_repo::insert_rating(
             &txn,

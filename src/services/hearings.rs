@@ -1,7 +1,6 @@
 //! Court hearings for a charged arrest.
 
 use chrono::NaiveDate;
-use sea_orm::TransactionTrait;
 
 use crate::auth::Actor;
 use crate::db::arrests_repo;
@@ -90,7 +89,7 @@ pub async fn record(
         return Err(AppError::internal("validated hearing incomplete"));
     };
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let notes = Some(input.notes.trim().to_string()).filter(|n| !n.is_empty());
     let h = hearings_repo::insert(
         &txn,

@@ -5,7 +5,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
@@ -232,7 +231,7 @@ pub async fn import_csv(
         return Ok(Ok(summary));
     }
     let references = fresh_references(&app.db, new_people.len()).await?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let mut entries: Vec<AuditEntry> = Vec::new();
     for (p, reference) in new_people.iter().zip(&references) {
         let person = people_repo::insert(&txn, p, reference, actor.user_id(), now).await?;

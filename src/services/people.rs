@@ -1,7 +1,7 @@
 //! People: record a man, find him despite typos, show and correct his record.
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
@@ -85,7 +85,7 @@ pub async fn create_person(
     actor.require(Capability::ViewPeople)?;
     let now = app.now();
     let valid = validate_person(input, london_date(now), dob_error).map_err(AppError::Invalid)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let person = insert_person(&txn, actor, &valid, now).await?;
     txn.commit().await?;
     Ok(person)
@@ -419,7 +419,7 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     let valid = validate_person(input, london_date(now), dob_error).map_err(AppError::Invalid)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if people_repo::update(&txn, id, version, &valid, actor.user_id(), now).await? == 0 {
         return Err(AppError::conflict(
             "Someone else changed this record while you were editing it. Reload the page to see their changes, then make yours again.",

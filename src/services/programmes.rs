@@ -2,7 +2,6 @@
 //! may work on a cohort (probation, or the cohort's own facilitators).
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
@@ -32,7 +31,7 @@ pub async fn create_programme(
 ) -> AppResult<(Programme, Vec<ProgrammeSession>)> {
     actor.require(Capability::ManagePrograms)?;
     check_programme(spec).map_err(AppError::Invalid)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let (p, sessions) =
         programmes_repo::insert_programme(&txn, spec, actor.user_id(), app.now()).await?;
     audit::record(
@@ -118,7 +117,7 @@ pub async fn create_cohort(
     let programme = programme.ok_or(AppError::NotFound)?;
     let template = programmes_repo::programme_sessions(&app.db, programme.id).await?;
     let starts = schedule(input.first_session_at, input.interval_days, template.len());
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let (cohort, sessions) = programmes_repo::insert_cohort(
         &txn,
         NewCohort {
@@ -327,7 +326,7 @@ pub async fn change_schedule(
             .map_err(|m| AppError::invalid("starts_at", m))
     };
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let (changed, entry) = match change {
         ScheduleChange::Cancel { session_id, reason } => {
             let s = find(*session_id)?;

@@ -2,7 +2,7 @@
 //! assignment and a status history.
 
 use chrono::DateTime;
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
@@ -156,16 +156,25 @@ pub(crate) async fn move_referral(
 }
 
 /// Assign a referral to a probation officer (or take it yourself).
+/// `read_version` is the referral's version when the officer read it: if
+/// someone has moved or assigned it since, this is a conflict and theirs
+/// stands (two officers assigning at once never silently overwrite).
 pub async fn assign(
     app: &AppState,
     actor: &Actor,
     referral_id: i32,
     officer_id: i32,
+    read_version: Option<i32>,
 ) -> AppResult<()> {
     actor.require(Capability::ManageCases)?;
     let r = referrals_repo::find(&app.db, referral_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if read_version.is_some_and(|v| v != r.version) {
+        return Err(AppError::conflict(
+            "Someone else changed this referral after you opened it. Reload it to see their change, then assign it again if you still need to.",
+        ));
+    }
     let officer_roles = users_repo::roles_of(&app.db, officer_id).await?;
     if !officer_roles.contains(&Role::Probation) {
         return Err(AppError::invalid(
@@ -179,7 +188,7 @@ pub async fn assign(
     } else {
         from
     };
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     move_referral(&txn, actor, &r, to, Some(officer_id), "assigned", app.now()).await?;
     txn.commit().await?;
     Ok(())

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
@@ -271,7 +270,7 @@ pub async fn save(
     }
     errors.into_result().map_err(AppError::Invalid)?;
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if programmes_repo::claim_register(&txn, session.id, expected).await? == 0 {
         drop(txn);
         return Ok(Err(conflict(load(app, session_id).await?)));

@@ -3,7 +3,7 @@
 //! the man's record; each is audited as collected.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::auth::Actor;
 use crate::db::arrests_repo;
@@ -86,7 +86,7 @@ pub async fn record(
     else {
         return Err(AppError::invalid("offence_date", "Enter the dates"));
     };
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let r = reoffences_repo::insert(
         &txn,
         &NewReoffence {

@@ -4,7 +4,6 @@
 //! record and when, and how many rows were emptied, never what they held.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
@@ -147,7 +146,7 @@ pub async fn retain(
     let today = london_date(app.now());
     let checked = check_retain(rationale, next_review, today).map_err(AppError::Invalid)?;
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let decision = retention_repo::decide(
         &txn,
         id,
@@ -198,7 +197,7 @@ pub async fn dispose(app: &AppState, actor: &Actor, id: i32) -> AppResult<Dispos
         return Err(AppError::conflict(first.message()));
     }
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     retention_repo::decide(
         &txn,
         id,

@@ -5,8 +5,6 @@
 
 use std::collections::HashMap;
 
-use sea_orm::TransactionTrait;
-
 use crate::auth::Actor;
 use crate::db::settings_repo;
 use crate::domain::adjustable::Adjustable;
@@ -88,7 +86,7 @@ pub async fn set_adjustable(
         return Ok(new);
     }
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let mut entry = AuditEntry::new(AuditAction::UserChanged).record("setting", "rules");
     for (key, before, after) in &changed {
         settings_repo::put(&txn, key, after, actor.user_id(), now).await?;

@@ -1,7 +1,5 @@
 //! Signing in and out: password check, lockout, session creation.
 
-use sea_orm::TransactionTrait;
-
 use crate::auth::Actor;
 use crate::auth::password::Verified;
 use crate::auth::secrets::{hash_token, random_token};
@@ -151,7 +149,7 @@ async fn open_session(
     user_agent: Option<String>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<NewSession> {
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     users_repo::record_success(&txn, user.id, new_hash).await?;
     let token = start_session(&txn, user.id, user_agent, now).await?;
     audit::record_anonymous(
@@ -203,7 +201,7 @@ pub async fn sign_in(
     }
     let new_hash = match verified {
         Verified::No => {
-            let txn = app.db.begin().await?;
+            let txn = app.begin_write().await?;
             count_refusal(&txn, app, &user, "wrong password", now).await?;
             txn.commit().await?;
             return Ok(Err(Refused::Credentials));
@@ -263,7 +261,7 @@ pub async fn sign_in_with_code(
     let step = secret
         .and_then(|s| crate::domain::totp::verify(&s, code, now.timestamp(), user.totp_last_step));
     let Some(step) = step else {
-        let txn = app.db.begin().await?;
+        let txn = app.begin_write().await?;
         count_refusal(&txn, app, &user, "wrong one-time code", now).await?;
         txn.commit().await?;
         return Ok(Err(Refused::Credentials));
@@ -302,7 +300,7 @@ pub async fn sign_in_with_recovery_code(
             }
         }
     }
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let Some(stored) = spent else {
         count_refusal(&txn, app, &user, "wrong recovery code", now).await?;
         txn.commit().await?;
@@ -334,7 +332,7 @@ pub async fn sign_in_with_recovery_code(
 
 /// End the actor's own session.
 pub async fn sign_out(app: &AppState, actor: &Actor) -> AppResult<()> {
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if let Some(id) = actor.session_id() {
         sessions_repo::delete(&txn, id).await?;
     }
@@ -360,7 +358,7 @@ pub async fn end_replaced_session(app: &AppState, session_id: Option<i32>) -> Ap
     let Some(old) = sessions_repo::find(&app.db, id).await? else {
         return Ok(());
     };
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     sessions_repo::delete(&txn, old.id).await?;
     let username = users_repo::find(&txn, old.user_id)
         .await?

@@ -1,8 +1,6 @@
 //! API tokens: created by a user (or the operator for a user), shown once,
 //! stored hashed, named, revocable.
 
-use sea_orm::TransactionTrait;
-
 use crate::auth::Actor;
 use crate::auth::secrets::{hash_token, random_token};
 use crate::db::tokens_repo::{self, ApiToken};
@@ -67,7 +65,7 @@ pub async fn create_with_lifetime(
     let secret = format!("{TOKEN_PREFIX}{}", random_token());
     let shown_prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let token = tokens_repo::insert(
         &txn,
         user_id,
@@ -103,7 +101,7 @@ pub async fn list_own(app: &AppState, actor: &Actor) -> AppResult<Vec<ApiToken>>
 pub async fn revoke_own(app: &AppState, actor: &Actor, token_id: i32) -> AppResult<()> {
     let uid = actor.user_id().ok_or(AppError::Forbidden)?;
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if tokens_repo::revoke(&txn, token_id, uid, now).await? == 0 {
         return Err(AppError::NotFound);
     }
@@ -140,7 +138,7 @@ pub async fn revoke_for_user(
 ) -> AppResult<()> {
     actor.require(Capability::ManageUsers)?;
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     if tokens_repo::revoke(&txn, token_id, user_id, now).await? == 0 {
         return Err(AppError::NotFound);
     }

@@ -2,8 +2,6 @@
 //! secret the server generated), off or onto a new phone (proved by the
 //! password and a current code), and an administrator's reset for a lost phone.
 
-use sea_orm::TransactionTrait;
-
 use crate::auth::Actor;
 use crate::auth::password::Verified;
 use crate::auth::secrets::random_bytes;
@@ -68,7 +66,7 @@ pub async fn enable(
                 .map_err(|_| AppError::internal("could not hash a recovery code"))?,
         );
     }
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     users_repo::set_totp(&txn, uid, Some(secret.to_string()), Some(step)).await?;
     recovery_codes_repo::replace(&txn, uid, &hashes, now).await?;
     audit::record(
@@ -141,7 +139,7 @@ pub async fn disable_own(
         );
     }
     errors.into_result().map_err(AppError::Invalid)?;
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     users_repo::set_totp(&txn, uid, None, None).await?;
     recovery_codes_repo::delete_for_user(&txn, uid).await?;
     let note = if app.two_step().requires(actor.roles()) {
@@ -170,7 +168,7 @@ pub async fn reset(app: &AppState, actor: &Actor, user_id: i32) -> AppResult<()>
         .await?
         .ok_or(AppError::NotFound)?;
     let roles = RoleSet::new(users_repo::roles_of(&app.db, user_id).await?);
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     users_repo::set_totp(&txn, user.id, None, None).await?;
     recovery_codes_repo::delete_for_user(&txn, user.id).await?;
     sessions_repo::delete_for_user(&txn, user.id, None).await?;

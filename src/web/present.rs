@@ -189,6 +189,8 @@ pub struct ReferralView {
     pub status: ReferralStatus,
     pub status_text: &'static str,
     pub assigned_to: Option<i32>,
+    /// The version the page was read at, sent back by its forms.
+    pub version: i32,
 }
 
 /// A referral.
@@ -204,6 +206,7 @@ pub fn referral(r: &Referral) -> ReferralView {
         status: r.status,
         status_text: r.status.label(),
         assigned_to: r.assigned_to,
+        version: r.version,
     }
 }
 

@@ -10,6 +10,7 @@ mod audit_log;
 mod backup_and_restore;
 mod command_line;
 mod court_reports;
+mod crash_recovery;
 mod database_outage;
 mod foundation;
 mod hostile_input;

@@ -3,7 +3,6 @@
 //! view is audited. DASH answers and the narrative never leave this service
 //! except to probation.
 
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -187,7 +186,7 @@ pub async fn save(
     }
     let results = check_changed_parts(&parse_content(&a), input, &settings(app))?;
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let content = serde_json::to_string(input).map_err(AppError::internal)?;
     if assessments_repo::save_draft(
         &txn,
@@ -244,7 +243,7 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
     let input = parse_content(&a);
     check_complete(&input, &settings(app)).map_err(AppError::Invalid)?;
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let previous = assessments_repo::current_completed(&txn, a.person_id).await?;
     if assessments_repo::set_status(
         &txn,

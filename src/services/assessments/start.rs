@@ -2,7 +2,7 @@
 //! man (his arrests give OGRS3's sanctions and offence), or made whole from
 //! the API's body; the referral it answers moves to "in assessment".
 
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use super::{AssessmentInput, settings, summary};
 use crate::auth::Actor;
@@ -107,7 +107,7 @@ pub(super) async fn insert_new(
         Check::Prefill => partial_results(input, &settings(app)),
     };
     let now = app.now();
-    let txn = app.db.begin().await?;
+    let txn = app.begin_write().await?;
     let next = assessments_repo::for_person(&txn, person_id)
         .await?
         .first()

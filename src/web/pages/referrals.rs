@@ -164,6 +164,9 @@ async fn show_referral(
 #[derive(FromForm)]
 struct AssignForm {
     officer_id: i32,
+    /// The referral's version when the page was read: someone else's change
+    /// since then makes this one a conflict instead of overwriting theirs.
+    version: Option<i32>,
 }
 
 #[post("/referrals/<id>/assign", data = "<form>")]
@@ -173,7 +176,7 @@ async fn assign_referral(
     id: i32,
     form: Form<AssignForm>,
 ) -> AppResult<FormOutcome> {
-    referrals::assign(app, user.actor(), id, form.officer_id).await?;
+    referrals::assign(app, user.actor(), id, form.officer_id, form.version).await?;
     Ok(FormOutcome::done(
         format!("/referrals/{id}"),
         "Referral assigned",

@@ -18,6 +18,7 @@ use rocket::local::asynchronous::{Client, LocalResponse};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 pub mod builders;
+pub mod live;
 pub mod pg;
 pub mod programmes;
 pub mod server;
