@@ -246,8 +246,18 @@ pub async fn import_csv(
         let person_id = *known
             .get(&key(&row.person))
             .ok_or_else(|| crate::error::AppError::internal("imported person missing"))?;
-        let (_, _, more) =
-            insert_arrest_unaudited(&txn, actor, person_id, &row.arrest, now).await?;
+        let (_, _, more) = insert_arrest_unaudited(&txn, actor, person_id, &row.arrest, now)
+            .await
+            .map_err(|e| match e {
+                // The occurrence reference was free when the file was
+                // checked and taken since: another import of the same rows,
+                // perhaps on another server, finished first.
+                AppError::Invalid(_) => AppError::conflict(format!(
+                    "Occurrence reference {} was recorded by someone else while this file was being imported. Nothing from this file was imported: send it again and the rows already recorded will be skipped.",
+                    row.arrest.occurrence_reference.as_deref().unwrap_or("(none)")
+                )),
+                other => other,
+            })?;
         entries.extend(more);
         if let Some(p) = progress
             && (done + 1) % 100 == 0

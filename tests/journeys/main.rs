@@ -28,3 +28,4 @@ mod route_guards;
 mod settings_without_restart;
 mod sign_in_and_lockout;
 mod subject_access;
+mod two_servers;

@@ -263,6 +263,7 @@ pub(super) async fn list_arrests(
         (status = 200, description = "Imported (or, for a dry run, what would be)", body = ImportSummary),
         (status = 400, description = "The file is not UTF-8 text", body = Problem),
         (status = 413, description = "The file is larger than 20 MiB", body = Problem),
+        (status = 409, description = "Another import (perhaps on another server) recorded some of the same occurrence references while this one ran: nothing was imported; send it again to skip them", body = Problem),
         (status = 415, description = "The body is not text/csv", body = Problem),
         (status = 422, description = "Some rows are wrong: nothing was imported; `errors` lists each", body = ImportProblem),
     ),
