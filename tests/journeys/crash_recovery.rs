@@ -62,8 +62,10 @@ fn stream_arrests(
                 .arrests
                 .push((a.json()["id"].as_i64().expect("arrest id"), tag)),
             Ok(a) => s.unexpected.push(format!("{} {}", a.status, a.body)),
-            Err(_) => {
-                s.cut += 1;
+            Err(e) => {
+                if e.kind() != std::io::ErrorKind::ConnectionRefused {
+                    s.cut += 1;
+                }
                 break;
             }
         }
@@ -94,8 +96,10 @@ fn stream_saves(
                 s.saves.push((version, k));
             }
             Ok(a) => s.unexpected.push(format!("{} {}", a.status, a.body)),
-            Err(_) => {
-                s.cut += 1;
+            Err(e) => {
+                if e.kind() != std::io::ErrorKind::ConnectionRefused {
+                    s.cut += 1;
+                }
                 break;
             }
         }

@@ -14,6 +14,7 @@ mod crash_recovery;
 mod database_outage;
 mod foundation;
 mod hostile_input;
+mod load_with_faults;
 mod person_record;
 mod police_arrests;
 mod police_import;

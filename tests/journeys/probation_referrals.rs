@@ -83,6 +83,72 @@ async fn the_queue_puts_the_most_urgent_referral_first_and_keeps_its_history() {
 }
 
 #[rocket::async_test]
+async fn two_officers_assigning_one_referral_from_the_same_page_do_not_overwrite_each_other() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (_, arrest) = arrested_man(
+        &app,
+        &police,
+        "Contested",
+        "conditional_caution",
+        json!({"course_deadline": "2027-03-01"}),
+    )
+    .await;
+    let rid = arrest["referral_id"].to_string();
+    let mut first = app.signed_in(&[Role::Probation]).await;
+    let mut second = app.signed_in(&[Role::Probation]).await;
+    async fn id_of(app: &TestApp, b: &crate::support::Browser) -> String {
+        kerbside::db::users_repo::find_by_username(app.db(), &b.username)
+            .await
+            .expect("db")
+            .expect("user")
+            .id
+            .to_string()
+    }
+    let (first_id, second_id) = (id_of(&app, &first).await, id_of(&app, &second).await);
+    let version_on = |html: &str| {
+        let marker = "name=\"version\" value=\"";
+        let at = html.find(marker).expect("the form carries its version") + marker.len();
+        html[at..].split('"').next().unwrap_or_default().to_string()
+    };
+    let page = first.get(&app, &format!("/referrals/{rid}")).await;
+    let v1 = version_on(&page.body);
+    let page = second.get(&app, &format!("/referrals/{rid}")).await;
+    let v2 = version_on(&page.body);
+    assert_eq!(v1, v2, "both read the same referral");
+    let r = first
+        .post(
+            &app,
+            &format!("/referrals/{rid}/assign"),
+            &[("officer_id", first_id.as_str()), ("version", v1.as_str())],
+        )
+        .await;
+    assert!(r.redirects_to(&format!("/referrals/{rid}")), "{}", r.body);
+    let r = second
+        .post(
+            &app,
+            &format!("/referrals/{rid}/assign"),
+            &[("officer_id", second_id.as_str()), ("version", v2.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, Status::Conflict, "{}", r.body);
+    assert!(
+        r.body.contains("Someone else changed this referral"),
+        "{}",
+        r.body
+    );
+    let referral = kerbside::db::referrals_repo::find(app.db(), rid.parse().expect("id"))
+        .await
+        .expect("db")
+        .expect("referral");
+    assert_eq!(
+        referral.assigned_to.map(|u| u.to_string()),
+        Some(first_id),
+        "the first assignment stands"
+    );
+}
+
+#[rocket::async_test]
 async fn probation_records_court_hearings_only_for_a_charged_arrest() {
     let app = TestApp::start().await;
     let police = app.token(&[Role::Police]).await;
