@@ -13,6 +13,7 @@ use crate::support::server::ServerProcess;
 use crate::support::{TestDatabase, raw_connection};
 
 #[rocket::async_test]
+#[ignore = "takes the database away: run alone, as .ci/run does (cargo test --test journeys -- --ignored --test-threads=1)"]
 async fn requests_get_503_while_postgresql_refuses_connections_and_the_app_recovers_by_itself() {
     let db = TestDatabase::shared().await;
     let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
