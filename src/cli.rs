@@ -212,9 +212,37 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
     }
 }
 
+/// Progress on standard error: a bar redrawn in place on a terminal, a line
+/// every tenth otherwise (a log keeps no carriage returns). `of` 0: a step
+/// without a count.
+fn show_progress(command: &str, step: &str, done: usize, of: usize) {
+    use std::io::{IsTerminal, Write};
+    let mut err = std::io::stderr();
+    if of == 0 {
+        let _ = writeln!(err, "{command}: {step}");
+        return;
+    }
+    let percent = done * 100 / of;
+    if err.is_terminal() {
+        let filled = percent / 4;
+        let _ = write!(
+            err,
+            "\r{command}: {step} [{}{}] {percent:>3}% ({done} of {of})",
+            "#".repeat(filled),
+            ".".repeat(25 - filled)
+        );
+        if done >= of {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
+    } else if done == 0 || done >= of || (done * 10 / of) != ((done - 1) * 10 / of) {
+        let _ = writeln!(err, "{command}: {step}: {done} of {of}");
+    }
+}
+
 async fn seed_demo(settings: &Settings, scale: usize, seed: u64) -> ExitCode {
     let started = std::time::Instant::now();
-    let progress = |step: &str| eprintln!("seed-demo: {step}");
+    let progress = |step: &str, done: usize, of: usize| show_progress("seed-demo", step, done, of);
     match crate::demo::seed(settings, scale, seed, &progress).await {
         Ok(made) => {
             println!(

@@ -71,6 +71,20 @@ const STREETS: &[&str] = &[
     "Fore Street",
 ];
 const COURT: &str = "Ipswich Magistrates' Court";
+const VENUES: &[&str] = &[
+    "St Matthew's Church Hall",
+    "Westgate Community Centre",
+    "Northgate Probation Office",
+];
+/// A bigger town runs more groups side by side: one more cohort on each
+/// start date per this many men, so places (about 400 per group over five
+/// years) keep up with the men found suitable.
+const MEN_PER_PARALLEL_COHORT: usize = 2_000;
+
+/// Cohorts starting together every eight weeks.
+fn cohorts_at_once(scale: usize) -> usize {
+    (scale / MEN_PER_PARALLEL_COHORT).max(1)
+}
 /// Letters a registration may use (no I, Q or Z in the last three).
 const REG_LETTERS: &[u8] = b"ABCDEFGHJKLMNOPRSTUVWXY";
 
@@ -218,7 +232,7 @@ pub async fn seed(
     settings: &Settings,
     scale: usize,
     seed: u64,
-    progress: &(dyn Fn(&str) + Sync),
+    progress: &(dyn Fn(&str, usize, usize) + Sync),
 ) -> Result<Made, String> {
     let conn = db::connect_and_migrate(&settings.database_url)
         .await
@@ -311,12 +325,14 @@ pub async fn seed(
         let at = from_london(
             tuesday.and_time(NaiveTime::from_hms_opt(18, 30, 0).unwrap_or(NaiveTime::MIN)),
         );
-        let cohort = api.call("POST", "/api/v1/cohorts", &probation, Some(json!({
-            "programme_id": programme["id"], "code": format!("AW-{}", tuesday.format("%Y-%m")),
-            "venue": "St Matthew's Church Hall", "capacity": 12, "facilitator_usernames": ["demo.facilitator"],
-            "first_session_at": at.to_rfc3339(), "interval_days": 7
-        }))).await?;
-        cohorts.push((tuesday, cohort, Vec::new()));
+        for group in 0..cohorts_at_once(scale) {
+            let cohort = api.call("POST", "/api/v1/cohorts", &probation, Some(json!({
+                "programme_id": programme["id"], "code": format!("AW-{}-{}", tuesday.format("%Y-%m"), group + 1),
+                "venue": VENUES[group % VENUES.len()], "capacity": 12, "facilitator_usernames": ["demo.facilitator"],
+                "first_session_at": at.to_rfc3339(), "interval_days": 7
+            }))).await?;
+            cohorts.push((tuesday, cohort, Vec::new()));
+        }
         start += Duration::days(56);
     }
     made.cohorts = cohorts.len();
@@ -325,8 +341,8 @@ pub async fn seed(
     let mut charged_for_court = Vec::new();
     let mut men = Vec::new();
     for n in 0..scale {
-        if n % 50 == 0 {
-            progress(&format!("{n} of {scale} men"));
+        if n % (scale / 100).max(1) == 0 {
+            progress("men", n, scale);
         }
         let name = town::name(&mut r);
         let born = NaiveDate::from_ymd_opt(
@@ -422,7 +438,8 @@ pub async fn seed(
     }
 
     // the registers of every session held, in order
-    progress("registers");
+    progress("men", scale, scale);
+    progress("registers", 0, 0);
     let now = Utc::now();
     for (_, cohort, taken) in &cohorts {
         let sessions = cohort["sessions"].as_array().cloned().unwrap_or_default();
@@ -463,7 +480,7 @@ pub async fn seed(
     }
 
     // enforcement where the rules prompt it
-    progress("enforcement");
+    progress("enforcement", 0, 0);
     let enrolled: Vec<i64> = cohorts
         .iter()
         .flat_map(|(_, _, taken)| taken.clone())
@@ -472,9 +489,14 @@ pub async fn seed(
         let detail = api
             .call("GET", &format!("/api/v1/enrolments/{e}"), &probation, None)
             .await?;
+        // a man who finished a caution's course after its deadline is still
+        // prompted, but a completed enrolment cannot be referred
+        let completed = detail["status"].as_str() == Some("completed");
         let action = match detail["enforcement"]["prompt"].as_str() {
             Some("warning_or_breach") => "warning",
-            Some("prosecution_referral_required") if r.chance(50) => "prosecution_referral",
+            Some("prosecution_referral_required") if !completed && r.chance(50) => {
+                "prosecution_referral"
+            }
             Some("prosecution_referral_required") | Some("breach_referral_required") => {
                 "no_further_action"
             }
@@ -487,7 +509,7 @@ pub async fn seed(
     }
 
     // court reports for some charged men, and cautions found by checks
-    progress("court reports");
+    progress("court reports", 0, 0);
     for (man, arrest, day) in charged_for_court.iter().filter(|_| r.chance(40)) {
         let report = api.call("POST", "/api/v1/court-reports", &probation, Some(json!({
             "person_id": man["id"], "arrest_id": arrest["id"], "court": COURT,

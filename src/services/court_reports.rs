@@ -24,10 +24,10 @@ use crate::domain::london_time::{format_datetime, london_date};
 use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
+use crate::reports::Report;
 use crate::reports::court_report::{
     self as content, ArrestFacts, AttendanceFacts, CourtFacts, Defendant, Replaced, RiskFacts,
 };
-use crate::reports::{Report, layout};
 use crate::services::audit::{self, AuditEntry};
 use crate::services::enrolments;
 use crate::services::reports::{ReportFile, check_recipient};
@@ -642,10 +642,7 @@ pub async fn pdf(
     let report = what_it_says(app, actor, &r).await?;
     let reference = report.reference.clone();
     let now = app.now();
-    let bytes = tokio::task::spawn_blocking(move || layout::render(&report))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
+    let bytes = crate::services::reports::render_pdf(report).await?;
     let mut entry = AuditEntry::new(AuditAction::Disclose)
         .record("court_report", id)
         .person(r.person_id)

@@ -21,8 +21,8 @@ use crate::domain::reoffending::{
 use crate::domain::roles::Capability;
 use crate::domain::suppression::{Published, publish};
 use crate::domain::validation::FieldErrors;
-use crate::error::{AppError, AppResult};
-use crate::reports::{Bars, Block, Curves, Report, Table, layout};
+use crate::error::AppResult;
+use crate::reports::{Bars, Block, Curves, Report, Table};
 use crate::services::audit::{self, AuditEntry};
 use crate::services::reports::ReportFile;
 use crate::services::{actions, statistics};
@@ -650,10 +650,7 @@ pub async fn board_report(app: &AppState, actor: &Actor, p: Period) -> AppResult
 pub async fn board_report_pdf(app: &AppState, actor: &Actor, p: Period) -> AppResult<ReportFile> {
     let report = board_report(app, actor, p).await?;
     let reference = report.reference.clone();
-    let bytes = tokio::task::spawn_blocking(move || layout::render(&report))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
+    let bytes = crate::services::reports::render_pdf(report).await?;
     audit::record(
         &app.db,
         actor,

@@ -12,7 +12,7 @@ use crate::domain::audit_action::AuditAction;
 use crate::domain::london_time::{format_datetime, london_date};
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
-use crate::reports::{layout, subject_access};
+use crate::reports::subject_access;
 use crate::services::audit::{self, AuditEntry};
 use crate::services::reports::{ReportFile, check_recipient};
 use crate::state::AppState;
@@ -133,10 +133,7 @@ pub async fn export(
         ),
         Format::Pdf => {
             let report = subject_access::content(&doc, &reference, actor.display_name(), now);
-            let bytes = tokio::task::spawn_blocking(move || layout::render(&report))
-                .await
-                .map_err(AppError::internal)?
-                .map_err(AppError::internal)?;
+            let bytes = crate::services::reports::render_pdf(report).await?;
             (format!("subject-access-{reference}.pdf"), bytes)
         }
     };
