@@ -320,3 +320,31 @@ async fn one_mistake_in_either_name_finds_him_first_without_a_date_of_birth() {
         assert!(reasons.contains(reason), "{typed}: {reasons}");
     }
 }
+
+#[rocket::async_test]
+async fn a_man_recorded_without_name_keys_gets_them_at_start_up_and_is_found_by_a_typo() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let man = person(&app, &police, "Wiśniewski", "Łukasz", "1981-04-04", None).await;
+    app.db()
+        .execute_unprepared(&format!(
+            "DELETE FROM person_name_keys WHERE person_id = {}",
+            man["id"]
+        ))
+        .await
+        .expect("delete keys");
+    let keyed = kerbside::db::people_repo::key_unkeyed_names(app.db())
+        .await
+        .expect("key");
+    assert_eq!(keyed, 1, "only the man without keys is keyed");
+    let hit = first_hit(&app, &police, "q=Lukasz+Wisniewsky").await;
+    assert_eq!(hit["id"], man["id"]);
+    assert_eq!(
+        kerbside::db::people_repo::key_unkeyed_names(app.db())
+            .await
+            .expect("key"),
+        0,
+        "nobody is left without keys"
+    );
+}
