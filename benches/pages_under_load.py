@@ -250,6 +250,7 @@ def bench(kind, scale):
             ("register save (PUT, API; registers in turn)", f"/api/v1/sessions/{session_id}/attendance", bearer,
              {"KERBSIDE_SAVES": saves}),
             ("statistics page", "/statistics/reoffending", cookie_m, None),
+            ("statistics page", "/statistics/reoffending", cookie_m, None, 1),
             # a report is downloaded by one person at a time: one connection,
             # then the same at 16 to show what a queue of them costs
             ("court report PDF", f"/api/v1/court-reports/{report}/pdf", bearer, None, 1),
