@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use crate::support::TestDatabase;
 use crate::support::live::{
-    ARRESTS_WITHOUT_AUDIT, Crew, Register, api, api_ok, arrest_body, assert_database_sound,
-    count_of, letters, new_man,
+    ARRESTS_WITHOUT_AUDIT, Crew, Register, api, arrest_body, assert_database_sound, count_of,
+    letters, new_man,
 };
 use crate::support::raw_connection;
 use crate::support::server::ServerProcess;
@@ -126,14 +126,7 @@ async fn every_acknowledged_write_survives_ten_kill_9s_and_nothing_half_written_
 
     let mut arrests: BTreeMap<i64, String> = BTreeMap::new();
     let mut last_save: (i64, usize) = (
-        api_ok(
-            server.port,
-            "GET",
-            &register.path(),
-            &crew.facilitator,
-            None,
-            200,
-        )["register_version"]
+        register.read(server.port, &crew.facilitator)["register_version"]
             .as_i64()
             .expect("version"),
         0,
@@ -179,14 +172,7 @@ async fn every_acknowledged_write_survives_ten_kill_9s_and_nothing_half_written_
         server = ServerProcess::start(&db.url, &[]);
         // The register shows the last acknowledged save, or the one that was
         // in flight when the server died, whole: never a mix of the two.
-        let shown = api_ok(
-            server.port,
-            "GET",
-            &register.path(),
-            &crew.facilitator,
-            None,
-            200,
-        );
+        let shown = register.read(server.port, &crew.facilitator);
         let version = shown["register_version"].as_i64().expect("version");
         let (acked, k) = last_save;
         assert!(

@@ -358,14 +358,7 @@ async fn two_servers_sent_the_same_writes_at_once_give_one_winner_and_lose_nothi
         .expect("the server answers")
     });
     let wins = one_winner_each_round("saving one register", &pairs, 200, &[409]);
-    let shown = api_ok(
-        ports[1],
-        "GET",
-        &register.path(),
-        &crew.facilitator,
-        None,
-        200,
-    );
+    let shown = register.read(ports[1], &crew.facilitator);
     assert_eq!(
         shown["register_version"].as_i64(),
         Some(start + PAIRS as i64)

@@ -310,6 +310,11 @@ impl Register {
         format!("/api/v1/sessions/{}/attendance", self.session_id)
     }
 
+    /// The register as the API shows it now.
+    pub fn read(&self, port: u16, token: &str) -> Value {
+        api_ok(port, "GET", &self.path(), token, None, 200)
+    }
+
     /// A save of every man's mark, entered against `version`: the `k`th
     /// save marks a different man late.
     pub fn save_body(&self, version: i64, k: usize) -> Value {
