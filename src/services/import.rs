@@ -252,7 +252,7 @@ pub async fn import_csv(
                 // The occurrence reference was free when the file was
                 // checked and taken since: another import of the same rows,
                 // perhaps on another server, finished first.
-                AppError::Invalid(_) => AppError::conflict(format!(
+                AppError::Invalid(e) if e.get("occurrence_reference").is_some() => AppError::conflict(format!(
                     "Occurrence reference {} was recorded by someone else while this file was being imported. Nothing from this file was imported: send it again and the rows already recorded will be skipped.",
                     row.arrest.occurrence_reference.as_deref().unwrap_or("(none)")
                 )),
