@@ -11,6 +11,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::throttle::SignInThrottle;
 use crate::clock::Clock;
 use crate::config::{Settings, TwoStepPolicy};
+use crate::db::write_turn::{WriteTurns, WriteTxn};
 use crate::domain::accounts::SecurityLimits;
 use crate::domain::adjustable::Adjustable;
 use crate::domain::dash::DashSettings;
@@ -39,16 +40,18 @@ pub struct AppState {
     pub import_progress: ImportProgress,
     /// Imports started on this server, for waiting on their end.
     pub import_done: ImportDone,
+    /// This server's writers, queued for SQLite's write lock.
+    write_turns: WriteTurns,
     /// The settings administrators may change, as last read (see
     /// `domain::adjustable`): read through the methods below.
     adjustable: Arc<RwLock<Adjustable>>,
 }
 
 impl AppState {
-    /// Begin a transaction that writes (see [`crate::db::begin_write`]).
+    /// Begin a transaction that writes (see [`crate::db::write_turn`]).
     /// Services begin every transaction here, never with `db.begin()`.
-    pub async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
-        crate::db::begin_write(&self.db).await
+    pub async fn begin_write(&self) -> Result<WriteTxn, sea_orm::DbErr> {
+        self.write_turns.begin(&self.db).await
     }
 
     /// Assemble the state.
@@ -65,6 +68,7 @@ impl AppState {
             hasher,
             import_progress: ImportProgress::default(),
             import_done: ImportDone::default(),
+            write_turns: WriteTurns::default(),
         }
     }
 

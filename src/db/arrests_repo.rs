@@ -1,6 +1,6 @@
 //! Queries on `arrests`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -148,6 +148,31 @@ pub async fn existing_occurrences(
             .all(db)
             .await?;
         found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// The arrests holding these occurrence references: reference -> (arrest
+/// id, person id).
+pub async fn by_occurrences(
+    db: &impl ConnectionTrait,
+    refs: &[String],
+) -> Result<HashMap<String, (i32, i32)>, DbErr> {
+    let mut found = HashMap::new();
+    for chunk in refs.chunks(500) {
+        let rows: Vec<(Option<String>, i32, i32)> = arrests::Entity::find()
+            .select_only()
+            .column(arrests::Column::OccurrenceReference)
+            .column(arrests::Column::Id)
+            .column(arrests::Column::PersonId)
+            .filter(arrests::Column::OccurrenceReference.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found
+            .extend(rows.into_iter().filter_map(|(reference, arrest, person)| {
+                reference.map(|r| (r, (arrest, person)))
+            }));
     }
     Ok(found)
 }

@@ -23,6 +23,7 @@ pub mod statistics_repo;
 pub mod subject_access_repo;
 pub mod tokens_repo;
 pub mod users_repo;
+pub mod write_turn;
 
 use std::path::Path;
 use std::time::Duration;
@@ -30,8 +31,8 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    TransactionTrait,
 };
 
 /// Why the database could not be made ready; the message says what to fix.
@@ -132,21 +133,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
 /// Apply every pending migration. On PostgreSQL this runs inside a
 /// transaction holding an advisory lock, so app servers starting at the same
 /// moment apply each migration exactly once.
-/// Begin a transaction that writes. On SQLite it takes the write lock at
-/// `BEGIN IMMEDIATE`, so writers queue for it in SQLite's busy handler. A
-/// deferred transaction (SQLite's default) that reads first and then writes
-/// cannot be upgraded once another writer holds the lock or has committed
-/// since its read began: SQLite answers SQLITE_BUSY (or BUSY_SNAPSHOT)
-/// at once, without waiting, and the request failed. PostgreSQL ignores the
-/// mode and begins as usual.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
-}
-
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DbBackend::Postgres => {

@@ -13,11 +13,15 @@
 //! every eight weeks; enrolments, every attendance outcome, enforcement
 //! decisions; court reports for some charged men; cautions found by checks.
 
+pub mod plan;
 pub mod town;
 
+use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{Duration, Utc};
+use rocket::futures::{StreamExt, stream};
 use rocket::http::{ContentType, Header};
 use rocket::local::asynchronous::Client;
 use serde_json::{Value, json};
@@ -25,68 +29,24 @@ use serde_json::{Value, json};
 use crate::auth::Actor;
 use crate::clock::SystemClock;
 use crate::config::Settings;
-use crate::db::{self, people_repo};
-use crate::domain::london_time::{from_london, london_date};
+use crate::db::{self, arrests_repo, people_repo, statistics_repo};
+use crate::domain::london_time::london_date;
 use crate::services::{accounts, tokens};
 use crate::state::AppState;
+use plan::{COURT, OUTCOMES, weighted};
 use town::Lcg;
 
 /// Men made when no `--scale` is given.
 pub const DEFAULT_SCALE: usize = 200;
 /// The seed used when no `--seed` is given.
 pub const DEFAULT_SEED: u64 = 2026;
-/// Days of history.
-const HISTORY_DAYS: i64 = 5 * 365;
-/// Relative chance of an arrest in each month, January first (more in the
-/// long evenings).
-const MONTH_WEIGHT: [u64; 12] = [12, 11, 10, 8, 6, 5, 5, 6, 8, 10, 12, 13];
-/// Disposals and their shares in a hundred.
-const DISPOSALS: &[(&str, u64)] = &[
-    ("conditional_caution", 45),
-    ("charged", 15),
-    ("community_resolution", 14),
-    ("simple_caution", 10),
-    ("no_further_action", 10),
-    ("released_under_investigation", 6),
-];
-/// Attendance outcomes and their shares in a hundred.
-const OUTCOMES: &[(&str, u64)] = &[
-    ("attended_complied", 80),
-    ("attended_failed_to_comply", 4),
-    ("sent_home_behaviour", 2),
-    ("sent_home_service_issue", 2),
-    ("acceptable_absence", 6),
-    ("unacceptable_absence", 6),
-];
-const STREETS: &[&str] = &[
-    "Handford Road",
-    "Portman Road",
-    "London Road",
-    "Norwich Road",
-    "Grimwade Street",
-    "Wherstead Road",
-    "Cliff Road",
-    "Hadleigh Road",
-    "Bramford Road",
-    "Fore Street",
-];
-const COURT: &str = "Ipswich Magistrates' Court";
-const VENUES: &[&str] = &[
-    "St Matthew's Church Hall",
-    "Westgate Community Centre",
-    "Northgate Probation Office",
-];
-/// A bigger town runs more groups side by side: one more cohort on each
-/// start date per this many men, so places (about 400 per group over five
-/// years) keep up with the men found suitable.
-const MEN_PER_PARALLEL_COHORT: usize = 2_000;
-
-/// Cohorts starting together every eight weeks.
-fn cohorts_at_once(scale: usize) -> usize {
-    (scale / MEN_PER_PARALLEL_COHORT).max(1)
-}
-/// Letters a registration may use (no I, Q or Z in the last three).
-const REG_LETTERS: &[u8] = b"ABCDEFGHJKLMNOPRSTUVWXY";
+/// Arrests sent in one import file (well under the import's 20 MiB).
+const ROWS_PER_FILE: usize = 10_000;
+/// Requests in flight at once while the town is written.
+const IN_FLIGHT: usize = 8;
+/// Streams of draws made while writing (`Lcg::stream`).
+const ATTENDANCE_DRAWS: u64 = 1;
+const ENFORCEMENT_DRAWS: u64 = 2;
 
 /// One demo user: sign-in name, role and the password printed once.
 pub struct DemoUser {
@@ -108,55 +68,6 @@ pub struct Made {
     pub court_reports: usize,
     pub reoffences_found: usize,
     pub users: Vec<DemoUser>,
-}
-
-fn weighted<'a>(r: &mut Lcg, table: &[(&'a str, u64)]) -> &'a str {
-    let total: u64 = table.iter().map(|(_, w)| w).sum();
-    let mut roll = r.draw() % total.max(1);
-    for (value, weight) in table {
-        if roll < *weight {
-            return value;
-        }
-        roll -= weight;
-    }
-    table[0].0
-}
-
-/// A day in the last five years, likelier in the dark months.
-fn arrest_day(r: &mut Lcg, today: NaiveDate) -> NaiveDate {
-    loop {
-        let day = today - Duration::days(1 + r.below(HISTORY_DAYS as usize) as i64);
-        let weight = MONTH_WEIGHT[day.month0() as usize];
-        if r.draw() % 13 < weight {
-            return day;
-        }
-    }
-}
-
-/// An evening time on `day` (London), as the API takes it.
-fn evening(r: &mut Lcg, day: NaiveDate) -> String {
-    let minutes = 19 * 60 + r.below(6 * 60) as u32;
-    let time =
-        NaiveTime::from_hms_opt((minutes / 60) % 24, minutes % 60, 0).unwrap_or(NaiveTime::MIN);
-    let date = if minutes >= 24 * 60 {
-        day + Duration::days(1)
-    } else {
-        day
-    };
-    from_london(date.and_time(time)).to_rfc3339()
-}
-
-fn registration(r: &mut Lcg) -> String {
-    let l = |r: &mut Lcg| REG_LETTERS[r.below(REG_LETTERS.len())] as char;
-    format!(
-        "{}{}{:02} {}{}{}",
-        l(r),
-        l(r),
-        10 + r.below(60),
-        l(r),
-        l(r),
-        l(r)
-    )
 }
 
 /// The app, in this process, and a way to call its API.
@@ -189,41 +100,55 @@ impl Api {
         }
         serde_json::from_str(&text).or(Ok(Value::Null))
     }
+
+    /// Send one import file as the police would.
+    async fn import(&self, token: &str, file: &str) -> Result<Value, String> {
+        let res = self
+            .client
+            .post("/api/v1/arrests/import")
+            .header(Header::new("Authorization", format!("Bearer {token}")))
+            .header(ContentType::CSV)
+            .body(file)
+            .dispatch()
+            .await;
+        let status = res.status();
+        let text = res.into_string().await.unwrap_or_default();
+        if status.code >= 300 {
+            return Err(format!("the import answered {status}: {text}"));
+        }
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+
+    /// Work `items` with up to [`IN_FLIGHT`] requests at once, showing
+    /// progress as `step`; the answers in the items' order. The first
+    /// failure stops the seeding.
+    async fn each<T, R, F, Fut>(
+        &self,
+        step: &str,
+        items: Vec<T>,
+        progress: &(dyn Fn(&str, usize, usize) + Sync),
+        work: F,
+    ) -> Result<Vec<R>, String>
+    where
+        F: FnMut(T) -> Fut,
+        Fut: Future<Output = Result<R, String>>,
+    {
+        let of = items.len();
+        let mut out = Vec::with_capacity(of);
+        let mut answers = stream::iter(items.into_iter().map(work)).buffered(IN_FLIGHT);
+        progress(step, 0, of);
+        while let Some(answer) = answers.next().await {
+            out.push(answer?);
+            if out.len() % (of / 100).max(1) == 0 || out.len() == of {
+                progress(step, out.len(), of);
+            }
+        }
+        Ok(out)
+    }
 }
 
 fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_default()
-}
-
-/// A completed assessment's content for a man arrested on `day`.
-fn assessment(
-    r: &mut Lcg,
-    man: &Value,
-    referral: &Value,
-    born: NaiveDate,
-    day: NaiveDate,
-    caution: bool,
-) -> Value {
-    let suitable = r.chance(82);
-    let answers: Vec<&str> = (0..24)
-        .map(|_| if r.chance(15) { "yes" } else { "no" })
-        .collect();
-    let age = day.years_since(born).unwrap_or(18);
-    json!({
-        "person_id": man["id"], "referral_id": referral,
-        "rosh": {"public": "low", "known_adult": if r.chance(20) { "medium" } else { "low" }, "children": "low", "staff": "low"},
-        "suitability": if suitable { "suitable" } else { "not_suitable" },
-        "rationale": if suitable { "Accepts what he did and is willing to take part in the programme." } else { "Denies the offence and would disrupt a group." },
-        "ogrs3": {"sex": "male", "date_of_birth": born.to_string(), "conviction_date": day.to_string(),
-                  "follow_up_start_date": day.to_string(), "age_at_first_sanction": age.clamp(10, 99),
-                  "first_sanction_date": null, "total_sanctions": 1 + r.below(3),
-                  "offence_category": "soliciting_or_prostitution",
-                  "current_sanction": if caution { "caution" } else { "conviction" }},
-        "domestic_abuse": {"known_to_marac": false, "concerns": if r.chance(25) { "Partner reported arguments to police once; no injuries recorded." } else { "" }},
-        "dash": {"answers": answers, "professional_judgement": false, "rationale": null,
-                 "incidents_in_window": 0, "previous_marac_referral_date": null, "latest_incident_date": null},
-        "needs": {"relationships": {"severity": if r.chance(40) { "standard" } else { "no_need" }, "note": "Discussed at interview."}}
-    })
 }
 
 /// Fill an empty database with the demo town. Refuses a database that
@@ -256,8 +181,7 @@ pub async fn seed(
         .state::<AppState>()
         .ok_or("no app state")?
         .clone();
-    let api = Api { client };
-    let mut r = Lcg(seed);
+    let api = &Api { client };
     let mut made = Made::default();
     let today = london_date(Utc::now());
 
@@ -304,10 +228,13 @@ pub async fn seed(
         });
     }
     let (police, probation) = (token["police"].clone(), token["probation"].clone());
+    let (police, probation) = (police.as_str(), probation.as_str());
+    let town = &plan::draw(scale, seed, today);
 
-    // the programme, and a cohort every eight weeks from five years ago
-    let programme = api.call("POST", "/api/v1/programmes", &probation, Some(json!({
-        "name": "Kerb crawler awareness programme", "max_group_size": 12,
+    // the programme and its cohorts
+    progress("cohorts", 0, 0);
+    let programme = api.call("POST", "/api/v1/programmes", probation, Some(json!({
+        "name": "Kerb crawler awareness programme", "max_group_size": plan::PLACES,
         "completion_rule": {"min_attended": 3},
         "aims": ["Understand the harm done to women in street sex work", "Know the law and its consequences", "Make a plan to stop"],
         "sessions": [
@@ -317,231 +244,235 @@ pub async fn seed(
             {"number": 4, "title": "Relationships and a plan to stop", "minutes": 120}
         ]
     }))).await?;
-    let mut cohorts: Vec<(NaiveDate, Value, Vec<i64>)> = Vec::new();
-    let mut start = today - Duration::days(HISTORY_DAYS);
-    while start <= today + Duration::days(56) {
-        let tuesday =
-            start + Duration::days((8 - i64::from(start.weekday().number_from_monday())) % 7 + 1);
-        let at = from_london(
-            tuesday.and_time(NaiveTime::from_hms_opt(18, 30, 0).unwrap_or(NaiveTime::MIN)),
-        );
-        for group in 0..cohorts_at_once(scale) {
-            let cohort = api.call("POST", "/api/v1/cohorts", &probation, Some(json!({
-                "programme_id": programme["id"], "code": format!("AW-{}-{}", tuesday.format("%Y-%m"), group + 1),
-                "venue": VENUES[group % VENUES.len()], "capacity": 12, "facilitator_usernames": ["demo.facilitator"],
-                "first_session_at": at.to_rfc3339(), "interval_days": 7
-            }))).await?;
-            cohorts.push((tuesday, cohort, Vec::new()));
-        }
-        start += Duration::days(56);
-    }
-    made.cohorts = cohorts.len();
-
-    // the men, their arrests, assessments and places
-    let mut charged_for_court = Vec::new();
-    let mut men = Vec::new();
-    for n in 0..scale {
-        if n % (scale / 100).max(1) == 0 {
-            progress("men", n, scale);
-        }
-        let name = town::name(&mut r);
-        let born = NaiveDate::from_ymd_opt(
-            1955 + r.below(45) as i32,
-            1 + r.below(12) as u32,
-            1 + r.below(28) as u32,
-        )
-        .unwrap_or(NaiveDate::MIN);
-        let man = api.call("POST", "/api/v1/people", &police, Some(json!({
-            "surname": name.surname, "forenames": name.forenames, "date_of_birth": born.to_string(), "sex": "male",
-            "postcode": format!("IP{} {}{}{}", 1 + r.below(9), 1 + r.below(9), REG_LETTERS[r.below(20)] as char, REG_LETTERS[r.below(20)] as char)
-        }))).await?;
-        made.men += 1;
-        men.push(id(&man));
-        let day = arrest_day(&mut r, today);
-        let disposal = weighted(&mut r, DISPOSALS);
-        let mut body = json!({
-            "person_id": man["id"], "arrested_at": evening(&mut r, day), "location": r.pick(STREETS),
-            "area": r.pick(&["Central", "North", "East", "South", "West", "Docks"]),
-            "vehicle_registration": registration(&mut r), "offence": if r.chance(85) { "soliciting_s51a_soa2003" } else { "kerb_crawling_s1_soa1985" },
-            "disposal": disposal, "operation": "Operation Nightlight"
-        });
-        let deadline = day + Duration::days(84);
-        if disposal == "conditional_caution" {
-            body["course_deadline"] = json!(deadline.to_string());
-        }
-        if disposal == "charged" {
-            body["court"] = json!(COURT);
-            body["first_hearing_date"] = json!((day + Duration::days(21)).to_string());
-        }
-        let arrest = api
-            .call("POST", "/api/v1/arrests", &police, Some(body))
-            .await?;
-        made.arrests += 1;
-        // some are arrested again, months later
-        if r.chance(12) {
-            let again = day + Duration::days(60 + r.below(540) as i64);
-            if again < today {
-                api.call("POST", "/api/v1/arrests", &police, Some(json!({
-                    "person_id": man["id"], "arrested_at": evening(&mut r, again), "location": r.pick(STREETS),
-                    "area": "Central", "offence": "soliciting_s51a_soa2003",
-                    "disposal": if r.chance(50) { "no_further_action" } else { "community_resolution" }
-                }))).await?;
-                made.arrests += 1;
-            }
-        }
-        let referral = &arrest["referral_id"];
-        if referral.is_null() || !r.chance(85) {
-            continue;
-        }
-        let caution = disposal == "conditional_caution";
-        let content = assessment(&mut r, &man, referral, born, day, caution);
-        let suitable = content["suitability"] == "suitable";
-        let a = api
-            .call("POST", "/api/v1/assessments", &probation, Some(content))
-            .await?;
-        api.call(
-            "POST",
-            &format!("/api/v1/assessments/{}/complete", id(&a)),
-            &probation,
-            None,
+    let cohorts: Vec<Value> = api
+        .each(
+            "cohorts",
+            (0..town.cohorts.len()).collect(),
+            progress,
+            |c| {
+                let c = &town.cohorts[c];
+                api.call(
+                    "POST",
+                    "/api/v1/cohorts",
+                    probation,
+                    Some(json!({
+                        "programme_id": programme["id"], "code": c.code, "venue": c.venue,
+                        "capacity": plan::PLACES, "facilitator_usernames": ["demo.facilitator"],
+                        "first_session_at": c.first_session_at.to_rfc3339(), "interval_days": 7
+                    })),
+                )
+            },
         )
         .await?;
-        made.assessments += 1;
-        if !suitable {
-            continue;
-        }
-        if !caution {
-            charged_for_court.push((man.clone(), arrest.clone(), day));
-        }
-        // the first cohort starting after the arrest with a place
-        let place = cohorts
-            .iter_mut()
-            .find(|(first, _, taken)| *first > day + Duration::days(7) && taken.len() < 12);
-        let Some((first, cohort, taken)) = place else {
-            continue;
-        };
-        if caution && *first > deadline {
-            continue;
-        }
-        let mut body = json!({
-            "person_id": man["id"], "cohort_id": cohort["id"], "referral_id": referral,
-            "legal_basis": if caution { "conditional_caution" } else { "voluntary" }
-        });
-        if caution {
-            body["deadline"] = json!(deadline.to_string());
-        }
-        let enrolment = api
-            .call("POST", "/api/v1/enrolments", &probation, Some(body))
-            .await?;
-        taken.push(id(&enrolment));
-        made.enrolments += 1;
-    }
+    made.cohorts = cohorts.len();
+    let cohorts = &cohorts;
 
-    // the registers of every session held, in order
-    progress("men", scale, scale);
-    progress("registers", 0, 0);
-    let now = Utc::now();
-    for (_, cohort, taken) in &cohorts {
-        let sessions = cohort["sessions"].as_array().cloned().unwrap_or_default();
-        for session in sessions {
-            let starts = session["starts_at"]
-                .as_str()
-                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
-            if starts.is_none_or(|s| s > now) {
-                break;
-            }
-            let marks: Vec<Value> = taken
-                .iter()
-                .map(|enrolment| {
-                    let outcome = weighted(&mut r, OUTCOMES);
-                    let mut mark = json!({"enrolment_id": enrolment, "outcome": outcome});
-                    if outcome == "acceptable_absence" {
-                        mark["absence_reason"] = json!("medical");
-                    }
-                    if outcome == "attended_failed_to_comply" {
-                        mark["note"] =
-                            json!("Left the room twice and would not join the discussion.");
-                    }
-                    mark
-                })
-                .collect();
-            if marks.is_empty() {
-                continue;
-            }
-            made.marks += marks.len();
-            api.call(
-                "PUT",
-                &format!("/api/v1/sessions/{}/attendance", session["id"]),
-                &probation,
-                Some(json!({"marks": marks})),
-            )
+    // the men and their arrests, as the police import a force's export
+    let files: Vec<String> = town
+        .rows
+        .chunks(ROWS_PER_FILE)
+        .map(|rows| format!("{}{}", plan::header(), rows.concat()))
+        .collect();
+    progress("arrests", 0, town.rows.len());
+    for (i, file) in files.iter().enumerate() {
+        let summary = api.import(police, file).await?;
+        made.men += summary["new_people"].as_u64().unwrap_or_default() as usize;
+        made.arrests += summary["imported"].as_u64().unwrap_or_default() as usize;
+        progress(
+            "arrests",
+            ((i + 1) * ROWS_PER_FILE).min(town.rows.len()),
+            town.rows.len(),
+        );
+    }
+    let occurrences: Vec<String> = town.men.iter().map(|m| m.occurrence.clone()).collect();
+    let arrested = arrests_repo::by_occurrences(&app.db, &occurrences)
+        .await
+        .map_err(|e| e.to_string())?;
+    let referral_of: HashMap<i32, i32> = statistics_repo::referral_arrests(&app.db)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|(referral, arrest)| (arrest, referral))
+        .collect();
+    // each man: (person id, first arrest id, its referral)
+    let ids: Vec<(i32, i32, Option<i32>)> = town
+        .men
+        .iter()
+        .map(|m| {
+            let (arrest, person) = arrested
+                .get(&m.occurrence)
+                .copied()
+                .ok_or_else(|| format!("arrest {} was not imported", m.occurrence))?;
+            Ok((person, arrest, referral_of.get(&arrest).copied()))
+        })
+        .collect::<Result<_, String>>()?;
+    let ids = &ids;
+
+    // assessments, and a place for the men found suitable
+    let assessed: Vec<usize> = (0..town.men.len())
+        .filter(|i| town.men[*i].assessment.is_some() && ids[*i].2.is_some())
+        .collect();
+    made.assessments = assessed.len();
+    api.each("assessments", assessed, progress, |i| async move {
+        let (man, (person, _, referral)) = (&town.men[i], ids[i]);
+        let mut content = man.assessment.clone().unwrap_or_default();
+        content["person_id"] = json!(person);
+        content["referral_id"] = json!(referral);
+        let a = api
+            .call("POST", "/api/v1/assessments", probation, Some(content))
             .await?;
+        let complete = format!("/api/v1/assessments/{}/complete", id(&a));
+        api.call("POST", &complete, probation, None).await
+    })
+    .await?;
+
+    // each cohort's men enrolled, then the registers of every session held
+    // in order (a cohort's places are taken one at a time)
+    let mut placed: Vec<Vec<usize>> = vec![Vec::new(); cohorts.len()];
+    for (i, man) in town.men.iter().enumerate() {
+        if let Some((cohort, _)) = man.place
+            && ids[i].2.is_some()
+        {
+            placed[cohort].push(i);
         }
     }
+    let now = Utc::now();
+    let filled: Vec<(Vec<i64>, usize)> = api
+        .each("places and registers", placed, progress, |men| async move {
+            let Some(c) = men.first().and_then(|m| town.men[*m].place).map(|p| p.0) else {
+                return Ok((Vec::new(), 0));
+            };
+            let cohort = &cohorts[c];
+            let mut taken = Vec::with_capacity(men.len());
+            for i in men {
+                let (person, _, referral) = ids[i];
+                let deadline = town.men[i].place.and_then(|p| p.1);
+                let mut body = json!({
+                    "person_id": person, "cohort_id": cohort["id"], "referral_id": referral,
+                    "legal_basis": if deadline.is_some() { "conditional_caution" } else { "voluntary" }
+                });
+                if let Some(deadline) = deadline {
+                    body["deadline"] = json!(deadline.to_string());
+                }
+                let enrolment = api
+                    .call("POST", "/api/v1/enrolments", probation, Some(body))
+                    .await?;
+                taken.push(id(&enrolment));
+            }
+            let mut r = Lcg::stream(seed, ATTENDANCE_DRAWS, c);
+            let mut marked = 0;
+            for session in cohort["sessions"].as_array().into_iter().flatten() {
+                let starts = session["starts_at"]
+                    .as_str()
+                    .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
+                if starts.is_none_or(|s| s > now) {
+                    break;
+                }
+                let marks: Vec<Value> = taken
+                    .iter()
+                    .map(|enrolment| {
+                        let outcome = weighted(&mut r, OUTCOMES);
+                        let mut mark = json!({"enrolment_id": enrolment, "outcome": outcome});
+                        if outcome == "acceptable_absence" {
+                            mark["absence_reason"] = json!("medical");
+                        }
+                        if outcome == "attended_failed_to_comply" {
+                            mark["note"] =
+                                json!("Left the room twice and would not join the discussion.");
+                        }
+                        mark
+                    })
+                    .collect();
+                marked += marks.len();
+                let path = format!("/api/v1/sessions/{}/attendance", session["id"]);
+                api.call("PUT", &path, probation, Some(json!({ "marks": marks })))
+                    .await?;
+            }
+            Ok((taken, marked))
+        })
+        .await?;
+    made.enrolments = filled.iter().map(|(taken, _)| taken.len()).sum();
+    made.marks = filled.iter().map(|(_, marked)| marked).sum();
 
     // enforcement where the rules prompt it
-    progress("enforcement", 0, 0);
-    let enrolled: Vec<i64> = cohorts
+    let enrolled: Vec<(usize, i64)> = filled
         .iter()
-        .flat_map(|(_, _, taken)| taken.clone())
+        .flat_map(|(taken, _)| taken.iter().copied())
+        .enumerate()
         .collect();
-    for e in enrolled {
-        let detail = api
-            .call("GET", &format!("/api/v1/enrolments/{e}"), &probation, None)
-            .await?;
-        // a man who finished a caution's course after its deadline is still
-        // prompted, but a completed enrolment cannot be referred
-        let completed = detail["status"].as_str() == Some("completed");
-        let action = match detail["enforcement"]["prompt"].as_str() {
-            Some("warning_or_breach") => "warning",
-            Some("prosecution_referral_required") if !completed && r.chance(50) => {
-                "prosecution_referral"
-            }
-            Some("prosecution_referral_required") | Some("breach_referral_required") => {
-                "no_further_action"
-            }
-            _ => continue,
-        };
-        api.call("POST", &format!("/api/v1/enrolments/{e}/enforcement"), &probation, Some(json!({
-            "action": action, "date": today.to_string(), "note": "Decided at the fortnightly case review."
-        }))).await?;
-        made.enforcement += 1;
-    }
+    let decided: Vec<bool> = api
+        .each("enforcement", enrolled, progress, |(k, e)| async move {
+            let mut r = Lcg::stream(seed, ENFORCEMENT_DRAWS, k);
+            let path = format!("/api/v1/enrolments/{e}");
+            let detail = api.call("GET", &path, probation, None).await?;
+            // a man who finished a caution's course after its deadline is
+            // still prompted, but a completed enrolment cannot be referred
+            let completed = detail["status"].as_str() == Some("completed");
+            let action = match detail["enforcement"]["prompt"].as_str() {
+                Some("warning_or_breach") => "warning",
+                Some("prosecution_referral_required") if !completed && r.chance(50) => {
+                    "prosecution_referral"
+                }
+                Some("prosecution_referral_required") | Some("breach_referral_required") => {
+                    "no_further_action"
+                }
+                _ => return Ok(false),
+            };
+            api.call("POST", &format!("{path}/enforcement"), probation, Some(json!({
+                "action": action, "date": today.to_string(), "note": "Decided at the fortnightly case review."
+            }))).await?;
+            Ok(true)
+        })
+        .await?;
+    made.enforcement = decided.iter().filter(|d| **d).count();
 
     // court reports for some charged men, and cautions found by checks
-    progress("court reports", 0, 0);
-    for (man, arrest, day) in charged_for_court.iter().filter(|_| r.chance(40)) {
-        let report = api.call("POST", "/api/v1/court-reports", &probation, Some(json!({
-            "person_id": man["id"], "arrest_id": arrest["id"], "court": COURT,
-            "hearing_date": (*day + Duration::days(21)).to_string(),
-            "sections": {
-                "offence_analysis": "He accepts that he stopped to speak to a woman he believed to be selling sex.",
-                "defendant_assessment": "In work, lives with his partner; no previous convictions for similar offences.",
-                "risk_commentary": "Low risk of reoffending; no concerns about his partner or family beyond the record.",
-                "proposal": "A community order with the awareness programme as a requirement."
-            }
-        }))).await?;
-        api.call(
-            "POST",
-            &format!("/api/v1/court-reports/{}/submit", id(&report)),
-            &probation,
-            None,
+    let reported: Vec<(usize, chrono::NaiveDate)> = town
+        .men
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.court_report.map(|d| (i, d)))
+        .collect();
+    let reports = api
+        .each("court reports", reported, progress, |(i, hearing)| async move {
+            let (person, arrest, _) = ids[i];
+            let report = api.call("POST", "/api/v1/court-reports", probation, Some(json!({
+                "person_id": person, "arrest_id": arrest, "court": COURT,
+                "hearing_date": hearing.to_string(),
+                "sections": {
+                    "offence_analysis": "He accepts that he stopped to speak to a woman he believed to be selling sex.",
+                    "defendant_assessment": "In work, lives with his partner; no previous convictions for similar offences.",
+                    "risk_commentary": "Low risk of reoffending; no concerns about his partner or family beyond the record.",
+                    "proposal": "A community order with the awareness programme as a requirement."
+                }
+            }))).await?;
+            let submit = format!("/api/v1/court-reports/{}/submit", id(&report));
+            api.call("POST", &submit, probation, None).await
+        })
+        .await?;
+    made.court_reports = reports.len();
+    let checked: Vec<(usize, chrono::NaiveDate)> = town
+        .men
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.cautioned_again.map(|d| (i, d)))
+        .collect();
+    let found: Vec<bool> = api
+        .each(
+            "cautions found by checks",
+            checked,
+            progress,
+            |(i, offence)| async move {
+                let (person, _, _) = ids[i];
+                // a check can find a caution dated before his arrest: refused
+                Ok(api.call("POST", "/api/v1/reoffences", probation, Some(json!({
+                "person_id": person, "offence_date": offence.to_string(), "outcome": "caution",
+                "outcome_date": (offence + Duration::days(14)).to_string(), "source": "PNC check"
+            }))).await.is_ok())
+            },
         )
         .await?;
-        made.court_reports += 1;
-    }
-    for person_id in men {
-        if !r.chance(4) {
-            continue;
-        }
-        let offence = today - Duration::days(30 + r.below(300) as i64);
-        if api.call("POST", "/api/v1/reoffences", &probation, Some(json!({
-            "person_id": person_id, "offence_date": offence.to_string(), "outcome": "caution",
-            "outcome_date": (offence + Duration::days(14)).to_string(), "source": "PNC check"
-        }))).await.is_ok() {
-            made.reoffences_found += 1;
-        }
-    }
+    made.reoffences_found = found.iter().filter(|f| **f).count();
 
     for (user_id, token_id) in issued {
         tokens::revoke_for_user(&app, &cli, user_id, token_id)

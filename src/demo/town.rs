@@ -13,6 +13,15 @@
 pub struct Lcg(pub u64);
 
 impl Lcg {
+    /// A generator of its own for item `index` of stream `stream` under
+    /// `seed`: the same draws whatever order the items are worked in.
+    pub fn stream(seed: u64, stream: u64, index: usize) -> Lcg {
+        let mut r = Lcg(seed
+            ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ (index as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
+        r.draw();
+        r
+    }
     /// The next number.
     pub fn draw(&mut self) -> u64 {
         self.0 = self

@@ -1,0 +1,102 @@
+//! Writers take turns in the app before they take SQLite's write lock.
+//!
+//! SQLite lets one transaction write at a time. A writer that finds the lock
+//! taken waits in SQLite's busy handler, which sleeps and retries (1 ms, then
+//! 2, 5, 10 ... up to 100 ms between tries) rather than waking when the lock
+//! is freed, so under load a write waited several times longer than the
+//! writes ahead of it took (benches/RESULTS.md, "Writers queue in the app").
+//! Here each write transaction first takes this server's turn, a fair queue
+//! that wakes the next writer the moment the one before it commits, and
+//! only then `BEGIN IMMEDIATE`. Writes from another process on the same
+//! file still meet in the busy handler, as before.
+//!
+//! The transaction begins `IMMEDIATE`, taking the write lock at once. A
+//! deferred transaction (SQLite's default) that reads first and then writes
+//! cannot be upgraded once another writer holds the lock or has committed
+//! since its read began: SQLite answers SQLITE_BUSY (or BUSY_SNAPSHOT) at
+//! once, without waiting, and the request failed.
+//!
+//! PostgreSQL has no such lock: its writers run side by side, so the turn
+//! is not taken there.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// Longest wait for the turn, as long as SQLite's own busy timeout: a write
+/// still waiting then fails as a busy database would.
+const LONGEST_WAIT: Duration = Duration::from_secs(10);
+
+/// This server's queue of SQLite writers.
+#[derive(Clone, Default)]
+pub struct WriteTurns(Arc<Mutex<()>>);
+
+/// A transaction that writes, holding the turn (on SQLite) until it is
+/// committed, rolled back or dropped.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTurns {
+    /// Begin a transaction that writes: on SQLite after this server's
+    /// earlier writers, with the write lock taken at `BEGIN IMMEDIATE`; on
+    /// PostgreSQL at once (it ignores the mode).
+    pub async fn begin(&self, db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+        let turn = if db.get_database_backend() == DbBackend::Sqlite {
+            let turn = tokio::time::timeout(LONGEST_WAIT, self.0.clone().lock_owned())
+                .await
+                .map_err(|_| DbErr::Custom("the database is busy: try again".into()))?;
+            Some(turn)
+        } else {
+            None
+        };
+        let txn = db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        Ok(WriteTxn { txn, _turn: turn })
+    }
+}
+
+impl WriteTxn {
+    /// Commit, then give up the turn.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Roll back, then give up the turn.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+}
