@@ -127,10 +127,12 @@ pub fn weighted<'a>(r: &mut Lcg, table: &[(&'a str, u64)]) -> &'a str {
     table[0].0
 }
 
-/// A day in the last five years, likelier in the dark months.
+/// A day in the last five years before yesterday (an evening's arrest can
+/// fall after midnight, and seeding may run just after midnight), likelier
+/// in the dark months.
 fn arrest_day(r: &mut Lcg, today: NaiveDate) -> NaiveDate {
     loop {
-        let day = today - Duration::days(1 + r.below(HISTORY_DAYS as usize) as i64);
+        let day = today - Duration::days(2 + r.below(HISTORY_DAYS as usize) as i64);
         let weight = MONTH_WEIGHT[day.month0() as usize];
         if r.draw() % 13 < weight {
             return day;
@@ -300,7 +302,7 @@ pub fn draw(scale: usize, seed: u64, today: NaiveDate) -> Plan {
         // some are arrested again, months later
         if r.chance(ARRESTED_AGAIN) {
             let again = day + Duration::days(60 + r.below(540) as i64);
-            if again < today {
+            if again < today - Duration::days(1) {
                 let (at, street) = (evening(&mut r, again), r.pick(STREETS));
                 let disposal = if r.chance(50) {
                     "no_further_action"
@@ -406,6 +408,19 @@ mod tests {
         assert!(per.iter().all(|n| *n <= PLACES));
         // more men are found suitable than one group a start date can take
         assert!(per.iter().filter(|n| **n == PLACES).count() > 25, "{per:?}");
+    }
+
+    #[test]
+    fn every_arrest_is_before_the_day_of_seeding_even_one_just_after_midnight() {
+        let today = day("2026-12-06");
+        let midnight = from_london(today.and_time(NaiveTime::MIN));
+        let plan = draw(2_000, 3, today);
+        let file = format!("{}{}", header(), plan.rows.concat());
+        let mut reader = csv::Reader::from_reader(file.as_bytes());
+        for record in reader.records().filter_map(Result::ok) {
+            let at = DateTime::parse_from_rfc3339(&record[9]).map(|t| t.with_timezone(&Utc));
+            assert!(at.is_ok_and(|at| at < midnight), "{:?}", &record[9]);
+        }
     }
 
     #[test]
