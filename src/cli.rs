@@ -235,8 +235,16 @@ fn show_progress(command: &str, step: &str, done: usize, of: usize) {
             let _ = writeln!(err);
         }
         let _ = err.flush();
-    } else if done == 0 || done >= of || (done * 10 / of) != ((done - 1) * 10 / of) {
-        let _ = writeln!(err, "{command}: {step}: {done} of {of}");
+    } else {
+        // a line when the step starts, ends or passes a tenth (counts may
+        // jump several tenths at once)
+        static LAST_TENTH: std::sync::Mutex<Option<(String, usize)>> = std::sync::Mutex::new(None);
+        let tenth = (step.to_string(), done * 10 / of);
+        let mut last = LAST_TENTH.lock().unwrap_or_else(|p| p.into_inner());
+        if done == 0 || done >= of || last.as_ref() != Some(&tenth) {
+            let _ = writeln!(err, "{command}: {step}: {done} of {of}");
+        }
+        *last = Some(tenth);
     }
 }
 
