@@ -42,6 +42,8 @@ pub struct AppState {
     pub import_done: ImportDone,
     /// This server's writers, queued for SQLite's write lock.
     write_turns: WriteTurns,
+    /// Dashboards worked out, kept until something is written.
+    pub dashboards: crate::services::dashboard::DashboardCache,
     /// The settings administrators may change, as last read (see
     /// `domain::adjustable`): read through the methods below.
     adjustable: Arc<RwLock<Adjustable>>,
@@ -69,6 +71,7 @@ impl AppState {
             import_progress: ImportProgress::default(),
             import_done: ImportDone::default(),
             write_turns: WriteTurns::default(),
+            dashboards: Default::default(),
         }
     }
 

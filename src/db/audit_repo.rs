@@ -179,3 +179,27 @@ pub async fn person_timeline(
         .await?;
     Ok((rows, total))
 }
+
+/// The newest entry of each kind that records a change to personal data
+/// (collect, alter, combine, erase): any write since gives a different
+/// answer. Each is one step down the `action` index.
+pub async fn last_changes(db: &impl ConnectionTrait) -> Result<[Option<i32>; 4], DbErr> {
+    use crate::domain::audit_action::AuditAction;
+    let mut out = [None; 4];
+    for (slot, action) in out.iter_mut().zip([
+        AuditAction::Collect,
+        AuditAction::Alter,
+        AuditAction::Combine,
+        AuditAction::Erase,
+    ]) {
+        *slot = audit_log::Entity::find()
+            .select_only()
+            .column_as(audit_log::Column::Id.max(), "id")
+            .filter(audit_log::Column::Action.eq(action))
+            .into_tuple::<Option<i32>>()
+            .one(db)
+            .await?
+            .flatten();
+    }
+    Ok(out)
+}

@@ -509,3 +509,42 @@ async fn the_dashboard_counts_the_period_and_the_community_view_hides_an_area_wi
     assert_eq!(printable.status, Status::Ok);
     assert!(printable.body.contains("Board report") && printable.body.contains("<svg"));
 }
+
+#[rocket::async_test]
+async fn a_manager_who_looks_again_after_an_arrest_is_recorded_sees_it_counted() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let arrest = |surname: &'static str, day: u32| {
+        let (app, police) = (&app, &police);
+        async move {
+            let m = PersonBuilder::named(surname, "Test")
+                .create(app, police)
+                .await;
+            ArrestBuilder::of(&m)
+                .at(&format!("2026-11-{day:02}T21:00:00Z"))
+                .create(app, police)
+                .await
+        }
+    };
+    arrest("Alder", 3).await;
+    let mut board = app.signed_in(&[Role::Manager]).await;
+    let period =
+        "/statistics?from_day=1&from_month=11&from_year=2026&to_day=30&to_month=11&to_year=2026";
+    let arrested =
+        |body: &str| crate::support::table_rows_in(body, "From arrest to completion")[0][1].clone();
+    let first = board.get(&app, period).await;
+    assert_eq!(arrested(&first.body), "1");
+    let again = board.get(&app, period).await;
+    assert_eq!(
+        arrested(&again.body),
+        "1",
+        "nothing written: the same figures"
+    );
+    arrest("Beech", 4).await;
+    let after = board.get(&app, period).await;
+    assert_eq!(
+        arrested(&after.body),
+        "2",
+        "the figures kept are not shown once an arrest is recorded"
+    );
+}
