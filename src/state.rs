@@ -15,6 +15,7 @@ use crate::db::write_turn::{WriteTurns, WriteTxn};
 use crate::domain::accounts::SecurityLimits;
 use crate::domain::adjustable::Adjustable;
 use crate::domain::dash::DashSettings;
+use crate::services::kept_figures::Kept;
 
 /// Rows done and rows in all, per import run being written on this server.
 pub type ImportProgress = Arc<Mutex<HashMap<i32, (usize, usize)>>>;
@@ -42,8 +43,11 @@ pub struct AppState {
     pub import_done: ImportDone,
     /// This server's writers, queued for SQLite's write lock.
     write_turns: WriteTurns,
-    /// Dashboards worked out, kept until something is written.
-    pub dashboards: crate::services::dashboard::DashboardCache,
+    /// Dashboards worked out, by period, kept until something is written.
+    pub dashboards: Kept<crate::services::dashboard::Period, crate::services::dashboard::Dashboard>,
+    /// The men behind the reoffending figures, by index, kept likewise.
+    pub reoffending_men:
+        Kept<crate::domain::reoffending::IndexKind, Arc<Vec<crate::domain::reoffending::Man>>>,
     /// The settings administrators may change, as last read (see
     /// `domain::adjustable`): read through the methods below.
     adjustable: Arc<RwLock<Adjustable>>,
@@ -71,7 +75,8 @@ impl AppState {
             import_progress: ImportProgress::default(),
             import_done: ImportDone::default(),
             write_turns: WriteTurns::default(),
-            dashboards: Default::default(),
+            dashboards: Kept::default(),
+            reoffending_men: Kept::default(),
         }
     }
 

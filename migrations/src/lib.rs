@@ -15,6 +15,7 @@ mod m20261205_000008_reoffences;
 mod m20261205_000009_person_name_keys;
 mod m20261205_000010_recovery_codes;
 mod m20261205_000011_retention;
+mod m20261206_000012_audit_changes_index;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000009_person_name_keys::Migration),
             Box::new(m20261205_000010_recovery_codes::Migration),
             Box::new(m20261205_000011_retention::Migration),
+            Box::new(m20261206_000012_audit_changes_index::Migration),
         ]
     }
 }

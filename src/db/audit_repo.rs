@@ -183,7 +183,7 @@ pub async fn person_timeline(
 /// The newest entry of each kind that records a change to personal data
 /// (collect, alter, combine, erase): any write since gives a different
 /// answer. Each is one step down the `action` index.
-pub async fn last_changes(db: &impl ConnectionTrait) -> Result<[Option<i32>; 4], DbErr> {
+pub async fn last_changes(db: &impl ConnectionTrait) -> Result<[Option<i64>; 4], DbErr> {
     use crate::domain::audit_action::AuditAction;
     let mut out = [None; 4];
     for (slot, action) in out.iter_mut().zip([
@@ -196,7 +196,7 @@ pub async fn last_changes(db: &impl ConnectionTrait) -> Result<[Option<i32>; 4],
             .select_only()
             .column_as(audit_log::Column::Id.max(), "id")
             .filter(audit_log::Column::Action.eq(action))
-            .into_tuple::<Option<i32>>()
+            .into_tuple::<Option<i64>>()
             .one(db)
             .await?
             .flatten();

@@ -4,7 +4,6 @@
 //! numbers (`domain::suppression`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -142,48 +141,14 @@ fn in_period(p: &Period, d: NaiveDate) -> bool {
     p.from <= d && d <= p.to
 }
 
-/// A dashboard worked out is kept this long at most, even when nothing
-/// seems to have been written since.
-const KEPT_AT_MOST: Duration = Duration::minutes(10);
-/// Periods whose dashboards are kept at once.
-const PERIODS_KEPT: usize = 32;
-
-/// Dashboards worked out on this server, by period: the day and the newest
-/// changes they saw, when, and the figures.
-pub type DashboardCache = Arc<
-    tokio::sync::Mutex<HashMap<Period, ((NaiveDate, [Option<i32>; 4]), DateTime<Utc>, Dashboard)>>,
->;
-
-/// The dashboard for a period (managers, probation).
-///
-/// Working it out reads every arrest of the period and every assessment and
-/// enrolment (about 400 ms at 100,000 men), so it is kept, per period, until
-/// anything is written: every write of personal data leaves an audit entry
-/// (`audit_repo::last_changes`), and the day is part of the key because
-/// prompts fall due with it. Kept ten minutes at most in any case. One
-/// request works it out while others for the dashboard wait for its answer,
-/// instead of sixteen working out the same figures side by side.
+/// The dashboard for a period (managers, probation): kept until anything is
+/// written (`kept_figures`), since working it out reads every arrest of the
+/// period and every assessment and enrolment.
 pub async fn dashboard(app: &AppState, actor: &Actor, p: Period) -> AppResult<Dashboard> {
     actor.require(Capability::ViewStatistics)?;
-    let mut kept = app.dashboards.lock().await;
-    let now = app.now();
-    let seen = (
-        london_date(now),
-        crate::db::audit_repo::last_changes(&app.db).await?,
-    );
-    if let Some((saw, at, d)) = kept.get(&p)
-        && *saw == seen
-        && now - *at < KEPT_AT_MOST
-        && *at <= now
-    {
-        return Ok(d.clone());
-    }
-    let d = work_out(app, actor, p).await?;
-    if kept.len() >= PERIODS_KEPT {
-        kept.clear();
-    }
-    kept.insert(p, (seen, now, d.clone()));
-    Ok(d)
+    app.dashboards
+        .get_or_work_out(app, p, work_out(app, actor, p))
+        .await
 }
 
 async fn work_out(app: &AppState, actor: &Actor, p: Period) -> AppResult<Dashboard> {

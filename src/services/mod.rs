@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod enrolments;
 pub mod hearings;
 pub mod import;
+pub mod kept_figures;
 pub mod people;
 pub mod programmes;
 pub mod referrals;

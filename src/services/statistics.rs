@@ -4,6 +4,7 @@
 //! personal data leaves this service: only counts and curves.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -23,7 +24,7 @@ use crate::state::AppState;
 pub async fn reoffending(app: &AppState, actor: &Actor, q: &Question) -> AppResult<Figures> {
     actor.require(Capability::ViewStatistics)?;
     check_question(q).map_err(AppError::Invalid)?;
-    let men = men(app, q.index).await?;
+    let men = kept_men(app, q.index).await?;
     Ok(figures(&men, q))
 }
 
@@ -50,9 +51,9 @@ pub async fn justice_data_lab(
     actor.require(Capability::ViewStatistics)?;
     actor.require(Capability::ManageCases)?;
     check_question(q).map_err(AppError::Invalid)?;
-    let chosen: Vec<(i32, NaiveDate)> = men(app, q.index)
+    let chosen: Vec<(i32, NaiveDate)> = kept_men(app, q.index)
         .await?
-        .into_iter()
+        .iter()
         .filter(|m| m.group == group && in_cohort(m, q))
         .filter_map(|m| m.index_date.map(|d| (m.person_id, d)))
         .collect();
@@ -136,6 +137,14 @@ impl Arrests {
             })
             .map(london_date)
     }
+}
+
+/// [`men`], kept until anything is written (`kept_figures`): working them
+/// out reads every enrolment, assessment, reoffence and mark.
+async fn kept_men(app: &AppState, index: IndexKind) -> AppResult<Arc<Vec<Man>>> {
+    app.reoffending_men
+        .get_or_work_out(app, index, async { men(app, index).await.map(Arc::new) })
+        .await
 }
 
 /// Every man enrolled or assessed, in his group, with his index date and
