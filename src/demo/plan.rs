@@ -277,28 +277,40 @@ pub fn draw(scale: usize, seed: u64, today: NaiveDate) -> Plan {
         } else {
             "kerb_crawling_s1_soa1985"
         };
-        rows.push(row([
+        // a line of the file for one of his arrests: the man's columns, then
+        // the arrest's from `vehicle_registration` on
+        let his = |occurrence: &str, arrest: [&str; 12]| {
+            let mut fields = [""; COLUMNS.len()];
+            fields[..8].copy_from_slice(&[
+                occurrence,
+                &name.surname,
+                &name.forenames,
+                &born_text,
+                "male",
+                "",
+                &postcode,
+                "",
+            ]);
+            fields[8..].copy_from_slice(&arrest);
+            row(fields)
+        };
+        rows.push(his(
             &occurrence,
-            &name.surname,
-            &name.forenames,
-            &born_text,
-            "male",
-            "",
-            &postcode,
-            "",
-            &vehicle,
-            &arrested_at,
-            street,
-            area,
-            "Operation Nightlight",
-            offence,
-            disposal,
-            if caution { deadline_text.as_str() } else { "" },
-            if charged { COURT } else { "" },
-            if charged { hearing_text.as_str() } else { "" },
-            "",
-            "",
-        ]));
+            [
+                &vehicle,
+                &arrested_at,
+                street,
+                area,
+                "Operation Nightlight",
+                offence,
+                disposal,
+                if caution { deadline_text.as_str() } else { "" },
+                if charged { COURT } else { "" },
+                if charged { hearing_text.as_str() } else { "" },
+                "",
+                "",
+            ],
+        ));
         // some are arrested again, months later
         if r.chance(ARRESTED_AGAIN) {
             let again = day + Duration::days(60 + r.below(540) as i64);
@@ -309,28 +321,23 @@ pub fn draw(scale: usize, seed: u64, today: NaiveDate) -> Plan {
                 } else {
                     "community_resolution"
                 };
-                rows.push(row([
+                rows.push(his(
                     &format!("{occurrence}/2"),
-                    &name.surname,
-                    &name.forenames,
-                    &born_text,
-                    "male",
-                    "",
-                    &postcode,
-                    "",
-                    "",
-                    &at,
-                    street,
-                    "Central",
-                    "",
-                    "soliciting_s51a_soa2003",
-                    disposal,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ]));
+                    [
+                        "",
+                        &at,
+                        street,
+                        "Central",
+                        "",
+                        "soliciting_s51a_soa2003",
+                        disposal,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ],
+                ));
             }
         }
         let mut man = Man {
