@@ -92,12 +92,7 @@ impl Api {
         if let Some(b) = body {
             req = req.header(ContentType::JSON).body(b.to_string());
         }
-        let res = req.dispatch().await;
-        let status = res.status();
-        let text = res.into_string().await.unwrap_or_default();
-        if status.code >= 300 {
-            return Err(format!("{method} {path} answered {status}: {text}"));
-        }
+        let text = answer(req.dispatch().await, &format!("{method} {path}")).await?;
         serde_json::from_str(&text).or(Ok(Value::Null))
     }
 
@@ -111,11 +106,7 @@ impl Api {
             .body(file)
             .dispatch()
             .await;
-        let status = res.status();
-        let text = res.into_string().await.unwrap_or_default();
-        if status.code >= 300 {
-            return Err(format!("the import answered {status}: {text}"));
-        }
+        let text = answer(res, "the import").await?;
         serde_json::from_str(&text).map_err(|e| e.to_string())
     }
 
@@ -145,6 +136,19 @@ impl Api {
         }
         Ok(out)
     }
+}
+
+/// A response's body, or what `what` answered when it did not succeed.
+async fn answer(
+    res: rocket::local::asynchronous::LocalResponse<'_>,
+    what: &str,
+) -> Result<String, String> {
+    let status = res.status();
+    let text = res.into_string().await.unwrap_or_default();
+    if status.code >= 300 {
+        return Err(format!("{what} answered {status}: {text}"));
+    }
+    Ok(text)
 }
 
 fn id(v: &Value) -> i64 {
@@ -308,7 +312,7 @@ pub async fn seed(
         .collect::<Result<_, String>>()?;
     let ids = &ids;
 
-    // assessments, and a place for the men found suitable
+    // the assessments of most men referred
     let assessed: Vec<usize> = (0..town.men.len())
         .filter(|i| town.men[*i].assessment.is_some() && ids[*i].2.is_some())
         .collect();

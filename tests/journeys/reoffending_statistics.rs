@@ -548,3 +548,32 @@ async fn a_manager_who_looks_again_after_an_arrest_is_recorded_sees_it_counted()
         "the figures kept are not shown once an arrest is recorded"
     );
 }
+
+#[rocket::async_test]
+async fn reoffending_figures_asked_again_after_a_man_is_assessed_count_him() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let manager = app.token(&[Role::Manager]).await;
+    async fn not_enrolled(app: &TestApp, manager: &str) -> Option<u64> {
+        let ask = "/api/v1/statistics/reoffending?index=arrest&from=2024-01-01&to=2026-11-30&as_of=2026-11-30";
+        let r = api(app, "GET", ask, Some(manager), None).await;
+        assert_eq!(r.status, Status::Ok, "{}", r.body);
+        r.json()["groups"]["not_enrolled"]["cohort_size"].as_u64()
+    }
+    let first = man(&app, &police, "Rowan", "2025-02-01T22:00:00Z").await;
+    assessed(&app, &probation, &first).await;
+    assert_eq!(not_enrolled(&app, &manager).await, Some(1));
+    assert_eq!(
+        not_enrolled(&app, &manager).await,
+        Some(1),
+        "nothing written: the same figures"
+    );
+    let second = man(&app, &police, "Willow", "2025-03-01T22:00:00Z").await;
+    assessed(&app, &probation, &second).await;
+    assert_eq!(
+        not_enrolled(&app, &manager).await,
+        Some(2),
+        "the men kept for the figures are worked out again once another is assessed"
+    );
+}
