@@ -15,7 +15,7 @@ use crate::db::write_turn::{WriteTurns, WriteTxn};
 use crate::domain::accounts::SecurityLimits;
 use crate::domain::adjustable::Adjustable;
 use crate::domain::dash::DashSettings;
-use crate::services::kept_figures::Kept;
+use crate::services::kept_figures::{Kept, KeptCounts};
 
 /// Rows done and rows in all, per import run being written on this server.
 pub type ImportProgress = Arc<Mutex<HashMap<i32, (usize, usize)>>>;
@@ -48,6 +48,8 @@ pub struct AppState {
     /// The men behind the reoffending figures, by index, kept likewise.
     pub reoffending_men:
         Kept<crate::domain::reoffending::IndexKind, Arc<Vec<crate::domain::reoffending::Man>>>,
+    /// Totals of the long lists, by filter, kept likewise.
+    pub list_counts: KeptCounts,
     /// The settings administrators may change, as last read (see
     /// `domain::adjustable`): read through the methods below.
     adjustable: Arc<RwLock<Adjustable>>,
@@ -77,6 +79,7 @@ impl AppState {
             write_turns: WriteTurns::default(),
             dashboards: Kept::default(),
             reoffending_men: Kept::default(),
+            list_counts: KeptCounts::default(),
         }
     }
 

@@ -16,6 +16,7 @@ mod m20261205_000009_person_name_keys;
 mod m20261205_000010_recovery_codes;
 mod m20261205_000011_retention;
 mod m20261206_000012_audit_changes_index;
+mod m20261206_000013_referral_queue_order;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_recovery_codes::Migration),
             Box::new(m20261205_000011_retention::Migration),
             Box::new(m20261206_000012_audit_changes_index::Migration),
+            Box::new(m20261206_000013_referral_queue_order::Migration),
         ]
     }
 }

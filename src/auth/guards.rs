@@ -225,7 +225,7 @@ async fn refuse(req: &Request<'_>, actor: &Actor, capability: Capability) -> Sta
                 entry = entry.person(person);
             }
         }
-        if let Err(e) = audit::record(&app.db, actor, app.now(), entry).await {
+        if let Err(e) = audit::record_alone(app, actor, app.now(), entry).await {
             eprintln!("could not audit a refused request: {e}");
         }
     }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
 };
 
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -256,21 +256,24 @@ fn sorted(
         .order_by(arrests::Column::Id, Order::Desc)
 }
 
-/// A page of arrests and the total.
+/// A page of arrests.
 pub async fn list(
     db: &impl ConnectionTrait,
     f: &ArrestFilter,
     sort: ArrestSort,
     descending: bool,
     page: PageRequest,
-) -> Result<(Vec<Arrest>, u64), DbErr> {
-    let total = filtered(f).count(db).await?;
-    let rows = sorted(filtered(f), sort, descending)
+) -> Result<Vec<Arrest>, DbErr> {
+    sorted(filtered(f), sort, descending)
         .offset(page.offset())
         .limit(page.per_page)
         .all(db)
-        .await?;
-    Ok((rows, total))
+        .await
+}
+
+/// How many arrests match.
+pub async fn count(db: &impl ConnectionTrait, f: &ArrestFilter) -> Result<u64, DbErr> {
+    filtered(f).count(db).await
 }
 
 /// Every matching arrest (for export).
@@ -283,17 +286,29 @@ pub async fn all_matching(
     sorted(filtered(f), sort, descending).all(db).await
 }
 
-/// Distinct operation names (for the filter).
+/// Operation names for the filter: at most [`OPERATIONS_LISTED`], in order.
+///
+/// A plain `SELECT DISTINCT` reads the whole operation index, one entry per
+/// arrest, on every view of the arrests list. This walks the index instead,
+/// one step per name (the smallest name after the one before), so the cost
+/// follows the number of operations, not of arrests.
 pub async fn operations(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
-    let mut v: Vec<Option<String>> = arrests::Entity::find()
-        .select_only()
-        .column(arrests::Column::Operation)
-        .filter(arrests::Column::Operation.is_not_null())
-        .distinct()
-        .limit(200)
-        .into_tuple()
-        .all(db)
-        .await?;
-    v.sort();
-    Ok(v.into_iter().flatten().collect())
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "WITH RECURSIVE named(operation) AS ( \
+           SELECT min(operation) FROM arrests \
+           UNION ALL \
+           SELECT (SELECT min(a.operation) FROM arrests a WHERE a.operation > named.operation) \
+           FROM named WHERE named.operation IS NOT NULL \
+         ) \
+         SELECT operation FROM named WHERE operation IS NOT NULL LIMIT {OPERATIONS_LISTED}"
+    );
+    db.query_all_raw(Statement::from_string(backend, sql))
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String>("", "operation"))
+        .collect()
 }
+
+/// Operation names offered by the arrests list's filter at most.
+pub const OPERATIONS_LISTED: u64 = 200;

@@ -1,5 +1,7 @@
 //! Queries on `assessments`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -151,4 +153,31 @@ pub async fn current_completed(
         .order_by_desc(assessments::Column::VersionNumber)
         .one(db)
         .await
+}
+
+/// The newest completed assessment of each of `person_ids` that has one.
+///
+/// Every version of each man is read (a few each) and the completed ones
+/// picked here: with the status in the query, SQLite chose the status index
+/// and read every completed assessment in the database (45 ms at 100,000
+/// men, against 0.2 ms down the man's own index).
+pub async fn current_completed_of(
+    db: &impl ConnectionTrait,
+    person_ids: &[i32],
+) -> Result<HashMap<i32, Assessment>, DbErr> {
+    let mut newest = HashMap::new();
+    for chunk in person_ids.chunks(500) {
+        let rows = assessments::Entity::find()
+            .filter(assessments::Column::PersonId.is_in(chunk.iter().copied()))
+            .order_by_asc(assessments::Column::PersonId)
+            .order_by_desc(assessments::Column::VersionNumber)
+            .all(db)
+            .await?;
+        for a in rows {
+            if a.status == AssessmentStatus::Completed {
+                newest.entry(a.person_id).or_insert(a);
+            }
+        }
+    }
+    Ok(newest)
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set,
+    QuerySelect, Select, Set, Statement,
 };
 
 use sea_orm::Condition;
@@ -182,24 +182,32 @@ pub async fn person_timeline(
 
 /// The newest entry of each kind that records a change to personal data
 /// (collect, alter, combine, erase): any write since gives a different
-/// answer. Each is one step down the `action` index.
+/// answer. Each is one step down the `(action, id)` index, all four in one
+/// statement.
 pub async fn last_changes(db: &impl ConnectionTrait) -> Result<[Option<i64>; 4], DbErr> {
     use crate::domain::audit_action::AuditAction;
-    let mut out = [None; 4];
-    for (slot, action) in out.iter_mut().zip([
+    const KINDS: [AuditAction; 4] = [
         AuditAction::Collect,
         AuditAction::Alter,
         AuditAction::Combine,
         AuditAction::Erase,
-    ]) {
-        *slot = audit_log::Entity::find()
-            .select_only()
-            .column_as(audit_log::Column::Id.max(), "id")
-            .filter(audit_log::Column::Action.eq(action))
-            .into_tuple::<Option<i64>>()
-            .one(db)
-            .await?
-            .flatten();
+    ];
+    let newest = |a: AuditAction| {
+        format!(
+            "(SELECT max(id) FROM audit_log WHERE action = '{}') AS newest_{}",
+            a.as_str(),
+            a.as_str()
+        )
+    };
+    let sql = format!("SELECT {}", KINDS.map(newest).join(", "));
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("audit_log".into()))?;
+    let mut out = [None; 4];
+    for (slot, action) in out.iter_mut().zip(KINDS) {
+        *slot = row.try_get::<Option<i64>>("", &format!("newest_{}", action.as_str()))?;
     }
     Ok(out)
 }

@@ -95,22 +95,25 @@ fn queue_query(f: &QueueFilter) -> sea_orm::Select<referrals::Entity> {
     q
 }
 
-/// A page of the queue, most urgent (earliest due) first, and the total.
+/// A page of the queue, most urgent (earliest due) first.
 pub async fn queue(
     db: &impl ConnectionTrait,
     f: &QueueFilter,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<Referral>, u64), DbErr> {
-    let total = queue_query(f).count(db).await?;
-    let rows = queue_query(f)
+) -> Result<Vec<Referral>, DbErr> {
+    queue_query(f)
         .order_by_asc(referrals::Column::DueDate)
         .order_by_asc(referrals::Column::Id)
         .offset(offset)
         .limit(limit)
         .all(db)
-        .await?;
-    Ok((rows, total))
+        .await
+}
+
+/// How many referrals the queue holds under `f`.
+pub async fn queue_count(db: &impl ConnectionTrait, f: &QueueFilter) -> Result<u64, DbErr> {
+    queue_query(f).count(db).await
 }
 
 /// Move a referral to `to` (and optionally re-assign it) if it is still at

@@ -240,8 +240,8 @@ pub async fn list(app: &AppState, actor: &Actor) -> AppResult<ActionsList> {
             });
         }
     }
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         now,
         AuditEntry::new(AuditAction::Consult)

@@ -329,8 +329,8 @@ pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<ArrestRec
             .remove(&uid),
         None => None,
     };
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -486,10 +486,16 @@ pub async fn list(
     page: PageRequest,
 ) -> AppResult<(Vec<ArrestRow>, PageInfo)> {
     actor.require(Capability::ViewPeople)?;
-    let (rows, total) = arrests_repo::list(&app.db, f, sort, descending, page).await?;
+    let total = app
+        .list_counts
+        .get_or_count(app, format!("arrests {f:?}"), async {
+            Ok(arrests_repo::count(&app.db, f).await?)
+        })
+        .await?;
+    let rows = arrests_repo::list(&app.db, f, sort, descending, page).await?;
     let rows = with_people(&app.db, rows).await?;
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -512,8 +518,8 @@ pub async fn export(
     actor.require(Capability::ViewPeople)?;
     let rows = arrests_repo::all_matching(&app.db, f, sort, descending).await?;
     let rows = with_people(&app.db, rows).await?;
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Disclose)

@@ -133,6 +133,20 @@ pub async fn record(
     audit_repo::insert(db, row).await
 }
 
+/// Record an event that comes with no other write (a page read, a
+/// download): the entry and the men it lists are written in one transaction
+/// of their own, taking this server's turn to write like any other writer.
+pub async fn record_alone(
+    app: &AppState,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    entry: AuditEntry,
+) -> Result<(), DbErr> {
+    let txn = app.begin_write().await?;
+    record(&txn, actor, at, entry).await?;
+    txn.commit().await
+}
+
 /// Several events by `actor`, written in batches (for imports).
 pub async fn record_many(
     db: &impl ConnectionTrait,

@@ -208,8 +208,8 @@ pub async fn start(
 
 /// Audit a read of a report as a consult of it; the man it is about.
 async fn consulted(app: &AppState, actor: &Actor, r: &CourtReport) -> AppResult<Person> {
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -654,7 +654,7 @@ pub async fn pdf(
     if let Some(to) = recipient {
         entry = entry.recipient(to);
     }
-    audit::record(&app.db, actor, now, entry).await?;
+    audit::record_alone(app, actor, now, entry).await?;
     Ok(ReportFile {
         file_name: format!("court-report-{reference}.pdf"),
         bytes,
@@ -729,8 +729,8 @@ pub async fn my_drafts(app: &AppState, actor: &Actor) -> AppResult<Vec<DraftDue>
     let people = people_repo::by_ids(&app.db, &ids).await?;
     let now = app.now();
     let today = london_date(now);
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         now,
         AuditEntry::new(AuditAction::Consult)

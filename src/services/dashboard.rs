@@ -659,8 +659,8 @@ pub async fn board_report_pdf(app: &AppState, actor: &Actor, p: Period) -> AppRe
     let report = board_report(app, actor, p).await?;
     let reference = report.reference.clone();
     let bytes = crate::services::reports::render_pdf(report).await?;
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Disclose)

@@ -470,8 +470,8 @@ pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<Enrolme
     let person = people_repo::find(&app.db, enrolment.person_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -632,8 +632,8 @@ pub async fn for_cohort(
         });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -719,8 +719,8 @@ pub async fn for_person(
             standing,
         });
     }
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)

@@ -212,8 +212,8 @@ pub async fn import_csv(
     summary.near_matches = near_matches(&app.db, &born_on_the_dates, &new_rows).await?;
     if !summary.near_matches.is_empty() {
         // the check shows recorded men's names and references: a consult of each
-        audit::record(
-            &app.db,
+        audit::record_alone(
+            app,
             actor,
             now,
             AuditEntry::new(AuditAction::Consult)

@@ -309,8 +309,8 @@ pub async fn search(
         .skip(page.offset() as usize)
         .take(page.per_page as usize)
         .collect();
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -363,8 +363,8 @@ pub async fn identity(app: &AppState, actor: &Actor, id: i32) -> AppResult<Perso
 }
 
 async fn audit_consult(app: &AppState, actor: &Actor, id: i32) -> AppResult<()> {
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -514,7 +514,7 @@ pub async fn for_facilitator(app: &AppState, actor: &Actor, id: i32) -> AppResul
             if other.is_some() {
                 entry = entry.person(id);
             }
-            audit::record(&app.db, actor, app.now(), entry).await?;
+            audit::record_alone(app, actor, app.now(), entry).await?;
             return Err(AppError::NotFound);
         }
     };

@@ -171,8 +171,8 @@ pub(crate) async fn require_cohort_access(
     {
         return Ok(());
     }
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Refused)

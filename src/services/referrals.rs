@@ -68,8 +68,13 @@ pub async fn queue(
     page: PageRequest,
 ) -> AppResult<(Vec<QueueRow>, PageInfo)> {
     actor.require(Capability::ManageCases)?;
-    let (rows, total) =
-        referrals_repo::queue(&app.db, filter, page.offset(), page.per_page).await?;
+    let total = app
+        .list_counts
+        .get_or_count(app, format!("referrals {filter:?}"), async {
+            Ok(referrals_repo::queue_count(&app.db, filter).await?)
+        })
+        .await?;
+    let rows = referrals_repo::queue(&app.db, filter, page.offset(), page.per_page).await?;
     let people = people_repo::by_ids(
         &app.db,
         &rows.iter().map(|r| r.person_id).collect::<Vec<_>>(),
@@ -93,8 +98,8 @@ pub async fn queue(
             referral: r,
         })
         .collect();
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -229,8 +234,8 @@ pub async fn detail(app: &AppState, actor: &Actor, referral_id: i32) -> AppResul
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)

@@ -17,9 +17,9 @@ use crate::domain::london_time::london_date;
 use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
-use crate::services::assessments::facilitator_summary_of;
+use crate::services::assessments::facilitator_summaries_of;
 use crate::services::audit::{self, AuditEntry};
-use crate::services::enrolments::{follow_marks, standing};
+use crate::services::enrolments::{follow_marks, standings};
 use crate::services::programmes::require_cohort_access;
 use crate::state::AppState;
 
@@ -103,12 +103,17 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
         &enrolments.iter().map(|e| e.person_id).collect::<Vec<_>>(),
     )
     .await?;
+    let mut summaries = facilitator_summaries_of(
+        &app.db,
+        &enrolments.iter().map(|e| e.person_id).collect::<Vec<_>>(),
+    )
+    .await?;
     let mut lines = Vec::new();
     for e in enrolments {
         let Some(p) = people.get(&e.person_id) else {
             continue;
         };
-        let summary = facilitator_summary_of(&app.db, p.id).await?;
+        let summary = summaries.remove(&p.id).unwrap_or_default();
         lines.push(RegisterLine {
             name: crate::domain::names::listed(&p.surname, &p.forenames),
             reference: p.reference.clone(),
@@ -138,8 +143,8 @@ async fn guarded(app: &AppState, actor: &Actor, session_id: i32) -> AppResult<()
 pub async fn register(app: &AppState, actor: &Actor, session_id: i32) -> AppResult<Register> {
     guarded(app, actor, session_id).await?;
     let r = load(app, session_id).await?;
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -311,13 +316,21 @@ pub async fn save(
         }
         audit::record(&txn, actor, now, audit_entry).await?;
     }
+    // Each man's standing after the marks, all of them at once.
     let sessions = programmes_repo::cohort_sessions(&txn, before.cohort.id).await?;
-    for (_, line) in &writes {
-        let e = enrolments_repo::find(&txn, line.enrolment.id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let s = standing(&txn, &e, &before.programme, &sessions, today).await?;
-        follow_marks(&txn, actor, &e, &s, now).await?;
+    let marked: Vec<i32> = writes.iter().map(|(_, l)| l.enrolment.id).collect();
+    let now_enrolled: Vec<Enrolment> = enrolments_repo::in_cohort(&txn, before.cohort.id)
+        .await?
+        .into_iter()
+        .filter(|e| marked.contains(&e.id))
+        .collect();
+    if now_enrolled.len() != marked.len() {
+        return Err(AppError::NotFound);
+    }
+    let mut after = standings(&txn, &now_enrolled, &before.programme, &sessions, today).await?;
+    for e in &now_enrolled {
+        let s = after.remove(&e.id).ok_or(AppError::NotFound)?;
+        follow_marks(&txn, actor, e, &s, now).await?;
     }
     txn.commit().await?;
     Ok(Ok(Saved {

@@ -262,7 +262,7 @@ pub async fn progress_report(
     if let Some(r) = recipient {
         entry = entry.recipient(r);
     }
-    audit::record(&app.db, actor, now, entry).await?;
+    audit::record_alone(app, actor, now, entry).await?;
     Ok(ReportFile {
         file_name: format!("progress-report-{reference}.pdf"),
         bytes,

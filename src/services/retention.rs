@@ -42,8 +42,8 @@ pub async fn due(
     let cutoff = start_of(rule.last_activity_cutoff(today));
     let (rows, total) =
         retention_repo::due(&app.db, cutoff, today, page.offset(), page.per_page).await?;
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -120,8 +120,8 @@ async fn held(app: &AppState, id: i32) -> AppResult<Person> {
 pub async fn review(app: &AppState, actor: &Actor, id: i32) -> AppResult<Review> {
     actor.require(Capability::ReviewRetention)?;
     let person = held(app, id).await?;
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)

@@ -49,8 +49,8 @@ pub async fn set_areas(app: &AppState, actor: &Actor, text: &str) -> AppResult<V
     let old = settings_repo::areas(&app.db).await?;
     let value = serde_json::to_string(&areas).map_err(AppError::internal)?;
     settings_repo::put(&app.db, "areas", &value, actor.user_id(), app.now()).await?;
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::UserChanged)

@@ -59,8 +59,8 @@ pub async fn justice_data_lab(
         .collect();
     let ids: Vec<i32> = chosen.iter().map(|(p, _)| *p).collect();
     let people = crate::db::people_repo::by_ids(&app.db, &ids).await?;
-    crate::services::audit::record(
-        &app.db,
+    crate::services::audit::record_alone(
+        app,
         actor,
         app.now(),
         crate::services::audit::AuditEntry::new(crate::domain::audit_action::AuditAction::Disclose)

@@ -137,8 +137,8 @@ pub async fn export(
             (format!("subject-access-{reference}.pdf"), bytes)
         }
     };
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         now,
         AuditEntry::new(AuditAction::Disclose)
@@ -169,8 +169,8 @@ pub async fn subject(
     let person = crate::db::people_repo::find(&app.db, person_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)

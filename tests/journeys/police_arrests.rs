@@ -356,9 +356,11 @@ async fn the_arrests_list_filters_sorts_and_exports_as_an_audited_disclosure() {
     let app = TestApp::start().await;
     let token = app.token(&[Role::Police]).await;
     let p = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "Grey", "forenames": "Tom", "date_of_birth": "1966-06-06", "sex": "male"}))).await.json();
+    let operations = [json!("Op Nightjar"), json!("Op Lantern"), Value::Null];
     for (i, area) in ["Central", "North", "Central"].iter().enumerate() {
         let mut b = arrest_body(&p["id"], &format!("37/{i}/26"), "simple_caution");
         b["area"] = json!(area);
+        b["operation"] = operations[i].clone();
         b["arrested_at"] = json!(format!("2026-11-2{}T22:00:00Z", i + 1));
         assert_eq!(
             api(&app, "POST", "/api/v1/arrests", Some(&token), Some(b))
@@ -378,6 +380,26 @@ async fn the_arrests_list_filters_sorts_and_exports_as_an_audited_disclosure() {
     .json();
     assert_eq!(listed["total"], 2);
     assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+    // the total is kept between views, and counted again after an arrest
+    let mut b = arrest_body(&p["id"], "37/9/26", "simple_caution");
+    b["area"] = json!("Central");
+    b["arrested_at"] = json!("2026-11-20T22:00:00Z");
+    assert_eq!(
+        api(&app, "POST", "/api/v1/arrests", Some(&token), Some(b))
+            .await
+            .status,
+        Status::Created
+    );
+    let again = api(
+        &app,
+        "GET",
+        "/api/v1/arrests?area=Central&per_page=1",
+        Some(&token),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(again["total"], 3, "the new arrest is counted");
     assert_eq!(
         listed["items"][0]["arrested_at"], "2026-11-23T22:00:00Z",
         "newest first"
@@ -385,6 +407,17 @@ async fn the_arrests_list_filters_sorts_and_exports_as_an_audited_disclosure() {
     let mut b = app.signed_in(&[Role::Probation]).await;
     let page = b.get(&app, "/arrests?area=North").await;
     assert_eq!(page.status, Status::Ok);
+    assert!(
+        page.body
+            .contains(r#"<option value="Op Lantern">Op Lantern</option>"#)
+            && page
+                .body
+                .contains(r#"<option value="Op Nightjar">Op Nightjar</option>"#)
+            && page.body.find(">Op Lantern<") < page.body.find(">Op Nightjar<")
+            && page.body.matches(">Op Nightjar<").count() == 1,
+        "the filter offers each operation once, in order: {}",
+        page.body
+    );
     assert_eq!(
         page.body.matches("/arrests/").count() - page.body.matches("/arrests/new").count(),
         1,
@@ -393,12 +426,12 @@ async fn the_arrests_list_filters_sorts_and_exports_as_an_audited_disclosure() {
     let csv = b
         .get(&app, "/arrests.csv?area=Central&sort=arrested_at&dir=asc")
         .await;
-    assert_eq!(csv.body.lines().count(), 3);
+    assert_eq!(csv.body.lines().count(), 4);
     assert!(
         csv.body
             .lines()
             .nth(1)
-            .is_some_and(|l| l.contains("37/0/26")),
+            .is_some_and(|l| l.contains("37/9/26")),
         "{}",
         csv.body
     );

@@ -41,6 +41,20 @@ async fn the_queue_puts_the_most_urgent_referral_first_and_keeps_its_history() {
         "due 3 December, today 30 November"
     );
     assert_eq!(q["items"][1]["id"], later["referral_id"]);
+    // the queue's total is kept between views, and counted again once a
+    // referral is made
+    arrested_man(
+        &app,
+        &police,
+        "Another",
+        "conditional_caution",
+        json!({"course_deadline": "2027-04-01"}),
+    )
+    .await;
+    let q = api(&app, "GET", "/api/v1/referrals", Some(&probation), None)
+        .await
+        .json();
+    assert_eq!(q["total"], 3, "the new referral is counted");
     // assign on the page, then it shows under "my referrals"
     let mut officer = app.signed_in(&[Role::Probation]).await;
     let me = kerbside::db::users_repo::find_by_username(app.db(), &officer.username)

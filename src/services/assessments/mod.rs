@@ -96,8 +96,8 @@ pub async fn view(app: &AppState, actor: &Actor, id: i32) -> AppResult<Assessmen
     let author_name = users_repo::names_for(&app.db, &[assessment.author_id])
         .await?
         .remove(&assessment.author_id);
-    audit::record(
-        &app.db,
+    audit::record_alone(
+        app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
@@ -371,11 +371,26 @@ pub(crate) async fn facilitator_summary_of(
     person_id: i32,
 ) -> AppResult<String> {
     let a = assessments_repo::current_completed(db, person_id).await?;
-    Ok(crate::domain::assessment::facilitator_summary(
-        a.as_ref().and_then(|a| a.suitability),
-        a.as_ref()
-            .and_then(|a| a.rosh_overall)
+    Ok(facilitator_summary_from(a.as_ref()))
+}
+
+/// [`facilitator_summary_of`] for several men in one query (a register).
+pub(crate) async fn facilitator_summaries_of(
+    db: &impl sea_orm::ConnectionTrait,
+    person_ids: &[i32],
+) -> AppResult<std::collections::HashMap<i32, String>> {
+    let newest = assessments_repo::current_completed_of(db, person_ids).await?;
+    Ok(person_ids
+        .iter()
+        .map(|id| (*id, facilitator_summary_from(newest.get(id))))
+        .collect())
+}
+
+fn facilitator_summary_from(a: Option<&assessments_repo::Assessment>) -> String {
+    crate::domain::assessment::facilitator_summary(
+        a.and_then(|a| a.suitability),
+        a.and_then(|a| a.rosh_overall)
             .is_some_and(|r| r >= crate::domain::rosh::RoshLevel::High),
-        a.as_ref().is_some_and(|a| a.known_to_marac),
-    ))
+        a.is_some_and(|a| a.known_to_marac),
+    )
 }
