@@ -15,6 +15,11 @@ pub fn index(name: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
     i.to_owned()
 }
 
+/// Drop the index `name` on `table` (a migration's `down`).
+pub fn drop_index(name: &str, table: &str) -> IndexDropStatement {
+    Index::drop().name(name).table(Alias::new(table)).to_owned()
+}
+
 /// A named foreign key that refuses to delete a row still referred to.
 pub fn fk(name: &str, from: (&str, &str), to: (&str, &str)) -> ForeignKeyCreateStatement {
     ForeignKey::create()

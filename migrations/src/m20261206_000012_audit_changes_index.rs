@@ -6,7 +6,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::helpers::index;
+use crate::helpers::{drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -23,12 +23,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(
-            Index::drop()
-                .name("idx-audit_log-action-id")
-                .table(Alias::new("audit_log"))
-                .to_owned(),
-        )
-        .await
+        m.drop_index(drop_index("idx-audit_log-action-id", "audit_log"))
+            .await
     }
 }

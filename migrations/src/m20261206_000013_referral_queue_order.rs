@@ -5,7 +5,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::helpers::index;
+use crate::helpers::{drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -22,12 +22,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(
-            Index::drop()
-                .name("idx-referrals-due-id")
-                .table(Alias::new("referrals"))
-                .to_owned(),
-        )
-        .await
+        m.drop_index(drop_index("idx-referrals-due-id", "referrals"))
+            .await
     }
 }

@@ -48,6 +48,22 @@ impl<V> Entry<V> {
     }
 }
 
+/// Keep `figures` under `key`, dropping everything kept first when `most`
+/// are already kept.
+fn keep<K: Eq + Hash, V>(
+    kept: &mut HashMap<K, Entry<V>>,
+    most: usize,
+    key: K,
+    seen: Seen,
+    at: DateTime<Utc>,
+    figures: V,
+) {
+    if kept.len() >= most {
+        kept.clear();
+    }
+    kept.insert(key, Entry { seen, at, figures });
+}
+
 async fn seen_now(app: &AppState, now: DateTime<Utc>) -> AppResult<Seen> {
     Ok((london_date(now), audit_repo::last_changes(&app.db).await?))
 }
@@ -82,17 +98,7 @@ impl<K: Eq + Hash, V: Clone> Kept<K, V> {
             return Ok(e.figures.clone());
         }
         let figures = work_out.await?;
-        if kept.len() >= KINDS_KEPT {
-            kept.clear();
-        }
-        kept.insert(
-            key,
-            Entry {
-                seen,
-                at: now,
-                figures: figures.clone(),
-            },
-        );
+        keep(&mut kept, KINDS_KEPT, key, seen, now, figures.clone());
         Ok(figures)
     }
 }
@@ -128,18 +134,7 @@ impl KeptCounts {
             return Ok(n);
         }
         let figures = count.await?;
-        let mut kept = self.lock();
-        if kept.len() >= COUNTS_KEPT {
-            kept.clear();
-        }
-        kept.insert(
-            key,
-            Entry {
-                seen,
-                at: now,
-                figures,
-            },
-        );
+        keep(&mut self.lock(), COUNTS_KEPT, key, seen, now, figures);
         Ok(figures)
     }
 

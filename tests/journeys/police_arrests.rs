@@ -356,50 +356,41 @@ async fn the_arrests_list_filters_sorts_and_exports_as_an_audited_disclosure() {
     let app = TestApp::start().await;
     let token = app.token(&[Role::Police]).await;
     let p = api(&app, "POST", "/api/v1/people", Some(&token), Some(json!({"surname": "Grey", "forenames": "Tom", "date_of_birth": "1966-06-06", "sex": "male"}))).await.json();
-    let operations = [json!("Op Nightjar"), json!("Op Lantern"), Value::Null];
-    for (i, area) in ["Central", "North", "Central"].iter().enumerate() {
-        let mut b = arrest_body(&p["id"], &format!("37/{i}/26"), "simple_caution");
+    let record = |occurrence: &'static str, area: &'static str, operation: Value, day: u32| {
+        let mut b = arrest_body(&p["id"], occurrence, "simple_caution");
         b["area"] = json!(area);
-        b["operation"] = operations[i].clone();
-        b["arrested_at"] = json!(format!("2026-11-2{}T22:00:00Z", i + 1));
-        assert_eq!(
-            api(&app, "POST", "/api/v1/arrests", Some(&token), Some(b))
-                .await
-                .status,
-            Status::Created
-        );
-    }
-    let listed = api(
-        &app,
-        "GET",
-        "/api/v1/arrests?area=Central&per_page=1",
-        Some(&token),
-        None,
-    )
-    .await
-    .json();
+        b["operation"] = operation;
+        b["arrested_at"] = json!(format!("2026-11-{day}T22:00:00Z"));
+        let (app, token) = (&app, &token);
+        async move {
+            assert_eq!(
+                api(app, "POST", "/api/v1/arrests", Some(token), Some(b))
+                    .await
+                    .status,
+                Status::Created
+            );
+        }
+    };
+    let central = || async {
+        api(
+            &app,
+            "GET",
+            "/api/v1/arrests?area=Central&per_page=1",
+            Some(&token),
+            None,
+        )
+        .await
+        .json()
+    };
+    record("37/0/26", "Central", json!("Op Nightjar"), 21).await;
+    record("37/1/26", "North", json!("Op Lantern"), 22).await;
+    record("37/2/26", "Central", Value::Null, 23).await;
+    let listed = central().await;
     assert_eq!(listed["total"], 2);
     assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
     // the total is kept between views, and counted again after an arrest
-    let mut b = arrest_body(&p["id"], "37/9/26", "simple_caution");
-    b["area"] = json!("Central");
-    b["arrested_at"] = json!("2026-11-20T22:00:00Z");
-    assert_eq!(
-        api(&app, "POST", "/api/v1/arrests", Some(&token), Some(b))
-            .await
-            .status,
-        Status::Created
-    );
-    let again = api(
-        &app,
-        "GET",
-        "/api/v1/arrests?area=Central&per_page=1",
-        Some(&token),
-        None,
-    )
-    .await
-    .json();
-    assert_eq!(again["total"], 3, "the new arrest is counted");
+    record("37/9/26", "Central", json!("Op Nightjar"), 20).await;
+    assert_eq!(central().await["total"], 3, "the new arrest is counted");
     assert_eq!(
         listed["items"][0]["arrested_at"], "2026-11-23T22:00:00Z",
         "newest first"
