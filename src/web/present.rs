@@ -125,6 +125,27 @@ pub fn person(p: &Person) -> PersonView {
     }
 }
 
+/// A man as a list's row names him: what the row prints and links to, and
+/// none of the rest of his record (a list page draws many rows, and the
+/// template needs no address or telephone number to print a name).
+#[derive(Clone, Debug, Serialize)]
+pub struct ListedPerson {
+    pub id: i32,
+    pub reference: String,
+    pub surname: String,
+    pub forenames: String,
+}
+
+/// A man as a list's row names him.
+pub fn listed_person(p: &Person) -> ListedPerson {
+    ListedPerson {
+        id: p.id,
+        reference: p.reference.clone(),
+        surname: p.surname.clone(),
+        forenames: p.forenames.clone(),
+    }
+}
+
 /// An arrest as pages and the API show it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ArrestView {

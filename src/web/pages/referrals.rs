@@ -15,7 +15,7 @@ use crate::domain::referral::{ReferralStatus, Urgency, urgency};
 use crate::error::AppResult;
 use crate::services::{assessments, referrals};
 use crate::state::AppState;
-use crate::web::present::{self, ArrestView, Choice, PersonView, ReferralView};
+use crate::web::present::{self, ArrestView, Choice, ListedPerson, PersonView, ReferralView};
 use crate::web::shell::{Shell, render};
 
 type ManageCases = Can<cap::ManageCases>;
@@ -24,7 +24,7 @@ type ManageCases = Can<cap::ManageCases>;
 #[derive(Serialize)]
 struct QueueRow {
     referral: ReferralView,
-    person: Option<PersonView>,
+    person: Option<ListedPerson>,
     arrest: Option<ArrestView>,
     urgency: Urgency,
     assigned_name: Option<String>,
@@ -73,7 +73,7 @@ async fn list_referrals(
                 .into_iter()
                 .map(|r| QueueRow {
                     referral: present::referral(&r.referral),
-                    person: r.person.as_ref().map(present::person),
+                    person: r.person.as_ref().map(present::listed_person),
                     arrest: r.arrest.as_ref().map(present::arrest),
                     urgency: urgency(r.days_left),
                     assigned_name: r.assigned_name,

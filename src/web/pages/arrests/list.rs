@@ -17,7 +17,9 @@ use crate::services::{arrests, settings};
 use crate::state::AppState;
 use crate::web::csv;
 use crate::web::pages::{errors_json, urlencode};
-use crate::web::present::{self, ArrestView, Choice, HearingView, PersonView, ReferralView};
+use crate::web::present::{
+    self, ArrestView, Choice, HearingView, ListedPerson, PersonView, ReferralView,
+};
 use crate::web::shell::{Shell, render};
 
 type ViewPeople = Can<cap::ViewPeople>;
@@ -143,7 +145,7 @@ fn columns(q: &ListQuery, desc: bool) -> Vec<SortColumn> {
 struct ListRow {
     #[serde(flatten)]
     arrest: ArrestView,
-    person: Option<PersonView>,
+    person: Option<ListedPerson>,
 }
 
 #[derive(Serialize)]
@@ -207,7 +209,7 @@ async fn list_arrests(
             .iter()
             .map(|r| ListRow {
                 arrest: present::arrest(&r.arrest),
-                person: r.person.as_ref().map(present::person),
+                person: r.person.as_ref().map(present::listed_person),
             })
             .collect(),
         pagination: info,
