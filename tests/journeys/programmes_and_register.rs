@@ -8,6 +8,7 @@ use kerbside::domain::roles::Role;
 use rocket::http::Status;
 use serde_json::{Value, json};
 
+use crate::probation_assessments::completed_assessment;
 use crate::support::builders::PersonBuilder;
 use crate::support::programmes::{enrol_men, running_cohort};
 use crate::support::{TestApp, api};
@@ -162,16 +163,44 @@ async fn the_register_saves_twelve_marks_in_one_request_and_a_stale_save_is_refu
         .username;
     let cohort = running_cohort(&app, &probation, &username, 12).await;
     let ids = enrol_men(&app, &police, &probation, &cohort["id"], 12).await;
+    // one man assessed since he was enrolled: the register says so for him
+    // alone
+    let assessed = api(
+        &app,
+        "GET",
+        &format!("/api/v1/enrolments/{}", ids[5]),
+        Some(&probation),
+        None,
+    )
+    .await
+    .json()["person_id"]
+        .clone();
+    completed_assessment(&app, &probation, &assessed, &Value::Null).await;
     let session = cohort["sessions"][0]["id"].clone();
     let path = format!("/api/v1/sessions/{session}/attendance");
     let register = api(&app, "GET", &path, Some(&facilitator), None).await;
     assert_eq!(register.status, Status::Ok, "{}", register.body);
     let register = register.json();
     assert_eq!(register["lines"].as_array().map(Vec::len), Some(12));
-    assert_eq!(
-        register["lines"][0]["summary"],
-        "not yet assessed, no contact issues"
-    );
+    let summaries: Vec<(i64, String)> = register["lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| {
+            (
+                l["enrolment_id"].as_i64().unwrap_or_default(),
+                l["summary"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    for (enrolment, summary) in &summaries {
+        let expected = if *enrolment == ids[5] {
+            "suitable, no contact issues"
+        } else {
+            "not yet assessed, no contact issues"
+        };
+        assert_eq!(summary, expected, "enrolment {enrolment}");
+    }
     let version = register["register_version"].clone();
     let mut all = marks(&ids, "attended_complied");
     all[3] = json!({"enrolment_id": ids[3], "outcome": "acceptable_absence", "absence_reason": "medical", "note": "GP letter"});
@@ -229,7 +258,20 @@ async fn the_register_saves_twelve_marks_in_one_request_and_a_stale_save_is_refu
         .and_then(|ls| ls.iter().find(|l| l["enrolment_id"] == ids[7]).cloned())
         .expect("line");
     assert_eq!(line["outcome"], "acceptable_absence");
-    // the men are on the programme now, with their figures
+    // every man marked is on the programme now
+    for id in &ids {
+        let e = api(
+            &app,
+            "GET",
+            &format!("/api/v1/enrolments/{id}"),
+            Some(&facilitator),
+            None,
+        )
+        .await
+        .json();
+        assert_eq!(e["status"], "on_programme", "enrolment {id}");
+    }
+    // with his figures
     let e = api(
         &app,
         "GET",

@@ -370,8 +370,10 @@ pub(crate) async fn facilitator_summary_of(
     db: &impl sea_orm::ConnectionTrait,
     person_id: i32,
 ) -> AppResult<String> {
-    let a = assessments_repo::current_completed(db, person_id).await?;
-    Ok(facilitator_summary_from(a.as_ref()))
+    Ok(facilitator_summaries_of(db, &[person_id])
+        .await?
+        .remove(&person_id)
+        .unwrap_or_default())
 }
 
 /// [`facilitator_summary_of`] for several men in one query (a register).
@@ -382,15 +384,15 @@ pub(crate) async fn facilitator_summaries_of(
     let newest = assessments_repo::current_completed_of(db, person_ids).await?;
     Ok(person_ids
         .iter()
-        .map(|id| (*id, facilitator_summary_from(newest.get(id))))
+        .map(|id| {
+            let a = newest.get(id);
+            let summary = crate::domain::assessment::facilitator_summary(
+                a.and_then(|a| a.suitability),
+                a.and_then(|a| a.rosh_overall)
+                    .is_some_and(|r| r >= crate::domain::rosh::RoshLevel::High),
+                a.is_some_and(|a| a.known_to_marac),
+            );
+            (*id, summary)
+        })
         .collect())
-}
-
-fn facilitator_summary_from(a: Option<&assessments_repo::Assessment>) -> String {
-    crate::domain::assessment::facilitator_summary(
-        a.and_then(|a| a.suitability),
-        a.and_then(|a| a.rosh_overall)
-            .is_some_and(|r| r >= crate::domain::rosh::RoshLevel::High),
-        a.is_some_and(|a| a.known_to_marac),
-    )
 }

@@ -4,16 +4,17 @@
 // probation; a form sent with mistakes keeps what was typed and its error
 // links take the officer to each field.
 import {
-  type, choose, chooseIn, typeDate, press, follow, expect, expectHeading, expectText,
+  type, choose, chooseIn, typeDate, press, follow, expect, expectHeading, expectText, expectNoText,
   expectErrorLinksFocusFields, londonDate, signIn, signOut,
 } from "../lib/forms.mjs";
 
 export const name = "police: search forgives typos, repeat arrests warned, caution refers, errors keep input";
 
-async function recordArrestDetails(page, { location, area, disposal, courseDeadline, time = "23:15" }) {
+async function recordArrestDetails(page, { location, area, disposal, courseDeadline, operation, time = "23:15" }) {
   await typeDate(page, "Date of the arrest", londonDate(-1));
   await type(page, "Time of the arrest", time);
   await type(page, "Street or place", location);
+  if (operation) await type(page, "Operation name (optional)", operation);
   await page.getByLabel("Area", { exact: true }).selectOption(area);
   await chooseIn(page, "Offence", "Soliciting (Sexual Offences Act 2003 s.51A)");
   await chooseIn(page, "Disposal", disposal);
@@ -144,7 +145,7 @@ export async function run({ browser, journey, Person, story }) {
   });
   await officer.step("charged-man-arrest", async () => {
     await chooseIn(page, "Sex", "Male");
-    await recordArrestDetails(page, { location: "Grimwade Street", area: "East", disposal: "Charged", time: "20:05" });
+    await recordArrestDetails(page, { location: "Grimwade Street", area: "East", disposal: "Charged", time: "20:05", operation: "Operation Harbour" });
     await type(page, "Court", "Ipswich Magistrates' Court");
     await typeDate(page, "First hearing date", londonDate(21));
     await press(page, "Record arrest");
@@ -156,6 +157,14 @@ export async function run({ browser, journey, Person, story }) {
     await expectText(page, "WIŚNIEWSKI, Łukasz");
     const current = await page.locator('nav a[aria-current="page"]').allInnerTexts();
     expect(current.length === 1 && current[0] === "Arrests", `the navigation marks ${JSON.stringify(current)} as current`);
+  });
+  // The operation filter offers the operation named at an arrest and
+  // narrows the list to it.
+  await officer.step("arrests-by-operation", async () => {
+    await page.getByLabel("Operation", { exact: true }).selectOption("Operation Harbour");
+    await press(page, "Apply filters");
+    await expectText(page, "PÎRVU, Ionuț");
+    await expectNoText(page, "WIŚNIEWSKI, Łukasz");
   });
   // 3. One mistake and no date of birth: a wrong first letter still finds
   // him first, with the reason in words.
