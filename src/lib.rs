@@ -24,7 +24,6 @@ use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
 use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
-use rocket_dyn_templates::Template;
 use sea_orm::DatabaseConnection;
 
 use crate::clock::Clock;
@@ -40,10 +39,9 @@ pub fn build_rocket(
     settings: Settings,
     clock: Arc<dyn Clock>,
 ) -> Rocket<Build> {
-    let figment = figment
-        .merge(("template_dir", settings.template_dir.clone()))
-        .merge(("ident", false));
+    let figment = figment.merge(("ident", false));
     let static_dir = settings.static_dir.clone();
+    let template_dir = settings.template_dir.clone();
     let quiet = figment
         .extract_inner::<bool>("quiet_requests")
         .unwrap_or(false);
@@ -53,8 +51,16 @@ pub fn build_rocket(
         .attach(auth::request_checks::RequestChecks)
         .attach(web::request_log::RequestLog { quiet })
         .attach(web::headers::SecurityHeaders { https })
-        .attach(Template::custom(|engines| {
-            templating::register(&mut engines.tera)
+        .attach(AdHoc::try_on_ignite("Load the page templates", |rocket| {
+            Box::pin(async move {
+                match templating::Templates::load(&template_dir) {
+                    Ok(templates) => Ok(rocket.manage(templates)),
+                    Err(e) => {
+                        web::request_log::error(format!("templates: {e}"));
+                        Err(rocket)
+                    }
+                }
+            })
         }))
         .attach(AdHoc::on_liftoff(
             "Clear stale sessions and uploads",

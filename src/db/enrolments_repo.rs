@@ -217,38 +217,57 @@ pub async fn marks_of(db: &impl ConnectionTrait, enrolment_id: i32) -> Result<Ve
         .await
 }
 
-/// Record a mark (a correction names the mark it replaces).
-#[allow(clippy::too_many_arguments)]
-pub async fn insert_mark(
+/// One mark to write.
+pub struct NewMark<'a> {
+    pub enrolment_id: i32,
+    pub mark: &'a MarkInput,
+    /// The saved mark this one follows, if any.
+    pub replaces: Option<i32>,
+    pub correction_reason: Option<String>,
+}
+
+/// Write the marks of one session's register in one statement. The rows
+/// come back in the order given (each enrolment is marked once a save).
+pub async fn insert_marks(
     db: &impl ConnectionTrait,
     session_id: i32,
-    enrolment_id: i32,
-    m: &MarkInput,
-    replaces: Option<i32>,
-    correction_reason: Option<String>,
+    marks: &[NewMark<'_>],
     by: Option<i32>,
     now: DateTime<Utc>,
-) -> Result<Mark, DbErr> {
-    attendance_marks::ActiveModel {
+) -> Result<Vec<Mark>, DbErr> {
+    let rows = marks.iter().map(|m| attendance_marks::ActiveModel {
         session_id: Set(session_id),
-        enrolment_id: Set(enrolment_id),
-        outcome: Set(m.outcome),
-        minutes_late: Set(m.minutes_late),
-        absence_reason: Set(m.absence_reason),
+        enrolment_id: Set(m.enrolment_id),
+        outcome: Set(m.mark.outcome),
+        minutes_late: Set(m.mark.minutes_late),
+        absence_reason: Set(m.mark.absence_reason),
         note: Set(m
+            .mark
             .note
             .as_ref()
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty())),
-        notify_probation: Set(m.notify_probation),
-        replaces_id: Set(replaces),
-        correction_reason: Set(correction_reason),
+        notify_probation: Set(m.mark.notify_probation),
+        replaces_id: Set(m.replaces),
+        correction_reason: Set(m.correction_reason.clone()),
         recorded_at: Set(now),
         recorded_by: Set(by),
         ..Default::default()
-    }
-    .insert(db)
-    .await
+    });
+    let mut written: HashMap<i32, Mark> = attendance_marks::Entity::insert_many(rows)
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.enrolment_id, m))
+        .collect();
+    marks
+        .iter()
+        .map(|m| {
+            written.remove(&m.enrolment_id).ok_or_else(|| {
+                DbErr::Custom(format!("mark for enrolment {} not written", m.enrolment_id))
+            })
+        })
+        .collect()
 }
 
 /// Record an enforcement decision.

@@ -380,13 +380,14 @@ pub(crate) async fn standings(
 
 /// Bring an enrolment's status up to date after its marks changed: the
 /// first mark starts him, meeting the rule completes him (with the date).
+/// Returns the enrolment as it now stands.
 pub(crate) async fn follow_marks(
     db: &impl ConnectionTrait,
     actor: &Actor,
     e: &Enrolment,
     standing: &Standing,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<Enrolment> {
     let mut current = e.clone();
     let steps = [
         (EnrolmentStatus::OnProgramme, None, "first session marked"),
@@ -421,7 +422,7 @@ pub(crate) async fn follow_marks(
         current.version += 1;
         current.completed_on = completed_on.or(current.completed_on);
     }
-    Ok(())
+    Ok(current)
 }
 
 /// One enrolment with everything probation or its facilitator reads.

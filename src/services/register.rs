@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::auth::Actor;
-use crate::db::enrolments_repo::{self, Enrolment, Mark};
+use crate::db::enrolments_repo::{self, Enrolment, Mark, NewMark};
 use crate::db::people_repo;
 use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
 use crate::domain::attendance::{MAX_NOTE_CHARS, MarkInput, check_mark, differs};
@@ -190,6 +190,41 @@ pub async fn save(
     version: Option<i32>,
     entries: &[MarkEntry],
 ) -> AppResult<Result<Saved, Conflict>> {
+    Ok(
+        match save_marks(app, actor, session_id, version, entries, false).await? {
+            Ok((saved, _)) => Ok(saved),
+            Err(conflict) => Err(conflict),
+        },
+    )
+}
+
+/// Save the register as [`save`] does and answer with the register as it
+/// now stands (the API's answer). It is built from the register read before
+/// the save and what the save wrote, not read again, and its consult entry
+/// is written in the save's own transaction: one turn to write, not two.
+pub async fn save_and_show(
+    app: &AppState,
+    actor: &Actor,
+    session_id: i32,
+    version: Option<i32>,
+    entries: &[MarkEntry],
+) -> AppResult<Result<Register, Conflict>> {
+    Ok(
+        match save_marks(app, actor, session_id, version, entries, true).await? {
+            Ok((_, shown)) => Ok(shown),
+            Err(conflict) => Err(conflict),
+        },
+    )
+}
+
+async fn save_marks(
+    app: &AppState,
+    actor: &Actor,
+    session_id: i32,
+    version: Option<i32>,
+    entries: &[MarkEntry],
+    show: bool,
+) -> AppResult<Result<(Saved, Register), Conflict>> {
     guarded(app, actor, session_id).await?;
     let before = load(app, session_id).await?;
     let session = &before.session;
@@ -280,27 +315,23 @@ pub async fn save(
         drop(txn);
         return Ok(Err(conflict(load(app, session_id).await?)));
     }
-    for (entry, line) in &writes {
-        let correction = line
-            .mark
-            .as_ref()
-            .filter(|saved| differs(&saved_input(saved), &entry.mark));
-        let row = enrolments_repo::insert_mark(
-            &txn,
-            session.id,
-            entry.enrolment_id,
-            &entry.mark,
-            line.mark.as_ref().map(|m| m.id),
-            correction.and(
-                entry
-                    .correction_reason
-                    .as_ref()
-                    .map(|r| r.trim().to_string()),
-            ),
-            actor.user_id(),
-            now,
-        )
-        .await?;
+    let new_marks: Vec<NewMark> = writes
+        .iter()
+        .map(|(entry, line)| NewMark {
+            enrolment_id: entry.enrolment_id,
+            mark: &entry.mark,
+            replaces: line.mark.as_ref().map(|m| m.id),
+            correction_reason: line
+                .mark
+                .as_ref()
+                .filter(|saved| differs(&saved_input(saved), &entry.mark))
+                .and(entry.correction_reason.as_ref())
+                .map(|r| r.trim().to_string()),
+        })
+        .collect();
+    let rows =
+        enrolments_repo::insert_marks(&txn, session.id, &new_marks, actor.user_id(), now).await?;
+    let entries = writes.iter().zip(&rows).map(|((_, line), row)| {
         let mut audit_entry = AuditEntry::new(if line.mark.is_some() {
             AuditAction::Alter
         } else {
@@ -314,8 +345,9 @@ pub async fn save(
         if row.notify_probation {
             audit_entry = audit_entry.reason("note flagged for probation");
         }
-        audit::record(&txn, actor, now, audit_entry).await?;
-    }
+        audit_entry
+    });
+    audit::record_many(&txn, actor, now, entries.collect()).await?;
     // Each man's standing after the marks, all of them at once.
     let sessions = programmes_repo::cohort_sessions(&txn, before.cohort.id).await?;
     let marked: Vec<i32> = writes.iter().map(|(_, l)| l.enrolment.id).collect();
@@ -328,16 +360,40 @@ pub async fn save(
         return Err(AppError::NotFound);
     }
     let mut after = standings(&txn, &now_enrolled, &before.programme, &sessions, today).await?;
+    let mut moved = HashMap::new();
     for e in &now_enrolled {
         let s = after.remove(&e.id).ok_or(AppError::NotFound)?;
-        follow_marks(&txn, actor, e, &s, now).await?;
+        moved.insert(e.id, follow_marks(&txn, actor, e, &s, now).await?);
     }
-    txn.commit().await?;
-    Ok(Ok(Saved {
+    let saved = Saved {
         written: writes.len(),
         unchanged,
         register_version: expected + 1,
-    }))
+    };
+    let mut written: HashMap<i32, Mark> = rows.into_iter().map(|m| (m.enrolment_id, m)).collect();
+    let mut shown = before;
+    shown.session.register_version = saved.register_version;
+    for line in &mut shown.lines {
+        if let Some(mark) = written.remove(&line.enrolment.id) {
+            line.mark = Some(mark);
+        }
+        if let Some(e) = moved.remove(&line.enrolment.id) {
+            line.enrolment = e;
+        }
+    }
+    if show {
+        audit::record(
+            &txn,
+            actor,
+            now,
+            AuditEntry::new(AuditAction::Consult)
+                .record("register", session_id)
+                .people(shown.lines.iter().map(|l| l.enrolment.person_id)),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(Ok((saved, shown)))
 }
 
 fn conflict(current: Register) -> Conflict {

@@ -1,16 +1,19 @@
 //! The page shell: what every page template needs besides its own data (who
 //! is signed in, the navigation they may see, the CSRF token, the session's
-//! expiry, a one-off notification), and the `render` helper.
+//! expiry, a one-off notification), and the `render` helper with the page it
+//! makes.
 
-use rocket::http::{Cookie, SameSite};
+use rocket::http::{Cookie, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
-use rocket_dyn_templates::Template;
+use rocket::response::{self, Responder, content::RawHtml};
 use serde::Serialize;
+use tera::Context;
 
 use crate::auth::identity::Identity;
 use crate::auth::request_checks::pre_session_token;
 use crate::domain::roles::Capability;
 use crate::state::AppState;
+use crate::templating::Templates;
 
 /// A navigation link.
 #[derive(Clone, Debug, Serialize)]
@@ -193,8 +196,10 @@ pub fn leave_notice(req: &Request<'_>, message: &str) {
     );
 }
 
-/// Render a page: the page's own data with `shell` added beside it.
-pub fn render(template: &'static str, shell: &Shell, data: impl Serialize) -> Template {
+/// Render a page: the page's own data with `shell` added beside it. The data
+/// becomes JSON once, here, and Tera's context takes that JSON as it is; the
+/// template is rendered when the page is sent (see [`HtmlPage`]).
+pub fn render(template: &'static str, shell: &Shell, data: impl Serialize) -> HtmlPage {
     let mut value = serde_json::to_value(data).unwrap_or_else(|_| serde_json::json!({}));
     if !value.is_object() {
         value = serde_json::json!({ "data": value });
@@ -205,7 +210,30 @@ pub fn render(template: &'static str, shell: &Shell, data: impl Serialize) -> Te
             serde_json::to_value(shell).unwrap_or_default(),
         );
     }
-    Template::render(template, value)
+    HtmlPage { template, value }
+}
+
+/// A page to render: the template's name and its data.
+pub struct HtmlPage {
+    template: &'static str,
+    value: serde_json::Value,
+}
+
+impl<'r> Responder<'r, 'static> for HtmlPage {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let templates = req.rocket().state::<Templates>().ok_or_else(|| {
+            crate::web::request_log::error("templates were not loaded");
+            Status::InternalServerError
+        })?;
+        let html = Context::from_value(self.value)
+            .map_err(|e| e.to_string())
+            .and_then(|context| templates.render(self.template, &context))
+            .map_err(|e| {
+                crate::web::request_log::error(format!("page {}: {e}", self.template));
+                Status::InternalServerError
+            })?;
+        RawHtml(html).respond_to(req)
+    }
 }
 
 #[cfg(test)]

@@ -206,6 +206,8 @@ async fn the_register_saves_twelve_marks_in_one_request_and_a_stale_save_is_refu
     all[3] = json!({"enrolment_id": ids[3], "outcome": "acceptable_absence", "absence_reason": "medical", "note": "GP letter"});
     all[7] = json!({"enrolment_id": ids[7], "outcome": "unacceptable_absence"});
     let before = app.count("attendance_marks").await;
+    let shown = "audit_log WHERE record_type = 'register' AND action = 'consult'";
+    let consulted = app.count(shown).await;
     let saved = api(
         &app,
         "PUT",
@@ -216,6 +218,19 @@ async fn the_register_saves_twelve_marks_in_one_request_and_a_stale_save_is_refu
     .await;
     assert_eq!(saved.status, Status::Ok, "{}", saved.body);
     assert_eq!(app.count("attendance_marks").await, before + 12);
+    assert_eq!(
+        app.count(shown).await,
+        consulted + 1,
+        "the register sent back is audited with the save"
+    );
+    // the answer is the register as stored: every man on the programme now,
+    // each with his mark, the version moved on
+    let reread = api(&app, "GET", &path, Some(&facilitator), None)
+        .await
+        .json();
+    assert_eq!(saved.json(), reread);
+    assert_eq!(reread["lines"][0]["status"], "on_programme");
+    assert_ne!(reread["register_version"], version);
     assert_eq!(
         app.count("audit_log WHERE record_type = 'attendance_mark'")
             .await,

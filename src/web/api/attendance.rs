@@ -184,8 +184,8 @@ pub(super) async fn save_register(
             correction_reason: m.correction_reason,
         });
     }
-    match register::save(app, user.actor(), id, b.register_version, &entries).await? {
-        Ok(_) => current(app, user.actor(), id).await,
+    match register::save_and_show(app, user.actor(), id, b.register_version, &entries).await? {
+        Ok(shown) => Ok(Json(out(shown))),
         Err(conflict) => Err(AppError::conflict(conflict.message)),
     }
 }

@@ -2,8 +2,8 @@
 //! from the same OpenAPI document (no third-party scripts, works without
 //! JavaScript), for a developer reading without tools.
 
+use crate::web::shell::HtmlPage;
 use rocket::{State, get};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -216,7 +216,7 @@ fn schemas(doc: &Value) -> Vec<SchemaView> {
     responses((status = 200, description = "The API reference as a web page", content_type = "text/html", body = String)),
 )]
 #[get("/docs")]
-pub async fn api_reference(app: &State<AppState>, shell: Shell) -> AppResult<Template> {
+pub async fn api_reference(app: &State<AppState>, shell: Shell) -> AppResult<HtmlPage> {
     let doc = serde_json::to_value(document_for(app).await?)
         .map_err(|e| crate::error::AppError::Internal(format!("the API document: {e}")))?;
     Ok(render(

@@ -1,8 +1,8 @@
 //! The privacy notice and the accessibility statement: public pages, linked
 //! from every page's footer.
 
+use crate::web::shell::HtmlPage;
 use rocket::{Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::state::AppState;
@@ -15,7 +15,7 @@ struct PrivacyPage<'a> {
 }
 
 #[get("/privacy")]
-fn privacy(app: &State<AppState>, shell: Shell) -> Template {
+fn privacy(app: &State<AppState>, shell: Shell) -> HtmlPage {
     render(
         "privacy",
         &shell,
@@ -32,7 +32,7 @@ struct AccessibilityPage<'a> {
 }
 
 #[get("/accessibility")]
-fn accessibility(app: &State<AppState>, shell: Shell) -> Template {
+fn accessibility(app: &State<AppState>, shell: Shell) -> HtmlPage {
     render(
         "accessibility",
         &shell,

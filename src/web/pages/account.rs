@@ -1,10 +1,10 @@
 //! Your account: change password, create and revoke API tokens.
 //! (Two-step verification has its own page: `two_step`.)
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::http::CookieJar;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::admin::{TokenRow, token_row};
@@ -54,7 +54,7 @@ async fn account_page(
     user: &ManageOwnAccount,
     shell: &Shell,
     page: AccountPage,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let now = app.now();
     let actor = user.actor();
     let page = AccountPage {
@@ -80,7 +80,7 @@ async fn show_account(
     app: &State<AppState>,
     user: ManageOwnAccount,
     shell: Shell,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     account_page(app, &user, &shell, AccountPage::default()).await
 }
 
@@ -97,7 +97,7 @@ async fn create_token(
     user: ManageOwnAccount,
     shell: Shell,
     form: Form<TokenForm>,
-) -> AppResult<(rocket::http::Status, Template)> {
+) -> AppResult<(rocket::http::Status, HtmlPage)> {
     let uid = user.actor().user_id().ok_or(AppError::Forbidden)?;
     let created = match TokenLifetime::parse(&form.expires) {
         Ok(lifetime) => {
@@ -162,7 +162,7 @@ struct PasswordPage {
 }
 
 #[get("/account/password")]
-fn edit_password(_user: SignedIn, shell: Shell) -> Template {
+fn edit_password(_user: SignedIn, shell: Shell) -> HtmlPage {
     render("password", &shell, PasswordPage { errors: None })
 }
 

@@ -2,10 +2,10 @@
 //! cohort's schedule (cancel, reschedule, catch-up) and men, and its
 //! sessions as a calendar file.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::http::Header;
 use rocket::{FromForm, Responder, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormOutcome, errors_json};
@@ -41,7 +41,7 @@ async fn list_cohorts(
     app: &State<AppState>,
     user: Can<cap::MarkRegister>,
     shell: Shell,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let cohorts = programmes::cohorts(app, user.actor()).await?;
     Ok(render(
         "cohorts",
@@ -149,7 +149,7 @@ async fn page(
     id: i32,
     values: &ScheduleForm,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let d = programmes::cohort(app, actor, id).await?;
     let members = enrolments::for_cohort(app, actor, id).await?;
     let non_associations = enrolments::non_associations(app, actor, id)
@@ -214,7 +214,7 @@ async fn show_cohort(
     user: Can<cap::MarkRegister>,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     page(
         app,
         user.actor(),

@@ -3,11 +3,11 @@
 //! also saves a few seconds after typing stops), the printable view with
 //! the PDF download, submitting, and starting a correction.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::people::{SubnavItem, subnav};
@@ -183,7 +183,7 @@ async fn list_page(
     person_id: i32,
     values: Option<ReportForm>,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (person, reports) = court_reports::for_person(app, actor, person_id).await?;
     let choices = court_reports::start_choices(app, actor, person_id).await?;
     let values = values.unwrap_or_else(|| {
@@ -247,7 +247,7 @@ async fn person_reports(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     list_page(app, user.actor(), &shell, id, None, None).await
 }
 
@@ -333,7 +333,7 @@ fn edit_page(
     person: &crate::db::people_repo::Person,
     values: ReportForm,
     errors: Option<&FieldErrors>,
-) -> Template {
+) -> HtmlPage {
     let sections = SECTION_TEXT
         .iter()
         .map(|(field, label, hint)| {
@@ -378,7 +378,7 @@ async fn edit_report(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (saved, person) = court_reports::editable(app, user.actor(), id).await?;
     let values = ReportForm::from_saved(&saved);
     Ok(edit_page(&shell, &saved, &person, values, None))
@@ -480,7 +480,7 @@ async fn show_report(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let v = court_reports::view(app, user.actor(), id).await?;
     let status = v.saved.report.status;
     Ok(render(
@@ -525,7 +525,7 @@ async fn confirm_submit(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (saved, person) = court_reports::editable(app, user.actor(), id).await?;
     Ok(render(
         "court_report_submit",

@@ -4,10 +4,10 @@
 //! by area and month with small numbers hidden, printable and as CSV. No
 //! personal data on any of them.
 
+use crate::web::shell::HtmlPage;
 use chrono::NaiveDate;
 use rocket::http::Status;
 use rocket::{FromForm, Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::errors_json;
@@ -148,7 +148,7 @@ fn dashboard_page(
     form: PeriodForm,
     d: Option<&Dashboard>,
     errors: Option<&FieldErrors>,
-) -> Template {
+) -> HtmlPage {
     let empty = DashboardPage {
         period: form.clone(),
         described: String::new(),
@@ -315,7 +315,7 @@ async fn statistics(
     user: ViewStatistics,
     shell: Shell,
     period: PeriodForm,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, HtmlPage)> {
     let p = match period.period(london_date(app.now())) {
         Ok(p) => p,
         Err(e) => {
@@ -381,7 +381,7 @@ async fn community(
     user: ViewStatistics,
     shell: Shell,
     period: PeriodForm,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, HtmlPage)> {
     let p = match period.period(london_date(app.now())) {
         Ok(p) => p,
         Err(e) => {
@@ -459,7 +459,7 @@ async fn board_report(
     user: ViewStatistics,
     shell: Shell,
     period: PeriodForm,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let p = period
         .period(london_date(app.now()))
         .map_err(crate::error::AppError::Invalid)?;

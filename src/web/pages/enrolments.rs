@@ -2,9 +2,9 @@
 //! session (corrections shown with their reasons), the enforcement prompt
 //! with days since the failure and the decision form, and ending early.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormOutcome, errors_json};
@@ -155,7 +155,7 @@ async fn page(
     id: i32,
     typed: Typed<'_>,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let today_form = DecisionForm::on(london_date(app.now()));
     let decision = typed.decision.unwrap_or(&today_form);
     let no_ending = EndForm::default();
@@ -334,7 +334,7 @@ async fn show_enrolment(
     user: Can<cap::MarkRegister>,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     page(app, user.actor(), &shell, id, Typed::default(), None).await
 }
 

@@ -1,8 +1,8 @@
 //! Recording a court hearing for a charged arrest.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormOutcome, errors_json};
@@ -49,7 +49,7 @@ fn page(
     shell: &Shell,
     values: &HearingForm,
     errors: Option<&FieldErrors>,
-) -> Template {
+) -> HtmlPage {
     render(
         "hearing_new",
         shell,
@@ -69,7 +69,7 @@ async fn new_hearing(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let f = hearings::form_for(app, user.actor(), id).await?;
     let values = HearingForm {
         court: f.arrest.court.clone().unwrap_or_default(),

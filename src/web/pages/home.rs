@@ -1,7 +1,7 @@
 //! The home page: what this user can do, by role.
 
+use crate::web::shell::HtmlPage;
 use rocket::{Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::auth::SignedIn;
@@ -166,7 +166,7 @@ struct MyReferral {
 }
 
 #[get("/")]
-async fn show_home(app: &State<AppState>, user: SignedIn, shell: Shell) -> AppResult<Template> {
+async fn show_home(app: &State<AppState>, user: SignedIn, shell: Shell) -> AppResult<HtmlPage> {
     let tasks = TASKS
         .iter()
         .filter(|(cap, _)| cap.is_none_or(|c| user.actor.can(c)))

@@ -24,9 +24,9 @@ mod statistics;
 mod subject_access;
 mod two_step;
 
+use crate::web::shell::HtmlPage;
 use rocket::Route;
 use rocket::response::Redirect;
-use rocket_dyn_templates::Template;
 
 use crate::domain::validation::FieldErrors;
 
@@ -89,7 +89,7 @@ pub fn urlencode(s: &str) -> String {
 #[allow(clippy::large_enum_variant)]
 #[derive(rocket::Responder)]
 pub enum PageOrRedirect {
-    Page(Template),
+    Page(HtmlPage),
     Redirect(Redirect),
 }
 
@@ -99,7 +99,7 @@ pub enum PageOrRedirect {
 #[derive(rocket::Responder)]
 pub enum FormOutcome {
     Done(NoticeRedirect),
-    Again((rocket::http::Status, Template)),
+    Again((rocket::http::Status, HtmlPage)),
 }
 
 /// A redirect carrying a one-off notice for the next page. The notice travels
@@ -128,7 +128,7 @@ impl FormOutcome {
     }
 
     /// Show the form again.
-    pub fn again(page: Template) -> FormOutcome {
+    pub fn again(page: HtmlPage) -> FormOutcome {
         FormOutcome::Again((rocket::http::Status::UnprocessableEntity, page))
     }
 }

@@ -2,9 +2,9 @@
 //! his details. Each page renders one typed context; what the actor may see is
 //! decided by the services.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::arrests::form::{PersonChoices, PersonFields};
@@ -58,7 +58,7 @@ struct SearchPage<'a> {
 /// The search page. Searches are POSTed so that names and dates of birth
 /// never appear in addresses, histories or server logs.
 #[get("/people")]
-async fn people_page(_user: ViewPeople, shell: Shell) -> Template {
+async fn people_page(_user: ViewPeople, shell: Shell) -> HtmlPage {
     let empty = SearchQuery::default();
     render(
         "people",
@@ -79,7 +79,7 @@ async fn search_people(
     user: ViewPeople,
     shell: Shell,
     q: Form<SearchQuery>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let q = q.into_inner();
     let mut page = SearchPage {
         values: &q,
@@ -249,7 +249,7 @@ async fn show_person(
     user: CanEither<cap::ViewPeople, cap::MarkRegister>,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     if !user.actor().can(Capability::ViewPeople) {
         let m = people::for_facilitator(app, user.actor(), id).await?;
         return Ok(render(
@@ -285,7 +285,7 @@ async fn person_page(
     id: i32,
     reoffence_form: ReoffenceForm,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let record = people::show(app, actor, id).await?;
     Ok(render(
         "person",
@@ -412,7 +412,7 @@ async fn person_assessments(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let person = people::identity(app, user.actor(), id).await?;
     let list = assessments::for_person(app, user.actor(), id).await?;
     let rows = list
@@ -474,7 +474,7 @@ async fn person_history(
     id: i32,
     views: Option<bool>,
     page: Option<u64>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let person = people::identity(app, user.actor(), id).await?;
     let views = views == Some(true);
     let (rows, info) = audit::person_timeline(
@@ -553,7 +553,7 @@ fn edit_page(
     values: &PersonFields,
     version: i32,
     errors: Option<&FieldErrors>,
-) -> Template {
+) -> HtmlPage {
     render(
         "person_edit",
         shell,
@@ -573,7 +573,7 @@ async fn edit_person(
     user: ViewPeople,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let person = people::identity(app, user.actor(), id).await?;
     Ok(edit_page(
         &shell,

@@ -1,9 +1,9 @@
 //! A man's "Programme" tab: his enrolments with attendance and enforcement
 //! at a glance, and enrolling him on a cohort (probation).
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::people::{SubnavItem, subnav};
@@ -81,7 +81,7 @@ async fn page(
     id: i32,
     values: &EnrolForm,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let person = people::identity(app, actor, id).await?;
     let enrolments = enrolments::for_person(app, actor, id).await?;
     let cohorts = enrolments::open_cohorts(app, actor).await?;
@@ -153,7 +153,7 @@ async fn person_programme(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     page(app, user.actor(), &shell, id, &EnrolForm::default(), None).await
 }
 

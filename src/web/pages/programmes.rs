@@ -2,9 +2,9 @@
 //! size) and a cohort that runs it (code, venue, facilitators, capacity, a
 //! schedule from the first session and an interval).
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormOutcome, errors_json};
@@ -68,7 +68,7 @@ struct ProgrammePage<'a> {
     errors: Option<serde_json::Value>,
 }
 
-fn programme_page(shell: &Shell, values: &ProgrammeForm, errors: Option<&FieldErrors>) -> Template {
+fn programme_page(shell: &Shell, values: &ProgrammeForm, errors: Option<&FieldErrors>) -> HtmlPage {
     let mut rows = values.s.clone();
     rows.resize(
         FORM_SESSION_ROWS.max(rows.len()),
@@ -101,7 +101,7 @@ fn programme_page(shell: &Shell, values: &ProgrammeForm, errors: Option<&FieldEr
 }
 
 #[get("/programmes/new")]
-fn new_programme(_user: ManagePrograms, shell: Shell) -> Template {
+fn new_programme(_user: ManagePrograms, shell: Shell) -> HtmlPage {
     programme_page(&shell, &ProgrammeForm::default(), None)
 }
 
@@ -276,7 +276,7 @@ async fn cohort_page(
     shell: &Shell,
     values: &CohortForm,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let programmes = programmes::programmes(app, actor).await?;
     let facilitators = programmes::facilitators(app, actor).await?;
     Ok(render(
@@ -311,7 +311,7 @@ async fn new_cohort(
     user: ManagePrograms,
     shell: Shell,
     programme: Option<i32>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let values = CohortForm {
         programme_id: programme.map(|p| p.to_string()).unwrap_or_default(),
         interval_days: "7".into(),

@@ -1,9 +1,9 @@
 //! The referral queue: most urgent first, mine or all, assignment, history,
 //! and starting an assessment.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::FormOutcome;
@@ -48,7 +48,7 @@ async fn list_referrals(
     mine: Option<bool>,
     status: Option<String>,
     page: Option<u64>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let mine = mine == Some(true);
     let statuses = referrals::status_filter(status.as_deref())?;
     let filter = QueueFilter {
@@ -122,7 +122,7 @@ async fn show_referral(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let d = referrals::detail(app, user.actor(), id).await?;
     let name_of = |uid: Option<i32>| uid.and_then(|u| d.names.get(&u).cloned());
     let history = d

@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::http::Status;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormOutcome, errors_json};
@@ -195,7 +195,7 @@ async fn show_register(
     user: MarkRegister,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let r = register::register(app, user.actor(), id).await?;
     let rows = saved_rows(&r);
     Ok(render(

@@ -2,8 +2,8 @@
 //! `Report`), drawn as HTML with a print stylesheet, for those who read in
 //! the browser or print from it.
 
+use crate::web::shell::HtmlPage;
 use rocket::{Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::auth::guards::{Can, cap};
@@ -142,7 +142,7 @@ async fn progress_report(
     user: Can<cap::MarkRegister>,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let r = reports::progress_view(app, user.actor(), id).await?;
     Ok(render(
         "report",

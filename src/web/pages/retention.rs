@@ -1,10 +1,10 @@
 //! Retention review: the list of records due, one man's review, and the
 //! decision to retain or dispose of his record.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::http::Status;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::people::{SubnavItem, subnav};
@@ -45,7 +45,7 @@ async fn due_list(
     user: ReviewRetention,
     shell: Shell,
     page: Option<u64>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (rows, info, rule) =
         retention::due(app, user.actor(), PageRequest::new(page, Some(50))).await?;
     let rows = rows
@@ -114,7 +114,7 @@ fn review_page(
     errors: Option<&FieldErrors>,
     dispose_error: Option<String>,
     actor: &crate::auth::Actor,
-) -> Template {
+) -> HtmlPage {
     render(
         "retention_review",
         shell,
@@ -154,7 +154,7 @@ async fn review(
     user: ReviewRetention,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let r = retention::review(app, user.actor(), id).await?;
     Ok(review_page(
         &r,

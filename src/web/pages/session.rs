@@ -346,7 +346,7 @@ fn show_session_expiring(
     user: SignedIn,
     shell: Shell,
     back: Option<String>,
-) -> rocket_dyn_templates::Template {
+) -> crate::web::shell::HtmlPage {
     let back = back
         .filter(|b| is_safe_return_path(b))
         .unwrap_or_else(|| "/".into());

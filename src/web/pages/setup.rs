@@ -1,9 +1,9 @@
 //! First-run setup: the one-time link printed by `kerbside serve` when there
 //! are no accounts.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormOutcome, errors_json};
@@ -35,7 +35,7 @@ struct SetupPage<'a> {
 }
 
 #[get("/setup/<token>")]
-async fn new_setup(app: &State<AppState>, shell: Shell, token: &str) -> AppResult<Template> {
+async fn new_setup(app: &State<AppState>, shell: Shell, token: &str) -> AppResult<HtmlPage> {
     if !setup::link_is_live(app, token).await? {
         return Err(AppError::NotFound);
     }

@@ -3,8 +3,8 @@
 //! figures with their intervals, and the Kaplan-Meier curves drawn as SVG
 //! with their numbers in a table beneath. No personal data.
 
+use crate::web::shell::HtmlPage;
 use rocket::{FromForm, Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::errors_json;
@@ -232,7 +232,7 @@ fn page(
     ask: Ask,
     f: Option<&Figures>,
     errors: Option<&FieldErrors>,
-) -> Template {
+) -> HtmlPage {
     let query = f
         .map(|f| Ask::from_question(&f.question).query())
         .unwrap_or_default();
@@ -320,7 +320,7 @@ async fn reoffending(
     user: Can<cap::ViewStatistics>,
     shell: Shell,
     ask: Ask,
-) -> AppResult<(rocket::http::Status, Template)> {
+) -> AppResult<(rocket::http::Status, HtmlPage)> {
     let today = london_date(app.now());
     let can_list_men = user
         .actor()

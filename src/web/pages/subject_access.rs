@@ -2,11 +2,11 @@
 //! from his record), name the recipient, and download everything held about
 //! him as a PDF or JSON.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::http::{Header, Status};
 use rocket::response::Redirect;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::errors_json;
@@ -33,7 +33,7 @@ struct FindPage<'a> {
 #[derive(rocket::Responder)]
 enum Found {
     Go(Redirect),
-    Page((Status, Template)),
+    Page((Status, HtmlPage)),
 }
 
 #[get("/subject-access?<reference>")]
@@ -100,7 +100,7 @@ async fn export_page(
     id: i32,
     values: &ExportForm,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let person = subject_access::subject(app, user.actor(), id).await?;
     let subnav = if user.actor().can(Capability::ViewPeople) {
         subnav(user.actor(), id, "subject_access")
@@ -135,7 +135,7 @@ async fn page(
     user: ExportSubjectData,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let values = ExportForm {
         format: "pdf".into(),
         ..Default::default()
@@ -155,7 +155,7 @@ struct JsonDownload {
 enum Exported {
     Pdf(PdfDownload),
     Json(JsonDownload),
-    Again((Status, Template)),
+    Again((Status, HtmlPage)),
 }
 
 #[post("/people/<id>/subject-access", data = "<form>")]

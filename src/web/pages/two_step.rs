@@ -1,10 +1,10 @@
 //! Two-step verification for one's own account: set it up with a key the
 //! server generated, turn it off or move it to a new phone.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{FormOutcome, errors_json};
@@ -74,7 +74,7 @@ async fn two_step_page(
     shell: &Shell,
     cookies: &CookieJar<'_>,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (on, required) = two_step::status(app, &user.actor).await?;
     let uid = user.actor.user_id().ok_or(AppError::Forbidden)?;
     let (secret, uri) = if on {
@@ -103,7 +103,7 @@ async fn show_two_step(
     user: SignedIn,
     shell: Shell,
     cookies: &CookieJar<'_>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     two_step_page(app, &user, &shell, cookies, None).await
 }
 

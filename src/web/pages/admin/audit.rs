@@ -1,8 +1,8 @@
 //! The audit log for administrators: search by user, action, record, person
 //! and date; export as CSV (itself recorded as a disclosure).
 
+use crate::web::shell::HtmlPage;
 use rocket::{FromForm, Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::auth::guards::{Can, cap};
@@ -120,7 +120,7 @@ async fn list_audit(
     admin: ViewAuditLog,
     shell: Shell,
     q: AuditQuery,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (rows, info, errors) = match q.filter() {
         Ok(filter) => {
             let (rows, info) = audit::search(

@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::auth::guards::{Can, cap};
@@ -61,7 +61,7 @@ impl RulesTyped<'_> {
     }
 }
 
-fn page(shell: &Shell, areas: &str, rules: &RulesTyped, errors: Option<&FieldErrors>) -> Template {
+fn page(shell: &Shell, areas: &str, rules: &RulesTyped, errors: Option<&FieldErrors>) -> HtmlPage {
     render(
         "admin_settings",
         shell,
@@ -97,7 +97,7 @@ async fn edit_settings(
     app: &State<AppState>,
     _admin: ManageUsers,
     shell: Shell,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let areas = settings::areas(app).await?;
     let rules = settings::refresh(app).await?;
     Ok(page(

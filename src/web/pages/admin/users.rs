@@ -1,9 +1,9 @@
 //! Administration of accounts and sessions.
 
+use crate::web::shell::HtmlPage;
 use chrono::{DateTime, Utc};
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::auth::guards::{Can, cap};
@@ -66,7 +66,7 @@ async fn list_users(
     admin: ManageUsers,
     shell: Shell,
     page: Option<u64>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (rows, info) =
         accounts::list_users(app, admin.actor(), PageRequest::new(page, Some(50))).await?;
     let now = app.now();
@@ -112,7 +112,7 @@ struct NewUserPage {
 }
 
 #[get("/admin/users/new")]
-fn new_user(_admin: ManageUsers, shell: Shell) -> Template {
+fn new_user(_admin: ManageUsers, shell: Shell) -> HtmlPage {
     render(
         "admin_user_new",
         &shell,
@@ -254,7 +254,7 @@ async fn user_page(
     shell: &Shell,
     id: i32,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let d = accounts::user_detail(app, admin.actor(), id).await?;
     let now = app.now();
     let u = d.user;
@@ -290,7 +290,7 @@ async fn show_user(
     admin: ManageUsers,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     user_page(app, &admin, &shell, id, None).await
 }
 
@@ -417,7 +417,7 @@ async fn list_sessions(
     admin: ManageUsers,
     shell: Shell,
     page: Option<u64>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (rows, info) =
         accounts::active_sessions(app, admin.actor(), PageRequest::new(page, Some(50))).await?;
     Ok(render(

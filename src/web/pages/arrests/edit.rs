@@ -1,8 +1,8 @@
 //! Correcting an arrest's details (not its disposal, which stays as recorded).
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::form::{ArrestChoices, ArrestFields};
@@ -59,7 +59,7 @@ async fn edit_page(
     id: i32,
     values: Option<&ArrestFields>,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let record = arrests::show(app, police.actor(), id).await?;
     let stored = fields_of(&record.arrest);
     Ok(render(
@@ -82,7 +82,7 @@ async fn edit_arrest(
     police: RecordArrests,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     edit_page(app, &police, &shell, id, None, None).await
 }
 

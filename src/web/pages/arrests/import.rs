@@ -1,10 +1,10 @@
 //! Importing a force export from the pages: upload, see every problem (or a
 //! summary of what will happen), confirm, and watch the progress.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::http::Status;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::auth::guards::{Can, cap};
@@ -33,7 +33,7 @@ struct UploadPage<'a> {
     errors: Option<serde_json::Value>,
 }
 
-fn upload_page(shell: &Shell, problems: &[RowError], error: Option<String>) -> Template {
+fn upload_page(shell: &Shell, problems: &[RowError], error: Option<String>) -> HtmlPage {
     let errors = error.map(|message| {
         let mut e = FieldErrors::new();
         e.add("file", message);
@@ -57,7 +57,7 @@ fn upload_page(shell: &Shell, problems: &[RowError], error: Option<String>) -> T
 }
 
 #[get("/arrests/import")]
-fn new_import(_police: RecordArrests, shell: Shell) -> Template {
+fn new_import(_police: RecordArrests, shell: Shell) -> HtmlPage {
     upload_page(&shell, &[], None)
 }
 
@@ -78,7 +78,7 @@ async fn check_import(
     police: RecordArrests,
     shell: Shell,
     form: Form<Upload>,
-) -> AppResult<(Status, Template)> {
+) -> AppResult<(Status, HtmlPage)> {
     let text = form.into_inner().file;
     if text.trim().is_empty() {
         return Ok((
@@ -152,7 +152,7 @@ async fn show_import(
     police: RecordArrests,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let s = import::run_status(app, police.actor(), id).await?;
     let status = s.run.status;
     Ok(render(

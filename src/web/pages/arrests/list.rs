@@ -1,7 +1,7 @@
 //! The arrests list (filters, sorting, pagination, CSV export) and one arrest.
 
+use crate::web::shell::HtmlPage;
 use rocket::{FromForm, Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::form::AreaChoice;
@@ -182,7 +182,7 @@ async fn list_arrests(
     user: ViewPeople,
     shell: Shell,
     q: ListQuery,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (sort, desc) = q.sort();
     let (rows, info, errors) = match q.filter(user.actor().user_id()) {
         Ok(filter) => {
@@ -309,7 +309,7 @@ async fn show_arrest(
     user: ViewPeople,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let r = arrests::show(app, user.actor(), id).await?;
     Ok(render(
         "arrest",

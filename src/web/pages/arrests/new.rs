@@ -2,9 +2,9 @@
 //! against him (his previous arrests shown before the disposal is chosen), or
 //! create a new person and the arrest together.
 
+use crate::web::shell::HtmlPage;
 use rocket::form::Form;
 use rocket::{FromForm, Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::form::{ArrestChoices, ArrestFields, PersonFields};
@@ -82,7 +82,7 @@ async fn new_arrest(
     app: &State<AppState>,
     police: RecordArrests,
     shell: Shell,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     find_page(app, &police, &shell, Lookup::default()).await
 }
 
@@ -92,7 +92,7 @@ async fn search_for_man(
     police: RecordArrests,
     shell: Shell,
     q: Form<Lookup>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     find_page(app, &police, &shell, q.into_inner()).await
 }
 
@@ -101,7 +101,7 @@ async fn find_page(
     police: &RecordArrests,
     shell: &Shell,
     q: Lookup,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let mut page = FindPage {
         values: &q,
         searched: q.anything_typed(),
@@ -204,7 +204,7 @@ async fn form_page(
     shell: &Shell,
     values: &FormValues,
     errors: Option<&FieldErrors>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let (person, previous) = match values.person_id {
         Some(id) => {
             let record = people::show(app, police.actor(), id).await?;
@@ -231,7 +231,7 @@ async fn new_arrest_for(
     police: RecordArrests,
     shell: Shell,
     person_id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let values = FormValues {
         person_id: Some(person_id),
         ..FormValues::for_today(app)
@@ -247,7 +247,7 @@ async fn choose_man(
     shell: Shell,
     person_id: i32,
     q: Form<Lookup>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let mut values = FormValues {
         person_id: Some(person_id),
         ..FormValues::for_today(app)
@@ -261,7 +261,7 @@ async fn new_arrest_new_person(
     app: &State<AppState>,
     police: RecordArrests,
     shell: Shell,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     form_page(app, &police, &shell, &FormValues::for_today(app), None).await
 }
 
@@ -272,7 +272,7 @@ async fn new_person_from_search(
     police: RecordArrests,
     shell: Shell,
     q: Form<Lookup>,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let q = q.into_inner();
     let mut values = FormValues::for_today(app);
     values.person.surname = s(&q.surname);

@@ -4,8 +4,8 @@
 mod section_forms;
 mod sections;
 
+use crate::web::shell::HtmlPage;
 use rocket::{Route, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::FormOutcome;
@@ -214,7 +214,7 @@ async fn show_assessment(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let v = assessments::view(app, user.actor(), id).await?;
     Ok(render("assessment", &shell, AssessmentPage::of(&v)))
 }
@@ -225,7 +225,7 @@ async fn confirm_complete(
     user: ManageCases,
     shell: Shell,
     id: i32,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let v = assessments::view(app, user.actor(), id).await?;
     Ok(render(
         "assessment_complete",

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::web::shell::HtmlPage;
 use chrono::NaiveDate;
 use rocket::{FromForm, Route, State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::{AssessmentPage, ManageCases};
@@ -207,7 +207,7 @@ impl Section<'_> {
         &self,
         values: Option<V>,
         errors: Option<&FieldErrors>,
-    ) -> AppResult<Template> {
+    ) -> AppResult<HtmlPage> {
         let v = assessments::editable(self.app, self.user.actor(), self.id).await?;
         let mut assessment = AssessmentPage::of(&v);
         assessment.errors = errors.map(errors_json);
@@ -378,7 +378,7 @@ async fn edit_section(
     shell: Shell,
     id: i32,
     section: &str,
-) -> AppResult<Template> {
+) -> AppResult<HtmlPage> {
     let template = match section {
         "ogrs3" => "assessment_ogrs3",
         "rosh" => "assessment_rosh",
