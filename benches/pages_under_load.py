@@ -18,6 +18,8 @@ PostgreSQL run, Python 3 (standard library only).
     benches/pages_under_load.py                         # 1,000 and 10,000 men, both databases
     SCALES="1000" DATABASES=sqlite benches/pages_under_load.py
     REPEATS=5 SECONDS_EACH=8 benches/pages_under_load.py
+    SCALES=100000 DATABASES=postgres SEEDED_POSTGRES_100000=kerbside_seeded benches/pages_under_load.py
+        # a copy (createdb -T) of a database seed-demo filled earlier
 
 Results are printed as Markdown and written to target/bench/pages_under_load.md.
 """
@@ -100,13 +102,14 @@ def run(args, env=None, stdin=""):
     return out.stdout
 
 
-def fresh_database(kind, work):
+def fresh_database(kind, work, template=None):
+    """A new, empty database; on PostgreSQL, a copy of `template` if given."""
     if kind == "sqlite":
         return f"sqlite://{work}/bench.db?mode=rwc"
     admin = urllib.parse.urlparse(PG_ADMIN)
     conn = ["-h", admin.hostname or "127.0.0.1", "-p", str(admin.port or 5432), "-U", admin.username or "postgres"]
     run(["dropdb", "--if-exists", *conn, "kerbside_bench"])
-    run(["createdb", *conn, "kerbside_bench"])
+    run(["createdb", *conn, *(["-T", template] if template else []), "kerbside_bench"])
     return PG_ADMIN.rsplit("/", 1)[0] + "/kerbside_bench"
 
 
@@ -196,21 +199,24 @@ def peak_memory_mb(pid):
 
 def bench(kind, scale):
     work = tempfile.mkdtemp(prefix="kerbside-bench-")
-    url = fresh_database(kind, work)
+    # SEEDED_SQLITE_<scale>=file or SEEDED_POSTGRES_<scale>=database: a copy
+    # of what seed-demo filled earlier (same seed) instead of seeding again;
+    # the seeding time is then not measured.
+    seeded_copy = os.environ.get(f"SEEDED_{'SQLITE' if kind == 'sqlite' else 'POSTGRES'}_{scale}")
+    url = fresh_database(kind, work, seeded_copy if kind == "postgres" else None)
     env = dict(os.environ, DATABASE_URL=url)
     started = time.time()
-    # SEEDED_SQLITE_<scale>=file: a copy of a file seed-demo filled (same
-    # seed, same day) instead of seeding again; the seeding time is then
-    # not measured.
-    seeded_file = os.environ.get(f"SEEDED_SQLITE_{scale}") if kind == "sqlite" else None
-    if seeded_file:
-        shutil.copyfile(seeded_file, os.path.join(work, "bench.db"))
+    if seeded_copy:
+        if kind == "sqlite":
+            shutil.copyfile(seeded_copy, os.path.join(work, "bench.db"))
         seeded = float("nan")
     else:
         run([BIN, "seed-demo", "--scale", str(scale), "--seed", SEED], env=env)
         seeded = time.time() - started
     for username, role in [("bench.probation", "probation"), ("bench.manager", "manager")]:
-        run([BIN, "user", "create", "--username", username, "--name", username, "--role", role, "--password-stdin"], env=env, stdin=PASSWORD)
+        # a copy may hold the bench users of an earlier run (same password)
+        if sql(url, f"SELECT count(*) FROM users WHERE username = '{username}'")[0] in (0, "0"):
+            run([BIN, "user", "create", "--username", username, "--name", username, "--role", role, "--password-stdin"], env=env, stdin=PASSWORD)
     token = run([BIN, "token", "create", "--username", "bench.probation", "--name", "bench"], env=env).strip().splitlines()[-1]
     port = free_port()
     server_env = dict(
@@ -283,7 +289,7 @@ def bench(kind, scale):
 
 def seeded_in(result):
     s = result["seeded_s"]
-    return " (a copy of a file it filled earlier)" if s != s else f" in {s:.0f} s"
+    return " (a copy of a database it filled earlier)" if s != s else f" in {s:.0f} s"
 
 
 def table(result):

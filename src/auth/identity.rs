@@ -86,17 +86,16 @@ async fn from_session(req: &Request<'_>, app: &AppState, now: DateTime<Utc>) -> 
         return Identity::Anonymous { ended: None };
     };
     let db = &app.db;
-    let session = match sessions_repo::find_by_hash(db, &hash_token(&token)).await {
-        Ok(Some(session)) => session,
+    let (session, user) = match sessions_repo::find_by_hash(db, &hash_token(&token)).await {
+        Ok(Some(found)) => found,
         Ok(None) => {
             req.cookies().remove(Cookie::build(name).path("/"));
             return Identity::Anonymous { ended: None };
         }
         Err(_) => return Identity::Unavailable,
     };
-    let user = match users_repo::find(db, session.user_id).await {
-        Ok(Some(u)) if !u.disabled => u,
-        Err(_) => return Identity::Unavailable,
+    let user = match user {
+        Some(u) if !u.disabled => u,
         _ => {
             let _ = sessions_repo::delete(db, session.id).await;
             req.cookies().remove(Cookie::build(name).path("/"));

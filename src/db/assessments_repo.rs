@@ -147,12 +147,9 @@ pub async fn current_completed(
     db: &impl ConnectionTrait,
     person_id: i32,
 ) -> Result<Option<Assessment>, DbErr> {
-    assessments::Entity::find()
-        .filter(assessments::Column::PersonId.eq(person_id))
-        .filter(assessments::Column::Status.eq(AssessmentStatus::Completed.as_str()))
-        .order_by_desc(assessments::Column::VersionNumber)
-        .one(db)
-        .await
+    Ok(current_completed_of(db, &[person_id])
+        .await?
+        .remove(&person_id))
 }
 
 /// The newest completed assessment of each of `person_ids` that has one.
@@ -160,7 +157,8 @@ pub async fn current_completed(
 /// Every version of each man is read (a few each) and the completed ones
 /// picked here: with the status in the query, SQLite chose the status index
 /// and read every completed assessment in the database (45 ms at 100,000
-/// men, against 0.2 ms down the man's own index).
+/// men, against 0.2 ms down the man's own index); PostgreSQL without fresh
+/// statistics did the same (3 ms).
 pub async fn current_completed_of(
     db: &impl ConnectionTrait,
     person_ids: &[i32],

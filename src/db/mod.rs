@@ -190,3 +190,17 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, Startu
     drop(lock);
     Ok(db)
 }
+
+/// After a bulk load (seed-demo): PostgreSQL gathers the planner's statistics
+/// now, as autovacuum would in its own time (a machine may run without it),
+/// and SQLite folds its write-ahead log back into the file, so the log does
+/// not stay the size of everything just written.
+pub async fn after_bulk_load(db: &DatabaseConnection) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => db.execute_unprepared("ANALYZE").await.map(|_| ()),
+        _ => db
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .map(|_| ()),
+    }
+}

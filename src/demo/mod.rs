@@ -178,8 +178,21 @@ pub async fn seed(
         .merge(("log_level", "off"))
         .merge(("quiet_requests", true))
         .merge(("secret_key", secret));
-    let rocket = crate::build_rocket(figment, conn, settings.clone(), Arc::new(SystemClock));
-    let client = Client::untracked(rocket).await.map_err(|e| e.to_string())?;
+    // The town goes in through the JSON API alone: no page or file is
+    // served, so seed-demo runs from any folder. Where the page folders are
+    // not at hand, the app gets an empty folder for both.
+    let mut settings = settings.clone();
+    let empty = std::env::temp_dir().join(format!("kerbside-seed-{}", std::process::id()));
+    if !settings.template_dir.is_dir() || !settings.static_dir.is_dir() {
+        std::fs::create_dir_all(&empty).map_err(|e| format!("{}: {e}", empty.display()))?;
+        settings.template_dir = empty.clone();
+        settings.static_dir = empty.clone();
+    }
+    let rocket = crate::build_rocket(figment, conn, settings, Arc::new(SystemClock));
+    let client = Client::untracked(rocket).await.map_err(|e| e.to_string());
+    // the folders were read as the app started; an empty one is not needed
+    std::fs::remove_dir(&empty).ok();
+    let client = client?;
     let app = client
         .rocket()
         .state::<AppState>()
@@ -483,5 +496,9 @@ pub async fn seed(
             .await
             .map_err(|e| e.to_string())?;
     }
+    progress("finishing", 0, 0);
+    db::after_bulk_load(&app.db)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(made)
 }

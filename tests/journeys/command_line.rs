@@ -340,7 +340,18 @@ async fn seed_demo_fills_an_empty_database_with_every_kind_of_record_once() {
     let url = db.url.clone();
     let conn = crate::support::raw_connection(&url).await;
     kerbside::db::migrate(&conn).await.expect("migrated");
-    let (code, out, err) = run(&url, &["seed-demo", "--scale", "30", "--seed", "7"], "");
+    // run from a folder without templates/ or static/: the seeding needs
+    // neither, so a newcomer can run it from anywhere
+    let elsewhere = kerbside(&url)
+        .current_dir(std::env::temp_dir())
+        .args(["seed-demo", "--scale", "30", "--seed", "7"])
+        .output()
+        .expect("seed-demo runs");
+    let (code, out, err) = (
+        elsewhere.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&elsewhere.stdout).to_string(),
+        String::from_utf8_lossy(&elsewhere.stderr).to_string(),
+    );
     assert_eq!(code, 0, "{out} {err}");
     assert!(out.contains("Made 30 men"), "{out}");
     for role in [
