@@ -294,3 +294,58 @@ async fn an_administrator_sees_which_fields_changed_and_only_an_auditor_sees_the
     let refused = kerbside::domain::accounts::parse_roles(&["auditor".into(), "admin".into()]);
     assert!(refused.is_err());
 }
+
+#[rocket::async_test]
+async fn the_newest_change_of_each_kind_is_found_however_many_page_views_follow_it() {
+    use kerbside::auth::Actor;
+    use kerbside::domain::audit_action::AuditAction;
+    use kerbside::services::audit::{AuditEntry, record};
+    let app = TestApp::start().await;
+    let (db, cli, now) = (app.db(), Actor::command_line(), app.state().now());
+    let write = |action: AuditAction, n: usize| {
+        let cli = cli.clone();
+        async move {
+            for i in 0..n {
+                record(
+                    db,
+                    &cli,
+                    now,
+                    AuditEntry::new(action).record("person", i as i32),
+                )
+                .await
+                .expect("recorded");
+            }
+        }
+    };
+    let newest = |action: &'static str| async move {
+        db.query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT max(id) AS id FROM audit_log WHERE action = '{action}'"),
+        ))
+        .await
+        .expect("max")
+        .and_then(|r| r.try_get::<Option<i64>>("", "id").ok())
+        .flatten()
+    };
+    write(AuditAction::Collect, 3).await;
+    write(AuditAction::Consult, 40).await;
+    write(AuditAction::Alter, 2).await;
+    write(AuditAction::Consult, 40).await;
+    write(AuditAction::Disclose, 5).await;
+    let found = kerbside::db::audit_repo::last_changes(db)
+        .await
+        .expect("read");
+    assert_eq!(
+        found,
+        [newest("collect").await, newest("alter").await, None, None]
+    );
+    assert!(found[0].is_some() && found[1] > found[0]);
+    // a new change of one kind moves that kind alone
+    write(AuditAction::Collect, 1).await;
+    let after = kerbside::db::audit_repo::last_changes(db)
+        .await
+        .expect("read");
+    assert_eq!(after[0], newest("collect").await);
+    assert!(after[0] > found[0]);
+    assert_eq!(after[1..], found[1..]);
+}
