@@ -120,6 +120,33 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
 }
 
 #[rocket::async_test]
+async fn a_session_whose_user_was_disabled_outside_the_app_is_refused_and_ended() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::start().await;
+    let mut police = app.signed_in(&[Role::Police]).await;
+    assert_eq!(police.get(&app, "/").await.status, Status::Ok);
+    let sessions = app.count("sessions").await;
+    // straight in the database, so no service ends the session first: the
+    // request's own identity check must refuse it
+    app.db()
+        .execute_raw(Statement::from_string(
+            app.db().get_database_backend(),
+            format!(
+                "UPDATE users SET disabled = TRUE WHERE username = '{}'",
+                police.username
+            ),
+        ))
+        .await
+        .expect("disabled");
+    assert!(police.get(&app, "/").await.redirects_to("/sign-in"));
+    assert_eq!(
+        app.count("sessions").await,
+        sessions - 1,
+        "the session ended"
+    );
+}
+
+#[rocket::async_test]
 async fn changing_a_password_signs_out_every_other_session() {
     let app = TestApp::start().await;
     let mut here = app.signed_in(&[Role::Probation]).await;
