@@ -43,6 +43,8 @@ pub struct AppState {
     pub import_done: ImportDone,
     /// This server's writers, queued for SQLite's write lock.
     write_turns: WriteTurns,
+    /// Audit entries of reads, waiting to be written together.
+    pub audit_queue: crate::services::audit_queue::AuditQueue,
     /// Dashboards worked out, by period, kept until something is written.
     pub dashboards: Kept<crate::services::dashboard::Period, crate::services::dashboard::Dashboard>,
     /// The men behind the reoffending figures, by index, kept likewise.
@@ -77,6 +79,7 @@ impl AppState {
             import_progress: ImportProgress::default(),
             import_done: ImportDone::default(),
             write_turns: WriteTurns::default(),
+            audit_queue: Default::default(),
             dashboards: Kept::default(),
             reoffending_men: Kept::default(),
             list_counts: KeptCounts::default(),

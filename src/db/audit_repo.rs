@@ -13,6 +13,10 @@ use sea_orm::sea_query::Query;
 use super::entities::{audit_log, audit_subjects};
 use crate::domain::pagination::PageRequest;
 
+/// Men listed in one INSERT: two values each, well under SQLite's limit
+/// of 32,766 values in a statement and PostgreSQL's of 65,535.
+const SUBJECTS_IN_ONE_STATEMENT: usize = 1000;
+
 /// A new audit row.
 pub struct NewAuditRow {
     pub at: DateTime<Utc>,
@@ -52,27 +56,30 @@ pub async fn insert(db: &impl ConnectionTrait, row: NewAuditRow) -> Result<(), D
     insert_many(db, std::slice::from_ref(&row)).await
 }
 
-/// Append several rows: those that list men one by one (each needs its id),
-/// the rest in one statement.
+/// Append several rows: those that list men one by one (each needs its id)
+/// and then every man they list in as few statements as can hold them; the
+/// rest in one statement.
 pub async fn insert_many(db: &impl ConnectionTrait, rows: &[NewAuditRow]) -> Result<(), DbErr> {
     let (listing, plain): (Vec<&NewAuditRow>, Vec<&NewAuditRow>) =
         rows.iter().partition(|r| !r.subjects.is_empty());
+    let mut subjects = Vec::new();
     for row in listing {
         let id = audit_log::Entity::insert(model(row))
             .exec(db)
             .await?
             .last_insert_id;
-        for chunk in row.subjects.chunks(1000) {
-            audit_subjects::Entity::insert_many(chunk.iter().map(|p| {
-                audit_subjects::ActiveModel {
-                    audit_id: Set(id),
-                    person_id: Set(*p),
-                    ..Default::default()
-                }
-            }))
-            .exec(db)
-            .await?;
-        }
+        subjects.extend(row.subjects.iter().map(|p| (id, *p)));
+    }
+    for chunk in subjects.chunks(SUBJECTS_IN_ONE_STATEMENT) {
+        audit_subjects::Entity::insert_many(chunk.iter().map(|(audit_id, person_id)| {
+            audit_subjects::ActiveModel {
+                audit_id: Set(*audit_id),
+                person_id: Set(*person_id),
+                ..Default::default()
+            }
+        }))
+        .exec(db)
+        .await?;
     }
     if plain.is_empty() {
         return Ok(());

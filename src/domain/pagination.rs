@@ -46,6 +46,50 @@ pub struct PageInfo {
     pub first: u64,
     /// Last row shown.
     pub last: u64,
+    /// The page links to draw, in order (see [`PageLink`]).
+    pub links: Vec<PageLink>,
+}
+
+/// Page links either side of the current page, besides the first and last.
+const LINKS_EACH_SIDE: u64 = 2;
+
+/// One item of a list's page links: a page, or a gap between pages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum PageLink {
+    /// A link to page `page`; `current` for the page shown.
+    Page { page: u64, current: bool },
+    /// Pages left out ("...").
+    Gap { gap: bool },
+}
+
+/// The links for page `page` of `pages`: the first, the last, and the pages
+/// within [`LINKS_EACH_SIDE`] of this one, with a gap where pages are left
+/// out. Only those pages are looked at, so a list of thousands of pages
+/// costs no more to draw than one of ten.
+pub fn page_links(page: u64, pages: u64) -> Vec<PageLink> {
+    let near = |p: u64| p.abs_diff(page) <= LINKS_EACH_SIDE;
+    let mut candidates = vec![1, pages];
+    let around = page.saturating_sub(LINKS_EACH_SIDE + 1).max(1)
+        ..=page.saturating_add(LINKS_EACH_SIDE + 1).min(pages);
+    candidates.extend(around);
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .filter_map(|p| {
+            if p == 1 || p == pages || near(p) {
+                Some(PageLink::Page {
+                    page: p,
+                    current: p == page,
+                })
+            } else if p.abs_diff(page) == LINKS_EACH_SIDE + 1 {
+                Some(PageLink::Gap { gap: true })
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 impl PageInfo {
@@ -65,6 +109,7 @@ impl PageInfo {
             pages,
             first,
             last,
+            links: page_links(request.page, pages),
         }
     }
 }
@@ -84,6 +129,67 @@ mod tests {
         );
         assert_eq!(PageRequest::new(None, Some(10_000)).per_page, MAX_PER_PAGE);
         assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
+    }
+
+    fn drawn(page: u64, pages: u64) -> String {
+        page_links(page, pages)
+            .iter()
+            .map(|l| match l {
+                PageLink::Page {
+                    page,
+                    current: true,
+                } => format!("[{page}]"),
+                PageLink::Page { page, .. } => page.to_string(),
+                PageLink::Gap { .. } => "...".into(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn page_links_show_the_ends_the_pages_near_this_one_and_the_gaps() {
+        assert_eq!(drawn(1, 1), "[1]");
+        assert_eq!(drawn(2, 3), "1 [2] 3");
+        assert_eq!(drawn(1, 10), "[1] 2 3 ... 10");
+        assert_eq!(drawn(4, 10), "1 2 3 [4] 5 6 ... 10");
+        assert_eq!(drawn(5, 10), "1 ... 3 4 [5] 6 7 ... 10");
+        assert_eq!(drawn(10, 10), "1 ... 8 9 [10]");
+        assert_eq!(
+            drawn(1_000, 2_200),
+            "1 ... 998 999 [1000] 1001 1002 ... 2200"
+        );
+        // a page past the end (asked for in the address) draws the ends only
+        assert_eq!(drawn(50, 10), "1 10");
+    }
+
+    #[test]
+    fn page_links_match_walking_every_page() {
+        // the rule as the template once applied it, page by page
+        let walked = |page: u64, pages: u64| {
+            (1..=pages)
+                .filter_map(|p| {
+                    if p == 1 || p == pages || (p + 2 >= page && p <= page + 2) {
+                        Some(PageLink::Page {
+                            page: p,
+                            current: p == page,
+                        })
+                    } else if p + 3 == page || p == page + 3 {
+                        Some(PageLink::Gap { gap: true })
+                    } else {
+                        None
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        for pages in 1..=12 {
+            for page in 1..=pages + 2 {
+                assert_eq!(
+                    page_links(page, pages),
+                    walked(page, pages),
+                    "page {page} of {pages}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -134,17 +134,19 @@ pub async fn record(
 }
 
 /// Record an event that comes with no other write (a page read, a
-/// download): the entry and the men it lists are written in one transaction
-/// of their own, taking this server's turn to write like any other writer.
+/// download). The entry and the men it lists are written together with the
+/// entries of any other reads waiting at that moment, in one transaction
+/// that takes this server's turn to write like any other writer
+/// (`services::audit_queue`); this returns once that transaction has
+/// committed, so the caller still answers only after its entry is kept.
 pub async fn record_alone(
     app: &AppState,
     actor: &Actor,
     at: DateTime<Utc>,
     entry: AuditEntry,
 ) -> Result<(), DbErr> {
-    let txn = app.begin_write().await?;
-    record(&txn, actor, at, entry).await?;
-    txn.commit().await
+    let row = entry.into_row(at, actor.user_id(), actor.username(), actor.api_token_id());
+    app.audit_queue.write(app, row).await
 }
 
 /// Several events by `actor`, written in batches (for imports).

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod arrests;
 pub mod assessments;
 pub mod audit;
+pub mod audit_queue;
 pub mod court_reports;
 pub mod dashboard;
 pub mod enrolments;

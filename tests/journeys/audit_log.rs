@@ -349,3 +349,54 @@ async fn the_newest_change_of_each_kind_is_found_however_many_page_views_follow_
     assert!(after[0] > found[0]);
     assert_eq!(after[1..], found[1..]);
 }
+
+#[rocket::async_test]
+async fn reads_at_the_same_moment_are_recorded_together_each_with_the_men_it_showed() {
+    use kerbside::auth::Actor;
+    use kerbside::domain::audit_action::AuditAction;
+    use kerbside::services::audit::{AuditEntry, record_alone};
+    let app = TestApp::start().await;
+    let (state, cli) = (app.state(), Actor::command_line());
+    let before = app.count("audit_log").await;
+    // 60 reads at once: the even ones list two men each, the odd ones none
+    let reads = (0..60).map(|i| {
+        let entry = AuditEntry::new(AuditAction::Consult).record("test_list", i);
+        let entry = if i % 2 == 0 {
+            entry.people([i, 1000 + i])
+        } else {
+            entry
+        };
+        record_alone(state, &cli, state.now(), entry)
+    });
+    for done in futures::future::join_all(reads).await {
+        done.expect("each read is recorded");
+    }
+    // every entry is kept by the time its read is answered
+    assert_eq!(app.count("audit_log").await, before + 60);
+    let db = app.db();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT a.record_id AS read, s.person_id AS man FROM audit_subjects s \
+             JOIN audit_log a ON a.id = s.audit_id WHERE a.record_type = 'test_list' \
+             ORDER BY s.person_id",
+        ))
+        .await
+        .expect("subjects");
+    let mut shown: Vec<(String, i32)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get::<String>("", "read").expect("read"),
+                r.try_get::<i32>("", "man").expect("man"),
+            )
+        })
+        .collect();
+    shown.sort();
+    let mut expected: Vec<(String, i32)> = (0..60)
+        .filter(|i| i % 2 == 0)
+        .flat_map(|i| [(i.to_string(), i), (i.to_string(), 1000 + i)])
+        .collect();
+    expected.sort();
+    assert_eq!(shown, expected, "each read names exactly the men it showed");
+}
