@@ -400,3 +400,37 @@ async fn reads_at_the_same_moment_are_recorded_together_each_with_the_men_it_sho
     expected.sort();
     assert_eq!(shown, expected, "each read names exactly the men it showed");
 }
+
+#[rocket::async_test]
+async fn a_long_list_links_its_first_and_last_pages_and_those_near_the_one_shown() {
+    use kerbside::auth::Actor;
+    use kerbside::domain::audit_action::AuditAction;
+    use kerbside::services::audit::{AuditEntry, record_many};
+    let app = TestApp::start().await;
+    let state = app.state();
+    let entries = (0..420)
+        .map(|i| AuditEntry::new(AuditAction::Consult).record("test_page", i))
+        .collect();
+    record_many(app.db(), &Actor::command_line(), state.now(), entries)
+        .await
+        .expect("recorded");
+    let mut admin = app.signed_in(&[Role::Admin]).await;
+    let total = app.count("audit_log").await as u64;
+    let last = total.div_ceil(50);
+    assert!(last >= 9, "{total} entries make {last} pages");
+    let page = admin.get(&app, "/admin/audit?page=4").await;
+    assert_eq!(page.status, Status::Ok);
+    // the template escapes "/" in the links as "&#x2F;", which a browser reads as "/"
+    let body = page.body.replace("&#x2F;", "/");
+    let link = |p: u64| format!("href=\"/admin/audit?page={p}\"");
+    for p in [1, 2, 3, 5, 6, last] {
+        assert!(body.contains(&link(p)), "page 4 links page {p}");
+    }
+    assert!(body.contains("aria-current=\"page\">4</a>"));
+    assert!(
+        !body.contains(&link(7)) && !body.contains(&link(last - 1)),
+        "pages far from 4 are left out"
+    );
+    assert_eq!(body.matches("pagination__ellipsis").count(), 1);
+    assert!(body.contains("Showing 151 to 200 of"));
+}

@@ -25,7 +25,8 @@ type ManageCases = Can<cap::ManageCases>;
 struct QueueRow {
     referral: ReferralView,
     person: Option<ListedPerson>,
-    arrest: Option<ArrestView>,
+    /// When the arrest behind the referral was made.
+    arrested_at_text: Option<String>,
     urgency: Urgency,
     assigned_name: Option<String>,
 }
@@ -74,7 +75,7 @@ async fn list_referrals(
                 .map(|r| QueueRow {
                     referral: present::referral(&r.referral),
                     person: r.person.as_ref().map(present::listed_person),
-                    arrest: r.arrest.as_ref().map(present::arrest),
+                    arrested_at_text: r.arrest.as_ref().map(|a| format_datetime(a.arrested_at)),
                     urgency: urgency(r.days_left),
                     assigned_name: r.assigned_name,
                 })

@@ -9,6 +9,7 @@ use crate::auth::guards::{Can, cap};
 use crate::db::arrests_repo::{ArrestFilter, ArrestSort};
 use crate::domain::arrest::Disposal;
 use crate::domain::dates::filter_period;
+use crate::domain::london_time::format_datetime;
 use crate::domain::pagination::{PageInfo, PageRequest};
 use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
@@ -140,11 +141,15 @@ fn columns(q: &ListQuery, desc: bool) -> Vec<SortColumn> {
     .collect()
 }
 
-/// An arrest in the list, with its man.
+/// An arrest in the list, with its man: only what a row shows, so that a
+/// page of 50 does not carry every field of every arrest into the template.
 #[derive(Serialize)]
 struct ListRow {
-    #[serde(flatten)]
-    arrest: ArrestView,
+    id: i32,
+    arrested_at_text: String,
+    area: String,
+    offence_text: &'static str,
+    disposal_text: &'static str,
     person: Option<ListedPerson>,
 }
 
@@ -208,7 +213,11 @@ async fn list_arrests(
         arrests: rows
             .iter()
             .map(|r| ListRow {
-                arrest: present::arrest(&r.arrest),
+                id: r.arrest.id,
+                arrested_at_text: format_datetime(r.arrest.arrested_at),
+                area: r.arrest.area.clone(),
+                offence_text: r.arrest.offence.label(),
+                disposal_text: r.arrest.disposal.label(),
                 person: r.person.as_ref().map(present::listed_person),
             })
             .collect(),
