@@ -182,6 +182,15 @@ async fn from_bearer(app: &AppState, header: &str, now: DateTime<Utc>) -> Identi
     ))
 }
 
+/// The actor a bearer token authenticates, as the API would see it:
+/// seed-demo writes some of its town as its demo users without a request.
+pub async fn token_actor(app: &AppState, token: &str) -> Option<Actor> {
+    match from_bearer(app, &format!("Bearer {token}"), app.now()).await {
+        Identity::Token(actor) => Some(actor),
+        _ => None,
+    }
+}
+
 /// Is this an API path a page links to for a download (a PDF), which the
 /// browser fetches with its session cookie?
 pub fn is_api_download(path: &str) -> bool {

@@ -101,6 +101,9 @@ pub async fn for_person(db: &impl ConnectionTrait, person_id: i32) -> Result<Vec
         .await
 }
 
+/// Ids given in one `IN (...)` list at most.
+pub const IDS_IN_ONE_QUERY: usize = 500;
+
 /// Several arrests by id (one query).
 pub async fn by_ids(
     db: &impl ConnectionTrait,
@@ -118,19 +121,23 @@ pub async fn by_ids(
         .collect())
 }
 
-/// The arrests of several men, newest first (one query).
+/// The arrests of several men, newest first, in queries of up to
+/// [`IDS_IN_ONE_QUERY`] men.
 pub async fn for_people(
     db: &impl ConnectionTrait,
     person_ids: &[i32],
 ) -> Result<Vec<Arrest>, DbErr> {
-    if person_ids.is_empty() {
-        return Ok(Vec::new());
+    let mut found = Vec::new();
+    for chunk in person_ids.chunks(IDS_IN_ONE_QUERY) {
+        found.extend(
+            arrests::Entity::find()
+                .filter(arrests::Column::PersonId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
     }
-    arrests::Entity::find()
-        .filter(arrests::Column::PersonId.is_in(person_ids.iter().copied()))
-        .order_by_desc(arrests::Column::ArrestedAt)
-        .all(db)
-        .await
+    found.sort_by_key(|a| std::cmp::Reverse(a.arrested_at));
+    Ok(found)
 }
 
 /// Which of these occurrence references are already recorded.

@@ -71,17 +71,21 @@ pub async fn all_known(
         .await
 }
 
-/// The arrests of a man already recorded as reoffences.
-pub async fn arrest_ids_of(
+/// The arrests already recorded as reoffences of each of these men.
+pub async fn arrest_ids_of_people(
     db: &impl ConnectionTrait,
-    person_id: i32,
+    person_ids: &[i32],
 ) -> Result<std::collections::HashSet<i32>, DbErr> {
-    let ids: Vec<Option<i32>> = reoffences::Entity::find()
-        .select_only()
-        .column(Column::ArrestId)
-        .filter(Column::PersonId.eq(person_id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(ids.into_iter().flatten().collect())
+    let mut found = std::collections::HashSet::new();
+    for chunk in person_ids.chunks(crate::db::arrests_repo::IDS_IN_ONE_QUERY) {
+        let ids: Vec<Option<i32>> = reoffences::Entity::find()
+            .select_only()
+            .column(Column::ArrestId)
+            .filter(Column::PersonId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(ids.into_iter().flatten());
+    }
+    Ok(found)
 }

@@ -26,12 +26,15 @@ use rocket::http::{ContentType, Header};
 use rocket::local::asynchronous::Client;
 use serde_json::{Value, json};
 
-use crate::auth::Actor;
+use crate::auth::{Actor, identity};
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::db::{self, arrests_repo, people_repo, statistics_repo};
+use crate::domain::enforcement::PromptKind;
+use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::london_time::london_date;
-use crate::services::{accounts, tokens};
+use crate::error::AppError;
+use crate::services::{accounts, assessments, enrolments, tokens};
 use crate::state::AppState;
 use plan::{COURT, OUTCOMES, weighted};
 use town::Lcg;
@@ -44,6 +47,8 @@ pub const DEFAULT_SEED: u64 = 2026;
 const ROWS_PER_FILE: usize = 10_000;
 /// Requests in flight at once while the town is written.
 const IN_FLIGHT: usize = 8;
+/// Assessments recorded in one transaction.
+const ASSESSMENTS_TOGETHER: usize = 500;
 /// Streams of draws made while writing (`Lcg::stream`).
 const ATTENDANCE_DRAWS: u64 = 1;
 const ENFORCEMENT_DRAWS: u64 = 2;
@@ -149,6 +154,18 @@ async fn answer(
         return Err(format!("{what} answered {status}: {text}"));
     }
     Ok(text)
+}
+
+/// What a service refused, with every field's message.
+fn refusal(e: AppError) -> String {
+    match e {
+        AppError::Invalid(fields) => fields
+            .iter()
+            .map(|(field, message)| format!("{field}: {message}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
 }
 
 fn id(v: &Value) -> i64 {
@@ -330,18 +347,33 @@ pub async fn seed(
         .filter(|i| town.men[*i].assessment.is_some() && ids[*i].2.is_some())
         .collect();
     made.assessments = assessed.len();
-    api.each("assessments", assessed, progress, |i| async move {
-        let (man, (person, _, referral)) = (&town.men[i], ids[i]);
-        let mut content = man.assessment.clone().unwrap_or_default();
-        content["person_id"] = json!(person);
-        content["referral_id"] = json!(referral);
-        let a = api
-            .call("POST", "/api/v1/assessments", probation, Some(content))
-            .await?;
-        let complete = format!("/api/v1/assessments/{}/complete", id(&a));
-        api.call("POST", &complete, probation, None).await
-    })
-    .await?;
+    // recorded together, a set at a time, as the probation officer: each
+    // passes the checks of the API's create and complete (see
+    // `assessments::record_completed`)
+    let probation_officer = identity::token_actor(&app, probation)
+        .await
+        .ok_or("the probation officer's token was refused")?;
+    progress("assessments", 0, assessed.len());
+    let mut done = 0;
+    for set in assessed.chunks(ASSESSMENTS_TOGETHER) {
+        let set: Vec<assessments::Whole> = set
+            .iter()
+            .map(|i| {
+                let content = town.men[*i].assessment.clone().unwrap_or_default();
+                let input = serde_json::from_value(content).map_err(|e| e.to_string())?;
+                Ok(assessments::Whole {
+                    person_id: ids[*i].0,
+                    referral_id: ids[*i].2,
+                    input,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        assessments::record_completed(&app, &probation_officer, &set)
+            .await
+            .map_err(|e| format!("the assessments were refused: {}", refusal(e)))?;
+        done += set.len();
+        progress("assessments", done, assessed.len());
+    }
 
     // each cohort's men enrolled, then the registers of every session held
     // in order (a cohort's places are taken one at a time)
@@ -411,37 +443,55 @@ pub async fn seed(
     made.enrolments = filled.iter().map(|(taken, _)| taken.len()).sum();
     made.marks = filled.iter().map(|(_, marked)| marked).sum();
 
-    // enforcement where the rules prompt it
-    let enrolled: Vec<(usize, i64)> = filled
+    // enforcement where the rules prompt it: the officer reads each
+    // cohort's men with their standing (one audited read a cohort, as on
+    // the cohort's page) and decides on each open prompt
+    progress("enforcement", 0, 0);
+    let mut standing = HashMap::new();
+    for (c, (taken, _)) in filled.iter().enumerate() {
+        if taken.is_empty() {
+            continue;
+        }
+        let cohort_id = id(&cohorts[c]) as i32;
+        let members = enrolments::for_cohort(&app, &probation_officer, cohort_id)
+            .await
+            .map_err(|e| format!("reading cohort {cohort_id}: {}", refusal(e)))?;
+        standing.extend(members.into_iter().map(|m| {
+            let completed = m.enrolment.status == EnrolmentStatus::Completed;
+            (
+                i64::from(m.enrolment.id),
+                (m.standing.prompt.kind, completed),
+            )
+        }));
+    }
+    let prompted: Vec<(usize, i64, PromptKind, bool)> = filled
         .iter()
         .flat_map(|(taken, _)| taken.iter().copied())
         .enumerate()
+        .filter_map(|(k, e)| {
+            let (kind, completed) = standing.get(&e).copied()?;
+            (kind != PromptKind::Nothing).then_some((k, e, kind, completed))
+        })
         .collect();
-    let decided: Vec<bool> = api
-        .each("enforcement", enrolled, progress, |(k, e)| async move {
+    let decided: Vec<()> = api
+        .each("enforcement", prompted, progress, |(k, e, kind, completed)| async move {
             let mut r = Lcg::stream(seed, ENFORCEMENT_DRAWS, k);
-            let path = format!("/api/v1/enrolments/{e}");
-            let detail = api.call("GET", &path, probation, None).await?;
             // a man who finished a caution's course after its deadline is
             // still prompted, but a completed enrolment cannot be referred
-            let completed = detail["status"].as_str() == Some("completed");
-            let action = match detail["enforcement"]["prompt"].as_str() {
-                Some("warning_or_breach") => "warning",
-                Some("prosecution_referral_required") if !completed && r.chance(50) => {
+            let action = match kind {
+                PromptKind::WarningOrBreach => "warning",
+                PromptKind::ProsecutionReferralRequired if !completed && r.chance(50) => {
                     "prosecution_referral"
                 }
-                Some("prosecution_referral_required") | Some("breach_referral_required") => {
-                    "no_further_action"
-                }
-                _ => return Ok(false),
+                _ => "no_further_action",
             };
-            api.call("POST", &format!("{path}/enforcement"), probation, Some(json!({
+            api.call("POST", &format!("/api/v1/enrolments/{e}/enforcement"), probation, Some(json!({
                 "action": action, "date": today.to_string(), "note": "Decided at the fortnightly case review."
             }))).await?;
-            Ok(true)
+            Ok(())
         })
         .await?;
-    made.enforcement = decided.iter().filter(|d| **d).count();
+    made.enforcement = decided.len();
 
     // court reports for some charged men, and cautions found by checks
     let reported: Vec<(usize, chrono::NaiveDate)> = town

@@ -49,9 +49,25 @@ pub struct RecordedArrest {
 }
 
 /// Store a checked arrest for a person inside the caller's transaction, with
-/// the referral its disposal makes. Returns the audit entries to write
-/// (`collect` for each record), so that an import can write them in batches.
+/// the referral its disposal makes and the reoffence if it is a re-arrest.
+/// Returns the audit entries to write (`collect` for each record).
 pub(crate) async fn insert_arrest_unaudited(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    person_id: i32,
+    a: &ValidArrest,
+    now: DateTime<Utc>,
+) -> AppResult<(Arrest, Option<Referral>, Vec<AuditEntry>)> {
+    let (arrest, referral, mut entries) =
+        insert_arrest_before_reoffences(db, actor, person_id, a, now).await?;
+    entries.extend(crate::services::reoffences::after_arrest(db, actor, person_id, now).await?);
+    Ok((arrest, referral, entries))
+}
+
+/// [`insert_arrest_unaudited`] without the reoffence: an import makes the
+/// reoffences of all its men at once when every row is in
+/// (`reoffences::after_arrests`).
+pub(crate) async fn insert_arrest_before_reoffences(
     db: &impl ConnectionTrait,
     actor: &Actor,
     person_id: i32,
@@ -71,7 +87,6 @@ pub(crate) async fn insert_arrest_unaudited(
             .record("arrest", arrest.id)
             .person(person_id),
     ];
-    entries.extend(crate::services::reoffences::after_arrest(db, actor, person_id, now).await?);
     let referral = match (a.disposal.creates_referral(), a.referral_due()) {
         (true, Some(due)) => {
             let r = referrals_repo::insert(

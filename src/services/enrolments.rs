@@ -213,11 +213,11 @@ pub(crate) async fn arrested_together_on(
         .collect();
     men.sort_unstable();
     men.dedup();
-    let people =
-        people_repo::by_ids(db, &men.iter().copied().chain(newcomer).collect::<Vec<_>>()).await?;
-    let mut arrests = std::collections::HashMap::new();
-    for id in men.iter().copied().chain(newcomer) {
-        arrests.insert(id, crate::db::arrests_repo::for_person(db, id).await?);
+    let everyone: Vec<i32> = men.iter().copied().chain(newcomer).collect();
+    let people = people_repo::by_ids(db, &everyone).await?;
+    let mut arrests: std::collections::HashMap<i32, Vec<_>> = std::collections::HashMap::new();
+    for a in crate::db::arrests_repo::for_people(db, &everyone).await? {
+        arrests.entry(a.person_id).or_default().push(a);
     }
     let facts = |id: i32| -> Vec<ArrestFacts<'_>> {
         arrests

@@ -17,9 +17,10 @@ use crate::domain::person::ValidPerson;
 use crate::domain::person_match::{self, Recorded, Wanted};
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
-use crate::services::arrests::insert_arrest_unaudited;
+use crate::services::arrests::insert_arrest_before_reoffences;
 use crate::services::audit::{self, AuditEntry};
 use crate::services::people::fresh_references;
+use crate::services::reoffences::after_arrests;
 use crate::state::AppState;
 
 /// What an import did (or, for a dry run, would do).
@@ -233,20 +234,27 @@ pub async fn import_csv(
     let references = fresh_references(&app.db, new_people.len()).await?;
     let txn = app.begin_write().await?;
     let mut entries: Vec<AuditEntry> = Vec::new();
-    for (p, reference) in new_people.iter().zip(&references) {
-        let person = people_repo::insert(&txn, p, reference, actor.user_id(), now).await?;
+    let men: Vec<(&ValidPerson, &str)> = new_people
+        .iter()
+        .zip(&references)
+        .map(|(p, r)| (*p, r.as_str()))
+        .collect();
+    let ids = people_repo::insert_many(&txn, &men, actor.user_id(), now).await?;
+    for (p, id) in new_people.iter().zip(ids) {
         entries.push(
             AuditEntry::new(AuditAction::Collect)
-                .record("person", person.id)
-                .person(person.id),
+                .record("person", id)
+                .person(id),
         );
-        known.insert(key(p), person.id);
+        known.insert(key(p), id);
     }
+    let mut arrested = Vec::with_capacity(fresh.len());
     for (done, row) in fresh.iter().enumerate() {
         let person_id = *known
             .get(&key(&row.person))
             .ok_or_else(|| crate::error::AppError::internal("imported person missing"))?;
-        let (_, _, more) = insert_arrest_unaudited(&txn, actor, person_id, &row.arrest, now)
+        arrested.push(person_id);
+        let (_, _, more) = insert_arrest_before_reoffences(&txn, actor, person_id, &row.arrest, now)
             .await
             .map_err(|e| match e {
                 // The occurrence reference was free when the file was
@@ -265,6 +273,7 @@ pub async fn import_csv(
             p(done + 1, fresh.len());
         }
     }
+    entries.extend(after_arrests(&txn, actor, &arrested, now).await?);
     audit::record_many(&txn, actor, now, entries).await?;
     audit::record(
         &txn,

@@ -710,3 +710,190 @@ async fn every_section_form_saves_what_the_officer_chose() {
         "OGRS3 prefilled from the arrest: {saved}"
     );
 }
+
+/// One value from the database.
+async fn scalar(app: &TestApp, sql: String) -> Value {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            sql,
+        ))
+        .await
+        .expect("query")
+        .expect("a row");
+    row.try_get::<i64>("", "v")
+        .map(Value::from)
+        .or_else(|_| row.try_get::<String>("", "v").map(Value::from))
+        .expect("a value")
+}
+
+/// What was written about a man's assessments and referrals, in order
+/// ("action:record_type:change"), reads left out.
+async fn written_about(app: &TestApp, person_id: &Value) -> Vec<String> {
+    use sea_orm::ConnectionTrait;
+    app.db()
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            format!(
+                "SELECT action, record_type, changes FROM audit_log WHERE person_id = {person_id} \
+                 AND record_type IN ('assessment', 'referral') AND action <> 'consult' ORDER BY id"
+            ),
+        ))
+        .await
+        .expect("audit")
+        .iter()
+        .map(|r| {
+            let get = |c: &str| r.try_get::<Option<String>>("", c).ok().flatten();
+            format!(
+                "{}:{}:{}",
+                get("action").unwrap_or_default(),
+                get("record_type").unwrap_or_default(),
+                get("changes").unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[rocket::async_test]
+async fn assessments_recorded_together_are_checked_and_written_as_one_at_a_time_and_a_refused_one_keeps_none()
+ {
+    use kerbside::services::assessments::{Whole, record_completed};
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let deadline = json!({"course_deadline": "2027-03-01"});
+    let officer = kerbside::auth::identity::token_actor(app.state(), &probation)
+        .await
+        .expect("the token's actor");
+    let (alone, alone_arrest) = arrested_man(
+        &app,
+        &police,
+        "Alone",
+        "conditional_caution",
+        deadline.clone(),
+    )
+    .await;
+    let (first, first_arrest) = arrested_man(
+        &app,
+        &police,
+        "Together",
+        "conditional_caution",
+        deadline.clone(),
+    )
+    .await;
+    let (second, second_arrest) = arrested_man(
+        &app,
+        &police,
+        "Alongside",
+        "conditional_caution",
+        deadline.clone(),
+    )
+    .await;
+    completed_assessment(&app, &probation, &alone["id"], &alone_arrest["referral_id"]).await;
+    let whole = |person: &Value, referral: &Value| Whole {
+        person_id: person.as_i64().unwrap_or_default() as i32,
+        referral_id: referral.as_i64().map(|r| r as i32),
+        input: serde_json::from_value(full_assessment(person, referral)).expect("the input"),
+    };
+    let (assessments, entries) = (app.count("assessments").await, app.count("audit_log").await);
+
+    // the second man's referral is not his: refused, and the first man's
+    // assessment, written before it in the same set, is not kept
+    let not_his = record_completed(
+        app.state(),
+        &officer,
+        &[
+            whole(&first["id"], &first_arrest["referral_id"]),
+            whole(&second["id"], &first_arrest["referral_id"]),
+        ],
+    )
+    .await;
+    match not_his {
+        Err(kerbside::error::AppError::Invalid(f)) => {
+            assert!(f.get("assessments[1].referral_id").is_some(), "{f:?}")
+        }
+        other => panic!("expected the second to be refused: {other:?}"),
+    }
+    let mut no_rationale = whole(&second["id"], &second_arrest["referral_id"]);
+    no_rationale.input.rationale = None;
+    let incomplete = record_completed(
+        app.state(),
+        &officer,
+        &[
+            whole(&first["id"], &first_arrest["referral_id"]),
+            no_rationale,
+        ],
+    )
+    .await;
+    match incomplete {
+        Err(kerbside::error::AppError::Invalid(f)) => {
+            assert!(f.get("assessments[1].rationale").is_some(), "{f:?}")
+        }
+        other => panic!("expected the rationale to be asked for: {other:?}"),
+    }
+    assert_eq!(app.count("assessments").await, assessments, "none kept");
+    assert_eq!(app.count("audit_log").await, entries, "nothing audited");
+
+    // a whole set: each man's is written and audited as the one sent alone,
+    // and a man assessed before gets a second version that supersedes his first
+    let ids = record_completed(
+        app.state(),
+        &officer,
+        &[
+            whole(&first["id"], &first_arrest["referral_id"]),
+            whole(&second["id"], &second_arrest["referral_id"]),
+            whole(&alone["id"], &Value::Null),
+        ],
+    )
+    .await
+    .expect("recorded");
+    assert_eq!(ids.len(), 3);
+    let as_alone = written_about(&app, &alone["id"]).await;
+    for (man, arrest) in [(&first, &first_arrest), (&second, &second_arrest)] {
+        assert_eq!(
+            written_about(&app, &man["id"]).await,
+            as_alone[..as_alone.len() - 3],
+            "written as one sent alone"
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                format!(
+                    "SELECT status AS v FROM referrals WHERE id = {}",
+                    arrest["referral_id"]
+                )
+            )
+            .await,
+            "assessed"
+        );
+    }
+    let second_version = ids[2];
+    assert_eq!(
+        scalar(&app, format!("SELECT CAST(version_number AS BIGINT) AS v FROM assessments WHERE id = {second_version}")).await,
+        2
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            format!(
+                "SELECT COUNT(*) AS v FROM assessments WHERE person_id = {} AND status = 'superseded'",
+                alone["id"]
+            )
+        )
+        .await,
+        1,
+        "his first version is superseded"
+    );
+    for id in &ids {
+        assert_eq!(
+            scalar(
+                &app,
+                format!("SELECT status AS v FROM assessments WHERE id = {id}")
+            )
+            .await,
+            "completed"
+        );
+    }
+}

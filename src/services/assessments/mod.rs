@@ -3,6 +3,8 @@
 //! view is audited. DASH answers and the narrative never leave this service
 //! except to probation.
 
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -23,9 +25,11 @@ use crate::services::referrals::move_referral;
 use crate::state::AppState;
 
 mod start;
+mod together;
 
 use start::{Check, insert_new};
 pub use start::{create, require_api_fields, start};
+pub use together::{Whole, record_completed};
 
 /// An assessment is case data that administrators (who read the audit log)
 /// must not see: its changes are logged by part name only, never by value.
@@ -244,10 +248,26 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
     check_complete(&input, &settings(app)).map_err(AppError::Invalid)?;
     let now = app.now();
     let txn = app.begin_write().await?;
-    let previous = assessments_repo::current_completed(&txn, a.person_id).await?;
+    write_complete(&txn, actor, &a, now).await?;
+    txn.commit().await?;
+    assessments_repo::find(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Lock a draft as completed, supersede the man's previous completed
+/// version, and mark the referral it answers assessed, in the caller's
+/// transaction. The content must have passed `check_complete`.
+async fn write_complete(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    a: &Assessment,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let previous = assessments_repo::current_completed(txn, a.person_id).await?;
     if assessments_repo::set_status(
-        &txn,
-        id,
+        txn,
+        a.id,
         AssessmentStatus::Draft,
         AssessmentStatus::Completed,
         now,
@@ -257,9 +277,9 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
     {
         return Err(conflict_locked());
     }
-    if let Some(p) = previous.filter(|p| p.id != id) {
+    if let Some(p) = previous.filter(|p| p.id != a.id) {
         assessments_repo::set_status(
-            &txn,
+            txn,
             p.id,
             AssessmentStatus::Completed,
             AssessmentStatus::Superseded,
@@ -267,33 +287,33 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
         )
         .await?;
         audit::record(
-            &txn,
+            txn,
             actor,
             now,
             AuditEntry::new(AuditAction::Alter)
                 .record("assessment", p.id)
                 .person(a.person_id)
                 .change("status", "completed", "superseded")
-                .reason(format!("superseded by assessment {id}")),
+                .reason(format!("superseded by assessment {}", a.id)),
         )
         .await?;
     }
     audit::record(
-        &txn,
+        txn,
         actor,
         now,
         AuditEntry::new(AuditAction::Alter)
-            .record("assessment", id)
+            .record("assessment", a.id)
             .person(a.person_id)
             .change("status", "draft", "completed"),
     )
     .await?;
     if let Some(rid) = a.referral_id
-        && let Some(r) = referrals_repo::find(&txn, rid).await?
+        && let Some(r) = referrals_repo::find(txn, rid).await?
         && r.status == ReferralStatus::InAssessment
     {
         move_referral(
-            &txn,
+            txn,
             actor,
             &r,
             ReferralStatus::Assessed,
@@ -303,10 +323,7 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
         )
         .await?;
     }
-    txn.commit().await?;
-    assessments_repo::find(&app.db, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    Ok(())
 }
 
 /// Start a new version from a completed assessment (it stays in force until

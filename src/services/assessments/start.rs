@@ -2,6 +2,7 @@
 //! man (his arrests give OGRS3's sanctions and offence), or made whole from
 //! the API's body; the referral it answers moves to "in assessment".
 
+use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
 use super::{AssessmentInput, settings, summary};
@@ -9,7 +10,7 @@ use crate::auth::Actor;
 use crate::db::assessments_repo::{self, Assessment};
 use crate::db::{arrests_repo, people_repo, referrals_repo};
 use crate::domain::assessment::{
-    AssessmentStatus, PastArrest, check_draft, ogrs3_prefill, partial_results,
+    AssessmentResults, AssessmentStatus, PastArrest, check_draft, ogrs3_prefill, partial_results,
 };
 use crate::domain::audit_action::AuditAction;
 use crate::domain::london_time::london_date;
@@ -82,7 +83,39 @@ pub(super) async fn insert_new(
     input: &AssessmentInput,
     check: Check,
 ) -> AppResult<Assessment> {
-    if let Some(d) = assessments_repo::for_person(&app.db, person_id)
+    refuse_second_draft(&app.db, person_id, referral_id).await?;
+    let author = actor.user_id().ok_or(AppError::Forbidden)?;
+    let results = match check {
+        Check::Strict => check_draft(input, &settings(app)).map_err(AppError::Invalid)?,
+        Check::Prefill => partial_results(input, &settings(app)),
+    };
+    let now = app.now();
+    let txn = app.begin_write().await?;
+    let a = write_new(
+        &txn,
+        actor,
+        NewDraft {
+            author,
+            person_id,
+            referral_id,
+            supersedes,
+            input,
+            results: &results,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(a)
+}
+
+/// A man has one draft at a time, and a closed referral takes no new one.
+pub(super) async fn refuse_second_draft(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+    referral_id: Option<i32>,
+) -> AppResult<()> {
+    if let Some(d) = assessments_repo::for_person(db, person_id)
         .await?
         .into_iter()
         .find(|a| a.status == AssessmentStatus::Draft)
@@ -93,7 +126,7 @@ pub(super) async fn insert_new(
         )));
     }
     if let Some(rid) = referral_id
-        && referrals_repo::find(&app.db, rid)
+        && referrals_repo::find(db, rid)
             .await?
             .is_some_and(|r| r.status == ReferralStatus::Closed)
     {
@@ -101,56 +134,91 @@ pub(super) async fn insert_new(
             "This referral is closed: start an assessment from the man's record instead",
         ));
     }
-    let author = actor.user_id().ok_or(AppError::Forbidden)?;
-    let results = match check {
-        Check::Strict => check_draft(input, &settings(app)).map_err(AppError::Invalid)?,
-        Check::Prefill => partial_results(input, &settings(app)),
-    };
-    let now = app.now();
-    let txn = app.begin_write().await?;
-    let next = assessments_repo::for_person(&txn, person_id)
+    Ok(())
+}
+
+/// The man must be recorded, and the referral (if any) his.
+pub(super) async fn check_man_and_referral(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+    referral_id: Option<i32>,
+) -> AppResult<()> {
+    if people_repo::find(db, person_id).await?.is_none() {
+        return Err(AppError::invalid("person_id", "No person with that id"));
+    }
+    if let Some(rid) = referral_id
+        && referrals_repo::find(db, rid)
+            .await?
+            .is_none_or(|r| r.person_id != person_id)
+    {
+        return Err(AppError::invalid(
+            "referral_id",
+            "That referral is not this man's",
+        ));
+    }
+    Ok(())
+}
+
+/// A draft about to be written, its content checked.
+pub(super) struct NewDraft<'a> {
+    pub author: i32,
+    pub person_id: i32,
+    pub referral_id: Option<i32>,
+    pub supersedes: Option<i32>,
+    pub input: &'a AssessmentInput,
+    pub results: &'a AssessmentResults,
+}
+
+/// Write a checked draft as the man's next version, audit it, and move the
+/// referral it answers to "in assessment", in the caller's transaction.
+pub(super) async fn write_new(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    d: NewDraft<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<Assessment> {
+    let next = assessments_repo::for_person(txn, d.person_id)
         .await?
         .first()
         .map(|a| a.version_number + 1)
         .unwrap_or(1);
-    let content = serde_json::to_string(input).map_err(AppError::internal)?;
+    let content = serde_json::to_string(d.input).map_err(AppError::internal)?;
     let a = assessments_repo::insert(
-        &txn,
-        person_id,
-        referral_id,
+        txn,
+        d.person_id,
+        d.referral_id,
         next,
-        supersedes,
-        author,
+        d.supersedes,
+        d.author,
         &content,
-        &summary(input, &results),
+        &summary(d.input, d.results),
         now,
     )
     .await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         now,
         AuditEntry::new(AuditAction::Collect)
             .record("assessment", a.id)
-            .person(person_id),
+            .person(d.person_id),
     )
     .await?;
-    if let Some(rid) = referral_id
-        && let Some(r) = referrals_repo::find(&txn, rid).await?
+    if let Some(rid) = d.referral_id
+        && let Some(r) = referrals_repo::find(txn, rid).await?
         && matches!(r.status, ReferralStatus::New | ReferralStatus::Allocated)
     {
         move_referral(
-            &txn,
+            txn,
             actor,
             &r,
             ReferralStatus::InAssessment,
-            r.assigned_to.or(Some(author)),
+            r.assigned_to.or(Some(d.author)),
             "assessment started",
             now,
         )
         .await?;
     }
-    txn.commit().await?;
     Ok(a)
 }
 
@@ -187,19 +255,7 @@ pub async fn create(
 ) -> AppResult<Assessment> {
     actor.require(Capability::ManageCases)?;
     require_api_fields(input)?;
-    if people_repo::find(&app.db, person_id).await?.is_none() {
-        return Err(AppError::invalid("person_id", "No person with that id"));
-    }
-    if let Some(rid) = referral_id
-        && referrals_repo::find(&app.db, rid)
-            .await?
-            .is_none_or(|r| r.person_id != person_id)
-    {
-        return Err(AppError::invalid(
-            "referral_id",
-            "That referral is not this man's",
-        ));
-    }
+    check_man_and_referral(&app.db, person_id, referral_id).await?;
     insert_new(
         app,
         actor,

@@ -1,0 +1,81 @@
+//! Whole, completed assessments recorded together: each passes the checks
+//! it would pass sent through the API one at a time (`create`, then
+//! `complete`) and is written and audited by the same code, in one
+//! transaction for the set, so either all are kept or none.
+//!
+//! Why: one request and one commit for each step of each assessment took
+//! most of seed-demo's time at 100,000 men, in thread wake-ups and commits
+//! rather than in SQLite's own work (benches/RESULTS.md, "seed-demo at
+//! 100,000 men").
+
+use super::start::{NewDraft, check_man_and_referral, refuse_second_draft, write_new};
+use super::{AssessmentInput, require_api_fields, settings, write_complete};
+use crate::auth::Actor;
+use crate::domain::assessment::{check_complete, check_draft};
+use crate::domain::roles::Capability;
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// One man's whole assessment, as the API's body would give it.
+pub struct Whole {
+    pub person_id: i32,
+    pub referral_id: Option<i32>,
+    pub input: AssessmentInput,
+}
+
+/// An error about the set's `item`th assessment, saying which it was.
+fn about_item(item: usize, e: AppError) -> AppError {
+    match e {
+        AppError::Invalid(fields) => {
+            let mut named = FieldErrors::new();
+            for (field, message) in fields.iter() {
+                named.add(&format!("assessments[{item}].{field}"), message);
+            }
+            AppError::Invalid(named)
+        }
+        AppError::Conflict(message) => AppError::conflict(format!("Assessment {item}: {message}")),
+        other => other,
+    }
+}
+
+/// Record `set` as completed assessments by `actor`, who is their author;
+/// the ids in the set's order. Nothing is written when any is refused.
+pub async fn record_completed(app: &AppState, actor: &Actor, set: &[Whole]) -> AppResult<Vec<i32>> {
+    actor.require(Capability::ManageCases)?;
+    let author = actor.user_id().ok_or(AppError::Forbidden)?;
+    let dash = settings(app);
+    let mut results = Vec::with_capacity(set.len());
+    for (item, w) in set.iter().enumerate() {
+        let checked = require_api_fields(&w.input)
+            .and_then(|()| check_draft(&w.input, &dash).map_err(AppError::Invalid))
+            .and_then(|r| {
+                check_complete(&w.input, &dash).map_err(AppError::Invalid)?;
+                Ok(r)
+            });
+        results.push(checked.map_err(|e| about_item(item, e))?);
+    }
+    let now = app.now();
+    let txn = app.begin_write().await?;
+    let mut ids = Vec::with_capacity(set.len());
+    for (item, (w, results)) in set.iter().zip(&results).enumerate() {
+        let written = async {
+            check_man_and_referral(&txn, w.person_id, w.referral_id).await?;
+            refuse_second_draft(&txn, w.person_id, w.referral_id).await?;
+            let draft = NewDraft {
+                author,
+                person_id: w.person_id,
+                referral_id: w.referral_id,
+                supersedes: None,
+                input: &w.input,
+                results,
+            };
+            let a = write_new(&txn, actor, draft, now).await?;
+            write_complete(&txn, actor, &a, now).await?;
+            Ok(a.id)
+        };
+        ids.push(written.await.map_err(|e| about_item(item, e))?);
+    }
+    txn.commit().await?;
+    Ok(ids)
+}
