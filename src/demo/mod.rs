@@ -31,7 +31,7 @@ use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::db::{self, arrests_repo, people_repo, statistics_repo};
 use crate::domain::enforcement::PromptKind;
-use crate::domain::enrolment::EnrolmentStatus;
+use crate::domain::enrolment::{EnrolmentStatus, LegalBasis};
 use crate::domain::london_time::london_date;
 use crate::error::AppError;
 use crate::services::{accounts, assessments, enrolments, tokens};
@@ -386,6 +386,7 @@ pub async fn seed(
         }
     }
     let now = Utc::now();
+    let (state, officer) = (&app, &probation_officer);
     let filled: Vec<(Vec<i64>, usize)> = api
         .each("places and registers", placed, progress, |men| async move {
             let Some(c) = men.first().and_then(|m| town.men[*m].place).map(|p| p.0) else {
@@ -396,17 +397,25 @@ pub async fn seed(
             for i in men {
                 let (person, _, referral) = ids[i];
                 let deadline = town.men[i].place.and_then(|p| p.1);
-                let mut body = json!({
-                    "person_id": person, "cohort_id": cohort["id"], "referral_id": referral,
-                    "legal_basis": if deadline.is_some() { "conditional_caution" } else { "voluntary" }
-                });
-                if let Some(deadline) = deadline {
-                    body["deadline"] = json!(deadline.to_string());
-                }
-                let enrolment = api
-                    .call("POST", "/api/v1/enrolments", probation, Some(body))
-                    .await?;
-                taken.push(id(&enrolment));
+                // through the service the API's route calls, with the
+                // same checks, as the probation officer
+                let input = enrolments::EnrolmentInput {
+                    person_id: person,
+                    cohort_id: id(cohort) as i32,
+                    referral_id: referral,
+                    legal_basis: if deadline.is_some() {
+                        LegalBasis::ConditionalCaution
+                    } else {
+                        LegalBasis::Voluntary
+                    },
+                    deadline,
+                    override_reason: None,
+                    waiting_list: false,
+                };
+                let enrolled = enrolments::enrol(state, officer, &input)
+                    .await
+                    .map_err(|e| format!("enrolling a man: {}", refusal(e)))?;
+                taken.push(i64::from(enrolled.enrolment.id));
             }
             let mut r = Lcg::stream(seed, ATTENDANCE_DRAWS, c);
             let mut marked = 0;
