@@ -14,7 +14,6 @@ use crate::auth::Actor;
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::domain::roles::Role;
-use crate::error::AppError;
 use crate::services::{accounts, setup, tokens};
 use crate::state::AppState;
 use crate::{build_rocket, db};
@@ -142,17 +141,6 @@ async fn open(settings: &Settings) -> Result<AppState, ExitCode> {
     }
 }
 
-fn explain(e: AppError) -> String {
-    match e {
-        AppError::Invalid(fields) => fields
-            .iter()
-            .map(|(f, m)| format!("{f}: {m}"))
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    }
-}
-
 async fn run(command: Command, settings: Settings) -> ExitCode {
     match command {
         Command::Serve => serve(settings).await,
@@ -187,7 +175,7 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
                     println!("Created user {} (id {})", user.username, user.id);
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(explain(e)),
+                Err(e) => fail(e.in_words()),
             }
         }
         Command::Token(TokenCommand::Create { username, name }) => {
@@ -206,7 +194,7 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
                     println!("{secret}");
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(explain(e)),
+                Err(e) => fail(e.in_words()),
             }
         }
     }

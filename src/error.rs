@@ -42,6 +42,19 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The error in words for a terminal: each field's message, or what
+    /// went wrong.
+    pub fn in_words(self) -> String {
+        match self {
+            AppError::Invalid(fields) => fields
+                .iter()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        }
+    }
+
     /// A validation error on one field.
     pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
         AppError::Invalid(FieldErrors::one(field, message))

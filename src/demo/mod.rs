@@ -38,7 +38,6 @@ use crate::db::{self, arrests_repo, people_repo, statistics_repo};
 use crate::domain::enforcement::PromptKind;
 use crate::domain::enrolment::{EnrolmentStatus, LegalBasis};
 use crate::domain::london_time::london_date;
-use crate::error::AppError;
 use crate::services::{accounts, assessments, enrolments, tokens};
 use crate::state::AppState;
 use plan::{COURT, OUTCOMES, weighted};
@@ -159,18 +158,6 @@ async fn answer(
         return Err(format!("{what} answered {status}: {text}"));
     }
     Ok(text)
-}
-
-/// What a service refused, with every field's message.
-fn refusal(e: AppError) -> String {
-    match e {
-        AppError::Invalid(fields) => fields
-            .iter()
-            .map(|(field, message)| format!("{field}: {message}"))
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    }
 }
 
 fn id(v: &Value) -> i64 {
@@ -375,7 +362,7 @@ pub async fn seed(
             .collect::<Result<_, String>>()?;
         assessments::record_completed(&app, &probation_officer, &set)
             .await
-            .map_err(|e| format!("the assessments were refused: {}", refusal(e)))?;
+            .map_err(|e| format!("the assessments were refused: {}", e.in_words()))?;
         done += set.len();
         progress("assessments", done, assessed.len());
     }
@@ -419,7 +406,7 @@ pub async fn seed(
                 };
                 let enrolled = enrolments::enrol(state, officer, &input)
                     .await
-                    .map_err(|e| format!("enrolling a man: {}", refusal(e)))?;
+                    .map_err(|e| format!("enrolling a man: {}", e.in_words()))?;
                 taken.push(i64::from(enrolled.enrolment.id));
             }
             let mut r = Lcg::stream(seed, ATTENDANCE_DRAWS, c);
@@ -469,7 +456,7 @@ pub async fn seed(
         let cohort_id = id(&cohorts[c]) as i32;
         let members = enrolments::for_cohort(&app, &probation_officer, cohort_id)
             .await
-            .map_err(|e| format!("reading cohort {cohort_id}: {}", refusal(e)))?;
+            .map_err(|e| format!("reading cohort {cohort_id}: {}", e.in_words()))?;
         standing.extend(members.into_iter().map(|m| {
             let completed = m.enrolment.status == EnrolmentStatus::Completed;
             (

@@ -767,30 +767,24 @@ async fn assessments_recorded_together_are_checked_and_written_as_one_at_a_time_
     let officer = kerbside::auth::identity::token_actor(app.state(), &probation)
         .await
         .expect("the token's actor");
-    let (alone, alone_arrest) = arrested_man(
-        &app,
-        &police,
-        "Alone",
-        "conditional_caution",
-        deadline.clone(),
-    )
-    .await;
-    let (first, first_arrest) = arrested_man(
-        &app,
-        &police,
-        "Together",
-        "conditional_caution",
-        deadline.clone(),
-    )
-    .await;
-    let (second, second_arrest) = arrested_man(
-        &app,
-        &police,
-        "Alongside",
-        "conditional_caution",
-        deadline.clone(),
-    )
-    .await;
+    let mut men = Vec::new();
+    for surname in ["Alone", "Together", "Alongside"] {
+        men.push(
+            arrested_man(
+                &app,
+                &police,
+                surname,
+                "conditional_caution",
+                deadline.clone(),
+            )
+            .await,
+        );
+    }
+    let [
+        (alone, alone_arrest),
+        (first, first_arrest),
+        (second, second_arrest),
+    ]: [(Value, Value); 3] = men.try_into().expect("three men");
     completed_assessment(&app, &probation, &alone["id"], &alone_arrest["referral_id"]).await;
     let whole = |person: &Value, referral: &Value| Whole {
         person_id: person.as_i64().unwrap_or_default() as i32,
