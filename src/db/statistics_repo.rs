@@ -77,14 +77,15 @@ pub async fn first_attended(db: &impl Rows) -> Result<Vec<(i32, DateTime<Utc>)>,
          GROUP BY m.enrolment_id",
         attended.join(", ")
     );
-    Ok(
-        FirstAttended::find_by_statement(Statement::from_string(ConnectionTrait::get_database_backend(db), sql))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| (r.enrolment_id, r.first_at))
-            .collect(),
-    )
+    Ok(FirstAttended::find_by_statement(Statement::from_string(
+        ConnectionTrait::get_database_backend(db),
+        sql,
+    ))
+    .all(db)
+    .await?
+    .into_iter()
+    .map(|r| (r.enrolment_id, r.first_at))
+    .collect())
 }
 
 /// Every completed (or since superseded) assessment: man, referral, when completed.
@@ -112,9 +113,7 @@ pub async fn referral_arrests(db: &impl Rows) -> Result<Vec<(i32, i32)>, DbErr> 
 }
 
 /// Every arrest: id, man, when.
-pub async fn arrest_times(
-    db: &impl Rows,
-) -> Result<Vec<(i32, i32, DateTime<Utc>)>, DbErr> {
+pub async fn arrest_times(db: &impl Rows) -> Result<Vec<(i32, i32, DateTime<Utc>)>, DbErr> {
     let select = arrests::Entity::find()
         .select_only()
         .column(arrests::Column::Id)
@@ -237,9 +236,7 @@ pub async fn cohort_outcomes(
 }
 
 /// Every arrest: id, when, area.
-pub async fn arrest_areas(
-    db: &impl Rows,
-) -> Result<Vec<(i32, DateTime<Utc>, String)>, DbErr> {
+pub async fn arrest_areas(db: &impl Rows) -> Result<Vec<(i32, DateTime<Utc>, String)>, DbErr> {
     let select = arrests::Entity::find()
         .select_only()
         .column(arrests::Column::Id)
