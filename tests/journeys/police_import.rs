@@ -322,3 +322,62 @@ async fn a_row_that_nearly_matches_a_recorded_man_is_listed_for_review_not_merge
         "{record}"
     );
 }
+
+/// One row of a force export for the man named, arrested at `at`.
+fn row_at(occurrence: &str, surname: &str, dob: &str, at: &str) -> String {
+    row_for(occurrence, surname, "Adam", dob, "").replace("2026-11-20 23:10", at)
+}
+
+#[rocket::async_test]
+async fn an_import_records_every_re_arrest_once_as_a_reoffence_even_history_sent_late() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    let first = format!(
+        "{HEADER}\r\n{}",
+        row_at("A/1/26", "Earlier", "1980-01-01", "2026-11-20 23:10")
+    );
+    assert_eq!(upload(&app, &token, &first, false).await.0, Status::Ok);
+    // Earlier again later on, and his older history sent late (now his
+    // first arrest); Twice, new, arrested on two nights
+    let body = format!(
+        "{HEADER}\r\n{}{}{}{}",
+        row_at("A/2/26", "Earlier", "1980-01-01", "2026-11-25 22:00"),
+        row_at("A/0/26", "Earlier", "1980-01-01", "2026-10-01 21:30"),
+        row_at("B/1/26", "Twice", "1985-06-06", "2026-11-22 23:00"),
+        row_at("B/0/26", "Twice", "1985-06-06", "2026-11-21 23:00"),
+    );
+    let (status, done) = upload(&app, &token, &body, false).await;
+    assert_eq!(status, Status::Ok, "{done}");
+    let rows = app
+        .db()
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            "SELECT p.surname AS surname, a.occurrence_reference AS occurrence, \
+             (SELECT COUNT(*) FROM audit_log l WHERE l.action = 'collect' AND l.record_type = 'reoffence' \
+              AND l.record_id = CAST(r.id AS VARCHAR(20))) AS audited \
+             FROM reoffences r JOIN people p ON p.id = r.person_id JOIN arrests a ON a.id = r.arrest_id \
+             ORDER BY a.occurrence_reference",
+        ))
+        .await
+        .expect("reoffences");
+    let found: Vec<(String, String, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "surname").unwrap_or_default(),
+                r.try_get("", "occurrence").unwrap_or_default(),
+                r.try_get("", "audited").unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("Earlier".to_string(), "A/1/26".to_string(), 1),
+            ("Earlier".to_string(), "A/2/26".to_string(), 1),
+            ("Twice".to_string(), "B/1/26".to_string(), 1),
+        ],
+        "each arrest after a man's first is a reoffence, recorded and audited once"
+    );
+}
