@@ -142,6 +142,27 @@ pub async fn for_person(
         .await
 }
 
+/// Every version of each of `person_ids`' assessments, newest first, in
+/// queries of up to [`IDS_IN_ONE_QUERY`](super::arrests_repo::IDS_IN_ONE_QUERY) men.
+pub async fn for_people(
+    db: &impl ConnectionTrait,
+    person_ids: &[i32],
+) -> Result<HashMap<i32, Vec<Assessment>>, DbErr> {
+    let mut found: HashMap<i32, Vec<Assessment>> = HashMap::new();
+    for chunk in person_ids.chunks(super::arrests_repo::IDS_IN_ONE_QUERY) {
+        let rows = assessments::Entity::find()
+            .filter(assessments::Column::PersonId.is_in(chunk.iter().copied()))
+            .order_by_asc(assessments::Column::PersonId)
+            .order_by_desc(assessments::Column::VersionNumber)
+            .all(db)
+            .await?;
+        for a in rows {
+            found.entry(a.person_id).or_default().push(a);
+        }
+    }
+    Ok(found)
+}
+
 /// The man's current completed assessment, if any.
 pub async fn current_completed(
     db: &impl ConnectionTrait,
@@ -163,19 +184,17 @@ pub async fn current_completed_of(
     db: &impl ConnectionTrait,
     person_ids: &[i32],
 ) -> Result<HashMap<i32, Assessment>, DbErr> {
-    let mut newest = HashMap::new();
-    for chunk in person_ids.chunks(500) {
-        let rows = assessments::Entity::find()
-            .filter(assessments::Column::PersonId.is_in(chunk.iter().copied()))
-            .order_by_asc(assessments::Column::PersonId)
-            .order_by_desc(assessments::Column::VersionNumber)
-            .all(db)
-            .await?;
-        for a in rows {
-            if a.status == AssessmentStatus::Completed {
-                newest.entry(a.person_id).or_insert(a);
-            }
-        }
-    }
-    Ok(newest)
+    Ok(for_people(db, person_ids)
+        .await?
+        .into_iter()
+        .filter_map(|(person_id, versions)| Some((person_id, newest_completed(&versions)?.clone())))
+        .collect())
+}
+
+/// The one in force among a man's versions (newest first): the newest
+/// completed.
+pub fn newest_completed(versions: &[Assessment]) -> Option<&Assessment> {
+    versions
+        .iter()
+        .find(|a| a.status == AssessmentStatus::Completed)
 }

@@ -238,6 +238,27 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i3
         .collect())
 }
 
+/// Which of `ids` are men still recorded (not disposed of), in queries of
+/// up to [`IDS_IN_ONE_QUERY`](super::arrests_repo::IDS_IN_ONE_QUERY).
+pub async fn recorded_of(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<std::collections::HashSet<i32>, DbErr> {
+    let mut recorded = std::collections::HashSet::new();
+    for chunk in ids.chunks(super::arrests_repo::IDS_IN_ONE_QUERY) {
+        let found: Vec<i32> = people::Entity::find()
+            .select_only()
+            .column(people::Column::Id)
+            .filter(people::Column::Id.is_in(chunk.iter().copied()))
+            .filter(people::Column::DisposedAt.is_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+        recorded.extend(found);
+    }
+    Ok(recorded)
+}
+
 /// The person with this reference.
 pub async fn find_by_reference(
     db: &impl ConnectionTrait,

@@ -74,6 +74,23 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Referral>
     referrals::Entity::find_by_id(id).one(db).await
 }
 
+/// Several referrals by id, in queries of up to
+/// [`IDS_IN_ONE_QUERY`](super::arrests_repo::IDS_IN_ONE_QUERY).
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<std::collections::HashMap<i32, Referral>, DbErr> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(super::arrests_repo::IDS_IN_ONE_QUERY) {
+        let rows = referrals::Entity::find()
+            .filter(referrals::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|r| (r.id, r)));
+    }
+    Ok(found)
+}
+
 /// Filters for the queue.
 #[derive(Clone, Debug, Default)]
 pub struct QueueFilter {

@@ -112,7 +112,8 @@ pub async fn queue(
 }
 
 /// Move a referral to a new status inside the caller's transaction, if the
-/// move is allowed; the history row says who and why.
+/// move is allowed; the history row says who and why. Answers the referral
+/// as it now stands.
 pub(crate) async fn move_referral(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -121,7 +122,7 @@ pub(crate) async fn move_referral(
     assigned_to: Option<i32>,
     note: &str,
     now: DateTime<chrono::Utc>,
-) -> AppResult<()> {
+) -> AppResult<Referral> {
     let from = r.status;
     let t = transition(from, to).ok_or_else(|| {
         AppError::conflict(format!(
@@ -157,7 +158,12 @@ pub(crate) async fn move_referral(
             .change("assigned_to", r.assigned_to, assigned_to),
     )
     .await?;
-    Ok(())
+    Ok(Referral {
+        status: to,
+        assigned_to,
+        version: r.version + 1,
+        ..r.clone()
+    })
 }
 
 /// Assign a referral to a probation officer (or take it yourself).

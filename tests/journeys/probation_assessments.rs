@@ -712,7 +712,7 @@ async fn every_section_form_saves_what_the_officer_chose() {
 }
 
 /// One value from the database.
-async fn scalar(app: &TestApp, sql: String) -> Value {
+pub(crate) async fn scalar(app: &TestApp, sql: String) -> Value {
     use sea_orm::ConnectionTrait;
     let row = app
         .db()
@@ -826,6 +826,23 @@ async fn assessments_recorded_together_are_checked_and_written_as_one_at_a_time_
             assert!(f.get("assessments[1].rationale").is_some(), "{f:?}")
         }
         other => panic!("expected the rationale to be asked for: {other:?}"),
+    }
+    // each is checked against what was stored before the set: a man twice
+    // in one set is refused, not given two versions at once
+    let twice = record_completed(
+        app.state(),
+        &officer,
+        &[
+            whole(&first["id"], &first_arrest["referral_id"]),
+            whole(&first["id"], &first_arrest["referral_id"]),
+        ],
+    )
+    .await;
+    match twice {
+        Err(kerbside::error::AppError::Conflict(m)) => {
+            assert!(m.starts_with("Assessment 1:"), "{m}")
+        }
+        other => panic!("expected the man's second to be refused: {other:?}"),
     }
     assert_eq!(app.count("assessments").await, assessments, "none kept");
     assert_eq!(app.count("audit_log").await, entries, "nothing audited");

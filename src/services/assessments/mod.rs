@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::auth::Actor;
 use crate::db::assessments_repo::{self, Assessment, Summary};
+use crate::db::referrals_repo::Referral;
 use crate::db::{people_repo, referrals_repo, users_repo};
 use crate::domain::assessment::{
     AssessmentInput, AssessmentResults, AssessmentStatus, Suitability, check_complete, check_draft,
@@ -248,7 +249,12 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
     check_complete(&input, &settings(app)).map_err(AppError::Invalid)?;
     let now = app.now();
     let txn = app.begin_write().await?;
-    write_complete(&txn, actor, &a, now).await?;
+    let previous = assessments_repo::current_completed(&txn, a.person_id).await?;
+    let referral = match a.referral_id {
+        Some(rid) => referrals_repo::find(&txn, rid).await?,
+        None => None,
+    };
+    write_complete(&txn, actor, &a, previous.as_ref(), referral.as_ref(), now).await?;
     txn.commit().await?;
     assessments_repo::find(&app.db, id)
         .await?
@@ -256,15 +262,17 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
 }
 
 /// Lock a draft as completed, supersede the man's previous completed
-/// version, and mark the referral it answers assessed, in the caller's
-/// transaction. The content must have passed `check_complete`.
+/// version (`previous`), and mark the referral it answers (`referral`, as it
+/// stands) assessed, in the caller's transaction, which read them. The
+/// content must have passed `check_complete`.
 async fn write_complete(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     a: &Assessment,
+    previous: Option<&Assessment>,
+    referral: Option<&Referral>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let previous = assessments_repo::current_completed(txn, a.person_id).await?;
     if assessments_repo::set_status(
         txn,
         a.id,
@@ -308,14 +316,11 @@ async fn write_complete(
             .change("status", "draft", "completed"),
     )
     .await?;
-    if let Some(rid) = a.referral_id
-        && let Some(r) = referrals_repo::find(txn, rid).await?
-        && r.status == ReferralStatus::InAssessment
-    {
+    if let Some(r) = referral.filter(|r| r.status == ReferralStatus::InAssessment) {
         move_referral(
             txn,
             actor,
-            &r,
+            r,
             ReferralStatus::Assessed,
             r.assigned_to,
             "assessment completed",

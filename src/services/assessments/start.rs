@@ -8,6 +8,7 @@ use sea_orm::ConnectionTrait;
 use super::{AssessmentInput, settings, summary};
 use crate::auth::Actor;
 use crate::db::assessments_repo::{self, Assessment};
+use crate::db::referrals_repo::Referral;
 use crate::db::{arrests_repo, people_repo, referrals_repo};
 use crate::domain::assessment::{
     AssessmentResults, AssessmentStatus, PastArrest, check_draft, ogrs3_prefill, partial_results,
@@ -83,15 +84,18 @@ pub(super) async fn insert_new(
     input: &AssessmentInput,
     check: Check,
 ) -> AppResult<Assessment> {
-    refuse_second_draft(&app.db, person_id, referral_id).await?;
     let author = actor.user_id().ok_or(AppError::Forbidden)?;
+    let now = app.now();
+    // read in the writer's transaction: two starts at once cannot both
+    // find no draft
+    let txn = app.begin_write().await?;
+    let man = ManNow::read(&txn, person_id, referral_id).await?;
+    refuse_second_draft(&man)?;
     let results = match check {
         Check::Strict => check_draft(input, &settings(app)).map_err(AppError::Invalid)?,
         Check::Prefill => partial_results(input, &settings(app)),
     };
-    let now = app.now();
-    let txn = app.begin_write().await?;
-    let a = write_new(
+    let (a, _) = write_new(
         &txn,
         actor,
         NewDraft {
@@ -102,6 +106,7 @@ pub(super) async fn insert_new(
             input,
             results: &results,
         },
+        &man,
         now,
     )
     .await?;
@@ -109,15 +114,52 @@ pub(super) async fn insert_new(
     Ok(a)
 }
 
+/// What starting a draft for a man depends on, read together: whether he
+/// is recorded, the referral named (if any) and his assessments. One man's
+/// for a request; a whole set's in three queries for `record_completed`.
+pub(super) struct ManNow {
+    pub recorded: bool,
+    pub referral: Option<Referral>,
+    /// Every version, newest first.
+    pub assessments: Vec<Assessment>,
+}
+
+impl ManNow {
+    pub(super) async fn read(
+        db: &impl ConnectionTrait,
+        person_id: i32,
+        referral_id: Option<i32>,
+    ) -> AppResult<ManNow> {
+        let mut men = ManNow::read_many(db, &[(person_id, referral_id)]).await?;
+        men.pop().ok_or(AppError::NotFound)
+    }
+
+    /// Each `(person_id, referral_id)`'s, in the same order.
+    pub(super) async fn read_many(
+        db: &impl ConnectionTrait,
+        men: &[(i32, Option<i32>)],
+    ) -> AppResult<Vec<ManNow>> {
+        let person_ids: Vec<i32> = men.iter().map(|(p, _)| *p).collect();
+        let referral_ids: Vec<i32> = men.iter().filter_map(|(_, r)| *r).collect();
+        let recorded = people_repo::recorded_of(db, &person_ids).await?;
+        let referrals = referrals_repo::by_ids(db, &referral_ids).await?;
+        let assessments = assessments_repo::for_people(db, &person_ids).await?;
+        Ok(men
+            .iter()
+            .map(|(p, r)| ManNow {
+                recorded: recorded.contains(p),
+                referral: r.and_then(|r| referrals.get(&r).cloned()),
+                assessments: assessments.get(p).cloned().unwrap_or_default(),
+            })
+            .collect())
+    }
+}
+
 /// A man has one draft at a time, and a closed referral takes no new one.
-pub(super) async fn refuse_second_draft(
-    db: &impl ConnectionTrait,
-    person_id: i32,
-    referral_id: Option<i32>,
-) -> AppResult<()> {
-    if let Some(d) = assessments_repo::for_person(db, person_id)
-        .await?
-        .into_iter()
+pub(super) fn refuse_second_draft(man: &ManNow) -> AppResult<()> {
+    if let Some(d) = man
+        .assessments
+        .iter()
         .find(|a| a.status == AssessmentStatus::Draft)
     {
         return Err(AppError::conflict(format!(
@@ -125,10 +167,10 @@ pub(super) async fn refuse_second_draft(
             d.version_number, d.id
         )));
     }
-    if let Some(rid) = referral_id
-        && referrals_repo::find(db, rid)
-            .await?
-            .is_some_and(|r| r.status == ReferralStatus::Closed)
+    if man
+        .referral
+        .as_ref()
+        .is_some_and(|r| r.status == ReferralStatus::Closed)
     {
         return Err(AppError::conflict(
             "This referral is closed: start an assessment from the man's record instead",
@@ -137,18 +179,19 @@ pub(super) async fn refuse_second_draft(
     Ok(())
 }
 
-/// The man must be recorded, and the referral (if any) his.
-pub(super) async fn check_man_and_referral(
-    db: &impl ConnectionTrait,
+/// The man must be recorded, and the referral (if one is named) his.
+pub(super) fn check_man_and_referral(
+    man: &ManNow,
     person_id: i32,
     referral_id: Option<i32>,
 ) -> AppResult<()> {
-    if people_repo::find(db, person_id).await?.is_none() {
+    if !man.recorded {
         return Err(AppError::invalid("person_id", "No person with that id"));
     }
-    if let Some(rid) = referral_id
-        && referrals_repo::find(db, rid)
-            .await?
+    if referral_id.is_some()
+        && man
+            .referral
+            .as_ref()
             .is_none_or(|r| r.person_id != person_id)
     {
         return Err(AppError::invalid(
@@ -171,14 +214,17 @@ pub(super) struct NewDraft<'a> {
 
 /// Write a checked draft as the man's next version, audit it, and move the
 /// referral it answers to "in assessment", in the caller's transaction.
+/// `man` was read in that transaction; answers the draft and the referral
+/// as it now stands.
 pub(super) async fn write_new(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     d: NewDraft<'_>,
+    man: &ManNow,
     now: DateTime<Utc>,
-) -> AppResult<Assessment> {
-    let next = assessments_repo::for_person(txn, d.person_id)
-        .await?
+) -> AppResult<(Assessment, Option<Referral>)> {
+    let next = man
+        .assessments
         .first()
         .map(|a| a.version_number + 1)
         .unwrap_or(1);
@@ -204,22 +250,22 @@ pub(super) async fn write_new(
             .person(d.person_id),
     )
     .await?;
-    if let Some(rid) = d.referral_id
-        && let Some(r) = referrals_repo::find(txn, rid).await?
-        && matches!(r.status, ReferralStatus::New | ReferralStatus::Allocated)
-    {
-        move_referral(
-            txn,
-            actor,
-            &r,
-            ReferralStatus::InAssessment,
-            r.assigned_to.or(Some(d.author)),
-            "assessment started",
-            now,
-        )
-        .await?;
-    }
-    Ok(a)
+    let referral = match man.referral.clone() {
+        Some(r) if matches!(r.status, ReferralStatus::New | ReferralStatus::Allocated) => Some(
+            move_referral(
+                txn,
+                actor,
+                &r,
+                ReferralStatus::InAssessment,
+                r.assigned_to.or(Some(d.author)),
+                "assessment started",
+                now,
+            )
+            .await?,
+        ),
+        other => other,
+    };
+    Ok((a, referral))
 }
 
 /// Start a draft for a man (from a referral if given), prefilled from what
@@ -255,7 +301,11 @@ pub async fn create(
 ) -> AppResult<Assessment> {
     actor.require(Capability::ManageCases)?;
     require_api_fields(input)?;
-    check_man_and_referral(&app.db, person_id, referral_id).await?;
+    check_man_and_referral(
+        &ManNow::read(&app.db, person_id, referral_id).await?,
+        person_id,
+        referral_id,
+    )?;
     insert_new(
         app,
         actor,

@@ -8,9 +8,10 @@
 //! rather than in SQLite's own work (benches/RESULTS.md, "seed-demo at
 //! 100,000 men").
 
-use super::start::{NewDraft, check_man_and_referral, refuse_second_draft, write_new};
+use super::start::{ManNow, NewDraft, check_man_and_referral, refuse_second_draft, write_new};
 use super::{AssessmentInput, require_api_fields, settings, write_complete};
 use crate::auth::Actor;
+use crate::db::assessments_repo::newest_completed;
 use crate::domain::assessment::{check_complete, check_draft};
 use crate::domain::roles::Capability;
 use crate::domain::validation::FieldErrors;
@@ -55,13 +56,26 @@ pub async fn record_completed(app: &AppState, actor: &Actor, set: &[Whole]) -> A
             });
         results.push(checked.map_err(|e| about_item(item, e))?);
     }
+    // each is checked against what was stored before the set, so a man is
+    // in a set once
+    let mut seen = std::collections::HashSet::new();
+    if let Some(item) = set.iter().position(|w| !seen.insert(w.person_id)) {
+        return Err(about_item(
+            item,
+            AppError::conflict(
+                "this man is already in the set: send his assessments in separate sets",
+            ),
+        ));
+    }
     let now = app.now();
     let txn = app.begin_write().await?;
+    let asked: Vec<(i32, Option<i32>)> = set.iter().map(|w| (w.person_id, w.referral_id)).collect();
+    let men = ManNow::read_many(&txn, &asked).await?;
     let mut ids = Vec::with_capacity(set.len());
-    for (item, (w, results)) in set.iter().zip(&results).enumerate() {
+    for (item, ((w, results), man)) in set.iter().zip(&results).zip(&men).enumerate() {
         let written = async {
-            check_man_and_referral(&txn, w.person_id, w.referral_id).await?;
-            refuse_second_draft(&txn, w.person_id, w.referral_id).await?;
+            check_man_and_referral(man, w.person_id, w.referral_id)?;
+            refuse_second_draft(man)?;
             let draft = NewDraft {
                 author,
                 person_id: w.person_id,
@@ -70,8 +84,9 @@ pub async fn record_completed(app: &AppState, actor: &Actor, set: &[Whole]) -> A
                 input: &w.input,
                 results,
             };
-            let a = write_new(&txn, actor, draft, now).await?;
-            write_complete(&txn, actor, &a, now).await?;
+            let (a, referral) = write_new(&txn, actor, draft, man, now).await?;
+            let previous = newest_completed(&man.assessments);
+            write_complete(&txn, actor, &a, previous, referral.as_ref(), now).await?;
             Ok(a.id)
         };
         ids.push(written.await.map_err(|e| about_item(item, e))?);
