@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 
@@ -130,54 +130,91 @@ pub async fn with_status(
         .await
 }
 
-/// Move an enrolment if it is still at its version; writes the history row.
-/// 0 when someone else moved it first.
-#[allow(clippy::too_many_arguments)]
-pub async fn move_to(
+/// One enrolment's move to `to`, made only if it is still at the version
+/// it was read at. An end reason or completion date left `None` keeps the
+/// one it has.
+pub struct StatusMove<'a> {
+    pub enrolment: &'a Enrolment,
+    pub to: EnrolmentStatus,
+    pub reason: Option<EndReason>,
+    pub completed_on: Option<NaiveDate>,
+    pub note: &'a str,
+}
+
+/// Enrolments moved together, in one `UPDATE` for each kind of move alike
+/// and one `INSERT` of their history rows (a register's first save moves
+/// every man on it). Answers how many moved: fewer than asked when someone
+/// changed one since it was read, and then no history row is written for
+/// that kind of move.
+pub async fn move_many(
     db: &impl ConnectionTrait,
-    e: &Enrolment,
-    to: EnrolmentStatus,
-    reason: Option<EndReason>,
-    completed_on: Option<NaiveDate>,
-    note: String,
+    moves: &[StatusMove<'_>],
     by: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let n = enrolments::Entity::update_many()
-        .col_expr(enrolments::Column::Status, Expr::val(to))
-        .col_expr(
-            enrolments::Column::EndReason,
-            Expr::val(reason.or(e.end_reason)),
-        )
-        .col_expr(
-            enrolments::Column::CompletedOn,
-            Expr::val(completed_on.or(e.completed_on)),
-        )
-        .col_expr(
-            enrolments::Column::Version,
-            Expr::col(enrolments::Column::Version).add(1),
-        )
-        .filter(enrolments::Column::Id.eq(e.id))
-        .filter(enrolments::Column::Version.eq(e.version))
-        .exec(db)
-        .await?
-        .rows_affected;
-    if n == 1 {
-        enrolment_status_history::ActiveModel {
-            enrolment_id: Set(e.id),
-            from_status: Set(Some(e.status)),
-            to_status: Set(to),
-            reason: Set(reason),
-            note: Set(Some(note)),
-            at: Set(now),
-            by_user_id: Set(by),
-            ..Default::default()
+    type Alike<'m, 'a> = (
+        (EnrolmentStatus, Option<EndReason>, Option<NaiveDate>),
+        Vec<&'m StatusMove<'a>>,
+    );
+    let mut alike: Vec<Alike> = Vec::new();
+    for m in moves {
+        let key = (
+            m.to,
+            m.reason.or(m.enrolment.end_reason),
+            m.completed_on.or(m.enrolment.completed_on),
+        );
+        match alike.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, group)) => group.push(m),
+            None => alike.push((key, vec![m])),
         }
-        .insert(db)
-        .await?;
     }
-    Ok(n)
+    let mut moved = 0;
+    for ((to, reason, completed_on), group) in alike {
+        for chunk in group.chunks(MOVES_IN_ONE_UPDATE) {
+            let still_as_read = chunk.iter().fold(Condition::any(), |any, m| {
+                any.add(
+                    Condition::all()
+                        .add(enrolments::Column::Id.eq(m.enrolment.id))
+                        .add(enrolments::Column::Version.eq(m.enrolment.version)),
+                )
+            });
+            let n = enrolments::Entity::update_many()
+                .col_expr(enrolments::Column::Status, Expr::val(to))
+                .col_expr(enrolments::Column::EndReason, Expr::val(reason))
+                .col_expr(enrolments::Column::CompletedOn, Expr::val(completed_on))
+                .col_expr(
+                    enrolments::Column::Version,
+                    Expr::col(enrolments::Column::Version).add(1),
+                )
+                .filter(still_as_read)
+                .exec(db)
+                .await?
+                .rows_affected;
+            moved += n;
+            if n != chunk.len() as u64 {
+                return Ok(moved);
+            }
+            enrolment_status_history::Entity::insert_many(chunk.iter().map(|m| {
+                enrolment_status_history::ActiveModel {
+                    enrolment_id: Set(m.enrolment.id),
+                    from_status: Set(Some(m.enrolment.status)),
+                    to_status: Set(to),
+                    reason: Set(m.reason),
+                    note: Set(Some(m.note.to_string())),
+                    at: Set(now),
+                    by_user_id: Set(by),
+                    ..Default::default()
+                }
+            }))
+            .exec(db)
+            .await?;
+        }
+    }
+    Ok(moved)
 }
+
+/// Enrolments named in one `UPDATE` at most.
+const MOVES_IN_ONE_UPDATE: usize = 200;
 
 /// An enrolment's history, oldest first.
 pub async fn history(

@@ -6,7 +6,7 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
-use crate::db::enrolments_repo::{self, Action, Enrolment, Mark, NewEnrolment};
+use crate::db::enrolments_repo::{self, Action, Enrolment, Mark, NewEnrolment, StatusMove};
 use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
 use crate::db::{assessments_repo, people_repo, referrals_repo};
 use crate::domain::assessment::Suitability;
@@ -378,51 +378,54 @@ pub(crate) async fn standings(
     Ok(out)
 }
 
-/// Bring an enrolment's status up to date after its marks changed: the
-/// first mark starts him, meeting the rule completes him (with the date).
-/// Returns the enrolment as it now stands.
+/// After a register's save, move each of its men as his marks now say
+/// (`awaiting_start` to `on_programme` on his first marked session, then to
+/// `completed` once the completion rule is met), all of them together;
+/// the enrolments as they now stand, by id.
 pub(crate) async fn follow_marks(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    e: &Enrolment,
-    standing: &Standing,
+    marked: Vec<(Enrolment, &Standing)>,
     now: DateTime<Utc>,
-) -> AppResult<Enrolment> {
-    let mut current = e.clone();
-    let steps = [
-        (EnrolmentStatus::OnProgramme, None, "first session marked"),
-        (
-            EnrolmentStatus::Completed,
-            standing.figures.completed_on,
-            "completion rule met",
-        ),
-    ];
-    for (to, completed_on, note) in steps {
-        let wanted = match to {
-            EnrolmentStatus::Completed => completed_on.is_some(),
-            _ => true,
+) -> AppResult<std::collections::HashMap<i32, Enrolment>> {
+    let mut current = marked;
+    for (to, note) in [
+        (EnrolmentStatus::OnProgramme, "first session marked"),
+        (EnrolmentStatus::Completed, "completion rule met"),
+    ] {
+        let completed_on = |s: &Standing| match to {
+            EnrolmentStatus::Completed => s.figures.completed_on,
+            _ => None,
         };
-        if !wanted || transition(current.status, to).is_none() {
-            continue;
+        let moving: Vec<usize> = (0..current.len())
+            .filter(|i| {
+                let (e, s) = &current[*i];
+                (to != EnrolmentStatus::Completed || completed_on(s).is_some())
+                    && transition(e.status, to).is_some()
+            })
+            .collect();
+        let moves: Vec<(&Enrolment, Move)> = moving
+            .iter()
+            .map(|i| {
+                let (e, s) = &current[*i];
+                let m = Move {
+                    to,
+                    reason: None,
+                    completed_on: completed_on(s),
+                    note,
+                };
+                (e, m)
+            })
+            .collect();
+        move_enrolments(db, actor, &moves, now).await?;
+        for i in moving {
+            let (e, s) = &mut current[i];
+            e.status = to;
+            e.version += 1;
+            e.completed_on = completed_on(s).or(e.completed_on);
         }
-        move_enrolment(
-            db,
-            actor,
-            &current,
-            Move {
-                to,
-                reason: None,
-                completed_on,
-                note,
-            },
-            now,
-        )
-        .await?;
-        current.status = to;
-        current.version += 1;
-        current.completed_on = completed_on.or(current.completed_on);
     }
-    Ok(current)
+    Ok(current.into_iter().map(|(e, _)| (e.id, e)).collect())
 }
 
 /// One enrolment with everything probation or its facilitator reads.
@@ -831,6 +834,7 @@ pub async fn non_associations(
 }
 
 /// A status move as a service asks for it.
+#[derive(Clone, Copy)]
 pub(crate) struct Move<'a> {
     pub to: EnrolmentStatus,
     pub reason: Option<EndReason>,
@@ -847,38 +851,57 @@ pub(crate) async fn move_enrolment(
     m: Move<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    if transition(e.status, m.to).is_none() {
+    move_enrolments(db, actor, &[(e, m)], now).await
+}
+
+/// Move several enrolments as [`move_enrolment`] moves one, written
+/// together: all move or, when any move is not allowed or someone changed
+/// one since it was read, the caller's transaction must be dropped.
+pub(crate) async fn move_enrolments(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    moves: &[(&Enrolment, Move<'_>)],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if let Some((e, m)) = moves
+        .iter()
+        .find(|(e, m)| transition(e.status, m.to).is_none())
+    {
         return Err(AppError::conflict(format!(
             "An enrolment that is {} cannot become {}",
             e.status.label().to_lowercase(),
             m.to.label().to_lowercase()
         )));
     }
-    if enrolments_repo::move_to(
-        db,
-        e,
-        m.to,
-        m.reason,
-        m.completed_on,
-        m.note.to_string(),
-        actor.user_id(),
-        now,
-    )
-    .await?
-        == 0
-    {
+    let rows: Vec<StatusMove> = moves
+        .iter()
+        .map(|(e, m)| StatusMove {
+            enrolment: e,
+            to: m.to,
+            reason: m.reason,
+            completed_on: m.completed_on,
+            note: m.note,
+        })
+        .collect();
+    if enrolments_repo::move_many(db, &rows, actor.user_id(), now).await? != moves.len() as u64 {
         return Err(AppError::conflict(
             "Someone else changed this enrolment at the same moment. Reload and try again.",
         ));
     }
-    let mut entry = AuditEntry::new(AuditAction::Alter)
-        .record("enrolment", e.id)
-        .person(e.person_id)
-        .change("status", e.status, m.to.as_str());
-    if let Some(r) = m.reason {
-        entry = entry.reason(r.as_str());
-    }
-    audit::record(db, actor, now, entry).await?;
+    let entries = moves
+        .iter()
+        .map(|(e, m)| {
+            let entry = AuditEntry::new(AuditAction::Alter)
+                .record("enrolment", e.id)
+                .person(e.person_id)
+                .change("status", e.status, m.to.as_str());
+            match m.reason {
+                Some(r) => entry.reason(r.as_str()),
+                None => entry,
+            }
+        })
+        .collect();
+    audit::record_many(db, actor, now, entries).await?;
     Ok(())
 }
 

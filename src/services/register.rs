@@ -359,12 +359,15 @@ async fn save_marks(
     if now_enrolled.len() != marked.len() {
         return Err(AppError::NotFound);
     }
-    let mut after = standings(&txn, &now_enrolled, &before.programme, &sessions, today).await?;
-    let mut moved = HashMap::new();
-    for e in &now_enrolled {
-        let s = after.remove(&e.id).ok_or(AppError::NotFound)?;
-        moved.insert(e.id, follow_marks(&txn, actor, e, &s, now).await?);
-    }
+    let after = standings(&txn, &now_enrolled, &before.programme, &sessions, today).await?;
+    let marked = now_enrolled
+        .into_iter()
+        .map(|e| {
+            let s = after.get(&e.id).ok_or(AppError::NotFound)?;
+            Ok((e, s))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let mut moved = follow_marks(&txn, actor, marked, now).await?;
     let saved = Saved {
         written: writes.len(),
         unchanged,

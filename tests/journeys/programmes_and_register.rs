@@ -8,7 +8,7 @@ use kerbside::domain::roles::Role;
 use rocket::http::Status;
 use serde_json::{Value, json};
 
-use crate::probation_assessments::completed_assessment;
+use crate::probation_assessments::{completed_assessment, scalar};
 use crate::support::builders::PersonBuilder;
 use crate::support::programmes::{enrol_men, running_cohort};
 use crate::support::{TestApp, api};
@@ -285,6 +285,19 @@ async fn the_register_saves_twelve_marks_in_one_request_and_a_stale_save_is_refu
         .await
         .json();
         assert_eq!(e["status"], "on_programme", "enrolment {id}");
+        // the twelve moves were written together: each once, with its
+        // history row and its audit entry
+        let moved = format!(
+            "SELECT COUNT(*) AS v FROM enrolment_status_history WHERE enrolment_id = {id} \
+             AND from_status = 'awaiting_start' AND to_status = 'on_programme' \
+             AND note = 'first session marked'"
+        );
+        assert_eq!(scalar(&app, moved).await, 1, "enrolment {id}");
+        let audited = format!(
+            "SELECT COUNT(*) AS v FROM audit_log WHERE record_type = 'enrolment' \
+             AND record_id = '{id}' AND action = 'alter' AND changes LIKE '%on_programme%'"
+        );
+        assert_eq!(scalar(&app, audited).await, 1, "enrolment {id}");
     }
     // with his figures
     let e = api(
