@@ -834,7 +834,6 @@ pub async fn non_associations(
 }
 
 /// A status move as a service asks for it.
-#[derive(Clone, Copy)]
 pub(crate) struct Move<'a> {
     pub to: EnrolmentStatus,
     pub reason: Option<EndReason>,

@@ -444,6 +444,23 @@ async fn a_bad_risk_level_is_named_and_a_second_draft_is_refused() {
     )
     .await;
     assert_eq!(again.status, Status::Conflict, "one draft at a time");
+    // a man who is not recorded, or a referral that is not his, is named
+    // as the field at fault before anything else
+    for (person, referral, field) in [
+        (json!(999_999), a["referral_id"].clone(), "person_id"),
+        (p["id"].clone(), json!(999_999), "referral_id"),
+    ] {
+        let r = api(
+            &app,
+            "POST",
+            "/api/v1/assessments",
+            Some(&author),
+            Some(full_assessment(&person, &referral)),
+        )
+        .await;
+        assert_eq!(r.status, Status::UnprocessableEntity, "{}", r.body);
+        assert!(r.json()["error"]["fields"][field].is_string(), "{}", r.body);
+    }
     // re-assigning the referral during the assessment keeps its status
     let mut officer = app.signed_in(&[Role::Probation]).await;
     let me = kerbside::db::users_repo::find_by_username(app.db(), &officer.username)

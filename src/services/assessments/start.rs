@@ -86,10 +86,12 @@ pub(super) async fn insert_new(
 ) -> AppResult<Assessment> {
     let author = actor.user_id().ok_or(AppError::Forbidden)?;
     let now = app.now();
-    // read in the writer's transaction: two starts at once cannot both
-    // find no draft
+    // read in the writer's transaction: on SQLite the turn makes the check
+    // and the write one step; on PostgreSQL two starts at once can both pass
+    // the check, and the unique (man, version) index refuses the second
     let txn = app.begin_write().await?;
     let man = ManNow::read(&txn, person_id, referral_id).await?;
+    check_man_and_referral(&man, person_id, referral_id)?;
     refuse_second_draft(&man)?;
     let results = match check {
         Check::Strict => check_draft(input, &settings(app)).map_err(AppError::Invalid)?,
@@ -301,11 +303,6 @@ pub async fn create(
 ) -> AppResult<Assessment> {
     actor.require(Capability::ManageCases)?;
     require_api_fields(input)?;
-    check_man_and_referral(
-        &ManNow::read(&app.db, person_id, referral_id).await?,
-        person_id,
-        referral_id,
-    )?;
     insert_new(
         app,
         actor,
