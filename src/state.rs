@@ -69,6 +69,7 @@ impl AppState {
         let hasher = PasswordHasher::new(settings.hashing_concurrency);
         let sign_in_throttle = SignInThrottle::new(settings.sign_in_attempts_per_minute);
         let adjustable = Arc::new(RwLock::new(settings.adjustable()));
+        let write_turns = WriteTurns::for_db(&db);
         AppState {
             adjustable,
             db,
@@ -78,7 +79,7 @@ impl AppState {
             hasher,
             import_progress: ImportProgress::default(),
             import_done: ImportDone::default(),
-            write_turns: WriteTurns::default(),
+            write_turns,
             audit_queue: Default::default(),
             dashboards: Kept::default(),
             reoffending_men: Kept::default(),

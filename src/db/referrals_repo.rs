@@ -1,5 +1,7 @@
 //! Queries on `referrals` and their status history.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -8,47 +10,82 @@ use sea_orm::{
 };
 
 use super::entities::{referral_status_history, referrals};
+use crate::domain::arrest::Disposal;
 use crate::domain::referral::ReferralStatus;
 
 pub use referrals::Model as Referral;
 
-/// Open a referral (status `new`) with its first history row.
-pub async fn insert(
+/// A referral to open: the man, the arrest whose disposal makes it, the
+/// disposal and when the referral is due.
+#[derive(Clone, Copy, Debug)]
+pub struct NewReferral {
+    pub person_id: i32,
+    pub arrest_id: i32,
+    pub reason: Disposal,
+    pub due: NaiveDate,
+}
+
+/// Referrals in one multi-row insert (8 columns each).
+const REFERRALS_IN_ONE_STATEMENT: usize = 1000;
+
+/// Open referrals (status `new`), each with its first history row, several
+/// to a statement; answered in the order given.
+pub async fn insert_many(
     db: &impl ConnectionTrait,
-    person_id: i32,
-    arrest_id: i32,
-    reason: crate::domain::arrest::Disposal,
-    due: NaiveDate,
+    new: &[NewReferral],
     by: Option<i32>,
     now: DateTime<Utc>,
-) -> Result<Referral, DbErr> {
-    let r = referrals::ActiveModel {
-        person_id: Set(person_id),
-        arrest_id: Set(arrest_id),
-        reason: Set(reason),
-        due_date: Set(due),
-        status: Set(ReferralStatus::New),
-        assigned_to: Set(None),
-        created_at: Set(now),
-        created_by: Set(by),
-        version: Set(1),
-        ..Default::default()
+) -> Result<Vec<Referral>, DbErr> {
+    let mut out = Vec::with_capacity(new.len());
+    for chunk in new.chunks(REFERRALS_IN_ONE_STATEMENT) {
+        let rows = chunk.iter().map(|n| referrals::ActiveModel {
+            person_id: Set(n.person_id),
+            arrest_id: Set(n.arrest_id),
+            reason: Set(n.reason),
+            due_date: Set(n.due),
+            status: Set(ReferralStatus::New),
+            assigned_to: Set(None),
+            created_at: Set(now),
+            created_by: Set(by),
+            version: Set(1),
+            ..Default::default()
+        });
+        let written = referrals::Entity::insert_many(rows)
+            .exec_with_returning(db)
+            .await?;
+        // RETURNING promises no order: match each to the one sent by
+        // arrest (referrals of one arrest sent together are alike)
+        let mut by_arrest: HashMap<(i32, Disposal, NaiveDate), Vec<Referral>> = HashMap::new();
+        for r in written {
+            by_arrest
+                .entry((r.arrest_id, r.reason, r.due_date))
+                .or_default()
+                .push(r);
+        }
+        let mut opened = Vec::with_capacity(chunk.len());
+        for n in chunk {
+            let r = by_arrest
+                .get_mut(&(n.arrest_id, n.reason, n.due))
+                .and_then(Vec::pop)
+                .ok_or_else(|| DbErr::Custom("a referral sent was not written".into()))?;
+            opened.push(r);
+        }
+        let history = opened.iter().map(|r| referral_status_history::ActiveModel {
+            referral_id: Set(r.id),
+            from_status: Set(None),
+            to_status: Set(r.status),
+            assigned_to: Set(None),
+            at: Set(now),
+            by_user_id: Set(by),
+            note: Set(Some(format!("Made by the disposal: {}", r.reason.label()))),
+            ..Default::default()
+        });
+        referral_status_history::Entity::insert_many(history)
+            .exec(db)
+            .await?;
+        out.extend(opened);
     }
-    .insert(db)
-    .await?;
-    referral_status_history::ActiveModel {
-        referral_id: Set(r.id),
-        from_status: Set(None),
-        to_status: Set(r.status),
-        assigned_to: Set(None),
-        at: Set(now),
-        by_user_id: Set(by),
-        note: Set(Some(format!("Made by the disposal: {}", reason.label()))),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(r)
+    Ok(out)
 }
 
 /// The referrals made from one arrest.

@@ -18,15 +18,27 @@
 //! since its read began: SQLite answers SQLITE_BUSY (or BUSY_SNAPSHOT) at
 //! once, without waiting, and the request failed.
 //!
+//! On a SQLite file the turn also owns the one connection every write goes
+//! through, apart from the pool that reads. SQLite throws away a
+//! connection's page cache whenever another connection has committed since
+//! its last read; with writes spread over the pool, each write began with
+//! an empty cache and read the indexes it was about to change from the
+//! file again. A writer of its own keeps its cache from one write to the
+//! next, and a larger one ([`WRITER_CACHE_KIB`]) than the readers', whose
+//! caches every commit empties anyway. (An in-memory database, a pool of
+//! one connection, writes through that connection.)
+//!
 //! PostgreSQL has no such lock: its writers run side by side, so the turn
 //! is not taken there.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use sea_orm::sqlx::sqlite::SqlitePoolOptions;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    QueryResult, SqliteTransactionMode, SqlxSqliteConnector, Statement, TransactionOptions,
+    TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -34,9 +46,18 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 /// still waiting then fails as a busy database would.
 const LONGEST_WAIT: Duration = Duration::from_secs(10);
 
-/// This server's queue of SQLite writers.
-#[derive(Clone, Default)]
-pub struct WriteTurns(Arc<Mutex<()>>);
+/// The writer's page cache, in KiB (SQLite's default is 2,000 KiB a
+/// connection).
+pub const WRITER_CACHE_KIB: u32 = 32 * 1024;
+
+/// This server's queue of SQLite writers, and on a SQLite file the
+/// connection they write through.
+#[derive(Clone)]
+pub struct WriteTurns {
+    turn: Arc<Mutex<()>>,
+    /// `None` on PostgreSQL and on a pool of one connection.
+    writer: Option<DatabaseConnection>,
+}
 
 /// A transaction that writes, holding the turn (on SQLite) until it is
 /// committed, rolled back or dropped.
@@ -46,19 +67,47 @@ pub struct WriteTxn {
 }
 
 impl WriteTurns {
+    /// The turns of the server reading through `db`. The writer connects
+    /// when the first write begins, with the pool's own settings.
+    pub fn for_db(db: &DatabaseConnection) -> WriteTurns {
+        let writer = (db.get_database_backend() == DbBackend::Sqlite)
+            .then(|| db.get_sqlite_connection_pool())
+            .filter(|pool| pool.options().get_max_connections() > 1)
+            .map(|pool| {
+                let options = (*pool.connect_options())
+                    .clone()
+                    .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"));
+                let one = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(0)
+                    .acquire_timeout(LONGEST_WAIT)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect_lazy_with(options);
+                SqlxSqliteConnector::from_sqlx_sqlite_pool(one)
+            });
+        WriteTurns {
+            turn: Arc::default(),
+            writer,
+        }
+    }
+
     /// Begin a transaction that writes: on SQLite after this server's
     /// earlier writers, with the write lock taken at `BEGIN IMMEDIATE`; on
     /// PostgreSQL at once (it ignores the mode).
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
         let turn = if db.get_database_backend() == DbBackend::Sqlite {
-            let turn = tokio::time::timeout(LONGEST_WAIT, self.0.clone().lock_owned())
+            let turn = tokio::time::timeout(LONGEST_WAIT, self.turn.clone().lock_owned())
                 .await
                 .map_err(|_| DbErr::Custom("the database is busy: try again".into()))?;
             Some(turn)
         } else {
             None
         };
-        let txn = db
+        let txn = self
+            .writer
+            .as_ref()
+            .unwrap_or(db)
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()

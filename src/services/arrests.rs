@@ -58,23 +58,30 @@ pub(crate) async fn insert_arrest_unaudited(
     a: &ValidArrest,
     now: DateTime<Utc>,
 ) -> AppResult<(Arrest, Option<Referral>, Vec<AuditEntry>)> {
-    let (arrest, referral, mut entries) =
-        insert_arrest_before_reoffences(db, actor, person_id, a, now).await?;
+    let (mut stored, mut entries) =
+        insert_arrests_before_reoffences(db, actor, &[(person_id, a)], now).await?;
+    let (arrest, referral) = stored
+        .pop()
+        .ok_or_else(|| AppError::internal("the arrest was not stored"))?;
     entries.extend(crate::services::reoffences::after_arrest(db, actor, person_id, now).await?);
     Ok((arrest, referral, entries))
 }
 
-/// [`insert_arrest_unaudited`] without the reoffence: an import makes the
-/// reoffences of all its men at once when every row is in
-/// (`reoffences::after_arrests`).
-pub(crate) async fn insert_arrest_before_reoffences(
+/// Arrests stored for their men, each with the referral its disposal
+/// makes, with the audit entries to write (`collect` for each record).
+pub(crate) type Stored = (Vec<(Arrest, Option<Referral>)>, Vec<AuditEntry>);
+
+/// [`insert_arrest_unaudited`] for many arrests, (man, arrest), without the
+/// reoffences: an import stores its rows a few statements at a time and
+/// makes the reoffences of all its men at once when every row is in
+/// (`reoffences::after_arrests`). Answered in the order given.
+pub(crate) async fn insert_arrests_before_reoffences(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    person_id: i32,
-    a: &ValidArrest,
+    new: &[(i32, &ValidArrest)],
     now: DateTime<Utc>,
-) -> AppResult<(Arrest, Option<Referral>, Vec<AuditEntry>)> {
-    let arrest = arrests_repo::insert(db, person_id, a, actor.user_id(), now)
+) -> AppResult<Stored> {
+    let arrests = arrests_repo::insert_many(db, new, actor.user_id(), now)
         .await
         .map_err(|e| match e.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
@@ -82,33 +89,50 @@ pub(crate) async fn insert_arrest_before_reoffences(
             }
             _ => AppError::Database(e),
         })?;
-    let mut entries = vec![
-        AuditEntry::new(AuditAction::Collect)
-            .record("arrest", arrest.id)
-            .person(person_id),
-    ];
-    let referral = match (a.disposal.creates_referral(), a.referral_due()) {
-        (true, Some(due)) => {
-            let r = referrals_repo::insert(
-                db,
-                person_id,
-                arrest.id,
-                a.disposal,
-                due,
-                actor.user_id(),
-                now,
-            )
-            .await?;
+    let wanted: Vec<(usize, referrals_repo::NewReferral)> = new
+        .iter()
+        .zip(&arrests)
+        .enumerate()
+        .filter_map(|(i, ((_, a), arrest))| {
+            let due = a.referral_due().filter(|_| a.disposal.creates_referral())?;
+            Some((
+                i,
+                referrals_repo::NewReferral {
+                    person_id: arrest.person_id,
+                    arrest_id: arrest.id,
+                    reason: a.disposal,
+                    due,
+                },
+            ))
+        })
+        .collect();
+    let opened = referrals_repo::insert_many(
+        db,
+        &wanted.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        actor.user_id(),
+        now,
+    )
+    .await?;
+    let mut referral_of: Vec<Option<Referral>> = vec![None; arrests.len()];
+    for ((i, _), r) in wanted.iter().zip(opened) {
+        referral_of[*i] = Some(r);
+    }
+    let mut entries = Vec::with_capacity(arrests.len() + wanted.len());
+    for (arrest, referral) in arrests.iter().zip(&referral_of) {
+        entries.push(
+            AuditEntry::new(AuditAction::Collect)
+                .record("arrest", arrest.id)
+                .person(arrest.person_id),
+        );
+        if let Some(r) = referral {
             entries.push(
                 AuditEntry::new(AuditAction::Collect)
                     .record("referral", r.id)
-                    .person(person_id),
+                    .person(r.person_id),
             );
-            Some(r)
         }
-        _ => None,
-    };
-    Ok((arrest, referral, entries))
+    }
+    Ok((arrests.into_iter().zip(referral_of).collect(), entries))
 }
 
 /// Store a checked arrest (and its referral) and audit them.

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::auth::Actor;
 use crate::db::imports_repo::{self, ImportRun};
 use crate::db::{arrests_repo, people_repo, settings_repo};
+use crate::domain::arrest::ValidArrest;
 use crate::domain::arrest_import::{ImportStatus, RowError, read_file};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::names::{fold, listed};
@@ -17,7 +18,7 @@ use crate::domain::person::ValidPerson;
 use crate::domain::person_match::{self, Recorded, Wanted};
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
-use crate::services::arrests::insert_arrest_before_reoffences;
+use crate::services::arrests::insert_arrests_before_reoffences;
 use crate::services::audit::{self, AuditEntry};
 use crate::services::people::fresh_references;
 use crate::services::reoffences::after_arrests;
@@ -135,6 +136,22 @@ async fn near_matches(
     Ok(out)
 }
 
+/// Rows stored between reports of progress.
+const ROWS_AT_A_TIME: usize = 500;
+
+/// The answer when an occurrence reference of the file was recorded by
+/// another import while this one was writing, naming one if it can.
+async fn taken_since(app: &AppState, refs: &[String]) -> AppError {
+    let taken = arrests_repo::existing_occurrences(&app.db, refs)
+        .await
+        .ok()
+        .and_then(|found| found.into_iter().min())
+        .unwrap_or_else(|| "(one of them)".into());
+    AppError::conflict(format!(
+        "Occurrence reference {taken} was recorded by someone else while this file was being imported. Nothing from this file was imported: send it again and the rows already recorded will be skipped."
+    ))
+}
+
 /// Called as rows are written: (done, total).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Send + Sync);
 
@@ -249,28 +266,38 @@ pub async fn import_csv(
         known.insert(key(p), id);
     }
     let mut arrested = Vec::with_capacity(fresh.len());
-    for (done, row) in fresh.iter().enumerate() {
+    for row in &fresh {
         let person_id = *known
             .get(&key(&row.person))
-            .ok_or_else(|| crate::error::AppError::internal("imported person missing"))?;
+            .ok_or_else(|| AppError::internal("imported person missing"))?;
         arrested.push(person_id);
-        let (_, _, more) = insert_arrest_before_reoffences(&txn, actor, person_id, &row.arrest, now)
-            .await
-            .map_err(|e| match e {
-                // The occurrence reference was free when the file was
-                // checked and taken since: another import of the same rows,
-                // perhaps on another server, finished first.
-                AppError::Invalid(e) if e.get("occurrence_reference").is_some() => AppError::conflict(format!(
-                    "Occurrence reference {} was recorded by someone else while this file was being imported. Nothing from this file was imported: send it again and the rows already recorded will be skipped.",
-                    row.arrest.occurrence_reference.as_deref().unwrap_or("(none)")
-                )),
-                other => other,
-            })?;
+    }
+    let mut done = 0;
+    for rows in fresh.chunks(ROWS_AT_A_TIME) {
+        let new: Vec<(i32, &ValidArrest)> = rows
+            .iter()
+            .zip(&arrested[done..])
+            .map(|(row, person_id)| (*person_id, &row.arrest))
+            .collect();
+        let (_, more) = match insert_arrests_before_reoffences(&txn, actor, &new, now).await {
+            Ok(stored) => stored,
+            // An occurrence reference was free when the file was checked
+            // and taken since: another import of the same rows, perhaps on
+            // another server, finished first.
+            Err(AppError::Invalid(e)) if e.get("occurrence_reference").is_some() => {
+                drop(txn);
+                let sent: Vec<String> = fresh
+                    .iter()
+                    .filter_map(|r| r.arrest.occurrence_reference.clone())
+                    .collect();
+                return Err(taken_since(app, &sent).await);
+            }
+            Err(other) => return Err(other),
+        };
         entries.extend(more);
-        if let Some(p) = progress
-            && (done + 1) % 100 == 0
-        {
-            p(done + 1, fresh.len());
+        done += rows.len();
+        if let Some(p) = progress {
+            p(done, fresh.len());
         }
     }
     entries.extend(after_arrests(&txn, actor, &arrested, now).await?);

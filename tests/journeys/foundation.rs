@@ -337,6 +337,67 @@ async fn dates_far_outside_1900_to_2100_get_a_clear_answer_never_a_server_error(
 }
 
 #[rocket::async_test]
+async fn on_a_sqlite_file_writes_go_through_one_connection_with_a_larger_cache_and_are_read_at_once()
+ {
+    use kerbside::db::write_turn::WRITER_CACHE_KIB;
+    use sea_orm::{ConnectionTrait, Statement};
+    let file = std::env::temp_dir().join(format!("kerbside-writer-{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let db = kerbside::db::connect_and_migrate(&url)
+        .await
+        .expect("connect");
+    let app = kerbside::state::AppState::new(
+        db,
+        crate::support::test_settings(&url),
+        kerbside::clock::FixedClock::at(crate::support::start_time()),
+    );
+    async fn cache(c: &impl ConnectionTrait) -> Option<i64> {
+        c.query_one_raw(Statement::from_string(
+            c.get_database_backend(),
+            "PRAGMA cache_size",
+        ))
+        .await
+        .expect("pragma")
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+    }
+    let txn = app.begin_write().await.expect("a write");
+    assert_eq!(
+        cache(&txn).await,
+        Some(-i64::from(WRITER_CACHE_KIB)),
+        "the write runs on the writer"
+    );
+    txn.execute_unprepared(
+        "CREATE TABLE writer_test (value TEXT); INSERT INTO writer_test VALUES ('written')",
+    )
+    .await
+    .expect("insert");
+    txn.commit().await.expect("commit");
+    assert_ne!(
+        cache(&app.db).await,
+        Some(-i64::from(WRITER_CACHE_KIB)),
+        "reads run on the pool, not the writer"
+    );
+    let read = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT value FROM writer_test",
+        ))
+        .await
+        .expect("read")
+        .and_then(|row| row.try_get_by_index::<String>(0).ok());
+    assert_eq!(
+        read.as_deref(),
+        Some("written"),
+        "a reader sees the commit at once"
+    );
+    drop(app);
+    for suffix in ["", "-wal", "-shm", ".migrate-lock"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+}
+
+#[rocket::async_test]
 async fn a_sqlite_file_runs_in_wal_mode_with_commits_that_do_not_wait_for_the_disk() {
     use sea_orm::{ConnectionTrait, Statement};
     let file = std::env::temp_dir().join(format!("kerbside-pragma-{}.db", std::process::id()));

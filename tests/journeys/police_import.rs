@@ -381,3 +381,72 @@ async fn an_import_records_every_re_arrest_once_as_a_reoffence_even_history_sent
         "each arrest after a man's first is a reoffence, recorded and audited once"
     );
 }
+
+/// Rows of every disposal, the referral-making ones due on many days.
+fn mixed_file(rows: usize) -> String {
+    let mut s = format!("{HEADER}\r\n");
+    for i in 0..rows {
+        let disposal = match i % 4 {
+            0 => format!("conditional_caution,2027-03-{:02},,", 1 + i % 28),
+            1 => format!(
+                "charged,,Ipswich Magistrates' Court,2027-04-{:02}",
+                1 + i % 30
+            ),
+            2 => "simple_caution,,,".to_string(),
+            _ => "no_further_action,,,".to_string(),
+        };
+        s.push_str(&format!(
+            "MIX/{i}/26,Mixed{},Man{},19{:02}-0{}-1{},male,,,,,2026-11-{:02} 22:{:02},London Road,Central,,soliciting_s51a_soa2003,{disposal},{},\r\n",
+            letters(i % 300), letters(i % 300), 60 + i % 30, 1 + i % 9, i % 10, 1 + i % 28, i % 60, 2000 + i
+        ));
+    }
+    s
+}
+
+#[rocket::async_test]
+async fn a_long_import_gives_every_caution_and_charge_a_referral_of_its_own_arrest() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::start().await;
+    let token = app.token(&[Role::Police]).await;
+    // more rows than one statement stores, so the rows go in several at a time
+    let rows = 1_203;
+    let (status, summary) = upload(&app, &token, &mixed_file(rows), false).await;
+    assert_eq!(status, Status::Ok, "{summary}");
+    assert_eq!(summary["imported"].as_u64(), Some(rows as u64));
+    assert_eq!(app.count("arrests").await, rows as i64);
+    let referred = (0..rows).filter(|i| i % 4 < 2).count() as i64;
+    assert_eq!(app.count("referrals").await, referred);
+    assert_eq!(app.count("referral_status_history").await, referred);
+    // each referral is of its own arrest: the same man, its disposal and
+    // the deadline or hearing that arrest gave
+    let db = app.db();
+    let wrong = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) FROM referrals r JOIN arrests a ON a.id = r.arrest_id \
+             WHERE r.person_id <> a.person_id OR r.reason <> a.disposal \
+             OR r.due_date <> COALESCE(a.course_deadline, a.first_hearing_date)",
+        ))
+        .await
+        .expect("query")
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok());
+    assert_eq!(wrong, Some(0), "every referral matches its arrest");
+    let shared = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) FROM (SELECT arrest_id FROM referrals GROUP BY arrest_id HAVING COUNT(*) > 1) twice",
+        ))
+        .await
+        .expect("query")
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok());
+    assert_eq!(shared, Some(0), "no arrest has two referrals");
+    let actions = app.audit_actions().await;
+    assert_eq!(
+        actions.iter().filter(|a| *a == "collect:arrest").count(),
+        rows
+    );
+    assert_eq!(
+        actions.iter().filter(|a| *a == "collect:referral").count() as i64,
+        referred
+    );
+}
