@@ -142,13 +142,16 @@ const ROWS_AT_A_TIME: usize = 500;
 /// The answer when an occurrence reference of the file was recorded by
 /// another import while this one was writing, naming one if it can.
 async fn taken_since(app: &AppState, refs: &[String]) -> AppError {
-    let taken = arrests_repo::existing_occurrences(&app.db, refs)
+    let which = match arrests_repo::existing_occurrences(&app.db, refs)
         .await
         .ok()
         .and_then(|found| found.into_iter().min())
-        .unwrap_or_else(|| "(one of them)".into());
+    {
+        Some(taken) => format!("Occurrence reference {taken}"),
+        None => "An occurrence reference in this file".to_string(),
+    };
     AppError::conflict(format!(
-        "Occurrence reference {taken} was recorded by someone else while this file was being imported. Nothing from this file was imported: send it again and the rows already recorded will be skipped."
+        "{which} was recorded by someone else while this file was being imported. Nothing from this file was imported: send it again and the rows already recorded will be skipped."
     ))
 }
 
