@@ -4,10 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::assessments;
 use crate::domain::assessment::{AssessmentStatus, Suitability};
@@ -24,39 +21,60 @@ pub struct Summary {
     pub known_to_marac: bool,
 }
 
-/// A new draft.
-#[allow(clippy::too_many_arguments)]
-pub async fn insert(
+/// A new draft: the man's next version.
+pub struct NewDraftRow {
+    pub person_id: i32,
+    pub referral_id: Option<i32>,
+    pub version_number: i32,
+    pub supersedes_id: Option<i32>,
+    pub author_id: i32,
+    pub content: String,
+    pub summary: Summary,
+}
+
+/// Drafts in one multi-row insert (15 columns each).
+const DRAFTS_IN_ONE_STATEMENT: usize = 500;
+
+/// Write new drafts, at most one a man; answers them in the order given.
+pub async fn insert_many(
     db: &impl ConnectionTrait,
-    person_id: i32,
-    referral_id: Option<i32>,
-    version_number: i32,
-    supersedes_id: Option<i32>,
-    author_id: i32,
-    content: &str,
-    summary: &Summary,
+    drafts: &[NewDraftRow],
     now: DateTime<Utc>,
-) -> Result<Assessment, DbErr> {
-    assessments::ActiveModel {
-        person_id: Set(person_id),
-        referral_id: Set(referral_id),
-        version_number: Set(version_number),
-        supersedes_id: Set(supersedes_id),
-        status: Set(AssessmentStatus::Draft),
-        author_id: Set(author_id),
-        content: Set(content.to_string()),
-        suitability: Set(summary.suitability),
-        rosh_overall: Set(summary.rosh_overall),
-        ogrs3_two_year_percent: Set(summary.ogrs3_two_year_percent),
-        known_to_marac: Set(summary.known_to_marac),
-        created_at: Set(now),
-        updated_at: Set(now),
-        completed_at: Set(None),
-        lock_version: Set(1),
-        ..Default::default()
+) -> Result<Vec<Assessment>, DbErr> {
+    let mut of_man = HashMap::with_capacity(drafts.len());
+    for chunk in drafts.chunks(DRAFTS_IN_ONE_STATEMENT) {
+        let rows = chunk.iter().map(|d| assessments::ActiveModel {
+            person_id: Set(d.person_id),
+            referral_id: Set(d.referral_id),
+            version_number: Set(d.version_number),
+            supersedes_id: Set(d.supersedes_id),
+            status: Set(AssessmentStatus::Draft),
+            author_id: Set(d.author_id),
+            content: Set(d.content.clone()),
+            suitability: Set(d.summary.suitability),
+            rosh_overall: Set(d.summary.rosh_overall),
+            ogrs3_two_year_percent: Set(d.summary.ogrs3_two_year_percent),
+            known_to_marac: Set(d.summary.known_to_marac),
+            created_at: Set(now),
+            updated_at: Set(now),
+            completed_at: Set(None),
+            lock_version: Set(1),
+            ..Default::default()
+        });
+        let written = assessments::Entity::insert_many(rows)
+            .exec_with_returning(db)
+            .await?;
+        // RETURNING promises no order: match each to its man
+        of_man.extend(written.into_iter().map(|a| (a.person_id, a)));
     }
-    .insert(db)
-    .await
+    drafts
+        .iter()
+        .map(|d| {
+            of_man.remove(&d.person_id).ok_or_else(|| {
+                DbErr::Custom(format!("man {}'s draft was not written", d.person_id))
+            })
+        })
+        .collect()
 }
 
 /// One assessment.
@@ -105,29 +123,36 @@ pub async fn save_draft(
         .rows_affected)
 }
 
-/// Set the status (completing stamps the time); 0 rows if it was not `from`.
+/// Move assessments from status `from` to `to` (stamping the time, and
+/// the completion time when `to` is completed); the count moved, short of
+/// the ids given for any that were no longer at `from`.
 pub async fn set_status(
     db: &impl ConnectionTrait,
-    id: i32,
+    ids: &[i32],
     from: AssessmentStatus,
     to: AssessmentStatus,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let mut q = assessments::Entity::update_many()
-        .col_expr(assessments::Column::Status, Expr::val(to.as_str()))
-        .col_expr(assessments::Column::UpdatedAt, Expr::val(now))
-        .col_expr(
-            assessments::Column::LockVersion,
-            Expr::col(assessments::Column::LockVersion).add(1),
-        );
-    if to == AssessmentStatus::Completed {
-        q = q.col_expr(assessments::Column::CompletedAt, Expr::val(Some(now)));
+    let mut moved = 0;
+    for chunk in ids.chunks(DRAFTS_IN_ONE_STATEMENT) {
+        let mut q = assessments::Entity::update_many()
+            .col_expr(assessments::Column::Status, Expr::val(to.as_str()))
+            .col_expr(assessments::Column::UpdatedAt, Expr::val(now))
+            .col_expr(
+                assessments::Column::LockVersion,
+                Expr::col(assessments::Column::LockVersion).add(1),
+            );
+        if to == AssessmentStatus::Completed {
+            q = q.col_expr(assessments::Column::CompletedAt, Expr::val(Some(now)));
+        }
+        moved += q
+            .filter(assessments::Column::Id.is_in(chunk.iter().copied()))
+            .filter(assessments::Column::Status.eq(from.as_str()))
+            .exec(db)
+            .await?
+            .rows_affected;
     }
-    Ok(q.filter(assessments::Column::Id.eq(id))
-        .filter(assessments::Column::Status.eq(from.as_str()))
-        .exec(db)
-        .await?
-        .rows_affected)
+    Ok(moved)
 }
 
 /// A man's assessments, newest version first.

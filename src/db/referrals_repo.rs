@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::entities::{referral_status_history, referrals};
@@ -170,45 +170,71 @@ pub async fn queue_count(db: &impl ConnectionTrait, f: &QueueFilter) -> Result<u
     queue_query(f).count(db).await
 }
 
-/// Move a referral to `to` (and optionally re-assign it) if it is still at
-/// `version`; writes the history row. 0 when someone else moved it first.
-#[allow(clippy::too_many_arguments)]
-pub async fn move_to(
+/// A referral to move: to a status, assigned to someone, with the note its
+/// history row keeps.
+pub struct Move<'a> {
+    pub referral: &'a Referral,
+    pub to: ReferralStatus,
+    pub assigned_to: Option<i32>,
+    pub note: String,
+}
+
+/// Referrals in one UPDATE's `IN` list.
+const MOVES_IN_ONE_STATEMENT: usize = 500;
+
+/// Move referrals, each only if it is still at the version read, and write
+/// their history rows; the count moved. Fewer than given when someone moved
+/// one first: the caller must then drop its transaction. Moves sharing a
+/// status, assignee and version (in a set, usually all) go in one UPDATE.
+pub async fn move_many(
     db: &impl ConnectionTrait,
-    r: &Referral,
-    to: ReferralStatus,
-    assigned_to: Option<i32>,
-    note: Option<String>,
+    moves: &[Move<'_>],
     by: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let n = referrals::Entity::update_many()
-        .col_expr(referrals::Column::Status, Expr::val(to))
-        .col_expr(referrals::Column::AssignedTo, Expr::val(assigned_to))
-        .col_expr(
-            referrals::Column::Version,
-            Expr::col(referrals::Column::Version).add(1),
-        )
-        .filter(referrals::Column::Id.eq(r.id))
-        .filter(referrals::Column::Version.eq(r.version))
-        .exec(db)
-        .await?
-        .rows_affected;
-    if n == 1 {
-        referral_status_history::ActiveModel {
-            referral_id: Set(r.id),
-            from_status: Set(Some(r.status)),
-            to_status: Set(to),
-            assigned_to: Set(assigned_to),
+    let mut alike: HashMap<(ReferralStatus, Option<i32>, i32), Vec<i32>> = HashMap::new();
+    for m in moves {
+        alike
+            .entry((m.to, m.assigned_to, m.referral.version))
+            .or_default()
+            .push(m.referral.id);
+    }
+    let mut moved = 0;
+    for ((to, assigned_to, version), ids) in alike {
+        for chunk in ids.chunks(MOVES_IN_ONE_STATEMENT) {
+            moved += referrals::Entity::update_many()
+                .col_expr(referrals::Column::Status, Expr::val(to))
+                .col_expr(referrals::Column::AssignedTo, Expr::val(assigned_to))
+                .col_expr(
+                    referrals::Column::Version,
+                    Expr::col(referrals::Column::Version).add(1),
+                )
+                .filter(referrals::Column::Id.is_in(chunk.iter().copied()))
+                .filter(referrals::Column::Version.eq(version))
+                .exec(db)
+                .await?
+                .rows_affected;
+        }
+    }
+    if moved != moves.len() as u64 {
+        return Ok(moved);
+    }
+    for chunk in moves.chunks(REFERRALS_IN_ONE_STATEMENT) {
+        let history = chunk.iter().map(|m| referral_status_history::ActiveModel {
+            referral_id: Set(m.referral.id),
+            from_status: Set(Some(m.referral.status)),
+            to_status: Set(m.to),
+            assigned_to: Set(m.assigned_to),
             at: Set(now),
             by_user_id: Set(by),
-            note: Set(note),
+            note: Set(Some(m.note.clone())),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        });
+        referral_status_history::Entity::insert_many(history)
+            .exec_without_returning(db)
+            .await?;
     }
-    Ok(n)
+    Ok(moved)
 }
 
 /// A referral's history, oldest first.

@@ -113,7 +113,7 @@ pub async fn queue(
 
 /// Move a referral to a new status inside the caller's transaction, if the
 /// move is allowed; the history row says who and why. Answers the referral
-/// as it now stands.
+/// as it now stands. The one-referral case of [`move_referrals`].
 pub(crate) async fn move_referral(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -123,47 +123,60 @@ pub(crate) async fn move_referral(
     note: &str,
     now: DateTime<chrono::Utc>,
 ) -> AppResult<Referral> {
-    let from = r.status;
-    let t = transition(from, to).ok_or_else(|| {
-        AppError::conflict(format!(
-            "A referral that is {} cannot become {}",
-            from.label().to_lowercase(),
-            to.label().to_lowercase()
-        ))
-    })?;
-    if referrals_repo::move_to(
-        db,
-        r,
-        to,
-        assigned_to,
-        Some(format!("{}: {note}", t.description)),
-        actor.user_id(),
-        now,
-    )
-    .await?
-        == 0
-    {
+    let mut moved = move_referrals(db, actor, &[(r, to, assigned_to)], note, now).await?;
+    moved.pop().ok_or(AppError::NotFound)
+}
+
+/// Move referrals `(referral, to, assigned to)` together inside the caller's
+/// transaction, each only if its move is allowed, with one history row and
+/// one audit entry each; answers them as they now stand, in order. Nothing
+/// may be kept when one is refused: the caller drops its transaction.
+pub(crate) async fn move_referrals(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    moves: &[(&Referral, ReferralStatus, Option<i32>)],
+    note: &str,
+    now: DateTime<chrono::Utc>,
+) -> AppResult<Vec<Referral>> {
+    let mut rows = Vec::with_capacity(moves.len());
+    for (r, to, assigned_to) in moves {
+        let from = r.status;
+        let t = transition(from, *to).ok_or_else(|| {
+            AppError::conflict(format!(
+                "A referral that is {} cannot become {}",
+                from.label().to_lowercase(),
+                to.label().to_lowercase()
+            ))
+        })?;
+        rows.push(referrals_repo::Move {
+            referral: r,
+            to: *to,
+            assigned_to: *assigned_to,
+            note: format!("{}: {note}", t.description),
+        });
+    }
+    if referrals_repo::move_many(db, &rows, actor.user_id(), now).await? != rows.len() as u64 {
         return Err(AppError::conflict(
             "Someone else changed this referral at the same moment. Reload and try again.",
         ));
     }
-    audit::record(
-        db,
-        actor,
-        now,
+    let entries = moves.iter().map(|(r, to, assigned_to)| {
         AuditEntry::new(AuditAction::Alter)
             .record("referral", r.id)
             .person(r.person_id)
             .change("status", r.status, to.as_str())
-            .change("assigned_to", r.assigned_to, assigned_to),
-    )
-    .await?;
-    Ok(Referral {
-        status: to,
-        assigned_to,
-        version: r.version + 1,
-        ..r.clone()
-    })
+            .change("assigned_to", r.assigned_to, *assigned_to)
+    });
+    audit::record_many(db, actor, now, entries.collect()).await?;
+    Ok(moves
+        .iter()
+        .map(|(r, to, assigned_to)| Referral {
+            status: *to,
+            assigned_to: *assigned_to,
+            version: r.version + 1,
+            ..(*r).clone()
+        })
+        .collect())
 }
 
 /// Assign a referral to a probation officer (or take it yourself).

@@ -773,6 +773,35 @@ async fn written_about(app: &TestApp, person_id: &Value) -> Vec<String> {
         .collect()
 }
 
+/// A referral's history, oldest first, as "from>to assigned by: note".
+async fn history_of(app: &TestApp, referral_id: &Value) -> Vec<String> {
+    use sea_orm::ConnectionTrait;
+    app.db()
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            format!(
+                "SELECT from_status, to_status, assigned_to, by_user_id, note \
+                 FROM referral_status_history WHERE referral_id = {referral_id} ORDER BY id"
+            ),
+        ))
+        .await
+        .expect("history")
+        .iter()
+        .map(|r| {
+            let text = |c: &str| r.try_get::<Option<String>>("", c).ok().flatten();
+            let id = |c: &str| r.try_get::<Option<i32>>("", c).ok().flatten();
+            format!(
+                "{:?}>{:?} {:?} by {:?}: {:?}",
+                text("from_status"),
+                text("to_status"),
+                id("assigned_to"),
+                id("by_user_id"),
+                text("note")
+            )
+        })
+        .collect()
+}
+
 #[rocket::async_test]
 async fn assessments_recorded_together_are_checked_and_written_as_one_at_a_time_and_a_refused_one_keeps_none()
  {
@@ -879,11 +908,22 @@ async fn assessments_recorded_together_are_checked_and_written_as_one_at_a_time_
     .expect("recorded");
     assert_eq!(ids.len(), 3);
     let as_alone = written_about(&app, &alone["id"]).await;
+    let alone_moves = history_of(&app, &alone_arrest["referral_id"]).await;
+    assert_eq!(
+        alone_moves.len(),
+        3,
+        "opened, started, assessed: {alone_moves:?}"
+    );
     for (man, arrest) in [(&first, &first_arrest), (&second, &second_arrest)] {
         assert_eq!(
             written_about(&app, &man["id"]).await,
             as_alone[..as_alone.len() - 3],
             "written as one sent alone"
+        );
+        assert_eq!(
+            history_of(&app, &arrest["referral_id"]).await,
+            alone_moves,
+            "his referral's history is the one sent alone's"
         );
         assert_eq!(
             scalar(

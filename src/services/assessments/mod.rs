@@ -22,7 +22,7 @@ use crate::domain::referral::ReferralStatus;
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditEntry};
-use crate::services::referrals::move_referral;
+use crate::services::referrals::move_referrals;
 use crate::state::AppState;
 
 mod start;
@@ -254,81 +254,80 @@ pub async fn complete(app: &AppState, actor: &Actor, id: i32) -> AppResult<Asses
         Some(rid) => referrals_repo::find(&txn, rid).await?,
         None => None,
     };
-    write_complete(&txn, actor, &a, previous.as_ref(), referral.as_ref(), now).await?;
+    let completing = Completing {
+        assessment: &a,
+        previous: previous.as_ref(),
+        referral: referral.as_ref(),
+    };
+    write_complete(&txn, actor, &[completing], now).await?;
     txn.commit().await?;
     assessments_repo::find(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)
 }
 
-/// Lock a draft as completed, supersede the man's previous completed
-/// version (`previous`), and mark the referral it answers (`referral`, as it
-/// stands) assessed, in the caller's transaction, which read them. The
-/// content must have passed `check_complete`.
+/// Lock drafts as completed, supersede each man's previous completed
+/// version, and mark the referrals they answer assessed, in the caller's
+/// transaction, which read them; a conflict when any draft was no longer
+/// one. Each content must have passed `check_complete`.
 async fn write_complete(
     txn: &impl ConnectionTrait,
     actor: &Actor,
-    a: &Assessment,
-    previous: Option<&Assessment>,
-    referral: Option<&Referral>,
+    set: &[Completing<'_>],
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    if assessments_repo::set_status(
-        txn,
-        a.id,
-        AssessmentStatus::Draft,
-        AssessmentStatus::Completed,
-        now,
-    )
-    .await?
-        == 0
+    let ids: Vec<i32> = set.iter().map(|c| c.assessment.id).collect();
+    let completed = AssessmentStatus::Completed;
+    if assessments_repo::set_status(txn, &ids, AssessmentStatus::Draft, completed, now).await?
+        != ids.len() as u64
     {
         return Err(conflict_locked());
     }
-    if let Some(p) = previous.filter(|p| p.id != a.id) {
-        assessments_repo::set_status(
-            txn,
-            p.id,
-            AssessmentStatus::Completed,
-            AssessmentStatus::Superseded,
-            now,
-        )
-        .await?;
-        audit::record(
-            txn,
-            actor,
-            now,
+    let superseded: Vec<(&Assessment, &Assessment)> = set
+        .iter()
+        .filter_map(|c| {
+            let p = c.previous.filter(|p| p.id != c.assessment.id)?;
+            Some((p, c.assessment))
+        })
+        .collect();
+    let previous: Vec<i32> = superseded.iter().map(|(p, _)| p.id).collect();
+    let superseding = AssessmentStatus::Superseded;
+    assessments_repo::set_status(txn, &previous, completed, superseding, now).await?;
+    let mut entries: Vec<AuditEntry> = superseded
+        .iter()
+        .map(|(p, a)| {
             AuditEntry::new(AuditAction::Alter)
                 .record("assessment", p.id)
                 .person(a.person_id)
                 .change("status", "completed", "superseded")
-                .reason(format!("superseded by assessment {}", a.id)),
-        )
-        .await?;
-    }
-    audit::record(
-        txn,
-        actor,
-        now,
+                .reason(format!("superseded by assessment {}", a.id))
+        })
+        .collect();
+    entries.extend(set.iter().map(|c| {
         AuditEntry::new(AuditAction::Alter)
-            .record("assessment", a.id)
-            .person(a.person_id)
-            .change("status", "draft", "completed"),
-    )
-    .await?;
-    if let Some(r) = referral.filter(|r| r.status == ReferralStatus::InAssessment) {
-        move_referral(
-            txn,
-            actor,
-            r,
-            ReferralStatus::Assessed,
-            r.assigned_to,
-            "assessment completed",
-            now,
-        )
-        .await?;
-    }
+            .record("assessment", c.assessment.id)
+            .person(c.assessment.person_id)
+            .change("status", "draft", "completed")
+    }));
+    audit::record_many(txn, actor, now, entries).await?;
+    let moves: Vec<_> = set
+        .iter()
+        .filter_map(|c| {
+            c.referral
+                .filter(|r| r.status == ReferralStatus::InAssessment)
+        })
+        .map(|r| (r, ReferralStatus::Assessed, r.assigned_to))
+        .collect();
+    move_referrals(txn, actor, &moves, "assessment completed", now).await?;
     Ok(())
+}
+
+/// A draft to complete, with the man's completed version it supersedes and
+/// the referral it answers, as they stand.
+struct Completing<'a> {
+    assessment: &'a Assessment,
+    previous: Option<&'a Assessment>,
+    referral: Option<&'a Referral>,
 }
 
 /// Start a new version from a completed assessment (it stays in force until

@@ -7,7 +7,7 @@ use sea_orm::ConnectionTrait;
 
 use super::{AssessmentInput, settings, summary};
 use crate::auth::Actor;
-use crate::db::assessments_repo::{self, Assessment};
+use crate::db::assessments_repo::{self, Assessment, NewDraftRow};
 use crate::db::referrals_repo::Referral;
 use crate::db::{arrests_repo, people_repo, referrals_repo};
 use crate::domain::assessment::{
@@ -19,7 +19,7 @@ use crate::domain::referral::ReferralStatus;
 use crate::domain::roles::Capability;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditEntry};
-use crate::services::referrals::move_referral;
+use crate::services::referrals::move_referrals;
 use crate::state::AppState;
 
 async fn prefill(
@@ -97,21 +97,18 @@ pub(super) async fn insert_new(
         Check::Strict => check_draft(input, &settings(app)).map_err(AppError::Invalid)?,
         Check::Prefill => partial_results(input, &settings(app)),
     };
-    let (a, _) = write_new(
-        &txn,
-        actor,
-        NewDraft {
-            author,
-            person_id,
-            referral_id,
-            supersedes,
-            input,
-            results: &results,
-        },
-        &man,
-        now,
-    )
-    .await?;
+    let draft = NewDraft {
+        author,
+        person_id,
+        referral_id,
+        supersedes,
+        input,
+        results: &results,
+    };
+    let (a, _) = write_new(&txn, actor, &[(draft, &man)], now)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
     txn.commit().await?;
     Ok(a)
 }
@@ -214,60 +211,65 @@ pub(super) struct NewDraft<'a> {
     pub results: &'a AssessmentResults,
 }
 
-/// Write a checked draft as the man's next version, audit it, and move the
-/// referral it answers to "in assessment", in the caller's transaction.
-/// `man` was read in that transaction; answers the draft and the referral
-/// as it now stands.
+/// Write checked drafts, each as its man's next version (one a man), audit
+/// them, and move the referrals they answer to "in assessment", in the
+/// caller's transaction. Each `ManNow` was read in that transaction; answers
+/// each draft and its referral as it now stands, in order.
 pub(super) async fn write_new(
     txn: &impl ConnectionTrait,
     actor: &Actor,
-    d: NewDraft<'_>,
-    man: &ManNow,
+    drafts: &[(NewDraft<'_>, &ManNow)],
     now: DateTime<Utc>,
-) -> AppResult<(Assessment, Option<Referral>)> {
-    let next = man
-        .assessments
-        .first()
-        .map(|a| a.version_number + 1)
-        .unwrap_or(1);
-    let content = serde_json::to_string(d.input).map_err(AppError::internal)?;
-    let a = assessments_repo::insert(
-        txn,
-        d.person_id,
-        d.referral_id,
-        next,
-        d.supersedes,
-        d.author,
-        &content,
-        &summary(d.input, d.results),
-        now,
-    )
-    .await?;
-    audit::record(
-        txn,
-        actor,
-        now,
+) -> AppResult<Vec<(Assessment, Option<Referral>)>> {
+    let mut rows = Vec::with_capacity(drafts.len());
+    for (d, man) in drafts {
+        rows.push(NewDraftRow {
+            person_id: d.person_id,
+            referral_id: d.referral_id,
+            version_number: man
+                .assessments
+                .first()
+                .map(|a| a.version_number + 1)
+                .unwrap_or(1),
+            supersedes_id: d.supersedes,
+            author_id: d.author,
+            content: serde_json::to_string(d.input).map_err(AppError::internal)?,
+            summary: summary(d.input, d.results),
+        });
+    }
+    let written = assessments_repo::insert_many(txn, &rows, now).await?;
+    let entries = written.iter().map(|a| {
         AuditEntry::new(AuditAction::Collect)
             .record("assessment", a.id)
-            .person(d.person_id),
-    )
-    .await?;
-    let referral = match man.referral.clone() {
-        Some(r) if matches!(r.status, ReferralStatus::New | ReferralStatus::Allocated) => Some(
-            move_referral(
-                txn,
-                actor,
-                &r,
+            .person(a.person_id)
+    });
+    audit::record_many(txn, actor, now, entries.collect()).await?;
+    let starts = |r: &Referral| matches!(r.status, ReferralStatus::New | ReferralStatus::Allocated);
+    let moves: Vec<_> = drafts
+        .iter()
+        .filter_map(|(d, man)| {
+            let r = man.referral.as_ref().filter(|r| starts(r))?;
+            Some((
+                r,
                 ReferralStatus::InAssessment,
                 r.assigned_to.or(Some(d.author)),
-                "assessment started",
-                now,
-            )
-            .await?,
-        ),
-        other => other,
-    };
-    Ok((a, referral))
+            ))
+        })
+        .collect();
+    let mut moved = move_referrals(txn, actor, &moves, "assessment started", now)
+        .await?
+        .into_iter();
+    Ok(drafts
+        .iter()
+        .zip(written)
+        .map(|((_, man), a)| {
+            let referral = match &man.referral {
+                Some(r) if starts(r) => moved.next(),
+                other => other.clone(),
+            };
+            (a, referral)
+        })
+        .collect())
 }
 
 /// Start a draft for a man (from a referral if given), prefilled from what

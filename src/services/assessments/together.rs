@@ -1,7 +1,8 @@
 //! Whole, completed assessments recorded together: each passes the checks
 //! it would pass sent through the API one at a time (`create`, then
-//! `complete`) and is written and audited by the same code, in one
-//! transaction for the set, so either all are kept or none.
+//! `complete`) and is written and audited by the same code (which writes
+//! a set a few statements at a time: one request's draft is a set of one),
+//! in one transaction for the set, so either all are kept or none.
 //!
 //! Why: one request and one commit for each step of each assessment took
 //! most of seed-demo's time at 100,000 men, in thread wake-ups and commits
@@ -9,7 +10,7 @@
 //! 100,000 men").
 
 use super::start::{ManNow, NewDraft, check_man_and_referral, refuse_second_draft, write_new};
-use super::{AssessmentInput, require_api_fields, settings, write_complete};
+use super::{AssessmentInput, Completing, require_api_fields, settings, write_complete};
 use crate::auth::Actor;
 use crate::db::assessments_repo::newest_completed;
 use crate::domain::assessment::{check_complete, check_draft};
@@ -71,26 +72,32 @@ pub async fn record_completed(app: &AppState, actor: &Actor, set: &[Whole]) -> A
     let txn = app.begin_write().await?;
     let asked: Vec<(i32, Option<i32>)> = set.iter().map(|w| (w.person_id, w.referral_id)).collect();
     let men = ManNow::read_many(&txn, &asked).await?;
-    let mut ids = Vec::with_capacity(set.len());
+    let mut drafts = Vec::with_capacity(set.len());
     for (item, ((w, results), man)) in set.iter().zip(&results).zip(&men).enumerate() {
-        let written = async {
-            check_man_and_referral(man, w.person_id, w.referral_id)?;
-            refuse_second_draft(man)?;
-            let draft = NewDraft {
-                author,
-                person_id: w.person_id,
-                referral_id: w.referral_id,
-                supersedes: None,
-                input: &w.input,
-                results,
-            };
-            let (a, referral) = write_new(&txn, actor, draft, man, now).await?;
-            let previous = newest_completed(&man.assessments);
-            write_complete(&txn, actor, &a, previous, referral.as_ref(), now).await?;
-            Ok(a.id)
+        check_man_and_referral(man, w.person_id, w.referral_id)
+            .and_then(|()| refuse_second_draft(man))
+            .map_err(|e| about_item(item, e))?;
+        let draft = NewDraft {
+            author,
+            person_id: w.person_id,
+            referral_id: w.referral_id,
+            supersedes: None,
+            input: &w.input,
+            results,
         };
-        ids.push(written.await.map_err(|e| about_item(item, e))?);
+        drafts.push((draft, man));
     }
+    let written = write_new(&txn, actor, &drafts, now).await?;
+    let completing: Vec<Completing> = written
+        .iter()
+        .zip(&men)
+        .map(|((a, referral), man)| Completing {
+            assessment: a,
+            previous: newest_completed(&man.assessments),
+            referral: referral.as_ref(),
+        })
+        .collect();
+    write_complete(&txn, actor, &completing, now).await?;
     txn.commit().await?;
-    Ok(ids)
+    Ok(written.iter().map(|(a, _)| a.id).collect())
 }
