@@ -60,6 +60,22 @@ impl AppError {
         AppError::Invalid(FieldErrors::one(field, message))
     }
 
+    /// This error about the `item`th of a set sent together, saying which:
+    /// fields become `{set}[item].field`, a conflict starts `{noun} item:`.
+    pub fn about_item(self, set: &str, noun: &str, item: usize) -> AppError {
+        match self {
+            AppError::Invalid(fields) => {
+                let mut named = FieldErrors::new();
+                for (field, message) in fields.iter() {
+                    named.add(&format!("{set}[{item}].{field}"), message);
+                }
+                AppError::Invalid(named)
+            }
+            AppError::Conflict(message) => AppError::conflict(format!("{noun} {item}: {message}")),
+            other => other,
+        }
+    }
+
     /// A conflict with a message the user can act on.
     pub fn conflict(message: impl Into<String>) -> AppError {
         AppError::Conflict(message.into())

@@ -33,47 +33,68 @@ pub struct NewEnrolment {
     pub status: EnrolmentStatus,
 }
 
-/// Enrol (status `awaiting_start` or `waiting_list`) with the first history row.
-pub async fn insert(
+/// Enrolments in one multi-row insert (12 columns each).
+const ENROLMENTS_IN_ONE_STATEMENT: usize = 500;
+
+/// Enrol men (status `awaiting_start` or `waiting_list`), each with his
+/// first history row; at most one enrolment a man. Answers them in the
+/// order given.
+pub async fn insert_many(
     db: &impl ConnectionTrait,
-    e: NewEnrolment,
+    new: Vec<NewEnrolment>,
     by: Option<i32>,
     now: DateTime<Utc>,
-) -> Result<Enrolment, DbErr> {
-    let note = e
-        .override_reason
-        .as_ref()
-        .map(|r| format!("Enrolled without a suitable assessment: {r}"));
-    let row = enrolments::ActiveModel {
-        person_id: Set(e.person_id),
-        cohort_id: Set(e.cohort_id),
-        referral_id: Set(e.referral_id),
-        legal_basis: Set(e.legal_basis),
-        deadline: Set(e.deadline),
-        status: Set(e.status),
-        override_reason: Set(e.override_reason),
-        completed_on: Set(None),
-        end_reason: Set(None),
-        created_at: Set(now),
-        created_by: Set(by),
-        version: Set(1),
-        ..Default::default()
+) -> Result<Vec<Enrolment>, DbErr> {
+    let mut of_man = HashMap::with_capacity(new.len());
+    let order: Vec<i32> = new.iter().map(|e| e.person_id).collect();
+    for chunk in new.chunks(ENROLMENTS_IN_ONE_STATEMENT) {
+        let rows = chunk.iter().map(|e| enrolments::ActiveModel {
+            person_id: Set(e.person_id),
+            cohort_id: Set(e.cohort_id),
+            referral_id: Set(e.referral_id),
+            legal_basis: Set(e.legal_basis),
+            deadline: Set(e.deadline),
+            status: Set(e.status),
+            override_reason: Set(e.override_reason.clone()),
+            completed_on: Set(None),
+            end_reason: Set(None),
+            created_at: Set(now),
+            created_by: Set(by),
+            version: Set(1),
+            ..Default::default()
+        });
+        let written = enrolments::Entity::insert_many(rows)
+            .exec_with_returning(db)
+            .await?;
+        let history = written
+            .iter()
+            .map(|row| enrolment_status_history::ActiveModel {
+                enrolment_id: Set(row.id),
+                from_status: Set(None),
+                to_status: Set(row.status),
+                reason: Set(None),
+                note: Set(Some(match &row.override_reason {
+                    Some(r) => format!("Enrolled without a suitable assessment: {r}"),
+                    None => "Enrolled".into(),
+                })),
+                at: Set(now),
+                by_user_id: Set(by),
+                ..Default::default()
+            });
+        enrolment_status_history::Entity::insert_many(history)
+            .exec_without_returning(db)
+            .await?;
+        // RETURNING promises no order: match each to its man
+        of_man.extend(written.into_iter().map(|row| (row.person_id, row)));
     }
-    .insert(db)
-    .await?;
-    enrolment_status_history::ActiveModel {
-        enrolment_id: Set(row.id),
-        from_status: Set(None),
-        to_status: Set(row.status),
-        reason: Set(None),
-        note: Set(Some(note.unwrap_or_else(|| "Enrolled".into()))),
-        at: Set(now),
-        by_user_id: Set(by),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(row)
+    order
+        .iter()
+        .map(|p| {
+            of_man
+                .remove(p)
+                .ok_or_else(|| DbErr::Custom(format!("man {p}'s enrolment was not written")))
+        })
+        .collect()
 }
 
 /// One enrolment.

@@ -6,8 +6,9 @@
 //! demo users: the JSON API with a token of each for most records, and the
 //! services behind the API (with the same checks) where one request each
 //! cost most of the time at 100,000 men: assessments are recorded 500 to a
-//! transaction (`assessments::record_completed`), men are enrolled through
-//! `enrolments::enrol`, and each cohort's standing is read once. Every
+//! transaction (`assessments::record_completed`), a cohort's men are
+//! enrolled together (`enrolments::enrol_many`), and each cohort's standing
+//! is read once. Every
 //! record passes the checks a user's would, every write is audited as the
 //! user who made it, and the tokens are revoked when the seeding ends.
 //! What is made: one user per role
@@ -385,30 +386,34 @@ pub async fn seed(
                 return Ok((Vec::new(), 0));
             };
             let cohort = &cohorts[c];
-            let mut taken = Vec::with_capacity(men.len());
-            for i in men {
-                let (person, _, referral) = ids[i];
-                let deadline = town.men[i].place.and_then(|p| p.1);
-                // through the service the API's route calls, with the
-                // same checks, as the probation officer
-                let input = enrolments::EnrolmentInput {
-                    person_id: person,
-                    cohort_id: id(cohort) as i32,
-                    referral_id: referral,
-                    legal_basis: if deadline.is_some() {
-                        LegalBasis::ConditionalCaution
-                    } else {
-                        LegalBasis::Voluntary
-                    },
-                    deadline,
-                    override_reason: None,
-                    waiting_list: false,
-                };
-                let enrolled = enrolments::enrol(state, officer, &input)
-                    .await
-                    .map_err(|e| format!("enrolling a man: {}", e.in_words()))?;
-                taken.push(i64::from(enrolled.enrolment.id));
-            }
+            // through the service the API's route calls, with the same
+            // checks, as the probation officer: the cohort's men together
+            let inputs: Vec<enrolments::EnrolmentInput> = men
+                .iter()
+                .map(|i| {
+                    let (person, _, referral) = ids[*i];
+                    let deadline = town.men[*i].place.and_then(|p| p.1);
+                    enrolments::EnrolmentInput {
+                        person_id: person,
+                        cohort_id: id(cohort) as i32,
+                        referral_id: referral,
+                        legal_basis: if deadline.is_some() {
+                            LegalBasis::ConditionalCaution
+                        } else {
+                            LegalBasis::Voluntary
+                        },
+                        deadline,
+                        override_reason: None,
+                        waiting_list: false,
+                    }
+                })
+                .collect();
+            let taken: Vec<i64> = enrolments::enrol_many(state, officer, &inputs)
+                .await
+                .map_err(|e| format!("enrolling men: {}", e.in_words()))?
+                .iter()
+                .map(|enrolled| i64::from(enrolled.enrolment.id))
+                .collect();
             let mut r = Lcg::stream(seed, ATTENDANCE_DRAWS, c);
             let mut marked = 0;
             for session in cohort["sessions"].as_array().into_iter().flatten() {

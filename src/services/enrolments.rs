@@ -26,7 +26,7 @@ use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditEntry};
 use crate::services::programmes::{cohort_parts, require_cohort_access};
-use crate::services::referrals::move_referral;
+use crate::services::referrals::move_referrals;
 use crate::state::AppState;
 
 /// Longest override reason or enforcement note.
@@ -47,147 +47,206 @@ pub struct EnrolmentInput {
 
 /// Enrol a man on a cohort (probation). Needs a completed assessment found
 /// suitable, or an override reason; a full cohort is a conflict naming
-/// cohorts of the same programme with places.
+/// cohorts of the same programme with places. The one-man case of
+/// [`enrol_many`], with its errors about him alone.
 pub async fn enrol(app: &AppState, actor: &Actor, input: &EnrolmentInput) -> AppResult<Enrolled> {
+    enrol_in_order(app, actor, std::slice::from_ref(input), |_, e| e)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// Enrol men on one cohort together, in the order given, each checked and
+/// written as [`enrol`] would one after another (a man's place counts for
+/// the next, and a warning names the men enrolled before him), in one
+/// transaction: all are kept or none. An error names the item it is about
+/// (`enrolments[2].override_reason`, "Enrolment 2: ...").
+pub async fn enrol_many(
+    app: &AppState,
+    actor: &Actor,
+    inputs: &[EnrolmentInput],
+) -> AppResult<Vec<Enrolled>> {
+    enrol_in_order(app, actor, inputs, |item, e| {
+        e.about_item("enrolments", "Enrolment", item)
+    })
+    .await
+}
+
+async fn enrol_in_order(
+    app: &AppState,
+    actor: &Actor,
+    inputs: &[EnrolmentInput],
+    about: impl Fn(usize, AppError) -> AppError,
+) -> AppResult<Vec<Enrolled>> {
     actor.require(Capability::ManageCases)?;
-    let mut errors = FieldErrors::new();
-    let person = people_repo::find(&app.db, input.person_id).await?;
-    if person.is_none() {
-        errors.add("person_id", "Choose a person who exists");
-    }
-    let cohort = programmes_repo::find_cohort(&app.db, input.cohort_id).await?;
-    if cohort.is_none() {
-        errors.add("cohort_id", "Choose a cohort that exists");
-    }
-    let referral = match input.referral_id {
-        Some(id) => referrals_repo::find(&app.db, id).await?,
-        None => None,
+    let Some(first) = inputs.first() else {
+        return Ok(Vec::new());
     };
-    if input.referral_id.is_some()
-        && referral
-            .as_ref()
-            .is_none_or(|r| r.person_id != input.person_id)
-    {
-        errors.add("referral_id", "Choose one of this man's referrals");
+    if let Some(item) = inputs.iter().position(|i| i.cohort_id != first.cohort_id) {
+        let e = AppError::invalid("cohort_id", "Enrol men together on one cohort at a time");
+        return Err(about(item, e));
     }
+    let men: Vec<i32> = inputs.iter().map(|i| i.person_id).collect();
+    let recorded = people_repo::recorded_of(&app.db, &men).await?;
+    let cohort = programmes_repo::find_cohort(&app.db, first.cohort_id).await?;
+    let referral_ids: Vec<i32> = inputs.iter().filter_map(|i| i.referral_id).collect();
+    let referrals = referrals_repo::by_ids(&app.db, &referral_ids).await?;
     // A caution's deadline defaults to the one the police recorded on the
     // arrest the referral came from.
-    let recorded_deadline = match (&referral, input.legal_basis.needs_deadline()) {
-        (Some(r), true) => crate::db::arrests_repo::find(&app.db, r.arrest_id)
+    let arrest_ids: Vec<i32> = inputs
+        .iter()
+        .filter(|i| i.legal_basis.needs_deadline())
+        .filter_map(|i| referrals.get(&i.referral_id?))
+        .map(|r| r.arrest_id)
+        .collect();
+    let arrests = crate::db::arrests_repo::by_ids(&app.db, &arrest_ids).await?;
+    let assessed = assessments_repo::current_completed_of(&app.db, &men).await?;
+    let mut checked = Vec::with_capacity(inputs.len());
+    for (item, input) in inputs.iter().enumerate() {
+        let mut errors = FieldErrors::new();
+        if !recorded.contains(&input.person_id) {
+            errors.add("person_id", "Choose a person who exists");
+        }
+        if cohort.is_none() {
+            errors.add("cohort_id", "Choose a cohort that exists");
+        }
+        let referral = input.referral_id.and_then(|id| referrals.get(&id));
+        if input.referral_id.is_some() && referral.is_none_or(|r| r.person_id != input.person_id) {
+            errors.add("referral_id", "Choose one of this man's referrals");
+        }
+        let recorded_deadline = match (referral, input.legal_basis.needs_deadline()) {
+            (Some(r), true) => arrests.get(&r.arrest_id).and_then(|a| a.course_deadline),
+            _ => None,
+        };
+        let deadline = input.deadline.or(recorded_deadline);
+        match (input.legal_basis.needs_deadline(), deadline) {
+            (true, None) => errors.add(
+                "deadline",
+                "Enter the caution's deadline for completing the course",
+            ),
+            (false, Some(_)) => errors.add("deadline", "Only a conditional caution has a deadline"),
+            _ => {}
+        }
+        let reason = input
+            .override_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
+            errors.add(
+                "override_reason",
+                format!("Keep the reason under {MAX_REASON_CHARS} characters"),
+            );
+        }
+        if recorded.contains(&input.person_id) {
+            let suitable = assessed
+                .get(&input.person_id)
+                .is_some_and(|a| a.suitability == Some(Suitability::Suitable));
+            if let Some(message) = suitability_gate(suitable, reason) {
+                errors.add("override_reason", message);
+            }
+        }
+        errors
+            .into_result()
+            .map_err(|e| about(item, AppError::Invalid(e)))?;
+        checked.push((deadline, reason, referral));
+    }
+    let cohort = cohort.ok_or(AppError::NotFound)?;
+    let mut on_cohort: std::collections::HashSet<i32> =
+        enrolments_repo::in_cohort(&app.db, cohort.id)
             .await?
-            .and_then(|a| a.course_deadline),
-        _ => None,
-    };
-    let deadline = input.deadline.or(recorded_deadline);
-    match (input.legal_basis.needs_deadline(), deadline) {
-        (true, None) => errors.add(
-            "deadline",
-            "Enter the caution's deadline for completing the course",
-        ),
-        (false, Some(_)) => errors.add("deadline", "Only a conditional caution has a deadline"),
-        _ => {}
-    }
-    let reason = input
-        .override_reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
-        errors.add(
-            "override_reason",
-            format!("Keep the reason under {MAX_REASON_CHARS} characters"),
-        );
-    }
-    if person.is_some() {
-        let assessment = assessments_repo::current_completed(&app.db, input.person_id).await?;
-        let suitable = assessment.is_some_and(|a| a.suitability == Some(Suitability::Suitable));
-        if let Some(message) = suitability_gate(suitable, reason) {
-            errors.add("override_reason", message);
+            .iter()
+            .filter(|e| e.status.holds_place() || e.status == EnrolmentStatus::WaitingList)
+            .map(|e| e.person_id)
+            .collect();
+    for (item, man) in men.iter().enumerate() {
+        if !on_cohort.insert(*man) {
+            let e = AppError::conflict(format!("He is already enrolled on cohort {}", cohort.code));
+            return Err(about(item, e));
         }
     }
-    errors.into_result().map_err(AppError::Invalid)?;
-    let cohort = cohort.ok_or(AppError::NotFound)?;
-    if enrolments_repo::for_person(&app.db, input.person_id)
-        .await?
-        .iter()
-        .any(|e| {
-            e.cohort_id == cohort.id
-                && (e.status.holds_place() || e.status == EnrolmentStatus::WaitingList)
-        })
-    {
-        return Err(AppError::conflict(format!(
-            "He is already enrolled on cohort {}",
-            cohort.code
-        )));
-    }
-    let warnings = arrested_together_on(&app.db, cohort.id, Some(input.person_id))
+    let warnings: Vec<Vec<(i32, String)>> = joining_together(&app.db, cohort.id, &men)
         .await?
         .into_iter()
-        .map(|(_, (other_id, other))| {
-            (
-                other_id,
-                format!("He was arrested together with {other}, who is on cohort {}: they should not share a group", cohort.code),
-            )
+        .map(|others| {
+            others
+                .into_iter()
+                .map(|(other_id, other)| {
+                    (
+                        other_id,
+                        format!("He was arrested together with {other}, who is on cohort {}: they should not share a group", cohort.code),
+                    )
+                })
+                .collect()
         })
-        .collect::<Vec<_>>();
+        .collect();
+    let now = app.now();
     let txn = app.begin_write().await?;
     if programmes_repo::claim_cohort(&txn, &cohort).await? == 0 {
         return Err(AppError::conflict(
             "Someone else enrolled a man on this cohort at the same moment. Try again.",
         ));
     }
-    let full = enrolments_repo::places_taken(&txn, cohort.id).await? >= cohort.capacity as u64;
-    if full && !input.waiting_list {
-        drop(txn);
-        return Err(AppError::conflict(full_message(app, &cohort).await?));
-    }
-    let e = enrolments_repo::insert(
-        &txn,
-        NewEnrolment {
+    let mut taken = enrolments_repo::places_taken(&txn, cohort.id).await?;
+    let mut rows = Vec::with_capacity(inputs.len());
+    for (item, (input, (deadline, reason, _))) in inputs.iter().zip(&checked).enumerate() {
+        let full = taken >= cohort.capacity as u64;
+        if full && !input.waiting_list {
+            drop(txn);
+            return Err(about(
+                item,
+                AppError::conflict(full_message(app, &cohort).await?),
+            ));
+        }
+        taken += u64::from(!full);
+        rows.push(NewEnrolment {
             person_id: input.person_id,
             cohort_id: cohort.id,
             referral_id: input.referral_id,
             legal_basis: input.legal_basis,
-            deadline,
+            deadline: *deadline,
             override_reason: reason.map(str::to_string),
             status: if full {
                 EnrolmentStatus::WaitingList
             } else {
                 EnrolmentStatus::AwaitingStart
             },
-        },
-        actor.user_id(),
-        app.now(),
-    )
-    .await?;
-    if let Some(r) =
-        referral.filter(|r| referral::transition(r.status, ReferralStatus::Closed).is_some())
-    {
-        move_referral(
-            &txn,
-            actor,
-            &r,
-            ReferralStatus::Closed,
-            r.assigned_to,
-            "enrolled",
-            app.now(),
-        )
-        .await?;
+        });
     }
+    let written = enrolments_repo::insert_many(&txn, rows, actor.user_id(), now).await?;
+    let closing: Vec<_> = checked
+        .iter()
+        .filter_map(|(_, _, r)| *r)
+        .filter(|r| referral::transition(r.status, ReferralStatus::Closed).is_some())
+        .map(|r| (r, ReferralStatus::Closed, r.assigned_to))
+        .collect();
+    move_referrals(&txn, actor, &closing, "enrolled", now).await?;
     // the men a warning names were shown to the officer: their trails say so
-    let mut entry = AuditEntry::new(AuditAction::Collect)
-        .record("enrolment", e.id)
-        .person(e.person_id)
-        .people(warnings.iter().map(|(id, _)| *id));
-    if let Some(r) = reason {
-        entry = entry.reason(format!("enrolled without a suitable assessment: {r}"));
-    }
-    audit::record(&txn, actor, app.now(), entry).await?;
+    let entries =
+        written
+            .iter()
+            .zip(&checked)
+            .zip(&warnings)
+            .map(|((e, (_, reason, _)), warned)| {
+                let mut entry = AuditEntry::new(AuditAction::Collect)
+                    .record("enrolment", e.id)
+                    .person(e.person_id)
+                    .people(warned.iter().map(|(id, _)| *id));
+                if let Some(r) = reason {
+                    entry = entry.reason(format!("enrolled without a suitable assessment: {r}"));
+                }
+                entry
+            });
+    audit::record_many(&txn, actor, now, entries.collect()).await?;
     txn.commit().await?;
-    Ok(Enrolled {
-        enrolment: e,
-        warnings: warnings.into_iter().map(|(_, w)| w).collect(),
-    })
+    Ok(written
+        .into_iter()
+        .zip(warnings)
+        .map(|(enrolment, warned)| Enrolled {
+            enrolment,
+            warnings: warned.into_iter().map(|(_, w)| w).collect(),
+        })
+        .collect())
 }
 
 /// An enrolment made, with anything the officer should know about it.
@@ -198,60 +257,108 @@ pub struct Enrolled {
     pub warnings: Vec<String>,
 }
 
-/// Pairs of men on a cohort (holding a place or waiting) who were arrested
-/// together, by name. With `newcomer`, only the pairs he would make.
-pub(crate) async fn arrested_together_on(
-    db: &impl ConnectionTrait,
-    cohort_id: i32,
-    newcomer: Option<i32>,
-) -> AppResult<Vec<((i32, String), (i32, String))>> {
-    let mut men: Vec<i32> = enrolments_repo::in_cohort(db, cohort_id)
-        .await?
-        .into_iter()
-        .filter(|e| e.status.holds_place() || e.status == EnrolmentStatus::WaitingList)
-        .map(|e| e.person_id)
-        .collect();
-    men.sort_unstable();
-    men.dedup();
-    let everyone: Vec<i32> = men.iter().copied().chain(newcomer).collect();
-    let people = people_repo::by_ids(db, &everyone).await?;
-    let mut arrests: std::collections::HashMap<i32, Vec<_>> = std::collections::HashMap::new();
-    for a in crate::db::arrests_repo::for_people(db, &everyone).await? {
-        arrests.entry(a.person_id).or_default().push(a);
+/// The men on a cohort (holding a place or waiting), and what their
+/// arrests and names say about being arrested together.
+struct OnCohort {
+    men: Vec<i32>,
+    people: std::collections::HashMap<i32, crate::db::people_repo::Person>,
+    arrests: std::collections::HashMap<i32, Vec<crate::db::arrests_repo::Arrest>>,
+}
+
+impl OnCohort {
+    /// The cohort's men, read with `newcomers`' names and arrests too.
+    async fn read(
+        db: &impl ConnectionTrait,
+        cohort_id: i32,
+        newcomers: &[i32],
+    ) -> AppResult<OnCohort> {
+        let mut men: Vec<i32> = enrolments_repo::in_cohort(db, cohort_id)
+            .await?
+            .into_iter()
+            .filter(|e| e.status.holds_place() || e.status == EnrolmentStatus::WaitingList)
+            .map(|e| e.person_id)
+            .collect();
+        men.sort_unstable();
+        men.dedup();
+        let everyone: Vec<i32> = men.iter().chain(newcomers).copied().collect();
+        let people = people_repo::by_ids(db, &everyone).await?;
+        let mut arrests: std::collections::HashMap<i32, Vec<_>> = std::collections::HashMap::new();
+        for a in crate::db::arrests_repo::for_people(db, &everyone).await? {
+            arrests.entry(a.person_id).or_default().push(a);
+        }
+        Ok(OnCohort {
+            men,
+            people,
+            arrests,
+        })
     }
-    let facts = |id: i32| -> Vec<ArrestFacts<'_>> {
-        arrests
-            .get(&id)
-            .map(|list| {
-                list.iter()
-                    .map(|a| ArrestFacts {
-                        at: a.arrested_at,
-                        location: &a.location,
-                        occurrence_reference: a.occurrence_reference.as_deref(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let name = |id: i32| {
-        people
+
+    fn together(&self, a: i32, b: i32) -> bool {
+        let facts = |id: i32| -> Vec<ArrestFacts<'_>> {
+            self.arrests
+                .get(&id)
+                .map(|list| {
+                    list.iter()
+                        .map(|a| ArrestFacts {
+                            at: a.arrested_at,
+                            location: &a.location,
+                            occurrence_reference: a.occurrence_reference.as_deref(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        a != b && any_together(&facts(a), &facts(b))
+    }
+
+    fn name(&self, id: i32) -> String {
+        self.people
             .get(&id)
             .map(|p| crate::domain::names::listed(&p.surname, &p.forenames))
             .unwrap_or_default()
-    };
+    }
+}
+
+/// Pairs of men on a cohort (holding a place or waiting) who were arrested
+/// together, by name.
+pub(crate) async fn arrested_together_on(
+    db: &impl ConnectionTrait,
+    cohort_id: i32,
+) -> AppResult<Vec<((i32, String), (i32, String))>> {
+    let on = OnCohort::read(db, cohort_id, &[]).await?;
     let mut pairs = Vec::new();
-    let firsts: Vec<i32> = match newcomer {
-        Some(n) => vec![n],
-        None => men.clone(),
-    };
-    for a in firsts {
-        for b in men.iter().copied().filter(|b| newcomer.is_some() || *b > a) {
-            if a != b && any_together(&facts(a), &facts(b)) {
-                pairs.push(((a, name(a)), (b, name(b))));
+    for a in on.men.iter().copied() {
+        for b in on.men.iter().copied().filter(|b| *b > a) {
+            if on.together(a, b) {
+                pairs.push(((a, on.name(a)), (b, on.name(b))));
             }
         }
     }
     Ok(pairs)
+}
+
+/// For each of `newcomers` joining a cohort in turn, the men he was
+/// arrested together with among those on it and the newcomers before him,
+/// by name.
+async fn joining_together(
+    db: &impl ConnectionTrait,
+    cohort_id: i32,
+    newcomers: &[i32],
+) -> AppResult<Vec<Vec<(i32, String)>>> {
+    let mut on = OnCohort::read(db, cohort_id, newcomers).await?;
+    let mut out = Vec::with_capacity(newcomers.len());
+    for n in newcomers {
+        let others: Vec<(i32, String)> = on
+            .men
+            .iter()
+            .copied()
+            .filter(|b| on.together(*n, *b))
+            .map(|b| (b, on.name(b)))
+            .collect();
+        out.push(others);
+        on.men.push(*n);
+    }
+    Ok(out)
 }
 
 async fn full_message(app: &AppState, cohort: &Cohort) -> AppResult<String> {
@@ -826,7 +933,7 @@ pub async fn non_associations(
 ) -> AppResult<Vec<(String, String)>> {
     actor.require(Capability::MarkRegister)?;
     require_cohort_access(app, actor, cohort_id, ("cohort", cohort_id)).await?;
-    Ok(arrested_together_on(&app.db, cohort_id, None)
+    Ok(arrested_together_on(&app.db, cohort_id)
         .await?
         .into_iter()
         .map(|((_, a), (_, b))| (a, b))

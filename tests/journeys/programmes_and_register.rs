@@ -1342,3 +1342,160 @@ async fn the_progress_report_is_a_pdf_named_by_its_reference_and_its_download_is
         .await;
     assert_eq!(page.status, Status::Ok);
 }
+
+#[rocket::async_test]
+async fn men_enrolled_together_are_checked_as_one_after_another_and_a_refused_one_keeps_none() {
+    use kerbside::domain::enrolment::LegalBasis;
+    use kerbside::error::AppError;
+    use kerbside::services::enrolments::{EnrolmentInput, enrol_many};
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    let officer = kerbside::auth::identity::token_actor(app.state(), &probation)
+        .await
+        .expect("the token's actor");
+    app.create_user("f.together", &[Role::Facilitator]).await;
+    let cohort = running_cohort(&app, &probation, "f.together", 2).await;
+    let mut men = Vec::new();
+    for (surname, at, location) in [
+        ("Driver", "2026-11-20T23:00:00Z", "London Road"),
+        ("Passenger", "2026-11-20T23:20:00Z", "london road"),
+        ("Stranger", "2026-11-20T23:10:00Z", "Portman Road"),
+    ] {
+        let man = PersonBuilder::named(surname, "Together")
+            .create(&app, &police)
+            .await;
+        crate::support::builders::ArrestBuilder::of(&man)
+            .at(at)
+            .with("location", json!(location))
+            .create(&app, &police)
+            .await;
+        men.push(man);
+    }
+    let input = |man: &Value, reason: Option<&str>, waiting_list: bool| EnrolmentInput {
+        person_id: man["id"].as_i64().unwrap_or_default() as i32,
+        cohort_id: cohort["id"].as_i64().unwrap_or_default() as i32,
+        referral_id: None,
+        legal_basis: LegalBasis::Voluntary,
+        deadline: None,
+        override_reason: reason.map(str::to_string),
+        waiting_list,
+    };
+    let asked = Some("Asked to attend");
+    let (enrolments, entries) = (app.count("enrolments").await, app.count("audit_log").await);
+
+    // the second has neither a suitable assessment nor a reason: refused,
+    // and the first, before him in the set, is not kept
+    match enrol_many(
+        app.state(),
+        &officer,
+        &[input(&men[0], asked, false), input(&men[1], None, false)],
+    )
+    .await
+    {
+        Err(AppError::Invalid(f)) => {
+            assert!(f.get("enrolments[1].override_reason").is_some(), "{f:?}")
+        }
+        other => panic!("expected the second to be refused: {other:?}"),
+    }
+    // a man twice in a set is already enrolled the second time
+    match enrol_many(
+        app.state(),
+        &officer,
+        &[input(&men[0], asked, false), input(&men[0], asked, false)],
+    )
+    .await
+    {
+        Err(AppError::Conflict(m)) => {
+            assert!(m.starts_with("Enrolment 1: He is already enrolled"), "{m}")
+        }
+        other => panic!("expected the man's second to be refused: {other:?}"),
+    }
+    // the first two take the cohort's two places: the third finds it full
+    match enrol_many(
+        app.state(),
+        &officer,
+        &[
+            input(&men[0], asked, false),
+            input(&men[1], asked, false),
+            input(&men[2], asked, false),
+        ],
+    )
+    .await
+    {
+        Err(AppError::Conflict(m)) => {
+            assert!(
+                m.starts_with("Enrolment 2:") && m.contains("is full (2 of 2 places taken)"),
+                "{m}"
+            )
+        }
+        other => panic!("expected the third to find the cohort full: {other:?}"),
+    }
+    assert_eq!(app.count("enrolments").await, enrolments, "none kept");
+    assert_eq!(app.count("audit_log").await, entries, "nothing audited");
+
+    // the whole set: two places, then the waiting list; the passenger is
+    // warned of the driver enrolled before him in the same set
+    let enrolled = enrol_many(
+        app.state(),
+        &officer,
+        &[
+            input(&men[0], asked, false),
+            input(&men[1], asked, false),
+            input(&men[2], asked, true),
+        ],
+    )
+    .await
+    .expect("enrolled");
+    let statuses: Vec<String> = enrolled
+        .iter()
+        .map(|e| e.enrolment.status.as_str().to_string())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["awaiting_start", "awaiting_start", "waiting_list"]
+    );
+    assert!(enrolled[0].warnings.is_empty() && enrolled[2].warnings.is_empty());
+    assert_eq!(enrolled[1].warnings.len(), 1, "{:?}", enrolled[1].warnings);
+    assert!(
+        enrolled[1].warnings[0].contains("arrested together with DRIVER, Together"),
+        "{:?}",
+        enrolled[1].warnings
+    );
+    for (e, man) in enrolled.iter().zip(&men) {
+        assert_eq!(
+            i64::from(e.enrolment.person_id),
+            man["id"].as_i64().unwrap_or_default()
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                format!(
+                    "SELECT note AS v FROM enrolment_status_history WHERE enrolment_id = {}",
+                    e.enrolment.id
+                )
+            )
+            .await,
+            "Enrolled without a suitable assessment: Asked to attend",
+            "one history row each, as one enrolled alone"
+        );
+        assert_eq!(
+            app.count(&format!(
+                "audit_log WHERE action = 'collect' AND record_type = 'enrolment' AND record_id = '{}' AND person_id = {} AND reason = 'enrolled without a suitable assessment: Asked to attend'",
+                e.enrolment.id, man["id"]
+            ))
+            .await,
+            1,
+            "one audit entry each, as one enrolled alone"
+        );
+    }
+    assert_eq!(
+        app.count(&format!(
+            "audit_subjects WHERE person_id = {} AND audit_id = (SELECT id FROM audit_log WHERE record_type = 'enrolment' AND record_id = '{}')",
+            men[0]["id"], enrolled[1].enrolment.id
+        ))
+        .await,
+        1,
+        "the driver the passenger's warning names has the disclosure in his trail"
+    );
+}

@@ -15,7 +15,6 @@ use crate::auth::Actor;
 use crate::db::assessments_repo::newest_completed;
 use crate::domain::assessment::{check_complete, check_draft};
 use crate::domain::roles::Capability;
-use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -28,17 +27,7 @@ pub struct Whole {
 
 /// An error about the set's `item`th assessment, saying which it was.
 fn about_item(item: usize, e: AppError) -> AppError {
-    match e {
-        AppError::Invalid(fields) => {
-            let mut named = FieldErrors::new();
-            for (field, message) in fields.iter() {
-                named.add(&format!("assessments[{item}].{field}"), message);
-            }
-            AppError::Invalid(named)
-        }
-        AppError::Conflict(message) => AppError::conflict(format!("Assessment {item}: {message}")),
-        other => other,
-    }
+    e.about_item("assessments", "Assessment", item)
 }
 
 /// Record `set` as completed assessments by `actor`, who is their author;
