@@ -991,6 +991,28 @@ async fn probation_enrols_a_man_from_his_programme_tab_and_a_full_cohort_says_so
     );
 }
 
+/// Three men: a driver and his passenger arrested on London Road twenty
+/// minutes apart (together), and a stranger arrested elsewhere.
+async fn driver_passenger_and_stranger(app: &TestApp, police: &str, forenames: &str) -> Vec<Value> {
+    let mut men = Vec::new();
+    for (surname, at, location) in [
+        ("Driver", "2026-11-20T23:00:00Z", "London Road"),
+        ("Passenger", "2026-11-20T23:20:00Z", "london road"),
+        ("Stranger", "2026-11-20T23:10:00Z", "Portman Road"),
+    ] {
+        let man = PersonBuilder::named(surname, forenames)
+            .create(app, police)
+            .await;
+        crate::support::builders::ArrestBuilder::of(&man)
+            .at(at)
+            .with("location", json!(location))
+            .create(app, police)
+            .await;
+        men.push(man);
+    }
+    men
+}
+
 #[rocket::async_test]
 async fn men_arrested_together_are_warned_of_when_they_would_share_a_cohort() {
     let app = TestApp::start().await;
@@ -998,22 +1020,7 @@ async fn men_arrested_together_are_warned_of_when_they_would_share_a_cohort() {
     let probation = app.token(&[Role::Probation]).await;
     let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
     let cohort = running_cohort(&app, &probation, &facilitator.username.clone(), 12).await;
-    let mut men = Vec::new();
-    for (surname, at, location) in [
-        ("Driver", "2026-11-20T23:00:00Z", "London Road"),
-        ("Passenger", "2026-11-20T23:20:00Z", "london road"),
-        ("Stranger", "2026-11-20T23:10:00Z", "Portman Road"),
-    ] {
-        let man = PersonBuilder::named(surname, "Test")
-            .create(&app, &police)
-            .await;
-        crate::support::builders::ArrestBuilder::of(&man)
-            .at(at)
-            .with("location", json!(location))
-            .create(&app, &police)
-            .await;
-        men.push(man);
-    }
+    let men = driver_passenger_and_stranger(&app, &police, "Test").await;
     let enrol = |man: &Value| json!({"person_id": man["id"], "cohort_id": cohort["id"], "legal_basis": "voluntary", "override_reason": "Asked to attend"});
     let first = api(
         &app,
@@ -1356,22 +1363,7 @@ async fn men_enrolled_together_are_checked_as_one_after_another_and_a_refused_on
         .expect("the token's actor");
     app.create_user("f.together", &[Role::Facilitator]).await;
     let cohort = running_cohort(&app, &probation, "f.together", 2).await;
-    let mut men = Vec::new();
-    for (surname, at, location) in [
-        ("Driver", "2026-11-20T23:00:00Z", "London Road"),
-        ("Passenger", "2026-11-20T23:20:00Z", "london road"),
-        ("Stranger", "2026-11-20T23:10:00Z", "Portman Road"),
-    ] {
-        let man = PersonBuilder::named(surname, "Together")
-            .create(&app, &police)
-            .await;
-        crate::support::builders::ArrestBuilder::of(&man)
-            .at(at)
-            .with("location", json!(location))
-            .create(&app, &police)
-            .await;
-        men.push(man);
-    }
+    let men = driver_passenger_and_stranger(&app, &police, "Together").await;
     let input = |man: &Value, reason: Option<&str>, waiting_list: bool| EnrolmentInput {
         person_id: man["id"].as_i64().unwrap_or_default() as i32,
         cohort_id: cohort["id"].as_i64().unwrap_or_default() as i32,
