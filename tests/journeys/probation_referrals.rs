@@ -253,3 +253,63 @@ async fn probation_records_court_hearings_only_for_a_charged_arrest() {
             .contains(&"collect:court_hearing".to_string())
     );
 }
+
+#[rocket::async_test]
+async fn referrals_moved_together_refuse_one_moved_since_it_was_read_and_keep_no_history_for_it() {
+    use kerbside::db::referrals_repo::{Move, find, history, move_many};
+    use kerbside::domain::referral::ReferralStatus;
+    use sea_orm::TransactionTrait;
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let deadline = json!({"course_deadline": "2027-03-01"});
+    let (_, stale_arrest) = arrested_man(
+        &app,
+        &police,
+        "Stale",
+        "conditional_caution",
+        deadline.clone(),
+    )
+    .await;
+    let (_, fresh_arrest) =
+        arrested_man(&app, &police, "Fresh", "conditional_caution", deadline).await;
+    let id = |a: &serde_json::Value| a["referral_id"].as_i64().unwrap_or_default() as i32;
+    let read = |rid: i32| {
+        let db = app.db().clone();
+        async move { find(&db, rid).await.expect("read").expect("a referral") }
+    };
+    let (stale, fresh) = (read(id(&stale_arrest)).await, read(id(&fresh_arrest)).await);
+    let allocate = |r| Move {
+        referral: r,
+        to: ReferralStatus::Allocated,
+        assigned_to: None,
+        note: "allocated".into(),
+    };
+    // someone moves the first after it was read
+    assert_eq!(
+        move_many(app.db(), &[allocate(&stale)], None, chrono::Utc::now())
+            .await
+            .expect("moved"),
+        1
+    );
+    let txn = app.db().begin().await.expect("a transaction");
+    let moved = move_many(
+        &txn,
+        &[allocate(&stale), allocate(&fresh)],
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("ran");
+    assert_eq!(moved, 1, "the stale copy's version no longer matches");
+    assert_eq!(
+        history(&txn, stale.id).await.expect("history").len(),
+        2,
+        "no history row for the refused move (its opening and the first move only)"
+    );
+    drop(txn);
+    assert_eq!(
+        read(fresh.id).await.status,
+        ReferralStatus::New,
+        "the caller drops its transaction: the other referral is not moved either"
+    );
+}
