@@ -8,7 +8,10 @@
 //! cost most of the time at 100,000 men: assessments are recorded 500 to a
 //! transaction (`assessments::record_completed`), a cohort's men are
 //! enrolled together (`enrolments::enrol_many`), and each cohort's standing
-//! is read once. Every
+//! is read once. Import files hold whole men and go a few at a time, as do
+//! sets of assessments (no man is in two), and on PostgreSQL the planner's
+//! statistics are kept as autovacuum would keep them (`db::analyze_grown`).
+//! Every
 //! record passes the checks a user's would, every write is audited as the
 //! user who made it, and the tokens are revoked when the seeding ends.
 //! What is made: one user per role
@@ -48,12 +51,16 @@ use town::Lcg;
 pub const DEFAULT_SCALE: usize = 200;
 /// The seed used when no `--seed` is given.
 pub const DEFAULT_SEED: u64 = 2026;
-/// Arrests sent in one import file (well under the import's 20 MiB).
+/// Most arrests in one import file (well under the import's 20 MiB).
 const ROWS_PER_FILE: usize = 10_000;
 /// Requests in flight at once while the town is written.
 const IN_FLIGHT: usize = 8;
+/// Import files sent at once.
+const IMPORTS_AT_ONCE: usize = 3;
 /// Assessments recorded in one transaction.
 const ASSESSMENTS_TOGETHER: usize = 500;
+/// Sets of assessments recorded at once (each man is in one set only).
+const SETS_AT_ONCE: usize = 2;
 /// Streams of draws made while writing (`Lcg::stream`).
 const ATTENDANCE_DRAWS: u64 = 1;
 const ENFORCEMENT_DRAWS: u64 = 2;
@@ -83,6 +90,7 @@ pub struct Made {
 /// The app, in this process, and a way to call its API.
 struct Api {
     client: Client,
+    db: sea_orm::DatabaseConnection,
 }
 
 impl Api {
@@ -120,6 +128,15 @@ impl Api {
         serde_json::from_str(&text).map_err(|e| e.to_string())
     }
 
+    /// Keep the planner's statistics as autovacuum would while the town is
+    /// written (`db::analyze_grown`).
+    async fn keep_statistics(&self) -> Result<(), String> {
+        db::analyze_grown(&self.db)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("gathering statistics: {e}"))
+    }
+
     /// Work `items` with up to [`IN_FLIGHT`] requests at once, showing
     /// progress as `step`; the answers in the items' order. The first
     /// failure stops the seeding.
@@ -142,6 +159,7 @@ impl Api {
             out.push(answer?);
             if out.len() % (of / 100).max(1) == 0 || out.len() == of {
                 progress(step, out.len(), of);
+                self.keep_statistics().await?;
             }
         }
         Ok(out)
@@ -208,7 +226,10 @@ pub async fn seed(
         .state::<AppState>()
         .ok_or("no app state")?
         .clone();
-    let api = &Api { client };
+    let api = &Api {
+        client,
+        db: app.db.clone(),
+    };
     let mut made = Made::default();
     let today = london_date(Utc::now());
 
@@ -294,23 +315,28 @@ pub async fn seed(
     made.cohorts = cohorts.len();
     let cohorts = &cohorts;
 
-    // the men and their arrests, as the police import a force's export
-    let files: Vec<String> = town
-        .rows
-        .chunks(ROWS_PER_FILE)
-        .map(|rows| format!("{}{}", plan::header(), rows.concat()))
-        .collect();
+    // the men and their arrests, as the police import a force's export:
+    // files of whole men, a few imported at once (on PostgreSQL each runs
+    // on a server process of its own; on SQLite one checks its rows while
+    // another writes)
+    let files = town.import_files(ROWS_PER_FILE);
     progress("arrests", 0, town.rows.len());
-    for (i, file) in files.iter().enumerate() {
-        let summary = api.import(police, file).await?;
+    let mut imported = stream::iter(files.into_iter().map(|(file, rows)| async move {
+        api.import(police, &file)
+            .await
+            .map(|summary| (summary, rows))
+    }))
+    .buffered(IMPORTS_AT_ONCE);
+    let mut rows_done = 0;
+    while let Some(answer) = imported.next().await {
+        let (summary, rows) = answer?;
         made.men += summary["new_people"].as_u64().unwrap_or_default() as usize;
         made.arrests += summary["imported"].as_u64().unwrap_or_default() as usize;
-        progress(
-            "arrests",
-            ((i + 1) * ROWS_PER_FILE).min(town.rows.len()),
-            town.rows.len(),
-        );
+        rows_done += rows;
+        progress("arrests", rows_done, town.rows.len());
+        api.keep_statistics().await?;
     }
+    drop(imported);
     let occurrences: Vec<String> = town.men.iter().map(|m| m.occurrence.clone()).collect();
     let arrested = arrests_repo::by_occurrences(&app.db, &occurrences)
         .await
@@ -347,26 +373,37 @@ pub async fn seed(
         .await
         .ok_or("the probation officer's token was refused")?;
     progress("assessments", 0, assessed.len());
-    let mut done = 0;
-    for set in assessed.chunks(ASSESSMENTS_TOGETHER) {
-        let set: Vec<assessments::Whole> = set
-            .iter()
-            .map(|i| {
-                let content = town.men[*i].assessment.clone().unwrap_or_default();
-                let input = serde_json::from_value(content).map_err(|e| e.to_string())?;
-                Ok(assessments::Whole {
-                    person_id: ids[*i].0,
-                    referral_id: ids[*i].2,
-                    input,
+    let sets: Vec<Vec<assessments::Whole>> = assessed
+        .chunks(ASSESSMENTS_TOGETHER)
+        .map(|set| {
+            set.iter()
+                .map(|i| {
+                    let content = town.men[*i].assessment.clone().unwrap_or_default();
+                    let input = serde_json::from_value(content).map_err(|e| e.to_string())?;
+                    Ok(assessments::Whole {
+                        person_id: ids[*i].0,
+                        referral_id: ids[*i].2,
+                        input,
+                    })
                 })
-            })
-            .collect::<Result<_, String>>()?;
-        assessments::record_completed(&app, &probation_officer, &set)
+                .collect::<Result<_, String>>()
+        })
+        .collect::<Result<_, String>>()?;
+    let (state, officer) = (&app, &probation_officer);
+    let mut recorded = stream::iter(sets.into_iter().map(|set| async move {
+        assessments::record_completed(state, officer, &set)
             .await
-            .map_err(|e| format!("the assessments were refused: {}", e.in_words()))?;
-        done += set.len();
+            .map(|_| set.len())
+            .map_err(|e| format!("the assessments were refused: {}", e.in_words()))
+    }))
+    .buffered(SETS_AT_ONCE);
+    let mut done = 0;
+    while let Some(answer) = recorded.next().await {
+        done += answer?;
         progress("assessments", done, assessed.len());
+        api.keep_statistics().await?;
     }
+    drop(recorded);
 
     // each cohort's men enrolled, then the registers of every session held
     // in order (a cohort's places are taken one at a time)
@@ -379,7 +416,6 @@ pub async fn seed(
         }
     }
     let now = Utc::now();
-    let (state, officer) = (&app, &probation_officer);
     let filled: Vec<(Vec<i64>, usize)> = api
         .each("places and registers", placed, progress, |men| async move {
             let Some(c) = men.first().and_then(|m| town.men[*m].place).map(|p| p.0) else {

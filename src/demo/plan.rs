@@ -91,6 +91,8 @@ pub struct Cohort {
 pub struct Man {
     /// His first arrest's occurrence reference.
     pub occurrence: String,
+    /// His arrests: his lines of [`Plan::rows`], which follow one another.
+    pub arrests: usize,
     /// The assessment's content, when he is assessed (his id and the
     /// referral's are added when it is written).
     pub assessment: Option<Value>,
@@ -113,6 +115,34 @@ pub struct Plan {
 /// The import file's header line.
 pub fn header() -> String {
     format!("{}\n", COLUMNS.join(","))
+}
+
+impl Plan {
+    /// The arrests as import files of at most `most_rows` lines each (more
+    /// only for a man with more arrests than that), each holding every
+    /// arrest of its men: files imported side by side then never both
+    /// record the same man as new. With each file, its number of arrests.
+    pub fn import_files(&self, most_rows: usize) -> Vec<(String, usize)> {
+        let mut files = Vec::new();
+        let (mut from, mut to) = (0, 0);
+        for man in &self.men {
+            if to > from && to - from + man.arrests > most_rows {
+                files.push((
+                    format!("{}{}", header(), self.rows[from..to].concat()),
+                    to - from,
+                ));
+                from = to;
+            }
+            to += man.arrests;
+        }
+        if to > from {
+            files.push((
+                format!("{}{}", header(), self.rows[from..to].concat()),
+                to - from,
+            ));
+        }
+        files
+    }
 }
 
 pub fn weighted<'a>(r: &mut Lcg, table: &[(&'a str, u64)]) -> &'a str {
@@ -294,6 +324,7 @@ pub fn draw(scale: usize, seed: u64, today: NaiveDate) -> Plan {
             fields[8..].copy_from_slice(&arrest);
             row(fields)
         };
+        let arrests_before = rows.len();
         rows.push(his(
             &occurrence,
             [
@@ -342,6 +373,7 @@ pub fn draw(scale: usize, seed: u64, today: NaiveDate) -> Plan {
         }
         let mut man = Man {
             occurrence,
+            arrests: rows.len() - arrests_before,
             assessment: None,
             place: None,
             court_report: None,
@@ -439,5 +471,34 @@ mod tests {
         assert_eq!(records.len(), plan.rows.len());
         assert!(records.iter().all(|r| r.len() == COLUMNS.len()));
         assert!(plan.rows.len() > 200, "some men are arrested again");
+    }
+
+    #[test]
+    fn import_files_hold_every_arrest_once_in_order_and_never_split_a_man() {
+        let plan = draw(500, 4, day("2026-12-01"));
+        let files = plan.import_files(40);
+        assert!(files.len() > 12, "{} files", files.len());
+        assert!(files.iter().all(|(_, rows)| *rows <= 40));
+        let mut occurrences = Vec::new();
+        for (file, rows) in &files {
+            let mut reader = csv::Reader::from_reader(file.as_bytes());
+            let records: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+            assert_eq!(records.len(), *rows);
+            // a file never begins with a man's second arrest
+            assert!(!records[0][0].ends_with("/2"), "{}", &records[0][0]);
+            occurrences.extend(records.iter().map(|r| r[0].to_string()));
+        }
+        let all = format!("{}{}", header(), plan.rows.concat());
+        let mut reader = csv::Reader::from_reader(all.as_bytes());
+        let expected: Vec<String> = reader
+            .records()
+            .filter_map(Result::ok)
+            .map(|r| r[0].to_string())
+            .collect();
+        assert_eq!(occurrences, expected);
+        assert_eq!(
+            plan.men.iter().map(|m| m.arrests).sum::<usize>(),
+            plan.rows.len()
+        );
     }
 }

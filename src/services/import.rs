@@ -136,6 +136,10 @@ async fn near_matches(
     Ok(out)
 }
 
+/// Rounds of fresh references for the new men of one import (a round
+/// after the first only for men whose reference another import took).
+const REFERENCE_TRIES: usize = 5;
+
 /// Rows stored between reports of progress.
 const ROWS_AT_A_TIME: usize = 500;
 
@@ -251,22 +255,40 @@ pub async fn import_csv(
     if dry_run {
         return Ok(Ok(summary));
     }
-    let references = fresh_references(&app.db, new_people.len()).await?;
     let txn = app.begin_write().await?;
     let mut entries: Vec<AuditEntry> = Vec::new();
-    let men: Vec<(&ValidPerson, &str)> = new_people
-        .iter()
-        .zip(&references)
-        .map(|(p, r)| (*p, r.as_str()))
-        .collect();
-    let ids = people_repo::insert_many(&txn, &men, actor.user_id(), now).await?;
-    for (p, id) in new_people.iter().zip(ids) {
-        entries.push(
-            AuditEntry::new(AuditAction::Collect)
-                .record("person", id)
-                .person(id),
-        );
-        known.insert(key(p), id);
+    // A reference is chosen free, but another import writing at the same
+    // time may choose it too: the men whose reference it took first get
+    // new ones.
+    let mut unwritten: Vec<&ValidPerson> = new_people.clone();
+    for _ in 0..REFERENCE_TRIES {
+        if unwritten.is_empty() {
+            break;
+        }
+        let references = fresh_references(&txn, unwritten.len()).await?;
+        let men: Vec<(&ValidPerson, &str)> = unwritten
+            .iter()
+            .zip(&references)
+            .map(|(p, r)| (*p, r.as_str()))
+            .collect();
+        let ids = people_repo::insert_many(&txn, &men, actor.user_id(), now).await?;
+        let mut again = Vec::new();
+        for (p, id) in unwritten.iter().zip(ids) {
+            let Some(id) = id else {
+                again.push(*p);
+                continue;
+            };
+            entries.push(
+                AuditEntry::new(AuditAction::Collect)
+                    .record("person", id)
+                    .person(id),
+            );
+            known.insert(key(p), id);
+        }
+        unwritten = again;
+    }
+    if !unwritten.is_empty() {
+        return Err(AppError::internal("could not find free person references"));
     }
     let mut arrested = Vec::with_capacity(fresh.len());
     for row in &fresh {

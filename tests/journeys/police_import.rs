@@ -450,3 +450,64 @@ async fn a_long_import_gives_every_caution_and_charge_a_referral_of_its_own_arre
         referred
     );
 }
+
+fn new_man(surname: &str) -> kerbside::domain::person::ValidPerson {
+    use kerbside::domain::person::{Sex, SubjectCategory, ValidPerson};
+    ValidPerson {
+        surname: surname.into(),
+        forenames: "Karol".into(),
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(1981, 3, 4).unwrap_or_default(),
+        sex: Sex::Male,
+        address: None,
+        postcode: None,
+        phone: None,
+        pnc_id: None,
+        contact_preference: None,
+        category: SubjectCategory::Suspect,
+    }
+}
+
+#[rocket::async_test]
+async fn a_new_man_whose_reference_another_import_took_first_is_left_for_a_new_one() {
+    use kerbside::db::people_repo;
+    // two imports writing at once can choose the same free reference: the
+    // one that writes second skips that man (his keys too) and keeps the rest
+    let app = TestApp::start().await;
+    let now = chrono::Utc::now();
+    let (first, second, third) = (
+        new_man("Wiśniewski"),
+        new_man("Lewandowski"),
+        new_man("Zieliński"),
+    );
+    let written = people_repo::insert_many(app.db(), &[(&first, "KC-TTTT-AAA")], None, now)
+        .await
+        .expect("the first import's man");
+    assert!(written[0].is_some());
+    let keys_before = app.count("person_name_keys").await;
+    let written = people_repo::insert_many(
+        app.db(),
+        &[(&second, "KC-TTTT-AAA"), (&third, "KC-TTTT-BBB")],
+        None,
+        now,
+    )
+    .await
+    .expect("a taken reference is not an error");
+    assert_eq!(
+        written[0], None,
+        "the man given the taken reference is left"
+    );
+    assert!(written[1].is_some(), "the man after him is written");
+    assert_eq!(app.count("people").await, 2);
+    let third_keys =
+        kerbside::domain::name_keys::stored_keys(&third.surname, &third.forenames).len();
+    assert_eq!(
+        app.count("person_name_keys").await - keys_before,
+        third_keys as i64,
+        "keys only for the man written"
+    );
+    let again = people_repo::insert_many(app.db(), &[(&second, "KC-TTTT-CCC")], None, now)
+        .await
+        .expect("the man left, with a new reference");
+    assert!(again[0].is_some());
+    assert_eq!(app.count("people").await, 3);
+}
