@@ -155,15 +155,11 @@ async fn from_bearer(app: &AppState, header: &str, now: DateTime<Utc>) -> Identi
         return anonymous;
     };
     let db = &app.db;
-    let t = match tokens_repo::find_live_by_hash(db, &hash_token(token), now).await {
-        Ok(Some(t)) => t,
-        Ok(None) => return anonymous,
+    // the token and its user in one read
+    let (t, user) = match tokens_repo::find_live_by_hash(db, &hash_token(token), now).await {
+        Ok(Some((t, Some(user)))) if !user.disabled => (t, user),
+        Ok(_) => return anonymous,
         Err(_) => return Identity::Unavailable,
-    };
-    let user = match users_repo::find(db, t.user_id).await {
-        Ok(Some(u)) if !u.disabled => u,
-        Err(_) => return Identity::Unavailable,
-        _ => return anonymous,
     };
     let Ok(roles) = users_repo::roles_of(db, user.id).await else {
         return Identity::Unavailable;

@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
-use super::entities::api_tokens;
+use super::entities::{api_tokens, users};
+use super::users_repo::User;
 
 pub use api_tokens::Model as ApiToken;
 
@@ -36,13 +37,22 @@ pub async fn insert(
     .await
 }
 
-/// A live token (neither revoked nor expired at `now`) by hash.
+/// A live token (neither revoked nor expired at `now`) by hash, with its
+/// user (read together: every API request asks).
 pub async fn find_live_by_hash(
     db: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<ApiToken>, DbErr> {
+) -> Result<Option<(ApiToken, Option<User>)>, DbErr> {
     api_tokens::Entity::find()
+        .select_also(users::Entity)
+        .join(
+            JoinType::LeftJoin,
+            api_tokens::Entity::belongs_to(users::Entity)
+                .from(api_tokens::Column::UserId)
+                .to(users::Column::Id)
+                .into(),
+        )
         .filter(api_tokens::Column::TokenHash.eq(token_hash))
         .filter(api_tokens::Column::RevokedAt.is_null())
         .filter(

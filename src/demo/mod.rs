@@ -8,8 +8,8 @@
 //! cost most of the time at 100,000 men: assessments are recorded 500 to a
 //! transaction (`assessments::record_completed`), a cohort's men are
 //! enrolled together (`enrolments::enrol_many`), and each cohort's standing
-//! is read once. Import files hold whole men and go a few at a time, as do
-//! sets of assessments (no man is in two), and on PostgreSQL the planner's
+//! is read once. On PostgreSQL import files of whole men go two at a time,
+//! as do sets of assessments (no man is in two), and the planner's
 //! statistics are kept as autovacuum would keep them (`db::analyze_grown`).
 //! Every
 //! record passes the checks a user's would, every write is audited as the
@@ -55,11 +55,15 @@ pub const DEFAULT_SEED: u64 = 2026;
 const ROWS_PER_FILE: usize = 10_000;
 /// Requests in flight at once while the town is written.
 const IN_FLIGHT: usize = 8;
-/// Import files sent at once.
-const IMPORTS_AT_ONCE: usize = 3;
+/// Import files sent at once on PostgreSQL, where each is written by a
+/// server process of its own (three were no faster than two on 2 cores).
+/// On SQLite writes queue for one turn: one at a time, as a second import
+/// would wait longer than the turn's 10 s for the first's write.
+const IMPORTS_AT_ONCE: usize = 2;
 /// Assessments recorded in one transaction.
 const ASSESSMENTS_TOGETHER: usize = 500;
-/// Sets of assessments recorded at once (each man is in one set only).
+/// Sets of assessments recorded at once on PostgreSQL (each man is in one
+/// set only); one at a time on SQLite, as imports are.
 const SETS_AT_ONCE: usize = 2;
 /// Streams of draws made while writing (`Lcg::stream`).
 const ATTENDANCE_DRAWS: u64 = 1;
@@ -316,9 +320,14 @@ pub async fn seed(
     let cohorts = &cohorts;
 
     // the men and their arrests, as the police import a force's export:
-    // files of whole men, a few imported at once (on PostgreSQL each runs
-    // on a server process of its own; on SQLite one checks its rows while
-    // another writes)
+    // files of whole men, on PostgreSQL two at once
+    let side_by_side = |n: usize| {
+        if app.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            n
+        } else {
+            1
+        }
+    };
     let files = town.import_files(ROWS_PER_FILE);
     progress("arrests", 0, town.rows.len());
     let mut imported = stream::iter(files.into_iter().map(|(file, rows)| async move {
@@ -326,7 +335,7 @@ pub async fn seed(
             .await
             .map(|summary| (summary, rows))
     }))
-    .buffered(IMPORTS_AT_ONCE);
+    .buffered(side_by_side(IMPORTS_AT_ONCE));
     let mut rows_done = 0;
     while let Some(answer) = imported.next().await {
         let (summary, rows) = answer?;
@@ -396,7 +405,7 @@ pub async fn seed(
             .map(|_| set.len())
             .map_err(|e| format!("the assessments were refused: {}", e.in_words()))
     }))
-    .buffered(SETS_AT_ONCE);
+    .buffered(side_by_side(SETS_AT_ONCE));
     let mut done = 0;
     while let Some(answer) = recorded.next().await {
         done += answer?;

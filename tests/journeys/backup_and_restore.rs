@@ -10,29 +10,22 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use kerbside::db::people_repo;
-use kerbside::domain::person::{Sex, SubjectCategory, ValidPerson};
+use kerbside::domain::person::ValidPerson;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 
 use crate::command_line::run;
 use crate::support::TestDatabase;
+use crate::support::builders::checked_man;
 
 fn man(n: usize) -> ValidPerson {
-    ValidPerson {
-        surname: format!(
+    checked_man(
+        &format!(
             "Backup{}",
             ["Smith", "Nowak", "Popa", "Silva", "Khan"][n % 5]
         ),
-        forenames: format!("Writer {n}"),
-        date_of_birth: NaiveDate::from_ymd_opt(1970 + (n % 30) as i32, 1 + (n % 12) as u32, 1)
-            .unwrap_or_default(),
-        sex: Sex::Male,
-        address: None,
-        postcode: None,
-        phone: None,
-        pnc_id: None,
-        contact_preference: None,
-        category: SubjectCategory::Suspect,
-    }
+        &format!("Writer {n}"),
+        NaiveDate::from_ymd_opt(1970 + (n % 30) as i32, 1 + (n % 12) as u32, 1).unwrap_or_default(),
+    )
 }
 
 async fn count(db: &DatabaseConnection, sql: &str) -> i64 {

@@ -452,19 +452,8 @@ async fn a_long_import_gives_every_caution_and_charge_a_referral_of_its_own_arre
 }
 
 fn new_man(surname: &str) -> kerbside::domain::person::ValidPerson {
-    use kerbside::domain::person::{Sex, SubjectCategory, ValidPerson};
-    ValidPerson {
-        surname: surname.into(),
-        forenames: "Karol".into(),
-        date_of_birth: chrono::NaiveDate::from_ymd_opt(1981, 3, 4).unwrap_or_default(),
-        sex: Sex::Male,
-        address: None,
-        postcode: None,
-        phone: None,
-        pnc_id: None,
-        contact_preference: None,
-        category: SubjectCategory::Suspect,
-    }
+    let born = chrono::NaiveDate::from_ymd_opt(1981, 3, 4).unwrap_or_default();
+    crate::support::builders::checked_man(surname, "Karol", born)
 }
 
 #[rocket::async_test]

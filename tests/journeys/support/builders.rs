@@ -9,6 +9,28 @@ use serde_json::{Map, Value, json};
 
 use super::{Browser, TestApp, api};
 
+/// A man as the checks pass him, for a test that writes through a
+/// repository rather than the API: male, a suspect, nothing else known.
+pub fn checked_man(
+    surname: &str,
+    forenames: &str,
+    date_of_birth: chrono::NaiveDate,
+) -> kerbside::domain::person::ValidPerson {
+    use kerbside::domain::person::{Sex, SubjectCategory, ValidPerson};
+    ValidPerson {
+        surname: surname.into(),
+        forenames: forenames.into(),
+        date_of_birth,
+        sex: Sex::Male,
+        address: None,
+        postcode: None,
+        phone: None,
+        pnc_id: None,
+        contact_preference: None,
+        category: SubjectCategory::Suspect,
+    }
+}
+
 /// A man as the police record him. Defaults: born 1975-05-05, male.
 pub struct PersonBuilder(Map<String, Value>);
 
