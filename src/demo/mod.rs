@@ -497,24 +497,35 @@ pub async fn seed(
     // enforcement where the rules prompt it: the officer reads each
     // cohort's men with their standing (one audited read a cohort, as on
     // the cohort's page) and decides on each open prompt
-    progress("enforcement", 0, 0);
-    let mut standing = HashMap::new();
-    for (c, (taken, _)) in filled.iter().enumerate() {
-        if taken.is_empty() {
-            continue;
-        }
-        let cohort_id = id(&cohorts[c]) as i32;
-        let members = enrolments::for_cohort(&app, &probation_officer, cohort_id)
-            .await
-            .map_err(|e| format!("reading cohort {cohort_id}: {}", e.in_words()))?;
-        standing.extend(members.into_iter().map(|m| {
+    let cohorts_read: Vec<i32> = filled
+        .iter()
+        .enumerate()
+        .filter(|(_, (taken, _))| !taken.is_empty())
+        .map(|(c, _)| id(&cohorts[c]) as i32)
+        .collect();
+    let read = api
+        .each(
+            "cohorts read for enforcement",
+            cohorts_read,
+            progress,
+            |cohort_id| async move {
+                enrolments::for_cohort(state, officer, cohort_id)
+                    .await
+                    .map_err(|e| format!("reading cohort {cohort_id}: {}", e.in_words()))
+            },
+        )
+        .await?;
+    let standing: HashMap<i64, (PromptKind, bool)> = read
+        .into_iter()
+        .flatten()
+        .map(|m| {
             let completed = m.enrolment.status == EnrolmentStatus::Completed;
             (
                 i64::from(m.enrolment.id),
                 (m.standing.prompt.kind, completed),
             )
-        }));
-    }
+        })
+        .collect();
     let prompted: Vec<(usize, i64, PromptKind, bool)> = filled
         .iter()
         .flat_map(|(taken, _)| taken.iter().copied())

@@ -424,7 +424,7 @@ async fn attendance_facts(
     else {
         return Ok(None);
     };
-    let d = enrolments::detail(app, actor, latest.id).await?;
+    let d = enrolments::standing_of(app, actor, latest.id).await?;
     let f = &d.standing.figures;
     Ok(Some(AttendanceFacts {
         programme: d.programme.name.clone(),

@@ -554,20 +554,41 @@ pub struct EnrolmentDetail {
     pub today: NaiveDate,
 }
 
-/// One enrolment (probation, or a facilitator of its cohort), audited.
+/// An enrolment's standing: its figures, enforcement prompt and the
+/// decisions recorded, without the marks, history, ratings and names its
+/// page shows ([`detail`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct EnrolmentStanding {
+    pub enrolment: Enrolment,
+    pub cohort: Cohort,
+    pub programme: Programme,
+    pub sessions: Vec<CohortSession>,
+    pub actions: Vec<Action>,
+    pub standing: Standing,
+    pub today: NaiveDate,
+}
+
+/// One enrolment's standing (probation, or a facilitator of its cohort),
+/// audited as a consult of the enrolment.
+pub async fn standing_of(app: &AppState, actor: &Actor, id: i32) -> AppResult<EnrolmentStanding> {
+    let s = read_standing(app, actor, id).await?;
+    consulted(app, actor, &s.enrolment).await?;
+    Ok(s)
+}
+
+/// One enrolment with everything its page shows (probation, or a
+/// facilitator of its cohort), audited as a consult of the enrolment.
 pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<EnrolmentDetail> {
-    if !actor.can(Capability::ManageCases) {
-        actor.require(Capability::MarkRegister)?;
-    }
-    let enrolment = enrolments_repo::find(&app.db, id).await?;
-    let cohort_id = enrolment.as_ref().map_or(0, |e| e.cohort_id);
-    require_cohort_access(app, actor, cohort_id, ("enrolment", id)).await?;
-    let enrolment = enrolment.ok_or(AppError::NotFound)?;
-    let (cohort, programme, sessions) = cohort_parts(&app.db, enrolment.cohort_id).await?;
-    let today = london_date(app.now());
-    let standing = standing(&app.db, &enrolment, &programme, &sessions, today).await?;
+    let EnrolmentStanding {
+        enrolment,
+        cohort,
+        programme,
+        sessions,
+        actions,
+        standing,
+        today,
+    } = read_standing(app, actor, id).await?;
     let marks = enrolments_repo::marks_of(&app.db, id).await?;
-    let actions = enrolments_repo::actions_of(&app.db, id).await?;
     let history = enrolments_repo::history(&app.db, id).await?;
     let ratings = enrolments_repo::current_ratings(&app.db, id).await?;
     let users: Vec<i32> = marks
@@ -581,15 +602,7 @@ pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<Enrolme
     let person = people_repo::find(&app.db, enrolment.person_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::record_alone(
-        app,
-        actor,
-        app.now(),
-        AuditEntry::new(AuditAction::Consult)
-            .record("enrolment", id)
-            .person(enrolment.person_id),
-    )
-    .await?;
+    consulted(app, actor, &enrolment).await?;
     Ok(EnrolmentDetail {
         enrolment,
         cohort,
@@ -604,6 +617,44 @@ pub async fn detail(app: &AppState, actor: &Actor, id: i32) -> AppResult<Enrolme
         standing,
         today,
     })
+}
+
+/// The enrolment, its cohort and programme, his standing and the decisions
+/// recorded, for a caller who may see them (not audited: the callers do).
+async fn read_standing(app: &AppState, actor: &Actor, id: i32) -> AppResult<EnrolmentStanding> {
+    if !actor.can(Capability::ManageCases) {
+        actor.require(Capability::MarkRegister)?;
+    }
+    let enrolment = enrolments_repo::find(&app.db, id).await?;
+    let cohort_id = enrolment.as_ref().map_or(0, |e| e.cohort_id);
+    require_cohort_access(app, actor, cohort_id, ("enrolment", id)).await?;
+    let enrolment = enrolment.ok_or(AppError::NotFound)?;
+    let (cohort, programme, sessions) = cohort_parts(&app.db, enrolment.cohort_id).await?;
+    let today = london_date(app.now());
+    let standing = standing(&app.db, &enrolment, &programme, &sessions, today).await?;
+    let actions = enrolments_repo::actions_of(&app.db, id).await?;
+    Ok(EnrolmentStanding {
+        enrolment,
+        cohort,
+        programme,
+        sessions,
+        actions,
+        standing,
+        today,
+    })
+}
+
+async fn consulted(app: &AppState, actor: &Actor, e: &Enrolment) -> AppResult<()> {
+    audit::record_alone(
+        app,
+        actor,
+        app.now(),
+        AuditEntry::new(AuditAction::Consult)
+            .record("enrolment", e.id)
+            .person(e.person_id),
+    )
+    .await?;
+    Ok(())
 }
 
 /// An enforcement decision as entered.

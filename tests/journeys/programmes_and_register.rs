@@ -398,9 +398,18 @@ async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_
         }
         app.clock.advance(Duration::days(7));
     }
+    let read_keen = format!(
+        "audit_log WHERE action = 'consult' AND record_type = 'enrolment' AND record_id = '{keen}' AND person_id IS NOT NULL"
+    );
+    let reads_before = app.count(&read_keen).await;
     let done = api(&app, "GET", &enrolment(keen), Some(&probation), None)
         .await
         .json();
+    assert_eq!(
+        app.count(&read_keen).await,
+        reads_before + 1,
+        "reading his standing is audited as a consult naming him"
+    );
     assert_eq!(done["status"], "completed", "{done}");
     assert_eq!(
         done["completed_on"], "2026-12-14",

@@ -156,7 +156,7 @@ pub struct EnrolmentOut {
 }
 
 async fn standing(app: &AppState, user: &crate::auth::Actor, id: i32) -> AppResult<EnrolmentOut> {
-    let d = enrolments::detail(app, user, id).await?;
+    let d = enrolments::standing_of(app, user, id).await?;
     let f = &d.standing.figures;
     let p = &d.standing.prompt;
     Ok(EnrolmentOut {
