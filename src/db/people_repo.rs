@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, Statement, TryInsertResult,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect, Set, TryInsertResult,
 };
 
 use super::entities::people;
@@ -116,47 +116,24 @@ pub async fn store_name_keys(
     add_name_keys(db, men).await
 }
 
-/// Name keys written a statement as rows of values: two parameters each,
-/// well under SQLite's and PostgreSQL's limits on parameters.
-const KEYS_A_STATEMENT: usize = 2000;
-/// Name keys written a statement as two arrays (PostgreSQL).
-const KEYS_A_STATEMENT_AS_ARRAYS: usize = 10_000;
-
 /// The name keys of men who have none yet (new men; men recorded before
 /// name keys existed): added, with no look for old keys to delete (a read
 /// of the keys per 500 men that found nothing; at 100,000 men on
 /// PostgreSQL, without statistics, 118 ms each).
 async fn add_name_keys(db: &impl ConnectionTrait, men: &[(i32, &str, &str)]) -> Result<(), DbErr> {
-    let rows: Vec<(String, i32)> = men
+    let rows: Vec<person_name_keys::ActiveModel> = men
         .iter()
         .flat_map(|(id, surname, forenames)| {
-            stored_keys(surname, forenames)
-                .into_iter()
-                .map(move |key| (key, *id))
+            stored_keys(surname, forenames).into_iter().map(move |key| {
+                person_name_keys::ActiveModel {
+                    key: Set(key),
+                    person_id: Set(*id),
+                }
+            })
         })
         .collect();
-    if db.get_database_backend() == DbBackend::Postgres {
-        // Two arrays a statement: the server reads two parameters, not two
-        // for every key (about 13 % less of its time, on a table of about
-        // 37 keys a man), and no statement nears the 65,535-parameter limit.
-        for chunk in rows.chunks(KEYS_A_STATEMENT_AS_ARRAYS) {
-            let (keys, ids): (Vec<String>, Vec<i32>) = chunk.iter().cloned().unzip();
-            db.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "INSERT INTO person_name_keys (key, person_id) \
-                 SELECT * FROM unnest($1::varchar[], $2::int[])",
-                [keys.into(), ids.into()],
-            ))
-            .await?;
-        }
-        return Ok(());
-    }
-    for chunk in rows.chunks(KEYS_A_STATEMENT) {
-        let chunk = chunk.iter().map(|(key, id)| person_name_keys::ActiveModel {
-            key: Set(key.clone()),
-            person_id: Set(*id),
-        });
-        person_name_keys::Entity::insert_many(chunk)
+    for chunk in rows.chunks(2000) {
+        person_name_keys::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(db)
             .await?;
     }
