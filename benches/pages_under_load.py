@@ -317,6 +317,13 @@ def table(result):
     return "\n".join(out)
 
 
+def copies_note():
+    """The seed names only what this run filled: a copy given by a
+    SEEDED_* variable holds whatever seed filled it."""
+    copies = sorted(k for k in os.environ if k.startswith("SEEDED_"))
+    return f" for the databases it filled (not the copies in {', '.join(copies)})" if copies else ""
+
+
 def main():
     if not os.path.exists(BIN) or os.environ.get("SKIP_BUILD") != "1":
         run(["cargo", "build", "--release", "--quiet"], env=dict(os.environ))
@@ -326,7 +333,7 @@ def main():
     head = [
         f"Measured {time.strftime('%Y-%m-%d')} at commit {commit}{' (with uncommitted changes)' if dirty else ''}; "
         f"{os.cpu_count()} cores ({cpu}); wrk -t2 -c{CONNECTIONS}, {WARM_UP} s warm-up then "
-        f"{REPEATS} runs of {SECONDS_EACH} s per page; seed {SEED}.",
+        f"{REPEATS} runs of {SECONDS_EACH} s per page; seed {SEED}{copies_note()}.",
         "",
     ]
     sections = []

@@ -492,6 +492,71 @@ async fn a_bad_risk_level_is_named_and_a_second_draft_is_refused() {
 }
 
 #[rocket::async_test]
+async fn an_officer_who_starts_his_assessment_while_another_is_starting_it_is_told_to_carry_on_with_theirs()
+ {
+    use kerbside::db::assessments_repo::{self, NewDraftRow, Summary};
+    use sea_orm::TransactionTrait;
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let (p, a) = arrested_man(
+        &app,
+        &police,
+        "Together",
+        "conditional_caution",
+        json!({"course_deadline": "2027-03-01"}),
+    )
+    .await;
+    let second_officer = app.token(&[Role::Probation]).await;
+    let first_officer = app.create_user("first.to.start", &[Role::Probation]).await;
+    let person_id = p["id"].as_i64().expect("his id") as i32;
+    // the first officer's draft is written and not yet committed
+    let first = app.db().begin().await.expect("begin");
+    assessments_repo::insert_many(
+        &first,
+        &[NewDraftRow {
+            person_id,
+            referral_id: a["referral_id"].as_i64().map(|r| r as i32),
+            version_number: 1,
+            supersedes_id: None,
+            author_id: first_officer,
+            content: "{}".into(),
+            summary: Summary::default(),
+        }],
+        app.state().now(),
+    )
+    .await
+    .expect("the first draft");
+    let second = api(
+        &app,
+        "POST",
+        "/api/v1/assessments",
+        Some(&second_officer),
+        Some(full_assessment(&p["id"], &a["referral_id"])),
+    );
+    let first_commits = async {
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        first.commit().await.expect("commit");
+    };
+    let (r, ()) = rocket::tokio::join!(second, first_commits);
+    assert_eq!(r.status, Status::Conflict, "{}", r.body);
+    // PostgreSQL lets both read before either writes: the unique (man,
+    // version) index refuses the second. SQLite's writers take turns, so
+    // the second reads the first's draft.
+    let told = if app.db().get_database_backend() == sea_orm::DbBackend::Postgres {
+        "at the same moment"
+    } else {
+        "already in progress"
+    };
+    assert!(r.body.contains(told), "{}", r.body);
+    assert_eq!(
+        app.count(&format!("assessments WHERE person_id = {person_id}"))
+            .await,
+        1,
+        "nothing of the second start is kept"
+    );
+}
+
+#[rocket::async_test]
 async fn two_saves_of_one_draft_from_the_same_version_give_the_second_a_conflict() {
     let app = TestApp::start().await;
     let police = app.token(&[Role::Police]).await;

@@ -3,7 +3,7 @@
 //! the API's body; the referral it answers moves to "in assessment".
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, SqlErr};
 
 use super::{AssessmentInput, settings, summary};
 use crate::auth::Actor;
@@ -105,12 +105,28 @@ pub(super) async fn insert_new(
         input,
         results: &results,
     };
-    let (a, _) = write_new(&txn, actor, &[(draft, &man)], now)
-        .await?
+    let (a, _) = begun_at_the_same_moment(write_new(&txn, actor, &[(draft, &man)], now).await)?
         .pop()
         .ok_or(AppError::NotFound)?;
     txn.commit().await?;
     Ok(a)
+}
+
+/// On PostgreSQL two starts for one man can both pass the checks: the
+/// second's row waits on the unique (man, version) index until the first
+/// commits, and is then refused. That is the second-draft conflict (409),
+/// not a fault.
+fn begun_at_the_same_moment<T>(written: AppResult<T>) -> AppResult<T> {
+    match written {
+        Err(AppError::Database(e))
+            if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+        {
+            Err(AppError::conflict(
+                "Someone began an assessment of this man at the same moment: open his record and carry on with theirs",
+            ))
+        }
+        other => other,
+    }
 }
 
 /// What starting a draft for a man depends on, read together: whether he
