@@ -67,14 +67,21 @@ pub async fn insert(
 /// chosen (two imports writing at once): he is not written, and the caller
 /// chooses him another. On PostgreSQL a reference taken by a transaction
 /// still open waits for its end.
+///
+/// The men are written in the order of their references, whatever the
+/// order given: two imports that chose each other's references then take
+/// them in the same order, so one waits for the other instead of each
+/// holding one the other waits for (a deadlock that ended one of them).
 pub async fn insert_many(
     db: &impl ConnectionTrait,
     men: &[(&ValidPerson, &str)],
     by: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Option<i32>>, DbErr> {
+    let mut in_order = men.to_vec();
+    in_order.sort_unstable_by_key(|(_, reference)| *reference);
     let mut id_of = std::collections::HashMap::with_capacity(men.len());
-    for chunk in men.chunks(MEN_IN_ONE_STATEMENT) {
+    for chunk in in_order.chunks(MEN_IN_ONE_STATEMENT) {
         let rows = chunk.iter().map(|(p, r)| new_row(p, r, by, now));
         let written = match people::Entity::insert_many(rows)
             .on_conflict_do_nothing_on([people::Column::Reference])

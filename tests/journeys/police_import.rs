@@ -500,3 +500,59 @@ async fn a_new_man_whose_reference_another_import_took_first_is_left_for_a_new_o
     assert!(again[0].is_some());
     assert_eq!(app.count("people").await, 3);
 }
+
+#[rocket::async_test]
+async fn two_imports_that_chose_each_others_references_both_finish() {
+    use kerbside::db::people_repo;
+    use sea_orm::TransactionTrait;
+    // PostgreSQL lets two imports write at once; SQLite's writers take
+    // turns, so there two imports never hold references at the same time.
+    let app = TestApp::start().await;
+    if app.db().get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    let now = chrono::Utc::now();
+    let (early, late) = ("KC-AAAA-AAA", "KC-ZZZZ-ZZZ");
+    // the first import has written a man with the early reference, and
+    // not yet committed
+    let first = app.db().begin().await.expect("begin the first");
+    let written = people_repo::insert_many(&first, &[(&new_man("Kowalczyk"), early)], None, now)
+        .await
+        .expect("the first import's first man");
+    assert!(written[0].is_some());
+    // the second import chose the late reference and then the early one:
+    // it waits for the first to finish before it takes either
+    let second = app.db().begin().await.expect("begin the second");
+    let second_writes = async {
+        let written = people_repo::insert_many(
+            &second,
+            &[(&new_man("Kamiński"), late), (&new_man("Woźniak"), early)],
+            None,
+            now,
+        )
+        .await
+        .expect("the second import waits, and is not ended by a deadlock");
+        second.commit().await.expect("commit the second");
+        written
+    };
+    // meanwhile the first import writes a man with the late reference
+    let first_goes_on = async {
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let written = people_repo::insert_many(&first, &[(&new_man("Mazur"), late)], None, now)
+            .await
+            .expect("the first import's second man, not ended by a deadlock");
+        first.commit().await.expect("commit the first");
+        written
+    };
+    let (second_wrote, first_wrote) = rocket::tokio::join!(second_writes, first_goes_on);
+    assert!(
+        first_wrote[0].is_some(),
+        "the first import keeps the late reference"
+    );
+    assert_eq!(
+        second_wrote,
+        vec![None, None],
+        "the second import's two men are left for new references"
+    );
+    assert_eq!(app.count("people").await, 2);
+}
