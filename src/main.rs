@@ -3,9 +3,15 @@
 /// The server's memory allocator. A page builds and drops many small
 /// values (rows, their fields, the template's context) across the runtime's
 /// threads; with mimalloc in place of the system's allocator the referral
-/// queue, the person page and the arrests list served 14-30 % more
-/// requests a second at 100,000 men on SQLite, measured in turn on the
-/// same data (`benches/RESULTS.md`).
+/// queue, the person page and the arrests list served 5-16 % more requests
+/// a second at 100,000 men on SQLite, measured in turn on the same data
+/// (`benches/RESULTS.md`, "mimalloc").
+///
+/// Cargo.toml builds mimalloc's version 2 without transparent huge pages:
+/// version 3 as built by default keeps freed memory for a second and lets
+/// the kernel back it with 2 MB pages, and the server's peak under a run
+/// of PDFs grew from 143 MB (the system's allocator) to 234 MB; built this
+/// way it was 160 MB.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
