@@ -296,18 +296,24 @@ pub async fn list(
     ))
 }
 
-/// Display names of several users.
+/// Display names of several users: each named once however often he is
+/// given, and nothing of theirs read but the name (not the password hash
+/// or two-step secret a whole row holds).
 pub async fn names_for(
     db: &impl ConnectionTrait,
     ids: &[i32],
 ) -> Result<HashMap<i32, String>, DbErr> {
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.is_in(ids.iter().copied()))
+    let mut wanted = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let names: Vec<(i32, String)> = users::Entity::find()
+        .select_only()
+        .columns([users::Column::Id, users::Column::DisplayName])
+        .filter(users::Column::Id.is_in(wanted))
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
+        .await?;
+    Ok(names.into_iter().collect())
 }
 
 /// Active users holding a role, by name (e.g. probation officers to assign).
