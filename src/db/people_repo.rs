@@ -240,6 +240,15 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Person>, 
         .await
 }
 
+/// A man as a list's row names him: none of the rest of his record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedMan {
+    pub id: i32,
+    pub reference: String,
+    pub surname: String,
+    pub forenames: String,
+}
+
 /// Several people by id.
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i32, Person>, DbErr> {
     if ids.is_empty() {

@@ -1,13 +1,13 @@
 //! The probation referral queue: open referrals, most urgent first, with
 //! assignment and a status history.
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
 use crate::db::arrests_repo::{self, Arrest};
-use crate::db::people_repo::{self, Person};
+use crate::db::people_repo::{self, ListedMan, Person};
 use crate::db::referrals_repo::{self, QueueFilter, Referral};
 use crate::db::users_repo;
 use crate::domain::audit_action::AuditAction;
@@ -60,20 +60,15 @@ pub fn status_filter(raw: Option<&str>) -> AppResult<Vec<ReferralStatus>> {
     Ok(statuses)
 }
 
-/// The queue (probation), audited as one consult.
+/// The queue (probation) with each referral's man and arrest whole, as the
+/// API answers it; audited as one consult.
 pub async fn queue(
     app: &AppState,
     actor: &Actor,
     filter: &QueueFilter,
     page: PageRequest,
 ) -> AppResult<(Vec<QueueRow>, PageInfo)> {
-    actor.require(Capability::ManageCases)?;
-    let total = app
-        .list_counts
-        .get_or_count(app, format!("referrals {filter:?}"), async {
-            Ok(referrals_repo::queue_count(&app.db, filter).await?)
-        })
-        .await?;
+    let total = queue_total(app, actor, filter).await?;
     let rows = referrals_repo::queue(&app.db, filter, page.offset(), page.per_page).await?;
     let people = people_repo::by_ids(
         &app.db,
@@ -85,30 +80,121 @@ pub async fn queue(
         &rows.iter().map(|r| r.arrest_id).collect::<Vec<_>>(),
     )
     .await?;
-    let officers: Vec<i32> = rows.iter().filter_map(|r| r.assigned_to).collect();
-    let names = users_repo::names_for(&app.db, &officers).await?;
-    let today = london_date(app.now());
+    let shown = Shown::new(app, &rows).await?;
     let out: Vec<QueueRow> = rows
         .into_iter()
         .map(|r| QueueRow {
-            days_left: (r.due_date - today).num_days(),
+            days_left: shown.days_left(&r),
             person: people.get(&r.person_id).cloned(),
-            assigned_name: r.assigned_to.and_then(|a| names.get(&a).cloned()),
+            assigned_name: shown.assigned_name(&r),
             arrest: arrests.get(&r.arrest_id).cloned(),
             referral: r,
         })
         .collect();
-    audit::record_alone(
-        app,
-        actor,
-        app.now(),
-        AuditEntry::new(AuditAction::Consult)
-            .record("referral_queue", "page")
-            .people(out.iter().map(|r| r.referral.person_id))
-            .reason(format!("queue showed {} of {} referrals", out.len(), total)),
-    )
-    .await?;
+    shown.audit(app, actor, total).await?;
     Ok((out, PageInfo::new(page, total)))
+}
+
+/// A row of the queue page: what its table prints and no more.
+#[derive(Clone, Debug)]
+pub struct QueueLine {
+    pub referral: Referral,
+    pub man: Option<ListedMan>,
+    pub arrested_at: Option<DateTime<Utc>>,
+    /// Days until due (negative: overdue), from today in London.
+    pub days_left: i64,
+    pub assigned_name: Option<String>,
+}
+
+/// The queue as the page lists it: the same referrals in the same order as
+/// [`queue`], each with its man's name and the arrest's time read in one
+/// statement; audited the same way.
+pub async fn queue_lines(
+    app: &AppState,
+    actor: &Actor,
+    filter: &QueueFilter,
+    page: PageRequest,
+) -> AppResult<(Vec<QueueLine>, PageInfo)> {
+    let total = queue_total(app, actor, filter).await?;
+    let rows = referrals_repo::queue_listed(&app.db, filter, page.offset(), page.per_page).await?;
+    let referrals: Vec<&Referral> = rows.iter().map(|r| &r.referral).collect();
+    let shown = Shown::new(app, referrals).await?;
+    let out: Vec<QueueLine> = rows
+        .into_iter()
+        .map(|r| QueueLine {
+            days_left: shown.days_left(&r.referral),
+            assigned_name: shown.assigned_name(&r.referral),
+            man: r.man,
+            arrested_at: r.arrested_at,
+            referral: r.referral,
+        })
+        .collect();
+    shown.audit(app, actor, total).await?;
+    Ok((out, PageInfo::new(page, total)))
+}
+
+/// The guard and the count both forms of the queue share: only probation
+/// sees it, and its total is kept between views.
+async fn queue_total(app: &AppState, actor: &Actor, filter: &QueueFilter) -> AppResult<u64> {
+    actor.require(Capability::ManageCases)?;
+    app.list_counts
+        .get_or_count(app, format!("referrals {filter:?}"), async {
+            Ok(referrals_repo::queue_count(&app.db, filter).await?)
+        })
+        .await
+}
+
+/// What both forms of the queue add to the referrals they show: today's
+/// count of days left, the assigned officers' names, and the one consult
+/// entry naming every man shown.
+struct Shown {
+    today: chrono::NaiveDate,
+    names: std::collections::HashMap<i32, String>,
+    people: Vec<i32>,
+}
+
+impl Shown {
+    async fn new<'a>(
+        app: &AppState,
+        referrals: impl IntoIterator<Item = &'a Referral>,
+    ) -> AppResult<Self> {
+        let (people, officers): (Vec<i32>, Vec<Option<i32>>) = referrals
+            .into_iter()
+            .map(|r| (r.person_id, r.assigned_to))
+            .unzip();
+        let officers: Vec<i32> = officers.into_iter().flatten().collect();
+        Ok(Self {
+            today: london_date(app.now()),
+            names: users_repo::names_for(&app.db, &officers).await?,
+            people,
+        })
+    }
+
+    fn days_left(&self, r: &Referral) -> i64 {
+        (r.due_date - self.today).num_days()
+    }
+
+    fn assigned_name(&self, r: &Referral) -> Option<String> {
+        r.assigned_to.and_then(|a| self.names.get(&a).cloned())
+    }
+
+    async fn audit(self, app: &AppState, actor: &Actor, total: u64) -> AppResult<()> {
+        audit::record_alone(
+            app,
+            actor,
+            app.now(),
+            AuditEntry::new(AuditAction::Consult)
+                .record("referral_queue", "page")
+                .reason(format!(
+                    "queue showed {} of {} referrals",
+                    self.people.len(),
+                    total
+                ))
+                .people(self.people),
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 /// Move a referral to a new status inside the caller's transaction, if the

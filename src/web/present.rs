@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::db::arrests_repo::Arrest;
 use crate::db::hearings_repo::Hearing;
-use crate::db::people_repo::Person;
+use crate::db::people_repo::{ListedMan, Person};
 use crate::db::referrals_repo::Referral;
 use crate::domain::arrest::{Disposal, Offence};
 use crate::domain::assessment::AssessmentStatus;
@@ -143,6 +143,16 @@ pub fn listed_person(p: &Person) -> ListedPerson {
         reference: p.reference.clone(),
         surname: p.surname.clone(),
         forenames: p.forenames.clone(),
+    }
+}
+
+/// A man as a list's row names him, from a read of no more than that.
+pub fn listed_man(m: ListedMan) -> ListedPerson {
+    ListedPerson {
+        id: m.id,
+        reference: m.reference,
+        surname: m.surname,
+        forenames: m.forenames,
     }
 }
 

@@ -21,7 +21,7 @@ async fn the_queue_puts_the_most_urgent_referral_first_and_keeps_its_history() {
         json!({"course_deadline": "2027-03-01"}),
     )
     .await;
-    let (_, sooner) = arrested_man(
+    let (sooner_man, sooner) = arrested_man(
         &app,
         &police,
         "Sooner",
@@ -75,6 +75,14 @@ async fn the_queue_puts_the_most_urgent_referral_first_and_keeps_its_history() {
     let mine = officer.get(&app, "/referrals?mine=true").await;
     assert!(
         mine.body.contains("SOONER, Test") && !mine.body.contains("LATER, Test"),
+        "{}",
+        mine.body
+    );
+    // each row names the man by his reference too, and says when he was
+    // arrested (the builder's arrests are made at 23:00 on 20 November)
+    let reference = sooner_man["reference"].as_str().expect("a reference");
+    assert!(
+        mine.body.contains(reference) && mine.body.contains("arrested 20 November 2026, 23:00"),
         "{}",
         mine.body
     );

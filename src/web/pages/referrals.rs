@@ -57,7 +57,8 @@ async fn list_referrals(
         assigned_to: if mine { user.actor().user_id() } else { None },
     };
     let (rows, info) =
-        referrals::queue(app, user.actor(), &filter, PageRequest::new(page, Some(50))).await?;
+        referrals::queue_lines(app, user.actor(), &filter, PageRequest::new(page, Some(50)))
+            .await?;
     let status = statuses.first().map(|s| s.as_str().to_string());
     let mut base = String::from("/referrals?");
     if mine {
@@ -74,8 +75,8 @@ async fn list_referrals(
                 .into_iter()
                 .map(|r| QueueRow {
                     referral: present::referral(&r.referral),
-                    person: r.person.as_ref().map(present::listed_person),
-                    arrested_at_text: r.arrest.as_ref().map(|a| format_datetime(a.arrested_at)),
+                    person: r.man.map(present::listed_man),
+                    arrested_at_text: r.arrested_at.map(format_datetime),
                     urgency: urgency(r.days_left),
                     assigned_name: r.assigned_name,
                 })
