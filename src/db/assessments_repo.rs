@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use super::entities::assessments;
 use crate::domain::assessment::{AssessmentStatus, Suitability};
@@ -214,6 +216,54 @@ pub async fn current_completed_of(
         .into_iter()
         .filter_map(|(person_id, versions)| Some((person_id, newest_completed(&versions)?.clone())))
         .collect())
+}
+
+/// The [`Summary`] of the assessment in force for each of `person_ids` that
+/// has one (the newest completed, as [`newest_completed`] picks it), read
+/// from the summary's own columns: a page that shows a man's standing need
+/// not read every version's whole content to print a word or two.
+pub async fn current_summaries_of(
+    db: &impl ConnectionTrait,
+    person_ids: &[i32],
+) -> Result<HashMap<i32, Summary>, DbErr> {
+    type Row = (
+        i32,
+        AssessmentStatus,
+        Option<Suitability>,
+        Option<RoshLevel>,
+        Option<i32>,
+        bool,
+    );
+    let mut found = HashMap::new();
+    for chunk in person_ids.chunks(super::arrests_repo::IDS_IN_ONE_QUERY) {
+        let rows: Vec<Row> = assessments::Entity::find()
+            .select_only()
+            .columns([
+                assessments::Column::PersonId,
+                assessments::Column::Status,
+                assessments::Column::Suitability,
+                assessments::Column::RoshOverall,
+                assessments::Column::Ogrs3TwoYearPercent,
+                assessments::Column::KnownToMarac,
+            ])
+            .filter(assessments::Column::PersonId.is_in(chunk.iter().copied()))
+            .order_by_asc(assessments::Column::PersonId)
+            .order_by_desc(assessments::Column::VersionNumber)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (person_id, status, suitability, rosh_overall, ogrs3, known_to_marac) in rows {
+            if status == AssessmentStatus::Completed {
+                found.entry(person_id).or_insert(Summary {
+                    suitability,
+                    rosh_overall,
+                    ogrs3_two_year_percent: ogrs3,
+                    known_to_marac,
+                });
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The one in force among a man's versions (newest first): the newest

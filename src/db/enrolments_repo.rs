@@ -255,8 +255,35 @@ pub async fn current_marks(
     db: &impl ConnectionTrait,
     session_ids: &[i32],
 ) -> Result<HashMap<(i32, i32), Mark>, DbErr> {
-    let rows = attendance_marks::Entity::find()
-        .filter(attendance_marks::Column::SessionId.is_in(session_ids.iter().copied()))
+    latest_of_each_pair(
+        attendance_marks::Entity::find()
+            .filter(attendance_marks::Column::SessionId.is_in(session_ids.iter().copied())),
+        db,
+    )
+    .await
+}
+
+/// [`current_marks`] for these sessions, of these enrolments only: a save
+/// that marked one man reads his marks, not the whole cohort's.
+pub async fn current_marks_of(
+    db: &impl ConnectionTrait,
+    session_ids: &[i32],
+    enrolment_ids: &[i32],
+) -> Result<HashMap<(i32, i32), Mark>, DbErr> {
+    latest_of_each_pair(
+        attendance_marks::Entity::find()
+            .filter(attendance_marks::Column::SessionId.is_in(session_ids.iter().copied()))
+            .filter(attendance_marks::Column::EnrolmentId.is_in(enrolment_ids.iter().copied())),
+        db,
+    )
+    .await
+}
+
+async fn latest_of_each_pair(
+    marks: sea_orm::Select<attendance_marks::Entity>,
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<(i32, i32), Mark>, DbErr> {
+    let rows = marks
         .order_by_asc(attendance_marks::Column::Id)
         .all(db)
         .await?;

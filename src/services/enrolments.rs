@@ -427,9 +427,12 @@ pub(crate) async fn standings(
         .iter()
         .map(|s| (s.number, s.core))
         .collect();
-    let marks =
-        enrolments_repo::current_marks(db, &sessions.iter().map(|s| s.id).collect::<Vec<_>>())
-            .await?;
+    let marks = enrolments_repo::current_marks_of(
+        db,
+        &sessions.iter().map(|s| s.id).collect::<Vec<_>>(),
+        &enrolments.iter().map(|e| e.id).collect::<Vec<_>>(),
+    )
+    .await?;
     let mut decisions: std::collections::HashMap<i32, Vec<(EnforcementAction, NaiveDate)>> =
         std::collections::HashMap::new();
     for a in

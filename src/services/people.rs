@@ -388,8 +388,9 @@ pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<PersonRec
     } else {
         Vec::new()
     };
-    let suitability = assessments_repo::current_completed(&app.db, id)
+    let suitability = assessments_repo::current_summaries_of(&app.db, &[id])
         .await?
+        .remove(&id)
         .and_then(|a| a.suitability);
     let reoffences = crate::db::reoffences_repo::for_person(&app.db, id).await?;
     audit_consult(app, actor, id).await?;

@@ -98,7 +98,7 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
                 || (e.status.holds_place() && !done_already.contains(&e.id))
         })
         .collect();
-    let people = people_repo::by_ids(
+    let people = people_repo::listed_by_ids(
         &app.db,
         &enrolments.iter().map(|e| e.person_id).collect::<Vec<_>>(),
     )

@@ -126,6 +126,14 @@ async fn a_completed_assessment_is_locked_and_a_new_version_supersedes_it() {
         Status::Forbidden,
         "only the author completes"
     );
+    // a draft is not in force: the man's page states no suitability yet
+    let mut reader = app.signed_in(&[Role::Probation]).await;
+    let page = reader.get(&app, &format!("/people/{}", p["id"])).await;
+    assert!(
+        page.body.contains("LOCKED, Test") && !page.body.contains("Assessed by probation"),
+        "{}",
+        page.body
+    );
     let done = api(
         &app,
         "POST",
@@ -136,6 +144,13 @@ async fn a_completed_assessment_is_locked_and_a_new_version_supersedes_it() {
     .await;
     assert_eq!(done.status, Status::Ok, "{}", done.body);
     assert_eq!(done.json()["status"], "completed");
+    let page = reader.get(&app, &format!("/people/{}", p["id"])).await;
+    assert!(
+        page.body
+            .contains("Assessed by probation:</strong> Suitable but not ready."),
+        "{}",
+        page.body
+    );
     let refused = api(
         &app,
         "PUT",

@@ -402,7 +402,7 @@ pub(crate) async fn facilitator_summaries_of(
     db: &impl sea_orm::ConnectionTrait,
     person_ids: &[i32],
 ) -> AppResult<std::collections::HashMap<i32, String>> {
-    let newest = assessments_repo::current_completed_of(db, person_ids).await?;
+    let newest = assessments_repo::current_summaries_of(db, person_ids).await?;
     Ok(person_ids
         .iter()
         .map(|id| {
