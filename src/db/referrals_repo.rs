@@ -191,8 +191,8 @@ struct ListedReferralRow {
 /// A page of the queue as [`queue`] orders it, each referral with its man's
 /// name and reference and the arrest's time, in one statement: a page of 50
 /// then decodes 50 narrow rows instead of 50 whole people and 50 whole
-/// arrests besides the referrals (on SQLite that halved the page's cost;
-/// benches/RESULTS.md, "The queue page reads what it shows").
+/// arrests besides the referrals (on SQLite the page then served about 40 %
+/// more requests a second; benches/RESULTS.md, "Pages read what they show").
 pub async fn queue_listed(
     db: &impl ConnectionTrait,
     f: &QueueFilter,
