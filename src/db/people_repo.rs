@@ -249,6 +249,23 @@ pub struct ListedMan {
     pub forenames: String,
 }
 
+impl ListedMan {
+    /// The man from a left join's columns: `None` if his row was not found.
+    pub fn joined(
+        id: i32,
+        reference: Option<String>,
+        surname: Option<String>,
+        forenames: Option<String>,
+    ) -> Option<ListedMan> {
+        Some(ListedMan {
+            id,
+            reference: reference?,
+            surname: surname?,
+            forenames: forenames?,
+        })
+    }
+}
+
 /// Several men by id as lists name them, in queries of up to
 /// [`IDS_IN_ONE_QUERY`](super::arrests_repo::IDS_IN_ONE_QUERY).
 pub async fn listed_by_ids(

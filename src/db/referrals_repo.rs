@@ -228,15 +228,12 @@ pub async fn queue_listed(
     Ok(rows
         .into_iter()
         .map(|r| ListedReferral {
-            man: match (r.man_reference, r.man_surname, r.man_forenames) {
-                (Some(reference), Some(surname), Some(forenames)) => Some(ListedMan {
-                    id: r.referral.person_id,
-                    reference,
-                    surname,
-                    forenames,
-                }),
-                _ => None,
-            },
+            man: ListedMan::joined(
+                r.referral.person_id,
+                r.man_reference,
+                r.man_surname,
+                r.man_forenames,
+            ),
             arrested_at: r.arrested_at,
             referral: r.referral,
         })

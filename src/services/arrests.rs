@@ -6,7 +6,7 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::auth::Actor;
-use crate::db::arrests_repo::{self, Arrest, ArrestFilter, ArrestSort};
+use crate::db::arrests_repo::{self, Arrest, ArrestFilter, ArrestSort, ListedArrest};
 use crate::db::enrolments_repo;
 use crate::db::people_repo::{self, Person};
 use crate::db::referrals_repo::{self, Referral};
@@ -524,26 +524,59 @@ pub async fn list(
     descending: bool,
     page: PageRequest,
 ) -> AppResult<(Vec<ArrestRow>, PageInfo)> {
+    let total = list_total(app, actor, f).await?;
+    let rows = arrests_repo::list(&app.db, f, sort, descending, page).await?;
+    let rows = with_people(&app.db, rows).await?;
+    list_shown(app, actor, rows.iter().map(|r| r.arrest.person_id), total).await?;
+    Ok((rows, PageInfo::new(page, total)))
+}
+
+/// The arrests list as its page prints it: the same arrests in the same
+/// order as [`list`], each with its man's name, read in one statement of
+/// the columns the page shows; audited the same way.
+pub async fn list_lines(
+    app: &AppState,
+    actor: &Actor,
+    f: &ArrestFilter,
+    sort: ArrestSort,
+    descending: bool,
+    page: PageRequest,
+) -> AppResult<(Vec<ListedArrest>, PageInfo)> {
+    let total = list_total(app, actor, f).await?;
+    let rows = arrests_repo::list_listed(&app.db, f, sort, descending, page).await?;
+    list_shown(app, actor, rows.iter().map(|r| r.person_id), total).await?;
+    Ok((rows, PageInfo::new(page, total)))
+}
+
+/// The guard and the kept count both forms of the list share.
+async fn list_total(app: &AppState, actor: &Actor, f: &ArrestFilter) -> AppResult<u64> {
     actor.require(Capability::ViewPeople)?;
-    let total = app
-        .list_counts
+    app.list_counts
         .get_or_count(app, format!("arrests {f:?}"), async {
             Ok(arrests_repo::count(&app.db, f).await?)
         })
-        .await?;
-    let rows = arrests_repo::list(&app.db, f, sort, descending, page).await?;
-    let rows = with_people(&app.db, rows).await?;
+        .await
+}
+
+/// The one consult entry naming every man a page of the list showed.
+async fn list_shown(
+    app: &AppState,
+    actor: &Actor,
+    men: impl ExactSizeIterator<Item = i32>,
+    total: u64,
+) -> AppResult<()> {
+    let shown = men.len();
     audit::record_alone(
         app,
         actor,
         app.now(),
         AuditEntry::new(AuditAction::Consult)
             .record("arrest_list", "page")
-            .people(rows.iter().map(|r| r.arrest.person_id))
-            .reason(format!("list showed {} of {} arrests", rows.len(), total)),
+            .people(men)
+            .reason(format!("list showed {shown} of {total} arrests")),
     )
     .await?;
-    Ok((rows, PageInfo::new(page, total)))
+    Ok(())
 }
 
 /// Every matching arrest for a CSV download, audited as a disclosure.

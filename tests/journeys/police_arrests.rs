@@ -414,6 +414,14 @@ async fn the_arrests_list_filters_sorts_and_exports_as_an_audited_disclosure() {
         1,
         "one row for North"
     );
+    // the row names the man and says when, where and what
+    assert!(
+        page.body.contains("GREY, Tom")
+            && page.body.contains("22 November 2026, 22:00")
+            && page.body.contains("Simple caution"),
+        "{}",
+        page.body
+    );
     let csv = b
         .get(&app, "/arrests.csv?area=Central&sort=arrested_at&dir=asc")
         .await;

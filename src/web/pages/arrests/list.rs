@@ -191,7 +191,7 @@ async fn list_arrests(
     let (sort, desc) = q.sort();
     let (rows, info, errors) = match q.filter(user.actor().user_id()) {
         Ok(filter) => {
-            let (rows, info) = arrests::list(
+            let (rows, info) = arrests::list_lines(
                 app,
                 user.actor(),
                 &filter,
@@ -211,14 +211,14 @@ async fn list_arrests(
     let qs = q.query_string(false);
     let page = ArrestsPage {
         arrests: rows
-            .iter()
+            .into_iter()
             .map(|r| ListRow {
-                id: r.arrest.id,
-                arrested_at_text: format_datetime(r.arrest.arrested_at),
-                area: r.arrest.area.clone(),
-                offence_text: r.arrest.offence.label(),
-                disposal_text: r.arrest.disposal.label(),
-                person: r.person.as_ref().map(present::listed_person),
+                id: r.id,
+                arrested_at_text: format_datetime(r.arrested_at),
+                area: r.area,
+                offence_text: r.offence.label(),
+                disposal_text: r.disposal.label(),
+                person: r.man.map(present::listed_man),
             })
             .collect(),
         pagination: info,
