@@ -136,16 +136,6 @@ pub struct ListedPerson {
     pub forenames: String,
 }
 
-/// A man as a list's row names him.
-pub fn listed_person(p: &Person) -> ListedPerson {
-    ListedPerson {
-        id: p.id,
-        reference: p.reference.clone(),
-        surname: p.surname.clone(),
-        forenames: p.forenames.clone(),
-    }
-}
-
 /// A man as a list's row names him, from a read of no more than that.
 pub fn listed_man(m: ListedMan) -> ListedPerson {
     ListedPerson {
