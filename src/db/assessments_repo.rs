@@ -219,7 +219,7 @@ pub async fn current_completed_of(
 }
 
 /// The [`Summary`] of the assessment in force for each of `person_ids` that
-/// has one (the newest completed, as [`newest_completed`] picks it), read
+/// has one (the newest completed, by the rule [`newest_completed`] uses), read
 /// from the summary's own columns: a page that shows a man's standing need
 /// not read every version's whole content to print a word or two.
 pub async fn current_summaries_of(
@@ -252,16 +252,23 @@ pub async fn current_summaries_of(
             .into_tuple()
             .all(db)
             .await?;
-        for (person_id, status, suitability, rosh_overall, ogrs3, known_to_marac) in rows {
-            if status == AssessmentStatus::Completed {
-                found.entry(person_id).or_insert(Summary {
+        let mut versions: HashMap<i32, Vec<Row>> = HashMap::new();
+        for row in rows {
+            versions.entry(row.0).or_default().push(row);
+        }
+        found.extend(versions.into_iter().filter_map(|(person_id, versions)| {
+            let (_, _, suitability, rosh_overall, ogrs3, known_to_marac) =
+                in_force(versions, |v| v.1)?;
+            Some((
+                person_id,
+                Summary {
                     suitability,
                     rosh_overall,
                     ogrs3_two_year_percent: ogrs3,
                     known_to_marac,
-                });
-            }
-        }
+                },
+            ))
+        }));
     }
     Ok(found)
 }
@@ -269,7 +276,16 @@ pub async fn current_summaries_of(
 /// The one in force among a man's versions (newest first): the newest
 /// completed.
 pub fn newest_completed(versions: &[Assessment]) -> Option<&Assessment> {
+    in_force(versions, |a| a.status)
+}
+
+/// The rule for which of a man's versions is in force, whatever form they
+/// were read in: given newest first, the first completed.
+fn in_force<T>(
+    versions: impl IntoIterator<Item = T>,
+    status: impl Fn(&T) -> AssessmentStatus,
+) -> Option<T> {
     versions
-        .iter()
-        .find(|a| a.status == AssessmentStatus::Completed)
+        .into_iter()
+        .find(|v| status(v) == AssessmentStatus::Completed)
 }

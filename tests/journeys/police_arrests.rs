@@ -418,7 +418,8 @@ async fn the_arrests_list_filters_sorts_and_exports_as_an_audited_disclosure() {
     assert!(
         page.body.contains("GREY, Tom")
             && page.body.contains("22 November 2026, 22:00")
-            && page.body.contains("Simple caution"),
+            && page.body.contains("<td>North</td>")
+            && page.body.contains("<td>Simple caution</td>"),
         "{}",
         page.body
     );
