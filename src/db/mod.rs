@@ -121,6 +121,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
         } else {
             opt.max_connections(8);
         }
+        // sqlx pings a pooled connection before lending it unless told not
+        // to. A SQLite connection is a file this process holds open: there
+        // is no server to hang up, so the ping only costs a round trip to the
+        // connection's worker thread, once for every statement a page runs
+        // (benches/RESULTS.md, "No ping before each SQLite statement").
+        // PostgreSQL keeps the ping: it is what finds the connections a
+        // restart or failover cut (journeys/database_outage.rs).
+        opt.test_before_acquire(false);
     } else {
         opt.max_connections(16)
             .connect_timeout(Duration::from_secs(10));

@@ -80,6 +80,8 @@ impl WriteTurns {
                 let one = SqlitePoolOptions::new()
                     .max_connections(1)
                     .min_connections(0)
+                    // as the reading pool (db::connect: no ping on SQLite)
+                    .test_before_acquire(pool.options().get_test_before_acquire())
                     .acquire_timeout(LONGEST_WAIT)
                     .idle_timeout(None)
                     .max_lifetime(None)

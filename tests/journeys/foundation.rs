@@ -360,6 +360,13 @@ async fn on_a_sqlite_file_writes_go_through_one_connection_with_a_larger_cache_a
         .expect("pragma")
         .and_then(|row| row.try_get_by_index::<i64>(0).ok())
     }
+    assert!(
+        !app.db
+            .get_sqlite_connection_pool()
+            .options()
+            .get_test_before_acquire(),
+        "no ping before each statement: a file cannot hang up"
+    );
     let txn = app.begin_write().await.expect("a write");
     assert_eq!(
         cache(&txn).await,
