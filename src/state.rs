@@ -64,6 +64,12 @@ impl AppState {
         self.write_turns.begin(&self.db).await
     }
 
+    /// Begin a transaction that only reads, so a page's statements share
+    /// one pooled connection (see [`crate::db::read_txn`]).
+    pub async fn begin_read(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        crate::db::read_txn::begin(&self.db).await
+    }
+
     /// Assemble the state.
     pub fn new(db: DatabaseConnection, settings: Settings, clock: Arc<dyn Clock>) -> AppState {
         let hasher = PasswordHasher::new(settings.hashing_concurrency);

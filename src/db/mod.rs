@@ -12,6 +12,7 @@ pub mod hearings_repo;
 pub mod imports_repo;
 pub mod people_repo;
 pub mod programmes_repo;
+pub mod read_txn;
 pub mod recovery_codes_repo;
 pub mod referrals_repo;
 pub mod reoffences_repo;
@@ -125,7 +126,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
         // to. A SQLite connection is a file this process holds open: there
         // is no server to hang up, so the ping only costs a round trip to the
         // connection's worker thread, once for every statement a page runs
-        // (benches/RESULTS.md, "No ping before each SQLite statement").
+        // (benches/RESULTS.md, "Fewer pings").
         // PostgreSQL keeps the ping: it is what finds the connections a
         // restart or failover cut (journeys/database_outage.rs).
         opt.test_before_acquire(false);

@@ -378,21 +378,23 @@ async fn audit_consult(app: &AppState, actor: &Actor, id: i32) -> AppResult<()> 
 /// Show a man's record (police, probation), cut to what the actor may see.
 pub async fn show(app: &AppState, actor: &Actor, id: i32) -> AppResult<PersonRecord> {
     actor.require(Capability::ViewPeople)?;
-    let person = people_repo::find(&app.db, id)
+    let read = app.begin_read().await?;
+    let person = people_repo::find(&read, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let arrests = arrests_repo::for_person(&app.db, id).await?;
-    let referrals = referrals_repo::for_person(&app.db, id).await?;
+    let arrests = arrests_repo::for_person(&read, id).await?;
+    let referrals = referrals_repo::for_person(&read, id).await?;
     let hearings = if actor.can(Capability::ManageCases) {
-        hearings_repo::for_person(&app.db, id).await?
+        hearings_repo::for_person(&read, id).await?
     } else {
         Vec::new()
     };
-    let suitability = assessments_repo::current_summaries_of(&app.db, &[id])
+    let suitability = assessments_repo::current_summaries_of(&read, &[id])
         .await?
         .remove(&id)
         .and_then(|a| a.suitability);
-    let reoffences = crate::db::reoffences_repo::for_person(&app.db, id).await?;
+    let reoffences = crate::db::reoffences_repo::for_person(&read, id).await?;
+    read.commit().await?;
     audit_consult(app, actor, id).await?;
     Ok(PersonRecord {
         person,
