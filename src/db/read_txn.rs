@@ -4,9 +4,9 @@
 //! pool and gives it back, and sqlx pings a connection each time it is given
 //! back (and, on PostgreSQL, each time it is lent). On SQLite each ping is a
 //! round trip to the connection's worker thread; on PostgreSQL, to the
-//! server. A page of six statements so paid for about a dozen pings. In one
-//! transaction the statements share the connection it borrowed: one ping
-//! when it goes back, besides the `BEGIN` and `COMMIT`
+//! server. A page of six statements so paid six pings on SQLite and twelve
+//! on PostgreSQL. In one transaction the statements share the connection it
+//! borrowed: one ping when it goes back, besides the `BEGIN` and `COMMIT`
 //! (benches/RESULTS.md, "Fewer pings").
 //!
 //! On SQLite the statements also read one snapshot of the file, and the
