@@ -9,8 +9,9 @@ would, then `wrk` against each page for a warm-up and then REPEATS timed runs,
 with `/healthz` measured the same way in the same run as the ceiling to compare
 with. It reports p50 / p90 / p99 and requests per second at CONNECTIONS
 connections (median of the repeats, with min-max beside it), the ratio of each
-page's throughput to `/healthz`'s, any answer that was not 2xx (a run with any
-is marked, never hidden), and the server's peak memory (VmHWM).
+page's throughput to `/healthz`'s, any answer that was not 2xx and any request
+that got no answer (a socket error, or wrk's 2-second timeout), each counted
+apart and never hidden, and the server's peak memory (VmHWM).
 
 Needs: wrk and curl (Debian packages), PostgreSQL's createdb/dropdb for the
 PostgreSQL run, Python 3 (standard library only).
@@ -303,16 +304,19 @@ def table(result):
         f"{int(c['enrolments']):,} enrolments, {int(c['marks']):,} attendance marks{seeded_in(result)}. "
         f"Server peak memory (VmHWM) after every run: **{result['peak_mb']:.0f} MB**.",
         "",
-        "| page | connections | p50 ms | p90 ms | p99 ms (min-max) | requests/s (min-max) | / healthz | not 2xx | peak MB so far |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| page | connections | p50 ms | p90 ms | p99 ms (min-max) | requests/s (min-max) | / healthz | not 2xx | no answer | peak MB so far |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, m in result["rows"]:
         rps, lo, hi = m["rps"]
         p99, p99lo, p99hi = m["p99"]
-        bad = m["non2xx"] + m["socket_errors"]
+        # an answer with another status, and none at all: a socket error or
+        # wrk's 2-second timeout
+        bad, lost = m["non2xx"], m["socket_errors"]
         out.append(
             f"| {name} | {m['connections']} | {m['p50'][0]:.1f} | {m['p90'][0]:.1f} | {p99:.1f} ({p99lo:.1f}-{p99hi:.1f}) "
-            f"| {rps:.0f} ({lo:.0f}-{hi:.0f}) | {100 * rps / ceiling:.1f} % | {bad if bad else ''} | {m['peak_mb']:.0f} |"
+            f"| {rps:.0f} ({lo:.0f}-{hi:.0f}) | {100 * rps / ceiling:.1f} % | {bad if bad else ''} | {lost if lost else ''} "
+            f"| {m['peak_mb']:.0f} |"
         )
     return "\n".join(out)
 
