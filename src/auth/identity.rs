@@ -8,7 +8,7 @@ use rocket::http::{Cookie, SameSite};
 
 use super::actor::Actor;
 use super::secrets::hash_token;
-use crate::db::{sessions_repo, tokens_repo, users_repo};
+use crate::db::{sessions_repo, tokens_repo};
 use crate::domain::accounts::{SessionEnd, session_expires_at, session_state};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::roles::RoleSet;
@@ -94,16 +94,13 @@ async fn from_session(req: &Request<'_>, app: &AppState, now: DateTime<Utc>) -> 
         }
         Err(_) => return Identity::Unavailable,
     };
-    let user = match user {
-        Some(u) if !u.disabled => u,
+    let (user, roles) = match user {
+        Some(u) if !u.user.disabled => (u.user, u.roles),
         _ => {
             let _ = sessions_repo::delete(db, session.id).await;
             req.cookies().remove(Cookie::build(name).path("/"));
             return Identity::Anonymous { ended: None };
         }
-    };
-    let Ok(roles) = users_repo::roles_of(db, user.id).await else {
-        return Identity::Unavailable;
     };
     let actor = Actor::signed_in(
         user.id,
@@ -155,14 +152,11 @@ async fn from_bearer(app: &AppState, header: &str, now: DateTime<Utc>) -> Identi
         return anonymous;
     };
     let db = &app.db;
-    // the token and its user in one read
-    let (t, user) = match tokens_repo::find_live_by_hash(db, &hash_token(token), now).await {
-        Ok(Some((t, Some(user)))) if !user.disabled => (t, user),
+    // the token, its user and their roles in one read
+    let (t, user, roles) = match tokens_repo::find_live_by_hash(db, &hash_token(token), now).await {
+        Ok(Some((t, Some(u)))) if !u.user.disabled => (t, u.user, u.roles),
         Ok(_) => return anonymous,
         Err(_) => return Identity::Unavailable,
-    };
-    let Ok(roles) = users_repo::roles_of(db, user.id).await else {
-        return Identity::Unavailable;
     };
     if t.last_used_at
         .is_none_or(|at| now - at >= Duration::seconds(TOUCH_EVERY))

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::entities::{sessions, users};
-use super::users_repo::User;
+use super::users_repo::{UserWithRoles, all_with_roles, fold_roles};
 
 pub use sessions::Model as Session;
 
@@ -34,13 +34,14 @@ pub async fn insert(
     .await
 }
 
-/// The session whose cookie hashes to `token_hash`, with its user (`None`
-/// if the user is gone), in one statement: every signed-in request asks.
+/// The session whose cookie hashes to `token_hash`, with its user and the
+/// user's roles (`None` if the user is gone), in one statement: every
+/// signed-in request asks.
 pub async fn find_by_hash(
     db: &impl ConnectionTrait,
     token_hash: &str,
-) -> Result<Option<(Session, Option<User>)>, DbErr> {
-    sessions::Entity::find()
+) -> Result<Option<(Session, Option<UserWithRoles>)>, DbErr> {
+    let select = sessions::Entity::find()
         .select_also(users::Entity)
         .join(
             JoinType::LeftJoin,
@@ -49,9 +50,8 @@ pub async fn find_by_hash(
                 .to(users::Column::Id)
                 .into(),
         )
-        .filter(sessions::Column::TokenHash.eq(token_hash))
-        .one(db)
-        .await
+        .filter(sessions::Column::TokenHash.eq(token_hash));
+    Ok(fold_roles(all_with_roles(db, select).await?))
 }
 
 /// The session with this id.

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::entities::{api_tokens, users};
-use super::users_repo::User;
+use super::users_repo::{UserWithRoles, all_with_roles, fold_roles};
 
 pub use api_tokens::Model as ApiToken;
 
@@ -38,13 +38,13 @@ pub async fn insert(
 }
 
 /// A live token (neither revoked nor expired at `now`) by hash, with its
-/// user (read together: every API request asks).
+/// user and the user's roles (read together: every API request asks).
 pub async fn find_live_by_hash(
     db: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(ApiToken, Option<User>)>, DbErr> {
-    api_tokens::Entity::find()
+) -> Result<Option<(ApiToken, Option<UserWithRoles>)>, DbErr> {
+    let select = api_tokens::Entity::find()
         .select_also(users::Entity)
         .join(
             JoinType::LeftJoin,
@@ -59,9 +59,8 @@ pub async fn find_live_by_hash(
             sea_orm::Condition::any()
                 .add(api_tokens::Column::ExpiresAt.is_null())
                 .add(api_tokens::Column::ExpiresAt.gt(now)),
-        )
-        .one(db)
-        .await
+        );
+    Ok(fold_roles(all_with_roles(db, select).await?))
 }
 
 /// Revoke every live token of a user; how many.

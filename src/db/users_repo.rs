@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    IdenStatic, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    SelectB, SelectTwo, Set,
 };
 
 use super::entities::{user_roles, users};
@@ -71,6 +72,84 @@ pub async fn roles_for(
         roles.sort();
     }
     Ok(map)
+}
+
+/// A user with every role they hold: what resolving a session or a token
+/// reads, in the same statement as the session or token itself.
+#[derive(Clone, Debug)]
+pub struct UserWithRoles {
+    pub user: User,
+    pub roles: Vec<Role>,
+}
+
+/// One row of a read joined to a user's roles: the user and one role
+/// (`None` when they hold none).
+pub(super) struct UserRoleRow {
+    user: User,
+    role: Option<Role>,
+}
+
+impl FromQueryResult for UserRoleRow {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(UserRoleRow {
+            user: User::from_query_result(res, pre)?,
+            role: res.try_get(pre, "role")?,
+        })
+    }
+
+    /// No user (the left join found none) is `None`; a role that cannot be
+    /// read is an error, not a missing user.
+    fn from_query_result_optional(res: &QueryResult, pre: &str) -> Result<Option<Self>, DbErr> {
+        let Some(user) = User::from_query_result_optional(res, pre)? else {
+            return Ok(None);
+        };
+        Ok(Some(UserRoleRow {
+            user,
+            role: res.try_get(pre, "role")?,
+        }))
+    }
+}
+
+/// Add the user's roles to a read of something and its user (`select_also`
+/// on `users`): one row per role, read with [`fold_roles`].
+pub(super) async fn all_with_roles<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: SelectTwo<E, users::Entity>,
+) -> Result<Vec<(E::Model, Option<UserRoleRow>)>, DbErr> {
+    select
+        .join(
+            JoinType::LeftJoin,
+            users::Entity::belongs_to(user_roles::Entity)
+                .from(users::Column::Id)
+                .to(user_roles::Column::UserId)
+                .into(),
+        )
+        .column_as(
+            user_roles::Column::Role,
+            format!("{}role", SelectB.as_str()),
+        )
+        .into_model::<E::Model, UserRoleRow>()
+        .all(db)
+        .await
+}
+
+/// The rows of [`all_with_roles`] as one record and its user with all
+/// their roles; `None` when there were no rows.
+pub(super) fn fold_roles<M>(
+    rows: Vec<(M, Option<UserRoleRow>)>,
+) -> Option<(M, Option<UserWithRoles>)> {
+    let mut rows = rows.into_iter();
+    let (record, first) = rows.next()?;
+    let holder = first.map(|row| {
+        let mut roles: Vec<Role> = row.role.into_iter().collect();
+        roles.extend(rows.filter_map(|(_, r)| r.and_then(|r| r.role)));
+        roles.sort();
+        UserWithRoles {
+            user: row.user,
+            roles,
+        }
+    });
+    Some((record, holder))
 }
 
 /// Create an account with its roles.

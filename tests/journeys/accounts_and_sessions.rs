@@ -431,6 +431,12 @@ async fn navigation_shows_only_what_the_roles_allow() {
     assert!(a.contains("href=\"/admin/users\" class=\"nav__link\""));
     assert!(!p.contains("href=\"/admin/users\""));
     assert!(p.contains("href=\"/account\" class=\"nav__link\""));
+    assert!(!p.contains("href=\"/statistics\""));
+    // a session brings every role its user holds, read with the session
+    let mut both = app.signed_in(&[Role::Police, Role::Manager]).await;
+    let b = both.get(&app, "/").await.body;
+    assert!(b.contains("href=\"/arrests/new\" class=\"nav__link\""));
+    assert!(b.contains("href=\"/statistics\" class=\"nav__link\""));
 }
 
 #[rocket::async_test]
