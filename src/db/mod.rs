@@ -80,6 +80,10 @@ fn sqlite_file(url: &str) -> Option<&str> {
     (!path.is_empty() && !path.starts_with(":memory:")).then_some(path)
 }
 
+/// A PostgreSQL connection idle at least this long is pinged before it is
+/// lent; one given back more recently is lent as it is (see [`connect`]).
+pub const PG_PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
 /// Connect without migrating.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
     let backend = backend_name(url)?;
@@ -127,12 +131,17 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StartupError> {
         // is no server to hang up, so the ping only costs a round trip to the
         // connection's worker thread, once for every statement a page runs
         // (benches/RESULTS.md, "Fewer pings").
-        // PostgreSQL keeps the ping: it is what finds the connections a
-        // restart or failover cut (journeys/database_outage.rs).
         opt.test_before_acquire(false);
     } else {
+        // On PostgreSQL the ping before lending is what finds the connections
+        // a restart or failover cut (journeys/database_outage.rs), but only a
+        // connection that sat idle can have been cut unseen: sqlx pings every
+        // connection when it is given back, so one given back under a second
+        // ago answered then. Busy pools skip the round trip; a quiet one
+        // still pings each connection it lends.
         opt.max_connections(16)
-            .connect_timeout(Duration::from_secs(10));
+            .connect_timeout(Duration::from_secs(10))
+            .test_before_acquire_if_idle_for(PG_PING_IF_IDLE_FOR);
     }
     Database::connect(opt)
         .await

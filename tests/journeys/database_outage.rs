@@ -2,7 +2,8 @@
 //! failover): requests get a 503 that says to try again, with Retry-After,
 //! never a 500 or a 401 that would sign people out; `/healthz` says the
 //! database is down; and the app recovers by itself once the database is
-//! back, without a restart. (PostgreSQL only: a SQLite file cannot go away.)
+//! back, without a restart. Connections cut while they sat idle are found
+//! before they are lent, so a quiet restart goes unnoticed. (PostgreSQL only: a SQLite file cannot go away.)
 
 use std::time::{Duration, Instant};
 
@@ -63,11 +64,18 @@ async fn requests_get_503_while_postgresql_refuses_connections_and_the_app_recov
         let admin = admin.clone();
         async move { admin.execute_unprepared(&s).await.expect("admin statement") }
     };
+    let cut_every_connection =
+        format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
+
+    // a restart in a quiet hour cuts connections that sat idle: each is
+    // pinged before it is lent, found cut and replaced, so nobody notices
+    sql(cut_every_connection.clone()).await;
+    std::thread::sleep(kerbside::db::PG_PING_IF_IDLE_FOR + Duration::from_millis(300));
+    let (status, answer) = server.request("GET", "/api/v1/me", &auth);
+    assert_eq!(status, 200, "after idle connections were cut: {answer}");
+
     sql(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
-    sql(format!(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-    ))
-    .await;
+    sql(cut_every_connection).await;
 
     let (status, answer) = server.request("GET", "/api/v1/me", &auth);
     assert_eq!(
