@@ -223,6 +223,15 @@ async fn the_register_saves_twelve_marks_in_one_request_and_a_stale_save_is_refu
         consulted + 1,
         "the register sent back is audited with the save"
     );
+    assert_eq!(
+        app.count(
+            "audit_subjects WHERE audit_id = (SELECT max(id) FROM audit_log \
+             WHERE record_type = 'register' AND action = 'consult')"
+        )
+        .await,
+        12,
+        "its entry names every man it shows"
+    );
     // the answer is the register as stored: every man on the programme now,
     // each with his mark, the version moved on
     let reread = api(&app, "GET", &path, Some(&facilitator), None)
