@@ -3,7 +3,8 @@
 //! never a 500 or a 401 that would sign people out; `/healthz` says the
 //! database is down; and the app recovers by itself once the database is
 //! back, without a restart. Connections cut while they sat idle are found
-//! before they are lent, so a quiet restart goes unnoticed. (PostgreSQL only: a SQLite file cannot go away.)
+//! before they are lent, so a quiet restart goes unnoticed. (PostgreSQL
+//! only: a SQLite file cannot go away.)
 
 use std::time::{Duration, Instant};
 
