@@ -2,12 +2,12 @@
 //!
 //! Outside a transaction, every statement borrows a connection from the
 //! pool and gives it back, and sqlx pings a connection each time it is given
-//! back (and, on PostgreSQL, each time it is lent). On SQLite each ping is a
-//! round trip to the connection's worker thread; on PostgreSQL, to the
-//! server. A page of six statements so paid six pings on SQLite and twelve
-//! on PostgreSQL. In one transaction the statements share the connection it
-//! borrowed: one ping when it goes back, besides the `BEGIN` and `COMMIT`
-//! (benches/RESULTS.md, "Fewer pings").
+//! back (and, on PostgreSQL, when it is lent after sitting idle: see
+//! `db::connect`). On SQLite each ping is a round trip to the connection's
+//! worker thread; on PostgreSQL, to the server. A page of six statements so
+//! pays at least six pings. In one transaction the statements share the
+//! connection it borrowed: one ping when it goes back, besides the `BEGIN`
+//! and `COMMIT` (benches/RESULTS.md, "Fewer pings").
 //!
 //! On SQLite the statements also read one snapshot of the file, and the
 //! connection checks once, not at every statement, whether another has
