@@ -28,10 +28,25 @@
 //! caches every commit empties anyway. (An in-memory database, a pool of
 //! one connection, writes through that connection.)
 //!
+//! The writer does not copy the WAL back into the file itself. SQLite's
+//! default is for whichever connection's commit finds the WAL past 1,000
+//! pages to do it there and then (a checkpoint, which also waits for the
+//! disk), and on the writer that was inside the turn: every writer queued
+//! behind it waited too. Here the writer is told never to
+//! (`wal_autocheckpoint=0`), and each commit asks a checkpointer of its own
+//! connection to run a passive checkpoint [`CHECKPOINT_AFTER`] later, outside
+//! the turn; commits in the meantime are copied with it. A passive
+//! checkpoint lets writers and readers go on while it runs, so the WAL stays
+//! about as short as before without a write waiting for it. Durability is
+//! unchanged: a commit is kept once it is in the WAL, and a process killed
+//! before a checkpoint leaves the WAL to be copied on the next start. Other
+//! processes writing the same file (the command line) keep SQLite's default.
+//!
 //! PostgreSQL has no such lock: its writers run side by side, so the turn
 //! is not taken there.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::SqlitePoolOptions;
@@ -50,6 +65,12 @@ const LONGEST_WAIT: Duration = Duration::from_secs(10);
 /// connection).
 pub const WRITER_CACHE_KIB: u32 = 32 * 1024;
 
+/// How long after a commit the checkpointer copies the WAL into the file.
+/// Commits in between are copied together: under a steady 500 writes a
+/// second that is a few hundred pages, about the 1,000 pages at which SQLite
+/// would have checkpointed on its own.
+pub const CHECKPOINT_AFTER: Duration = Duration::from_millis(100);
+
 /// This server's queue of SQLite writers, and on a SQLite file the
 /// connection they write through.
 #[derive(Clone)]
@@ -57,40 +78,65 @@ pub struct WriteTurns {
     turn: Arc<Mutex<()>>,
     /// `None` on PostgreSQL and on a pool of one connection.
     writer: Option<DatabaseConnection>,
+    /// Present with `writer`.
+    checkpointer: Option<Arc<Checkpointer>>,
+}
+
+/// Copies the writer's commits from the WAL into the file, outside the turn.
+struct Checkpointer {
+    /// A connection of its own, so a checkpoint neither waits for a reader's
+    /// connection nor keeps one from a reader.
+    connection: DatabaseConnection,
+    /// A checkpoint is due and not yet begun.
+    due: AtomicBool,
 }
 
 /// A transaction that writes, holding the turn (on SQLite) until it is
 /// committed, rolled back or dropped.
 pub struct WriteTxn {
     txn: DatabaseTransaction,
-    _turn: Option<OwnedMutexGuard<()>>,
+    turn: Option<OwnedMutexGuard<()>>,
+    checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl WriteTurns {
     /// The turns of the server reading through `db`. The writer connects
     /// when the first write begins, with the pool's own settings.
     pub fn for_db(db: &DatabaseConnection) -> WriteTurns {
-        let writer = (db.get_database_backend() == DbBackend::Sqlite)
+        let Some(pool) = (db.get_database_backend() == DbBackend::Sqlite)
             .then(|| db.get_sqlite_connection_pool())
             .filter(|pool| pool.options().get_max_connections() > 1)
-            .map(|pool| {
-                let options = (*pool.connect_options())
-                    .clone()
-                    .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"));
-                let one = SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .min_connections(0)
-                    // as the reading pool (db::connect: no ping on SQLite)
-                    .test_before_acquire(pool.options().get_test_before_acquire())
-                    .acquire_timeout(LONGEST_WAIT)
-                    .idle_timeout(None)
-                    .max_lifetime(None)
-                    .connect_lazy_with(options);
-                SqlxSqliteConnector::from_sqlx_sqlite_pool(one)
-            });
+        else {
+            return WriteTurns {
+                turn: Arc::default(),
+                writer: None,
+                checkpointer: None,
+            };
+        };
+        // One connection, lazily connected, with the pool's own settings.
+        let one = |options| {
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(0)
+                // as the reading pool (db::connect: no ping on SQLite)
+                .test_before_acquire(pool.options().get_test_before_acquire())
+                .acquire_timeout(LONGEST_WAIT)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_lazy_with(options);
+            SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+        };
+        let writer = (*pool.connect_options())
+            .clone()
+            .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
+            .pragma("wal_autocheckpoint", "0");
         WriteTurns {
             turn: Arc::default(),
-            writer,
+            writer: Some(one(writer)),
+            checkpointer: Some(Arc::new(Checkpointer {
+                connection: one((*pool.connect_options()).clone()),
+                due: AtomicBool::new(false),
+            })),
         }
     }
 
@@ -115,14 +161,52 @@ impl WriteTurns {
                 ..Default::default()
             })
             .await?;
-        Ok(WriteTxn { txn, _turn: turn })
+        Ok(WriteTxn {
+            txn,
+            turn,
+            checkpointer: self.checkpointer.clone(),
+        })
+    }
+}
+
+impl Checkpointer {
+    /// Have the WAL copied into the file soon, unless that is already due.
+    fn after_commit(self: &Arc<Self>) {
+        if self.due.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let me = Arc::clone(self);
+        tokio::spawn(async move {
+            tokio::time::sleep(CHECKPOINT_AFTER).await;
+            // Cleared first: a commit from now on asks for the next one.
+            me.due.store(false, Ordering::Release);
+            // Another process checkpointing the same file is not an error
+            // (SQLite answers "busy" in the pragma's row): that one copies.
+            if let Err(e) = me
+                .connection
+                .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+                .await
+            {
+                eprintln!("kerbside: error: checkpoint: {e}");
+            }
+        });
     }
 }
 
 impl WriteTxn {
-    /// Commit, then give up the turn.
+    /// Commit, then give up the turn; the checkpoint comes later.
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        let WriteTxn {
+            txn,
+            turn,
+            checkpointer,
+        } = self;
+        txn.commit().await?;
+        drop(turn);
+        if let Some(c) = checkpointer {
+            c.after_commit();
+        }
+        Ok(())
     }
 
     /// Roll back, then give up the turn.

@@ -405,6 +405,65 @@ async fn on_a_sqlite_file_writes_go_through_one_connection_with_a_larger_cache_a
 }
 
 #[rocket::async_test]
+async fn on_a_sqlite_file_the_writer_never_checkpoints_and_its_commits_reach_the_file_soon_after() {
+    use kerbside::db::write_turn::CHECKPOINT_AFTER;
+    use sea_orm::{ConnectionTrait, Statement};
+    let file = std::env::temp_dir().join(format!("kerbside-checkpoint-{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let db = kerbside::db::connect_and_migrate(&url)
+        .await
+        .expect("connect");
+    let app = kerbside::state::AppState::new(
+        db,
+        crate::support::test_settings(&url),
+        kerbside::clock::FixedClock::at(crate::support::start_time()),
+    );
+    let txn = app.begin_write().await.expect("a write");
+    let autocheckpoint = txn
+        .query_one_raw(Statement::from_string(
+            txn.get_database_backend(),
+            "PRAGMA wal_autocheckpoint",
+        ))
+        .await
+        .expect("pragma")
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok());
+    assert_eq!(
+        autocheckpoint,
+        Some(0),
+        "no checkpoint inside the turn, holding up the writers behind it"
+    );
+    txn.execute_unprepared("CREATE TABLE checkpoint_test (b BLOB)")
+        .await
+        .expect("create");
+    txn.commit().await.expect("commit");
+    let size = || std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    let before = size();
+    const MIB: u64 = 1024 * 1024;
+    for _ in 0..4 {
+        let txn = app.begin_write().await.expect("a write");
+        txn.execute_unprepared("INSERT INTO checkpoint_test VALUES (randomblob(1048576))")
+            .await
+            .expect("insert");
+        txn.commit().await.expect("commit");
+    }
+    let mut waited = std::time::Duration::ZERO;
+    while size() < before + 4 * MIB && waited < 50 * CHECKPOINT_AFTER {
+        tokio::time::sleep(CHECKPOINT_AFTER).await;
+        waited += CHECKPOINT_AFTER;
+    }
+    assert!(
+        size() >= before + 4 * MIB,
+        "4 MiB committed, the file grew from {before} to {} bytes in {waited:?}: \
+         the WAL was not copied into it",
+        size()
+    );
+    drop(app);
+    for suffix in ["", "-wal", "-shm", ".migrate-lock"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+}
+
+#[rocket::async_test]
 async fn a_sqlite_file_runs_in_wal_mode_with_commits_that_do_not_wait_for_the_disk() {
     use sea_orm::{ConnectionTrait, Statement};
     let file = std::env::temp_dir().join(format!("kerbside-pragma-{}.db", std::process::id()));
