@@ -405,8 +405,11 @@ async fn on_a_sqlite_file_writes_go_through_one_connection_with_a_larger_cache_a
 }
 
 #[rocket::async_test]
-async fn on_a_sqlite_file_the_writer_never_checkpoints_and_its_commits_reach_the_file_soon_after() {
-    use kerbside::db::write_turn::CHECKPOINT_AFTER;
+async fn on_a_sqlite_file_the_writer_never_checkpoints_its_commits_reach_the_file_soon_after_and_the_wal_starts_again_under_load()
+ {
+    use kerbside::db::write_turn::{
+        CHECKPOINT_AFTER, CHECKPOINT_IN_TURN_AT_FRAMES, CHECKPOINT_IN_TURN_EVERY, WAL_KEPT_BYTES,
+    };
     use sea_orm::{ConnectionTrait, Statement};
     let file = std::env::temp_dir().join(format!("kerbside-checkpoint-{}.db", std::process::id()));
     let url = format!("sqlite://{}?mode=rwc", file.display());
@@ -456,6 +459,44 @@ async fn on_a_sqlite_file_the_writer_never_checkpoints_and_its_commits_reach_the
         "4 MiB committed, the file grew from {before} to {} bytes in {waited:?}: \
          the WAL was not copied into it",
         size()
+    );
+
+    // A commit past the length at which the checkpointer takes the turn,
+    // then writes back to back, as under load: a checkpoint alongside them
+    // never copies everything, so only one in the turn lets the WAL start
+    // again and be cut back to its kept length.
+    let wal = || {
+        std::fs::metadata(format!("{}-wal", file.display()))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    let over = (CHECKPOINT_IN_TURN_AT_FRAMES as u64 * 4096).div_ceil(MIB) + 8;
+    let txn = app.begin_write().await.expect("a write");
+    for _ in 0..over {
+        txn.execute_unprepared("INSERT INTO checkpoint_test VALUES (randomblob(1048576))")
+            .await
+            .expect("insert");
+    }
+    txn.commit().await.expect("commit");
+    assert!(wal() >= over * MIB, "the commit is in the WAL first");
+    let started = std::time::Instant::now();
+    let longest = 10 * CHECKPOINT_IN_TURN_EVERY;
+    while wal() > WAL_KEPT_BYTES as u64 && started.elapsed() < longest {
+        let txn = app.begin_write().await.expect("a write");
+        txn.execute_unprepared("INSERT INTO checkpoint_test VALUES (x'00')")
+            .await
+            .expect("insert");
+        txn.commit().await.expect("commit");
+    }
+    assert!(
+        wal() <= WAL_KEPT_BYTES as u64,
+        "{over} MiB committed, then writes back to back for {:?}: the WAL still holds {} bytes",
+        started.elapsed(),
+        wal()
+    );
+    assert!(
+        size() >= before + (4 + over) * MIB,
+        "and the file holds it all"
     );
     drop(app);
     for suffix in ["", "-wal", "-shm", ".migrate-lock"] {
