@@ -39,8 +39,10 @@
 //! checkpoint lets writers and readers go on while it runs, so no write
 //! waits for it. Durability is unchanged: a commit is kept once it is in the
 //! WAL, and a process killed before a checkpoint leaves the WAL to be copied
-//! on the next start. Other processes writing the same file (the command
-//! line) keep SQLite's default.
+//! on the next start. Every process on the file (another server, the
+//! command line) has a writer and checkpointer of its own; two checkpoints
+//! at once are not an error, SQLite lets one run and answers "busy" to the
+//! other.
 //!
 //! A checkpoint alongside the writers has a cost of its own: SQLite starts
 //! the WAL again from the beginning only when a write begins after every

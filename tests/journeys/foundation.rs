@@ -336,12 +336,9 @@ async fn dates_far_outside_1900_to_2100_get_a_clear_answer_never_a_server_error(
     );
 }
 
-#[rocket::async_test]
-async fn on_a_sqlite_file_writes_go_through_one_connection_with_a_larger_cache_and_are_read_at_once()
- {
-    use kerbside::db::write_turn::WRITER_CACHE_KIB;
-    use sea_orm::{ConnectionTrait, Statement};
-    let file = std::env::temp_dir().join(format!("kerbside-writer-{}.db", std::process::id()));
+/// A server's state on a new SQLite file in the temporary folder, migrated.
+async fn app_on_a_sqlite_file(name: &str) -> (kerbside::state::AppState, std::path::PathBuf) {
+    let file = std::env::temp_dir().join(format!("kerbside-{name}-{}.db", std::process::id()));
     let url = format!("sqlite://{}?mode=rwc", file.display());
     let db = kerbside::db::connect_and_migrate(&url)
         .await
@@ -351,6 +348,23 @@ async fn on_a_sqlite_file_writes_go_through_one_connection_with_a_larger_cache_a
         crate::support::test_settings(&url),
         kerbside::clock::FixedClock::at(crate::support::start_time()),
     );
+    (app, file)
+}
+
+/// Close `app` and remove its file with its WAL, shared memory and lock.
+fn remove_sqlite_file(app: kerbside::state::AppState, file: &std::path::Path) {
+    drop(app);
+    for suffix in ["", "-wal", "-shm", ".migrate-lock"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+}
+
+#[rocket::async_test]
+async fn on_a_sqlite_file_writes_go_through_one_connection_with_a_larger_cache_and_are_read_at_once()
+ {
+    use kerbside::db::write_turn::WRITER_CACHE_KIB;
+    use sea_orm::{ConnectionTrait, Statement};
+    let (app, file) = app_on_a_sqlite_file("writer").await;
     async fn cache(c: &impl ConnectionTrait) -> Option<i64> {
         c.query_one_raw(Statement::from_string(
             c.get_database_backend(),
@@ -398,10 +412,7 @@ async fn on_a_sqlite_file_writes_go_through_one_connection_with_a_larger_cache_a
         Some("written"),
         "a reader sees the commit at once"
     );
-    drop(app);
-    for suffix in ["", "-wal", "-shm", ".migrate-lock"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-    }
+    remove_sqlite_file(app, &file);
 }
 
 #[rocket::async_test]
@@ -411,16 +422,7 @@ async fn on_a_sqlite_file_the_writer_never_checkpoints_its_commits_reach_the_fil
         CHECKPOINT_AFTER, CHECKPOINT_IN_TURN_AT_FRAMES, CHECKPOINT_IN_TURN_EVERY, WAL_KEPT_BYTES,
     };
     use sea_orm::{ConnectionTrait, Statement};
-    let file = std::env::temp_dir().join(format!("kerbside-checkpoint-{}.db", std::process::id()));
-    let url = format!("sqlite://{}?mode=rwc", file.display());
-    let db = kerbside::db::connect_and_migrate(&url)
-        .await
-        .expect("connect");
-    let app = kerbside::state::AppState::new(
-        db,
-        crate::support::test_settings(&url),
-        kerbside::clock::FixedClock::at(crate::support::start_time()),
-    );
+    let (app, file) = app_on_a_sqlite_file("checkpoint").await;
     let txn = app.begin_write().await.expect("a write");
     let autocheckpoint = txn
         .query_one_raw(Statement::from_string(
@@ -498,10 +500,7 @@ async fn on_a_sqlite_file_the_writer_never_checkpoints_its_commits_reach_the_fil
         size() >= before + (4 + over) * MIB,
         "and the file holds it all"
     );
-    drop(app);
-    for suffix in ["", "-wal", "-shm", ".migrate-lock"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-    }
+    remove_sqlite_file(app, &file);
 }
 
 #[rocket::async_test]
