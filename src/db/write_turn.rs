@@ -81,8 +81,7 @@ pub const WRITER_CACHE_KIB: u32 = 32 * 1024;
 
 /// How long after a commit the checkpointer copies the WAL into the file.
 /// Commits in between are copied together: under a steady 500 writes a
-/// second that is a few hundred pages, about the 1,000 pages at which SQLite
-/// would have checkpointed on its own.
+/// second, fifty of them in one checkpoint.
 pub const CHECKPOINT_AFTER: Duration = Duration::from_millis(100);
 
 /// The WAL's length, in pages (frames), from which the checkpointer takes
