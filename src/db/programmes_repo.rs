@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::{
@@ -242,6 +242,28 @@ pub async fn facilitators_of(db: &impl ConnectionTrait, cohort_id: i32) -> Resul
         .collect())
 }
 
+/// Who runs the cohort a session belongs to, in one read.
+pub async fn facilitators_of_session(
+    db: &impl ConnectionTrait,
+    session_id: i32,
+) -> Result<Vec<i32>, DbErr> {
+    Ok(cohort_facilitators::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            cohort_facilitators::Entity::belongs_to(cohort_sessions::Entity)
+                .from(cohort_facilitators::Column::CohortId)
+                .to(cohort_sessions::Column::CohortId)
+                .into(),
+        )
+        .filter(cohort_sessions::Column::Id.eq(session_id))
+        .order_by_asc(cohort_facilitators::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.user_id)
+        .collect())
+}
+
 /// A cohort's sessions in date order (every state).
 pub async fn cohort_sessions(
     db: &impl ConnectionTrait,
@@ -253,6 +275,24 @@ pub async fn cohort_sessions(
         .order_by_asc(cohort_sessions::Column::Id)
         .all(db)
         .await
+}
+
+/// A session with its cohort and the cohort's programme, in one read.
+pub async fn find_session_with_cohort(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<(CohortSession, Cohort, Programme)>, DbErr> {
+    Ok(
+        match cohort_sessions::Entity::find_by_id(id)
+            .find_also_related(cohorts::Entity)
+            .and_also_related(programmes::Entity)
+            .one(db)
+            .await?
+        {
+            Some((session, Some(cohort), Some(programme))) => Some((session, cohort, programme)),
+            _ => None,
+        },
+    )
 }
 
 /// One session.

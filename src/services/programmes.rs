@@ -160,14 +160,46 @@ pub(crate) async fn require_cohort_access(
     cohort_id: i32,
     record: (&'static str, i32),
 ) -> AppResult<()> {
+    require_access(
+        app,
+        actor,
+        programmes_repo::facilitators_of(&app.db, cohort_id),
+        record,
+    )
+    .await
+}
+
+/// [`require_cohort_access`] for the cohort a session belongs to. Probation
+/// reads nothing to pass; a facilitator's cohorts are read with the session
+/// in one statement.
+pub(crate) async fn require_session_access(
+    app: &AppState,
+    actor: &Actor,
+    session_id: i32,
+) -> AppResult<()> {
+    require_access(
+        app,
+        actor,
+        programmes_repo::facilitators_of_session(&app.db, session_id),
+        ("session", session_id),
+    )
+    .await
+}
+
+/// The rule of [`require_cohort_access`]; `facilitators` (who runs the
+/// cohort) is read only for someone who is not probation.
+async fn require_access(
+    app: &AppState,
+    actor: &Actor,
+    facilitators: impl Future<Output = Result<Vec<i32>, sea_orm::DbErr>>,
+    record: (&'static str, i32),
+) -> AppResult<()> {
     if actor.can(Capability::ManageCases) {
         return Ok(());
     }
     if actor.can(Capability::MarkRegister)
         && let Some(me) = actor.user_id()
-        && programmes_repo::facilitators_of(&app.db, cohort_id)
-            .await?
-            .contains(&me)
+        && facilitators.await?.contains(&me)
     {
         return Ok(());
     }

@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::assessments::facilitator_summaries_of;
 use crate::services::audit::{self, AuditEntry};
 use crate::services::enrolments::{follow_marks, standings};
-use crate::services::programmes::require_cohort_access;
+use crate::services::programmes::require_session_access;
 use crate::state::AppState;
 
 /// A man on the register: only what the room needs.
@@ -64,15 +64,10 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
     // after the marks is never older than them (a stale version with fresh
     // marks would pass the version check and misreport the other save).
     let marks = enrolments_repo::current_marks(&app.db, &[session_id]).await?;
-    let session = programmes_repo::find_session(&app.db, session_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let cohort = programmes_repo::find_cohort(&app.db, session.cohort_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let programme = programmes_repo::find_programme(&app.db, cohort.programme_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (session, cohort, programme) =
+        programmes_repo::find_session_with_cohort(&app.db, session_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
     // A catch-up is for the men who have not yet done that session number.
     let done_already: Vec<i32> = if session.catch_up {
         let same_number: Vec<i32> = programmes_repo::cohort_sessions(&app.db, cohort.id)
@@ -133,10 +128,7 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
 
 async fn guarded(app: &AppState, actor: &Actor, session_id: i32) -> AppResult<()> {
     actor.require(Capability::MarkRegister)?;
-    let cohort_id = programmes_repo::find_session(&app.db, session_id)
-        .await?
-        .map_or(0, |s| s.cohort_id);
-    require_cohort_access(app, actor, cohort_id, ("session", session_id)).await
+    require_session_access(app, actor, session_id).await
 }
 
 /// A session's register (the cohort's facilitators, probation), audited.
@@ -347,7 +339,15 @@ async fn save_marks(
         }
         audit_entry
     });
-    audit::record_many(&txn, actor, now, entries.collect()).await?;
+    // The API's answer shows the register: its consult entry goes in the
+    // same statements as the marks' entries (the men on it are the men
+    // read before the save; a save adds none and takes none away).
+    let shown_to = show.then(|| {
+        AuditEntry::new(AuditAction::Consult)
+            .record("register", session_id)
+            .people(before.lines.iter().map(|l| l.enrolment.person_id))
+    });
+    audit::record_many(&txn, actor, now, entries.chain(shown_to).collect()).await?;
     // Each man's standing after the marks, all of them at once.
     let sessions = programmes_repo::cohort_sessions(&txn, before.cohort.id).await?;
     let marked: Vec<i32> = writes.iter().map(|(_, l)| l.enrolment.id).collect();
@@ -383,17 +383,6 @@ async fn save_marks(
         if let Some(e) = moved.remove(&line.enrolment.id) {
             line.enrolment = e;
         }
-    }
-    if show {
-        audit::record(
-            &txn,
-            actor,
-            now,
-            AuditEntry::new(AuditAction::Consult)
-                .record("register", session_id)
-                .people(shown.lines.iter().map(|l| l.enrolment.person_id)),
-        )
-        .await?;
     }
     txn.commit().await?;
     Ok(Ok((saved, shown)))

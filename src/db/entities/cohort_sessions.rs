@@ -25,6 +25,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::cohorts::Entity",
+        from = "Column::CohortId",
+        to = "super::cohorts::Column::Id"
+    )]
+    Cohort,
+}
+
+impl Related<super::cohorts::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cohort.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
