@@ -339,15 +339,7 @@ async fn save_marks(
         }
         audit_entry
     });
-    // The API's answer shows the register: its consult entry goes in the
-    // same statements as the marks' entries (the men on it are the men
-    // read before the save; a save adds none and takes none away).
-    let shown_to = show.then(|| {
-        AuditEntry::new(AuditAction::Consult)
-            .record("register", session_id)
-            .people(before.lines.iter().map(|l| l.enrolment.person_id))
-    });
-    audit::record_many(&txn, actor, now, entries.chain(shown_to).collect()).await?;
+    audit::record_many(&txn, actor, now, entries.collect()).await?;
     // Each man's standing after the marks, all of them at once.
     let sessions = programmes_repo::cohort_sessions(&txn, before.cohort.id).await?;
     let marked: Vec<i32> = writes.iter().map(|(_, l)| l.enrolment.id).collect();
@@ -383,6 +375,17 @@ async fn save_marks(
         if let Some(e) = moved.remove(&line.enrolment.id) {
             line.enrolment = e;
         }
+    }
+    if show {
+        audit::record(
+            &txn,
+            actor,
+            now,
+            AuditEntry::new(AuditAction::Consult)
+                .record("register", session_id)
+                .people(shown.lines.iter().map(|l| l.enrolment.person_id)),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(Ok((saved, shown)))
