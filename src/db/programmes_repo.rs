@@ -232,14 +232,12 @@ pub async fn cohorts(
 
 /// The facilitators' user ids for a cohort.
 pub async fn facilitators_of(db: &impl ConnectionTrait, cohort_id: i32) -> Result<Vec<i32>, DbErr> {
-    Ok(cohort_facilitators::Entity::find()
-        .filter(cohort_facilitators::Column::CohortId.eq(cohort_id))
-        .order_by_asc(cohort_facilitators::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| f.user_id)
-        .collect())
+    user_ids(
+        db,
+        cohort_facilitators::Entity::find()
+            .filter(cohort_facilitators::Column::CohortId.eq(cohort_id)),
+    )
+    .await
 }
 
 /// Who runs the cohort a session belongs to, in one read.
@@ -247,15 +245,28 @@ pub async fn facilitators_of_session(
     db: &impl ConnectionTrait,
     session_id: i32,
 ) -> Result<Vec<i32>, DbErr> {
-    Ok(cohort_facilitators::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            cohort_facilitators::Entity::belongs_to(cohort_sessions::Entity)
-                .from(cohort_facilitators::Column::CohortId)
-                .to(cohort_sessions::Column::CohortId)
-                .into(),
-        )
-        .filter(cohort_sessions::Column::Id.eq(session_id))
+    user_ids(
+        db,
+        cohort_facilitators::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                cohort_facilitators::Entity::belongs_to(cohort_sessions::Entity)
+                    .from(cohort_facilitators::Column::CohortId)
+                    .to(cohort_sessions::Column::CohortId)
+                    .into(),
+            )
+            .filter(cohort_sessions::Column::Id.eq(session_id)),
+    )
+    .await
+}
+
+/// The users of the facilitator rows `rows` finds, in the order they were
+/// added to the cohort.
+async fn user_ids(
+    db: &impl ConnectionTrait,
+    rows: sea_orm::Select<cohort_facilitators::Entity>,
+) -> Result<Vec<i32>, DbErr> {
+    Ok(rows
         .order_by_asc(cohort_facilitators::Column::Id)
         .all(db)
         .await?
