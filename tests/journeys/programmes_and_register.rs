@@ -359,10 +359,29 @@ async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_
     let app = TestApp::start().await;
     let police = app.token(&[Role::Police]).await;
     let probation = app.token(&[Role::Probation]).await;
+    // Another programme, stricter, made first: the cohort's id is then not
+    // its programme's, and a register that read the wrong programme would
+    // apply six sessions of six instead of three of four.
+    let stricter = api(
+        &app,
+        "POST",
+        "/api/v1/programmes",
+        Some(&probation),
+        Some(json!({
+            "name": "Longer course",
+            "max_group_size": 14,
+            "sessions": (1..=6).map(|n| json!({"number": n, "title": format!("Part {n}"), "minutes": 90})).collect::<Vec<_>>(),
+            "aims": ["Understand the harm done"],
+            "completion_rule": {"min_attended": 6}
+        })),
+    )
+    .await;
+    assert_eq!(stricter.status, Status::Created, "{}", stricter.body);
     let cohort = {
         app.create_user("f.rule", &[Role::Facilitator]).await;
         running_cohort(&app, &probation, "f.rule", 12).await
     };
+    assert_ne!(cohort["id"], cohort["programme_id"], "{cohort}");
     let ids = enrol_men(&app, &police, &probation, &cohort["id"], 2).await;
     let (keen, absent) = (ids[0], ids[1]);
     let enrolment = |id: i64| format!("/api/v1/enrolments/{id}");
