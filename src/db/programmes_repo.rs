@@ -288,22 +288,29 @@ pub async fn cohort_sessions(
         .await
 }
 
-/// A session with its cohort and the cohort's programme, in one read.
+/// A session with its cohort, the cohort's programme and that programme's
+/// sessions in order (its template), in one read.
 pub async fn find_session_with_cohort(
     db: &impl ConnectionTrait,
     id: i32,
-) -> Result<Option<(CohortSession, Cohort, Programme)>, DbErr> {
-    Ok(
-        match cohort_sessions::Entity::find_by_id(id)
-            .find_also_related(cohorts::Entity)
-            .and_also_related(programmes::Entity)
-            .one(db)
-            .await?
-        {
-            Some((session, Some(cohort), Some(programme))) => Some((session, cohort, programme)),
-            _ => None,
-        },
-    )
+) -> Result<Option<(CohortSession, Cohort, Programme, Vec<ProgrammeSession>)>, DbErr> {
+    let rows = cohort_sessions::Entity::find_by_id(id)
+        .find_also_related(cohorts::Entity)
+        .and_also_related(programmes::Entity)
+        .find_also(programmes::Entity, programme_sessions::Entity)
+        .order_by_asc(programme_sessions::Column::Number)
+        .all(db)
+        .await?;
+    let mut template = Vec::with_capacity(rows.len());
+    let mut found = None;
+    for (session, cohort, programme, step) in rows {
+        let (Some(cohort), Some(programme)) = (cohort, programme) else {
+            return Ok(None);
+        };
+        template.extend(step);
+        found.get_or_insert((session, cohort, programme));
+    }
+    Ok(found.map(|(session, cohort, programme)| (session, cohort, programme, template)))
 }
 
 /// One session.

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::auth::Actor;
 use crate::db::enrolments_repo::{self, Action, Enrolment, Mark, NewEnrolment, StatusMove};
-use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
+use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme, ProgrammeSession};
 use crate::db::{assessments_repo, people_repo, referrals_repo};
 use crate::domain::assessment::Suitability;
 use crate::domain::attendance::{Figures, SessionRecord, figures};
@@ -422,11 +422,22 @@ pub(crate) async fn standings(
     sessions: &[CohortSession],
     today: NaiveDate,
 ) -> AppResult<std::collections::HashMap<i32, Standing>> {
-    let template: Vec<(i32, bool)> = programmes_repo::programme_sessions(db, programme.id)
-        .await?
-        .iter()
-        .map(|s| (s.number, s.core))
-        .collect();
+    let template = programmes_repo::programme_sessions(db, programme.id).await?;
+    standings_by(db, enrolments, programme, &template, sessions, today).await
+}
+
+/// [`standings`] with the programme's sessions (its template) already read:
+/// a template is written with its programme and never changed, so it may be
+/// read before a write turn and used inside it.
+pub(crate) async fn standings_by(
+    db: &impl ConnectionTrait,
+    enrolments: &[Enrolment],
+    programme: &Programme,
+    template: &[ProgrammeSession],
+    sessions: &[CohortSession],
+    today: NaiveDate,
+) -> AppResult<std::collections::HashMap<i32, Standing>> {
+    let template: Vec<(i32, bool)> = template.iter().map(|s| (s.number, s.core)).collect();
     let marks = enrolments_repo::current_marks_of(
         db,
         &sessions.iter().map(|s| s.id).collect::<Vec<_>>(),

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::auth::Actor;
 use crate::db::enrolments_repo::{self, Enrolment, Mark, NewMark};
-use crate::db::people_repo;
-use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme};
+use crate::db::people_repo::ListedMan;
+use crate::db::programmes_repo::{self, Cohort, CohortSession, Programme, ProgrammeSession};
 use crate::domain::attendance::{MAX_NOTE_CHARS, MarkInput, check_mark, differs};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::london_time::london_date;
@@ -19,7 +19,7 @@ use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::services::assessments::facilitator_summaries_of;
 use crate::services::audit::{self, AuditEntry};
-use crate::services::enrolments::{follow_marks, standings};
+use crate::services::enrolments::{follow_marks, standings_by};
 use crate::services::programmes::require_session_access;
 use crate::state::AppState;
 
@@ -41,6 +41,9 @@ pub struct Register {
     pub cohort: Cohort,
     pub programme: Programme,
     pub lines: Vec<RegisterLine>,
+    /// The programme's sessions, for each man's standing after a save.
+    #[serde(skip)]
+    template: Vec<ProgrammeSession>,
 }
 
 impl Register {
@@ -64,7 +67,7 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
     // after the marks is never older than them (a stale version with fresh
     // marks would pass the version check and misreport the other save).
     let marks = enrolments_repo::current_marks(&app.db, &[session_id]).await?;
-    let (session, cohort, programme) =
+    let (session, cohort, programme, template) =
         programmes_repo::find_session_with_cohort(&app.db, session_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -85,33 +88,31 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
     } else {
         Vec::new()
     };
-    let enrolments: Vec<Enrolment> = enrolments_repo::in_cohort(&app.db, cohort.id)
-        .await?
-        .into_iter()
-        .filter(|e| {
-            marks.contains_key(&(session.id, e.id))
-                || (e.status.holds_place() && !done_already.contains(&e.id))
-        })
-        .collect();
-    let people = people_repo::listed_by_ids(
-        &app.db,
-        &enrolments.iter().map(|e| e.person_id).collect::<Vec<_>>(),
-    )
-    .await?;
+    // Each man with his name, in the one read.
+    let enrolments: Vec<(Enrolment, ListedMan)> =
+        enrolments_repo::in_cohort_listed(&app.db, cohort.id)
+            .await?
+            .into_iter()
+            .filter(|(e, _)| {
+                marks.contains_key(&(session.id, e.id))
+                    || (e.status.holds_place() && !done_already.contains(&e.id))
+            })
+            .filter_map(|(e, man)| Some((e, man?)))
+            .collect();
     let mut summaries = facilitator_summaries_of(
         &app.db,
-        &enrolments.iter().map(|e| e.person_id).collect::<Vec<_>>(),
+        &enrolments
+            .iter()
+            .map(|(e, _)| e.person_id)
+            .collect::<Vec<_>>(),
     )
     .await?;
     let mut lines = Vec::new();
-    for e in enrolments {
-        let Some(p) = people.get(&e.person_id) else {
-            continue;
-        };
+    for (e, p) in enrolments {
         let summary = summaries.remove(&p.id).unwrap_or_default();
         lines.push(RegisterLine {
             name: crate::domain::names::listed(&p.surname, &p.forenames),
-            reference: p.reference.clone(),
+            reference: p.reference,
             summary,
             mark: marks.get(&(session.id, e.id)).cloned(),
             enrolment: e,
@@ -123,6 +124,7 @@ async fn load(app: &AppState, session_id: i32) -> AppResult<Register> {
         cohort,
         programme,
         lines,
+        template,
     })
 }
 
@@ -340,7 +342,8 @@ async fn save_marks(
         audit_entry
     });
     audit::record_many(&txn, actor, now, entries.collect()).await?;
-    // Each man's standing after the marks, all of them at once.
+    // Each man's standing after the marks, all of them at once (the
+    // programme's sessions came with the register: they never change).
     let sessions = programmes_repo::cohort_sessions(&txn, before.cohort.id).await?;
     let marked: Vec<i32> = writes.iter().map(|(_, l)| l.enrolment.id).collect();
     let now_enrolled: Vec<Enrolment> = enrolments_repo::in_cohort(&txn, before.cohort.id)
@@ -351,7 +354,15 @@ async fn save_marks(
     if now_enrolled.len() != marked.len() {
         return Err(AppError::NotFound);
     }
-    let after = standings(&txn, &now_enrolled, &before.programme, &sessions, today).await?;
+    let after = standings_by(
+        &txn,
+        &now_enrolled,
+        &before.programme,
+        &before.template,
+        &sessions,
+        today,
+    )
+    .await?;
     let marked = now_enrolled
         .into_iter()
         .map(|e| {

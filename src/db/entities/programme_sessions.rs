@@ -13,6 +13,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::programmes::Entity",
+        from = "Column::ProgrammeId",
+        to = "super::programmes::Column::Id"
+    )]
+    Programme,
+}
+
+impl Related<super::programmes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Programme.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
