@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::probation_assessments::{completed_assessment, scalar};
 use crate::support::builders::PersonBuilder;
-use crate::support::programmes::{enrol_men, running_cohort};
+use crate::support::programmes::{enrol_men, running_cohort, running_cohort_of};
 use crate::support::{TestApp, api};
 
 fn marks(ids: &[i64], outcome: &str) -> Vec<Value> {
@@ -455,6 +455,61 @@ async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_
     );
 }
 
+#[rocket::async_test]
+async fn on_a_programme_of_every_core_session_a_man_completes_at_the_last_of_them_and_not_before() {
+    let app = TestApp::start().await;
+    let police = app.token(&[Role::Police]).await;
+    let probation = app.token(&[Role::Probation]).await;
+    app.create_user("f.core", &[Role::Facilitator]).await;
+    // Another programme made first: this one's sessions are then not the
+    // first rows, and a save that took another programme's sessions for
+    // this one's would see other core sessions.
+    running_cohort(&app, &probation, "f.core", 12).await;
+    let cohort = running_cohort_of(
+        &app,
+        &probation,
+        "f.core",
+        12,
+        json!({
+            "name": "Every session counts",
+            "max_group_size": 14,
+            "sessions": (1..=3).map(|n| json!({"number": n, "title": format!("Part {n}"), "minutes": 90, "core": true})).collect::<Vec<_>>(),
+            "aims": ["Understand the harm done"],
+            "completion_rule": {"all_core": true}
+        }),
+    )
+    .await;
+    let man = enrol_men(&app, &police, &probation, &cohort["id"], 1).await[0];
+    for (week, status) in ["on_programme", "on_programme", "completed"]
+        .iter()
+        .enumerate()
+    {
+        let session = &cohort["sessions"][week]["id"];
+        let r = api(
+            &app,
+            "PUT",
+            &format!("/api/v1/sessions/{session}/attendance"),
+            Some(&probation),
+            Some(json!({"marks": [
+                {"enrolment_id": man, "outcome": "attended_complied"}
+            ]})),
+        )
+        .await;
+        assert_eq!(r.status, Status::Ok, "week {week}: {}", r.body);
+        let e = api(
+            &app,
+            "GET",
+            &format!("/api/v1/enrolments/{man}"),
+            Some(&probation),
+            None,
+        )
+        .await
+        .json();
+        assert_eq!(e["status"], *status, "after session {}: {e}", week + 1);
+        app.clock.advance(Duration::days(7));
+    }
+}
+
 /// The register form's fields for `outcomes` (one per row, in page order).
 fn register_fields(page: &str, version: &str, outcomes: &[&str]) -> Vec<(String, String)> {
     let ids: Vec<String> = page
@@ -570,7 +625,25 @@ async fn a_moved_session_keeps_its_marks_out_of_the_counts_and_a_catch_up_lists_
     let probation = app.token(&[Role::Probation]).await;
     let mut facilitator = app.signed_in(&[Role::Facilitator]).await;
     let cohort = running_cohort(&app, &probation, &facilitator.username.clone(), 12).await;
+    // a man arrested first and never enrolled, so that no enrolled man's
+    // record has his enrolment's id: a register that named a man by his
+    // enrolment's id would name the wrong one
+    PersonBuilder::named("Notenrolled", "Test")
+        .create(&app, &police)
+        .await;
     let ids = enrol_men(&app, &police, &probation, &cohort["id"], 2).await;
+    for id in &ids {
+        let e = api(
+            &app,
+            "GET",
+            &format!("/api/v1/enrolments/{id}"),
+            Some(&probation),
+            None,
+        )
+        .await
+        .json();
+        assert_ne!(e["person_id"].as_i64(), Some(*id), "ids apart");
+    }
     let first = cohort["sessions"][0]["id"].clone();
     let r = api(
         &app,

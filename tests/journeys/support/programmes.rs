@@ -11,18 +11,30 @@ use super::{TestApp, api};
 /// first session began at 08:00 on the test's first day (30 November 2026),
 /// then weekly; run by `facilitator`. The cohort as the API answered.
 pub async fn running_cohort(app: &TestApp, token: &str, facilitator: &str, capacity: i32) -> Value {
+    let programme = json!({
+        "name": "Kerb-crawler awareness",
+        "max_group_size": 14,
+        "sessions": (1..=4).map(|n| json!({"number": n, "title": format!("Session {n}"), "minutes": 120})).collect::<Vec<_>>(),
+        "aims": ["Understand the harm done to women in street sex work"],
+        "completion_rule": {"min_attended": 3}
+    });
+    running_cohort_of(app, token, facilitator, capacity, programme).await
+}
+
+/// [`running_cohort`] of the programme `programme` (the API's body).
+pub async fn running_cohort_of(
+    app: &TestApp,
+    token: &str,
+    facilitator: &str,
+    capacity: i32,
+    programme: Value,
+) -> Value {
     let programme = api(
         app,
         "POST",
         "/api/v1/programmes",
         Some(token),
-        Some(json!({
-            "name": "Kerb-crawler awareness",
-            "max_group_size": 14,
-            "sessions": (1..=4).map(|n| json!({"number": n, "title": format!("Session {n}"), "minutes": 120})).collect::<Vec<_>>(),
-            "aims": ["Understand the harm done to women in street sex work"],
-            "completion_rule": {"min_attended": 3}
-        })),
+        Some(programme),
     )
     .await;
     assert_eq!(programme.status, Status::Created, "{}", programme.body);
