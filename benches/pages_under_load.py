@@ -52,10 +52,17 @@ PG_ADMIN = os.environ.get("PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgr
 PASSWORD = "benchmark lantern harbour evening"
 
 # wrk prints one machine-readable line at the end of a run; the register save
-# alternates two bodies so that every save changes a mark.
+# changes one mark with every save.
 LUA = r"""
 -- KERBSIDE_SAVES: "session:enrolment;..." registers to save in turn, each
--- save changing one man's minutes late (so every save writes a mark)
+-- save changing one man's minutes late and adding a note (so every save
+-- writes a mark).
+-- KERBSIDE_WRK_THREADS: wrk's threads; each saves a share of the registers
+-- of its own, so no two threads send one register the same minutes late
+-- (until 2026-12-08 they shared them, and about half the saves sent the
+-- minutes already saved and wrote no mark).
+local stride = tonumber(os.getenv("KERBSIDE_WRK_THREADS") or "1")
+local started = os.time()
 local saves = {}
 for sid, eid in string.gmatch(os.getenv("KERBSIDE_SAVES") or "", "(%d+):(%d+)") do
   table.insert(saves, {sid, eid})
@@ -71,11 +78,15 @@ if #saves > 0 then
   wrk.headers["Content-Type"] = "application/json"
   request = function()
     n = n + 1
-    -- each thread walks the registers from its own place
-    local k = (n * 7 + (id or 0) * 131) % #saves
+    -- this thread's registers are every stride-th from its own; it saves
+    -- each once a pass, the minutes alternating from one pass to the next,
+    -- with a note no save sent before (a run starts its passes afresh, and
+    -- the minutes alone could be what an earlier run left)
+    local share = math.max(1, math.floor(#saves / stride))
+    local k = (n % share) * stride + ((id or 1) - 1) % stride
     local s = saves[k + 1]
-    local body = string.format('{"marks":[{"enrolment_id":%s,"outcome":"attended_complied","minutes_late":%d,"correction_reason":"Corrected from the sign-in sheet"}]}',
-      s[2], 1 + (math.floor(n / #saves) % 2) * 4)
+    local body = string.format('{"marks":[{"enrolment_id":%s,"outcome":"attended_complied","minutes_late":%d,"note":"Sign-in sheet %d-%d-%d","correction_reason":"Corrected from the sign-in sheet"}]}',
+      s[2], 1 + (math.floor(n / share) % 2) * 4, started, id or 0, n)
     return wrk.format(nil, "/api/v1/sessions/" .. s[1] .. "/attendance", nil, body)
   end
 end
@@ -156,10 +167,11 @@ def wrk(url, headers, env_extra=None, seconds=SECONDS_EACH, connections=CONNECTI
     script = os.path.join(tempfile.gettempdir(), "kerbside-wrk.lua")
     with open(script, "w") as f:
         f.write(LUA)
-    args = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "-s", script]
+    threads = min(2, connections)
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script]
     for h in headers:
         args += ["-H", h]
-    env = dict(os.environ, **(env_extra or {}))
+    env = dict(os.environ, KERBSIDE_WRK_THREADS=str(threads), **(env_extra or {}))
     out = run(args + [url], env=env)
     line = next(l for l in out.splitlines() if l.startswith("RESULT"))
     n, duration_us, p50, p90, p99, non2xx, socket_errors = map(int, line.split()[1:])
