@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::probation_assessments::{completed_assessment, scalar};
 use crate::support::builders::PersonBuilder;
-use crate::support::programmes::{enrol_men, running_cohort, running_cohort_of};
+use crate::support::programmes::{enrol_men, enrolment, running_cohort, running_cohort_of};
 use crate::support::{TestApp, api};
 
 fn marks(ids: &[i64], outcome: &str) -> Vec<Value> {
@@ -496,15 +496,7 @@ async fn on_a_programme_of_every_core_session_a_man_completes_at_the_last_of_the
         )
         .await;
         assert_eq!(r.status, Status::Ok, "week {week}: {}", r.body);
-        let e = api(
-            &app,
-            "GET",
-            &format!("/api/v1/enrolments/{man}"),
-            Some(&probation),
-            None,
-        )
-        .await
-        .json();
+        let e = enrolment(&app, &probation, man).await;
         assert_eq!(e["status"], *status, "after session {}: {e}", week + 1);
         app.clock.advance(Duration::days(7));
     }
@@ -633,15 +625,7 @@ async fn a_moved_session_keeps_its_marks_out_of_the_counts_and_a_catch_up_lists_
         .await;
     let ids = enrol_men(&app, &police, &probation, &cohort["id"], 2).await;
     for id in &ids {
-        let e = api(
-            &app,
-            "GET",
-            &format!("/api/v1/enrolments/{id}"),
-            Some(&probation),
-            None,
-        )
-        .await
-        .json();
+        let e = enrolment(&app, &probation, *id).await;
         assert_ne!(e["person_id"].as_i64(), Some(*id), "ids apart");
     }
     let first = cohort["sessions"][0]["id"].clone();

@@ -96,3 +96,17 @@ pub async fn enrol_men(
     }
     ids
 }
+
+/// An enrolment as the API answers it to `token`.
+pub async fn enrolment(app: &TestApp, token: &str, id: i64) -> Value {
+    let r = api(
+        app,
+        "GET",
+        &format!("/api/v1/enrolments/{id}"),
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, Status::Ok, "{}", r.body);
+    r.json()
+}
