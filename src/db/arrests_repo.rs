@@ -4,13 +4,13 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
 };
 
 use sea_orm::sea_query::{Expr, ExprTrait};
 
-use super::entities::{arrests, people};
+use super::entities::arrests;
 use super::people_repo::ListedMan;
 use crate::domain::arrest::{Disposal, Offence, ValidArrest};
 use crate::domain::pagination::PageRequest;
@@ -374,7 +374,7 @@ pub async fn list_listed(
     descending: bool,
     page: PageRequest,
 ) -> Result<Vec<ListedArrest>, DbErr> {
-    let rows = sorted(filtered(f), sort, descending)
+    let arrests_only = sorted(filtered(f), sort, descending)
         .select_only()
         .columns([
             arrests::Column::Id,
@@ -383,17 +383,8 @@ pub async fn list_listed(
             arrests::Column::Area,
             arrests::Column::Offence,
             arrests::Column::Disposal,
-        ])
-        .column_as(people::Column::Reference, "man_reference")
-        .column_as(people::Column::Surname, "man_surname")
-        .column_as(people::Column::Forenames, "man_forenames")
-        .join(
-            JoinType::LeftJoin,
-            arrests::Entity::belongs_to(people::Entity)
-                .from(arrests::Column::PersonId)
-                .to(people::Column::Id)
-                .into(),
-        )
+        ]);
+    let rows = super::people_repo::with_listed_man(arrests_only, arrests::Column::PersonId)
         .offset(page.offset())
         .limit(page.per_page)
         .into_model::<ListedArrestRow>()

@@ -7,12 +7,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::entities::{
     aim_ratings, attendance_marks, enforcement_actions, enrolment_status_history, enrolments,
-    people,
 };
 use super::people_repo::ListedMan;
 use crate::domain::attendance::MarkInput;
@@ -130,22 +129,15 @@ pub async fn in_cohort_listed(
     db: &impl ConnectionTrait,
     cohort_id: i32,
 ) -> Result<Vec<(Enrolment, Option<ListedMan>)>, DbErr> {
-    let rows = enrolments::Entity::find()
-        .column_as(people::Column::Reference, "man_reference")
-        .column_as(people::Column::Surname, "man_surname")
-        .column_as(people::Column::Forenames, "man_forenames")
-        .join(
-            JoinType::LeftJoin,
-            enrolments::Entity::belongs_to(people::Entity)
-                .from(enrolments::Column::PersonId)
-                .to(people::Column::Id)
-                .into(),
-        )
-        .filter(enrolments::Column::CohortId.eq(cohort_id))
-        .order_by_asc(enrolments::Column::Id)
-        .into_model::<ListedEnrolmentRow>()
-        .all(db)
-        .await?;
+    let rows = super::people_repo::with_listed_man(
+        enrolments::Entity::find(),
+        enrolments::Column::PersonId,
+    )
+    .filter(enrolments::Column::CohortId.eq(cohort_id))
+    .order_by_asc(enrolments::Column::Id)
+    .into_model::<ListedEnrolmentRow>()
+    .all(db)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| {

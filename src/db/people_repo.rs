@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, Set, TryInsertResult,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QuerySelect, Select, Set, TryInsertResult,
 };
 
 use super::entities::people;
@@ -264,6 +264,23 @@ impl ListedMan {
             forenames: forenames?,
         })
     }
+}
+
+/// `q` with the man its `person_id` column names, as lists name him, in
+/// the columns `man_reference`, `man_surname` and `man_forenames` (a left
+/// join: all three are NULL if his row is gone; [`ListedMan::joined`]
+/// reads them back).
+pub(super) fn with_listed_man<E: EntityTrait>(q: Select<E>, person_id: E::Column) -> Select<E> {
+    q.column_as(people::Column::Reference, "man_reference")
+        .column_as(people::Column::Surname, "man_surname")
+        .column_as(people::Column::Forenames, "man_forenames")
+        .join(
+            JoinType::LeftJoin,
+            E::belongs_to(people::Entity)
+                .from(person_id)
+                .to(people::Column::Id)
+                .into(),
+        )
 }
 
 /// Several men by id as lists name them, in queries of up to

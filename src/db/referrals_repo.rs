@@ -9,7 +9,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use super::entities::{arrests, people, referral_status_history, referrals};
+use super::entities::{arrests, referral_status_history, referrals};
 use super::people_repo::ListedMan;
 use crate::domain::arrest::Disposal;
 use crate::domain::referral::ReferralStatus;
@@ -199,18 +199,8 @@ pub async fn queue_listed(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<ListedReferral>, DbErr> {
-    let rows = queue_query(f)
-        .column_as(people::Column::Reference, "man_reference")
-        .column_as(people::Column::Surname, "man_surname")
-        .column_as(people::Column::Forenames, "man_forenames")
+    let rows = super::people_repo::with_listed_man(queue_query(f), referrals::Column::PersonId)
         .column_as(arrests::Column::ArrestedAt, "arrested_at")
-        .join(
-            JoinType::LeftJoin,
-            referrals::Entity::belongs_to(people::Entity)
-                .from(referrals::Column::PersonId)
-                .to(people::Column::Id)
-                .into(),
-        )
         .join(
             JoinType::LeftJoin,
             referrals::Entity::belongs_to(arrests::Entity)
