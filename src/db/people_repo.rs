@@ -283,41 +283,6 @@ pub(super) fn with_listed_man<E: EntityTrait>(q: Select<E>, person_id: E::Column
         )
 }
 
-/// Several men by id as lists name them, in queries of up to
-/// [`IDS_IN_ONE_QUERY`](super::arrests_repo::IDS_IN_ONE_QUERY).
-pub async fn listed_by_ids(
-    db: &impl ConnectionTrait,
-    ids: &[i32],
-) -> Result<HashMap<i32, ListedMan>, DbErr> {
-    let mut found = HashMap::new();
-    for chunk in ids.chunks(super::arrests_repo::IDS_IN_ONE_QUERY) {
-        let rows: Vec<(i32, String, String, String)> = people::Entity::find()
-            .select_only()
-            .columns([
-                people::Column::Id,
-                people::Column::Reference,
-                people::Column::Surname,
-                people::Column::Forenames,
-            ])
-            .filter(people::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        found.extend(rows.into_iter().map(|(id, reference, surname, forenames)| {
-            (
-                id,
-                ListedMan {
-                    id,
-                    reference,
-                    surname,
-                    forenames,
-                },
-            )
-        }));
-    }
-    Ok(found)
-}
-
 /// Several people by id.
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<HashMap<i32, Person>, DbErr> {
     if ids.is_empty() {

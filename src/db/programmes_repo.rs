@@ -313,14 +313,6 @@ pub async fn find_session_with_cohort(
     Ok(found.map(|(session, cohort, programme)| (session, cohort, programme, template)))
 }
 
-/// One session.
-pub async fn find_session(
-    db: &impl ConnectionTrait,
-    id: i32,
-) -> Result<Option<CohortSession>, DbErr> {
-    cohort_sessions::Entity::find_by_id(id).one(db).await
-}
-
 /// Scheduled sessions starting in `[from, to)`, earliest first, of the given
 /// cohorts (every cohort when `None`).
 pub async fn sessions_between(

@@ -384,7 +384,7 @@ async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_
     assert_ne!(cohort["id"], cohort["programme_id"], "{cohort}");
     let ids = enrol_men(&app, &police, &probation, &cohort["id"], 2).await;
     let (keen, absent) = (ids[0], ids[1]);
-    let enrolment = |id: i64| format!("/api/v1/enrolments/{id}");
+    let enforcement_of = |id: i64| format!("/api/v1/enrolments/{id}/enforcement");
     for week in 0..3 {
         let session = &cohort["sessions"][week]["id"];
         let r = api(&app, "PUT", &format!("/api/v1/sessions/{session}/attendance"), Some(&probation), Some(json!({"marks": [
@@ -393,15 +393,13 @@ async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_
         ]}))).await;
         assert_eq!(r.status, Status::Ok, "week {week}: {}", r.body);
         if week == 1 {
-            let e = api(&app, "GET", &enrolment(absent), Some(&probation), None)
-                .await
-                .json();
+            let e = enrolment(&app, &probation, absent).await;
             assert_eq!(e["enforcement"]["prompt"], "warning_or_breach", "{e}");
             assert_eq!(e["enforcement"]["since"], "2026-12-07");
             let warned = api(
                 &app,
                 "POST",
-                &format!("{}/enforcement", enrolment(absent)),
+                &enforcement_of(absent),
                 Some(&probation),
                 Some(
                     json!({"action": "warning", "date": "2026-12-07", "note": "Warned in writing"}),
@@ -413,7 +411,7 @@ async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_
             let caution_only = api(
                 &app,
                 "POST",
-                &format!("{}/enforcement", enrolment(absent)),
+                &enforcement_of(absent),
                 Some(&probation),
                 Some(json!({"action": "prosecution_referral", "date": "2026-12-07", "note": "x"})),
             )
@@ -430,9 +428,7 @@ async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_
         "audit_log WHERE action = 'consult' AND record_type = 'enrolment' AND record_id = '{keen}' AND person_id IS NOT NULL"
     );
     let reads_before = app.count(&read_keen).await;
-    let done = api(&app, "GET", &enrolment(keen), Some(&probation), None)
-        .await
-        .json();
+    let done = enrolment(&app, &probation, keen).await;
     assert_eq!(
         app.count(&read_keen).await,
         reads_before + 1,
@@ -443,9 +439,7 @@ async fn completion_happens_when_the_rule_is_met_and_enforcement_prompts_by_the_
         done["completed_on"], "2026-12-14",
         "the third session met the rule"
     );
-    let not_yet = api(&app, "GET", &enrolment(absent), Some(&probation), None)
-        .await
-        .json();
+    let not_yet = enrolment(&app, &probation, absent).await;
     assert_eq!(
         (
             not_yet["status"].as_str(),
